@@ -1,0 +1,183 @@
+/**
+ * `@incidents/core` — the incident model (zod schemas and types), the state machine, permissions,
+ * errors, the storage and knowledge-base ports, and the use-case service.
+ *
+ * This entry imports nothing from Node or AWS: it runs in browsers and edge runtimes too.
+ * The store contract suite lives at `@incidents/core/testing`.
+ *
+ * @packageDocumentation
+ */
+
+export {
+  ConflictError,
+  type ConflictDetails,
+  type FieldIssue,
+  IncidentsError,
+  type IncidentsErrorCode,
+  InvalidTransitionError,
+  isIncidentsError,
+  NotFoundError,
+  PermissionDeniedError,
+  ValidationError,
+} from './errors.js';
+export {
+  ENVIRONMENTS,
+  type Environment,
+  EnvironmentSchema,
+  INTERACTION_SOURCES,
+  INTERACTION_TYPES,
+  type InteractionSource,
+  InteractionSourceSchema,
+  type InteractionType,
+  InteractionTypeSchema,
+  KB_SYNC_STATES,
+  type KbSyncState,
+  KbSyncStateSchema,
+  OPEN_STATUSES,
+  PERSON_ROLES,
+  PRIORITIES,
+  type Priority,
+  PrioritySchema,
+  RESOLUTION_TYPES,
+  type ResolutionType,
+  ResolutionTypeSchema,
+  ROLES,
+  type Role,
+  RoleSchema,
+  SERVICE_ROLES,
+  SEVERITIES,
+  type Severity,
+  SeveritySchema,
+  SOURCE_SYSTEMS,
+  type SourceSystem,
+  SourceSystemSchema,
+  STATUSES,
+  type Status,
+  StatusSchema,
+  VISIBILITIES,
+  type Visibility,
+  VisibilitySchema,
+} from './model/enums.js';
+export {
+  type Analysis,
+  AnalysisSchema,
+  type Attachment,
+  AttachmentSchema,
+  type ClineWork,
+  ClineWorkSchema,
+  type CodeChange,
+  CodeChangeSchema,
+  type Comment,
+  CommentSchema,
+  type Incident,
+  type IncidentMetadata,
+  type IncidentMetrics,
+  IncidentMetricsSchema,
+  IncidentSchema,
+  type KbSyncStatus,
+  KbSyncStatusSchema,
+  type ProgressNote,
+  type Resolution,
+  ResolutionSchema,
+  type Solution,
+  SolutionSchema,
+  type SyncConflict,
+  SyncConflictSchema,
+  type SyncMetadata,
+  SyncMetadataSchema,
+  type TechnicalDetails,
+  TechnicalDetailsSchema,
+  TimestampSchema,
+  type WorkSession,
+} from './model/incident.js';
+export {
+  type AddCommentInput,
+  AddCommentInputSchema,
+  type AssignInput,
+  AssignInputSchema,
+  type CreateIncidentInput,
+  CreateIncidentInputSchema,
+  type CreateUserInput,
+  CreateUserInputSchema,
+  type FindSimilarInput,
+  IncidentQuerySchema,
+  type IncidentRef,
+  type LinkInput,
+  type MetricsInput,
+  type ReasonInput,
+  type ResolveInput,
+  ResolveInputSchema,
+  type UpdateProgressInput,
+  UpdateProgressInputSchema,
+} from './model/inputs.js';
+export { type Interaction, InteractionSchema, type SourceRecord, SourceRecordSchema } from './model/interaction.js';
+export { type Actor, ActorSchema, type UseCaseContext, type User, UserSchema } from './model/user.js';
+export { type Clock, createIdGenerator, type IdGenerator, systemClock } from './ids.js';
+export {
+  canSeeInternal,
+  hasPermission,
+  isCustomerOnly,
+  type Permission,
+  ROLE_PERMISSIONS,
+  requireCanAssign,
+  requireCanRead,
+  requireCanUpdate,
+  requirePermission,
+} from './permissions.js';
+export {
+  type Action,
+  ACTIONS,
+  allowedActions,
+  applyTransition,
+  canTransition,
+  minutesBetween,
+  TRANSITIONS,
+  type TransitionOptions,
+  updateSla,
+} from './state-machine.js';
+export {
+  DESK_STATUS_LABELS,
+  DESK_TO_PRIORITY,
+  DESK_TO_STATUS,
+  type DeskPriority,
+  type DeskStatus,
+  type Locale,
+  PRIORITY_LABELS,
+  PRIORITY_TO_DESK,
+  PRIORITY_TO_SEVERITY,
+  SEVERITY_LABELS,
+  SEVERITY_TO_PRIORITY,
+  STATUS_LABELS,
+  STATUS_TO_DESK,
+  statusLabel,
+} from './vocabulary.js';
+export {
+  type CreateIncidentWrite,
+  DEFAULT_PAGE_SIZE,
+  type IncidentQuery,
+  type IncidentStore,
+  type LinkIncidentsWrite,
+  type ListInteractionsOptions,
+  MAX_PAGE_SIZE,
+  type MetricsAggregate,
+  type MetricsFilter,
+  type Page,
+  type PageRequest,
+  type UpdateIncidentWrite,
+} from './ports/incident-store.js';
+export type { KbSyncStore, MarkKbSyncedInput, MarkKbSyncFailedInput } from './ports/kb-sync-store.js';
+export type { KnowledgeBaseFilters, KnowledgeBaseRetriever, RetrievedIncident } from './ports/knowledge-base.js';
+export { collectAll, decodeCursor, encodeCursor, pageLimit } from './ports/pagination.js';
+export { parseInput } from './validation.js';
+export {
+  createIncidentService,
+  DEFAULT_SLA_MINUTES,
+  type GetOptions,
+  type IncidentDetails,
+  type IncidentService,
+  type IncidentServiceOptions,
+  type IncidentVersion,
+  MY_OPEN_STATUSES,
+  type SimilarIncident,
+} from './service/incident-service.js';
+export { buildMetricsReport, type MetricsReport } from './service/metrics.js';

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { RoleSchema } from './enums.js';
+import { TimestampSchema } from './incident.js';
+
+/** A person or service known to the desk (seed 004's `usuarios`). Authentication is outside the SDK. */
+export const UserSchema = z.object({
+  email: z.email(),
+  name: z.string().min(1),
+  role: RoleSchema,
+  team: z.string().optional(),
+  active: z.boolean().default(true),
+  created_at: TimestampSchema,
+});
+export type User = z.infer<typeof UserSchema>;
+
+/** Who performs a use case: an email (or service id) and its roles. */
+export const ActorSchema = z.object({
+  id: z.string().min(1),
+  roles: z.array(RoleSchema).min(1),
+  team: z.string().optional(),
+});
+export type Actor = z.infer<typeof ActorSchema>;
+
+/** The context every use case takes as its last argument. */
+export interface UseCaseContext {
+  actor: Actor;
+  /** Free-text reason stored as the history version's `version_notes`. */
+  notes?: string;
+}

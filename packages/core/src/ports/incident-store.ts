@@ -1,0 +1,214 @@
+/**
+ * # The IncidentStore port — how to write a store
+ *
+ * A store persists incidents for {@link createIncidentService}. `@incidents/store-turso` (libSQL)
+ * and `@incidents/store-dynamo` (DynamoDB, ElectroDB) implement it; any other store must pass the
+ * same contract suite, `runIncidentStoreContract` from `@incidents/core/testing`.
+ *
+ * ## Data model
+ * - **Version 0** of an incident is the current record. Every change N (N ≥ 1, starting with the
+ *   creation) also writes **history version N**: a full snapshot of the record after that change
+ *   (its `version` field is N, its `revision` is N). `revision` of version 0 is therefore the number of
+ *   changes so far and equals its latest history version.
+ * - **Interactions** (comments, status changes, assignments, closures) and **source records** are
+ *   their own rows/items, never embedded in the incident (a DynamoDB item is capped at 400 KB).
+ * - (`source_system`, `external_id`) is unique across incidents.
+ *
+ * ## Guarantees every method must give
+ * - **Atomicity**: a write (`createIncident`, `updateIncident`, `linkIncidents`) commits all of its
+ *   rows — version 0, history version, interactions, source records — or none of them.
+ * - **Optimistic concurrency**: `updateIncident` and `linkIncidents` succeed only if version 0 still
+ *   has the revision the caller read; otherwise they throw {@link ConflictError} with
+ *   `reason: 'stale_revision'` and write nothing. Of N concurrent writers with the same expected
+ *   revision exactly one wins.
+ * - **Errors**: only {@link IncidentsError}s for expected outcomes: `ConflictError` (stale revision,
+ *   existing id, duplicate source), `NotFoundError` (updating a missing incident). Driver errors are
+ *   wrapped in `IncidentsError('store', …)` with the driver error as `cause`.
+ * - **Pagination**: every list takes `{ limit, cursor }` and returns `{ items, cursor }`. `cursor` is
+ *   `null` only when there is nothing after the last item returned; a page may never silently drop
+ *   items that match (no `Limit` + filter tricks). Cursors are opaque strings, valid across
+ *   processes, and a page's `items.length` is at most `limit` (default {@link DEFAULT_PAGE_SIZE},
+ *   capped at {@link MAX_PAGE_SIZE}).
+ * - **Ordering**: see {@link IncidentQuery} for each access pattern; ties break on `incident_id`.
+ * - Records come back exactly as written (same fields, no extra `undefined`s) and validated by the
+ *   model's schema.
+ *
+ * @module
+ */
+import type { Priority, Severity, SourceSystem, Status } from '../model/enums.js';
+import type { Incident } from '../model/incident.js';
+import type { Interaction, SourceRecord } from '../model/interaction.js';
+import type { InteractionType } from '../model/enums.js';
+import type { User } from '../model/user.js';
+import type { KbSyncStore } from './kb-sync-store.js';
+
+/** Default number of items per page. */
+export const DEFAULT_PAGE_SIZE = 50;
+/** Largest page a store returns; larger `limit`s are clamped. */
+export const MAX_PAGE_SIZE = 500;
+
+/** A page request. */
+export interface PageRequest {
+  /** Items per page, 1…{@link MAX_PAGE_SIZE}; default {@link DEFAULT_PAGE_SIZE}. */
+  limit?: number;
+  /** The `cursor` of the previous page; omit or `null` for the first page. */
+  cursor?: string | null;
+}
+
+/** A page of results. `cursor` is `null` only when there are no more items. */
+export interface Page<T> {
+  items: T[];
+  cursor: string | null;
+}
+
+/**
+ * The access patterns of seed 000, one per index of the DynamoDB design. Where `status` takes a list,
+ * results come in the canonical status order (`STATUSES`), then by the pattern's sort key.
+ *
+ * | `by` | partition | order |
+ * |---|---|---|
+ * | `status` | status (one or many) | priority, created_at |
+ * | `assignee` | assigned_to (+ statuses) | status, priority, created_at |
+ * | `team` | team (+ statuses) | status, created_at |
+ * | `category` | category (+ severity) | severity (CRITICAL first), created_at |
+ * | `source` | source_system (+ external_id) | external_id |
+ * | `due` | status (one or many), only incidents with a due date | due_date |
+ */
+export type IncidentQuery =
+  | { by: 'status'; status: Status | readonly Status[]; priority?: Priority }
+  | { by: 'assignee'; assigned_to: string; status?: Status | readonly Status[] }
+  | { by: 'team'; team: string; status?: Status | readonly Status[] }
+  | { by: 'category'; category: string; severity?: Severity }
+  | { by: 'source'; source_system: SourceSystem; external_id?: string }
+  | { by: 'due'; status: Status | readonly Status[]; due_before?: string };
+
+/** Options of {@link IncidentStore.listInteractions}. */
+export interface ListInteractionsOptions extends PageRequest {
+  /** `desc` (newest first, the timeline) by default. */
+  order?: 'asc' | 'desc';
+  /** Include INTERNAL entries; default `false`. */
+  includeInternal?: boolean;
+  /** Only these types; default all. */
+  types?: readonly InteractionType[];
+}
+
+/** What a new incident is written with. */
+export interface CreateIncidentWrite {
+  /** The new record: `version` 0, `revision` 1. */
+  incident: Incident;
+  /** Timeline entries written in the same transaction. */
+  interactions?: Interaction[];
+  /** Source records written in the same transaction. */
+  sourceRecords?: SourceRecord[];
+}
+
+/** A change to an existing incident. */
+export interface UpdateIncidentWrite {
+  /** The record after the change: `version` 0 and `revision === expectedRevision + 1`. */
+  incident: Incident;
+  /** The revision the caller read; the write fails with `ConflictError` if version 0 has another. */
+  expectedRevision: number;
+  interactions?: Interaction[];
+  /** Source records to insert or replace (keyed by incident, source system and record id). */
+  sourceRecords?: SourceRecord[];
+}
+
+/** Linking `from` into `to` (seed 003): both records change, `from` becomes a tombstone. */
+export interface LinkIncidentsWrite {
+  /** `from` after the change: `merged_into` set to `to`'s id, revision bumped. */
+  from: Incident;
+  fromExpectedRevision: number;
+  /** `to` after the change, revision bumped. */
+  to: Incident;
+  toExpectedRevision: number;
+  /** Entries recorded on `to` about the link. */
+  interactions?: Interaction[];
+}
+
+/** Filter for {@link IncidentStore.aggregateMetrics}: incidents created in [`from`, `to`). */
+export interface MetricsFilter {
+  team?: string;
+  assigned_to?: string;
+  /** Inclusive lower bound on `created_at` (ISO). */
+  from?: string;
+  /** Exclusive upper bound on `created_at` (ISO). */
+  to?: string;
+}
+
+/** Raw aggregates a store computes; the service derives means, medians and rates from them. */
+export interface MetricsAggregate {
+  total: number;
+  by_status: Partial<Record<Status, number>>;
+  by_severity: Partial<Record<Severity, number>>;
+  by_priority: Partial<Record<Priority, number>>;
+  by_category: Record<string, number>;
+  /** `metrics.resolution_time_minutes` of every resolved or closed incident in the set. */
+  resolution_minutes: number[];
+  /** Incidents with a due date that are resolved/closed, split by whether the SLA was breached. */
+  sla_met: number;
+  sla_breached: number;
+  /** Sum of `metrics.reopened_count`. */
+  reopened: number;
+}
+
+/** The storage port of the incidents SDK. See the module documentation for the guarantees. */
+export interface IncidentStore extends KbSyncStore {
+  /** Short name for logs (`turso`, `dynamo`). */
+  readonly name: string;
+
+  /**
+   * Writes version 0 and history version 1 of a new incident with its interactions and source
+   * records, atomically.
+   * @throws ConflictError `already_exists` if the id exists, `duplicate_source` if another incident
+   * has the same (`source_system`, `external_id`).
+   */
+  createIncident(write: CreateIncidentWrite): Promise<void>;
+
+  /** Version 0 of an incident, or `null`. Does not follow `merged_into` (the service does). */
+  getIncident(incidentId: string): Promise<Incident | null>;
+
+  /**
+   * Replaces version 0 and writes history version `incident.revision`, plus interactions and source
+   * records, in one transaction — only if version 0's revision is still `expectedRevision`.
+   * @throws NotFoundError if the incident does not exist; ConflictError `stale_revision` otherwise.
+   */
+  updateIncident(write: UpdateIncidentWrite): Promise<void>;
+
+  /**
+   * Links `from` into `to` in one transaction (or a restartable sequence of transactions where the
+   * engine limits their size): writes both records and their history versions, moves `from`'s
+   * interactions and source records to `to`. Re-running an interrupted link completes it.
+   * @throws ConflictError `stale_revision` if either revision changed.
+   */
+  linkIncidents(write: LinkIncidentsWrite): Promise<void>;
+
+  /** History version `version` (≥ 1) of an incident, or `null`. */
+  getVersion(incidentId: string, version: number): Promise<Incident | null>;
+
+  /** History versions in ascending order (version 1 first). */
+  listVersions(incidentId: string, page?: PageRequest): Promise<Page<Incident>>;
+
+  /** The timeline of an incident; newest first by default. */
+  listInteractions(incidentId: string, options?: ListInteractionsOptions): Promise<Page<Interaction>>;
+
+  /** Source records of an incident, ordered by `source_system`, then `record_id`. */
+  listSourceRecords(incidentId: string): Promise<SourceRecord[]>;
+
+  /** Version 0 of the incident imported from (`source_system`, `external_id`), or `null`. */
+  findBySource(sourceSystem: SourceSystem, externalId: string): Promise<Incident | null>;
+
+  /** Version 0 records matching an access pattern, in the pattern's order. */
+  queryIncidents(query: IncidentQuery, page?: PageRequest): Promise<Page<Incident>>;
+
+  /** Aggregates over version 0 records for metrics. */
+  aggregateMetrics(filter: MetricsFilter): Promise<MetricsAggregate>;
+
+  /** Inserts or replaces a user (keyed by email). */
+  putUser(user: User): Promise<void>;
+  getUser(email: string): Promise<User | null>;
+  /** Users ordered by email. */
+  listUsers(page?: PageRequest): Promise<Page<User>>;
+
+  /** Releases connections. Idempotent. */
+  close(): Promise<void>;
+}

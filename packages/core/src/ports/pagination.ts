@@ -1,0 +1,50 @@
+import { ValidationError } from '../errors.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type PageRequest } from './incident-store.js';
+
+/** Clamps a requested page size to 1…{@link MAX_PAGE_SIZE}. */
+export function pageLimit(page?: PageRequest): number {
+  const limit = page?.limit ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isFinite(limit) || limit < 1) return DEFAULT_PAGE_SIZE;
+  return Math.min(Math.floor(limit), MAX_PAGE_SIZE);
+}
+
+function toBase64Url(text: string): string {
+  const bytes = new TextEncoder().encode(text);
+  let bin = '';
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function fromBase64Url(text: string): string {
+  const b64 = text.replace(/-/g, '+').replace(/_/g, '/');
+  const bin = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
+  return new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0)));
+}
+
+/** Encodes a store's position as an opaque cursor (base64url JSON). Stores may use it or their own format. */
+export function encodeCursor(position: unknown): string {
+  return toBase64Url(JSON.stringify(position));
+}
+
+/** Decodes a cursor made by {@link encodeCursor}; a malformed one is a {@link ValidationError} on `cursor`. */
+export function decodeCursor<T = unknown>(cursor: string): T {
+  try {
+    return JSON.parse(fromBase64Url(cursor)) as T;
+  } catch (cause) {
+    throw new ValidationError([{ path: 'cursor', message: 'malformed cursor; pass the cursor of the previous page' }], {
+      cause,
+    });
+  }
+}
+
+/** Reads every page of a paged call into one array (for jobs and tests; mind the size). */
+export async function collectAll<T>(fetchPage: (cursor: string | null) => Promise<{ items: T[]; cursor: string | null }>): Promise<T[]> {
+  const all: T[] = [];
+  let cursor: string | null = null;
+  do {
+    const page = await fetchPage(cursor);
+    all.push(...page.items);
+    cursor = page.cursor;
+  } while (cursor);
+  return all;
+}

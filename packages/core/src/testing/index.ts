@@ -1,0 +1,652 @@
+/**
+ * `@incidents/core/testing` — the contract every {@link IncidentStore} must pass.
+ *
+ * Run it from a store package's tests against the real engine:
+ *
+ * ```ts
+ * import { runIncidentStoreContract } from '@incidents/core/testing';
+ * runIncidentStoreContract({ name: 'turso', createStore: () => createTursoStore({ url: ':memory:' }) });
+ * ```
+ *
+ * It needs `vitest` (an optional peer dependency). A behaviour of the store is specified here once.
+ *
+ * @packageDocumentation
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConflictError, IncidentsError, NotFoundError } from '../errors.js';
+import type { Clock } from '../ids.js';
+import type { Status } from '../model/enums.js';
+import type { Incident } from '../model/incident.js';
+import type { Interaction, SourceRecord } from '../model/interaction.js';
+import type { Actor } from '../model/user.js';
+import type { IncidentQuery, IncidentStore } from '../ports/incident-store.js';
+import { collectAll } from '../ports/pagination.js';
+import { createIncidentService, type IncidentService } from '../service/incident-service.js';
+
+/** Options of {@link runIncidentStoreContract}. */
+export interface IncidentStoreContractOptions {
+  /** Shown in the test names. */
+  name: string;
+  /** Returns a store over an empty database (called before every test). */
+  createStore: () => Promise<IncidentStore>;
+  /** Cleans up after a test (the suite calls `store.close()` first). */
+  destroyStore?: (store: IncidentStore) => Promise<void>;
+  /** How many concurrent claims to race (default 50). */
+  concurrentClaims?: number;
+}
+
+/** A clock that moves one second forward on every reading, so that creation order is observable. */
+export function createSteppingClock(start = Date.parse('2026-01-05T09:00:00.000Z'), stepMs = 1000): Clock & {
+  advance(ms: number): void;
+} {
+  let t = start;
+  return {
+    now: () => {
+      t += stepMs;
+      return new Date(t);
+    },
+    advance: (ms: number) => {
+      t += ms;
+    },
+  };
+}
+
+/** Actors used by the suite. */
+export const contractActors = {
+  admin: { id: 'admin@example.com', roles: ['admin'] },
+  ana: { id: 'ana@example.com', roles: ['operator'] },
+  bob: { id: 'bob@example.com', roles: ['operator'] },
+  customer: { id: 'carla@example.com', roles: ['customer'] },
+  sync: { id: 'sync@service', roles: ['sync'] },
+} as const satisfies Record<string, Actor>;
+
+const ctx = (actor: Actor) => ({ actor: { ...actor, roles: [...actor.roles] } });
+
+/**
+ * Registers the store contract suite with vitest: create/get round trips, conditional updates and
+ * stale revisions, atomic multi-row writes, every access pattern with complete pagination, the
+ * timeline, history versions, source records, linking, metrics aggregates, users, and N concurrent
+ * claims of which exactly one wins.
+ */
+export function runIncidentStoreContract(options: IncidentStoreContractOptions): void {
+  const claims = options.concurrentClaims ?? 50;
+
+  describe(`IncidentStore contract: ${options.name}`, () => {
+    let store: IncidentStore;
+    let service: IncidentService;
+    let clock: ReturnType<typeof createSteppingClock>;
+
+    beforeEach(async () => {
+      store = await options.createStore();
+      clock = createSteppingClock();
+      service = createIncidentService({ store, clock });
+    });
+
+    afterEach(async () => {
+      await store.close();
+      await options.destroyStore?.(store);
+    });
+
+    const admin = ctx(contractActors.admin);
+
+    async function make(overrides: Record<string, unknown> = {}): Promise<Incident> {
+      return service.create({ title: 'Checkout fails', category: 'Application', ...overrides }, admin);
+    }
+
+    function interaction(incident: Incident, id: string, extra: Partial<Interaction> = {}): Interaction {
+      return {
+        interaction_id: id,
+        incident_id: incident.incident_id,
+        type: 'comment',
+        author: 'admin@example.com',
+        created_at: clock.now().toISOString(),
+        text: `comment ${id}`,
+        visibility: 'PUBLIC',
+        source: 'MANUAL',
+        metadata: {},
+        ...extra,
+      };
+    }
+
+    function bumped(incident: Incident, changes: Partial<Incident> = {}): Incident {
+      return { ...incident, ...changes, revision: incident.revision + 1, updated_at: clock.now().toISOString() };
+    }
+
+    describe('create and get', () => {
+      it('round-trips every field of version 0 and writes history version 1', async () => {
+        const created = await make({
+          description: 'HTTP 502 from payments',
+          subcategory: 'Payments',
+          severity: 'HIGH',
+          team: 'payments',
+          source_url: 'https://jira.example.com/browse/PAY-1',
+          affected_systems: ['checkout'],
+          affected_services: ['payments-api'],
+          environment: 'STAGING',
+          technical_details: { error_messages: ['502 Bad Gateway'], related_incidents: ['INC-1'] },
+          tags: ['payments'],
+          labels: ['sev2'],
+        });
+        const got = await store.getIncident(created.incident_id);
+        expect(got).toEqual(created);
+        expect(got?.version).toBe(0);
+        expect(got?.revision).toBe(1);
+        const v1 = await store.getVersion(created.incident_id, 1);
+        expect(v1).toEqual({ ...created, version: 1 });
+        expect(await store.getIncident('INC-DOES-NOT-EXIST')).toBeNull();
+        expect(await store.getVersion(created.incident_id, 2)).toBeNull();
+      });
+
+      it('refuses a duplicate id and a duplicate (source_system, external_id), writing nothing', async () => {
+        const first = await make({ incident_id: 'JIRA-1', source_system: 'JIRA', external_id: 'PAY-1' });
+        await expect(make({ incident_id: 'JIRA-1', source_system: 'JIRA', external_id: 'PAY-2' })).rejects.toMatchObject({
+          code: 'conflict',
+          details: { reason: 'already_exists' },
+        });
+        await expect(make({ incident_id: 'JIRA-2', source_system: 'JIRA', external_id: 'PAY-1' })).rejects.toMatchObject({
+          code: 'conflict',
+          details: { reason: 'duplicate_source' },
+        });
+        expect(await store.getIncident('JIRA-2')).toBeNull();
+        expect(await store.findBySource('JIRA', 'PAY-2')).toBeNull();
+        expect(await store.getIncident('JIRA-1')).toEqual(first);
+        // The same external id in another system is another incident.
+        await make({ incident_id: 'SN-1', source_system: 'SERVICENOW', external_id: 'PAY-1' });
+        expect((await store.findBySource('SERVICENOW', 'PAY-1'))?.incident_id).toBe('SN-1');
+        expect((await store.findBySource('JIRA', 'PAY-1'))?.incident_id).toBe('JIRA-1');
+      });
+
+      it('writes nothing when one row of a multi-row create fails', async () => {
+        const draft = await make();
+        const incident: Incident = { ...draft, incident_id: 'INC-ATOMIC', external_id: 'INC-ATOMIC' };
+        const dup = interaction(incident, 'DUP-1');
+        await expect(store.createIncident({ incident, interactions: [dup, { ...dup }] })).rejects.toBeInstanceOf(
+          IncidentsError,
+        );
+        expect(await store.getIncident('INC-ATOMIC')).toBeNull();
+        expect(await store.getVersion('INC-ATOMIC', 1)).toBeNull();
+        expect((await store.listInteractions('INC-ATOMIC', { includeInternal: true })).items).toEqual([]);
+        expect(await store.findBySource('MANUAL', 'INC-ATOMIC')).toBeNull();
+      });
+    });
+
+    describe('conditional update', () => {
+      it('replaces version 0, appends history version N and the interactions atomically', async () => {
+        const created = await make();
+        const next = bumped(created, { title: 'Checkout fails for EU cards' });
+        await store.updateIncident({
+          incident: next,
+          expectedRevision: 1,
+          interactions: [interaction(created, 'I-1', { revision: 2 })],
+        });
+        expect(await store.getIncident(created.incident_id)).toEqual(next);
+        expect(await store.getVersion(created.incident_id, 2)).toEqual({ ...next, version: 2 });
+        expect(await store.getVersion(created.incident_id, 1)).toEqual({ ...created, version: 1 });
+        const page = await store.listInteractions(created.incident_id, {});
+        expect(page.items.map((i) => i.interaction_id)).toEqual(['I-1']);
+        expect(page.items[0]).toEqual(interaction(created, 'I-1', { revision: 2, created_at: page.items[0]?.created_at }));
+      });
+
+      it('refuses a stale revision and writes nothing', async () => {
+        const created = await make();
+        const winner = bumped(created, { title: 'first writer' });
+        await store.updateIncident({ incident: winner, expectedRevision: 1 });
+        const loser = bumped(created, { title: 'second writer' });
+        const err = await store
+          .updateIncident({ incident: loser, expectedRevision: 1, interactions: [interaction(created, 'LOST')] })
+          .catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(ConflictError);
+        expect((err as ConflictError).details.reason).toBe('stale_revision');
+        expect((await store.getIncident(created.incident_id))?.title).toBe('first writer');
+        expect((await store.getVersion(created.incident_id, 2))?.title).toBe('first writer');
+        expect((await store.listInteractions(created.incident_id, { includeInternal: true })).items).toEqual([]);
+      });
+
+      it('refuses a stale expected_revision through the service', async () => {
+        const created = await make();
+        await service.addComment({ incident_id: created.incident_id, text: 'first' }, admin);
+        await expect(
+          service.addComment({ incident_id: created.incident_id, text: 'late', expected_revision: 1 }, admin),
+        ).rejects.toMatchObject({ code: 'conflict', details: { reason: 'stale_revision', actualRevision: 2 } });
+      });
+
+      it('throws NotFoundError when updating a missing incident', async () => {
+        const created = await make();
+        const ghost = bumped({ ...created, incident_id: 'INC-GHOST', external_id: 'INC-GHOST' });
+        await expect(store.updateIncident({ incident: ghost, expectedRevision: 1 })).rejects.toBeInstanceOf(NotFoundError);
+        expect(await store.getIncident('INC-GHOST')).toBeNull();
+      });
+
+      it('leaves version 0 unchanged when one row of a multi-row update fails', async () => {
+        const created = await make();
+        const dup = interaction(created, 'DUP-2');
+        await expect(
+          store.updateIncident({ incident: bumped(created, { title: 'half' }), expectedRevision: 1, interactions: [dup, { ...dup }] }),
+        ).rejects.toBeInstanceOf(IncidentsError);
+        expect(await store.getIncident(created.incident_id)).toEqual(created);
+        expect(await store.getVersion(created.incident_id, 2)).toBeNull();
+        expect((await store.listInteractions(created.incident_id, { includeInternal: true })).items).toEqual([]);
+      });
+    });
+
+    describe('concurrency', () => {
+      it(`of ${claims} concurrent claims exactly one wins and the others name the assignee`, async () => {
+        const created = await make();
+        const actors = Array.from({ length: claims }, (_, i) => ({ id: `dev${i}@example.com`, roles: ['operator' as const] }));
+        const results = await Promise.allSettled(actors.map((actor) => service.claim(created.incident_id, { actor })));
+        const won = results.filter((r) => r.status === 'fulfilled');
+        const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+        expect(won).toHaveLength(1);
+        const winner = (won[0] as PromiseFulfilledResult<Incident>).value.assigned_to;
+        for (const r of lost) {
+          expect(r.reason).toBeInstanceOf(ConflictError);
+          expect((r.reason as ConflictError).details.assignedTo).toBe(winner);
+        }
+        const current = await store.getIncident(created.incident_id);
+        expect(current?.assigned_to).toBe(winner);
+        expect(current?.status).toBe('ASSIGNED');
+        expect(current?.revision).toBe(2);
+        expect((await store.listVersions(created.incident_id)).items.map((v) => v.version)).toEqual([1, 2]);
+      });
+
+      it('concurrent comments are all kept (commutative changes retry)', async () => {
+        const created = await make();
+        await Promise.all(
+          Array.from({ length: 5 }, (_, i) => service.addComment({ incident_id: created.incident_id, text: `c${i}` }, admin)),
+        );
+        const page = await store.listInteractions(created.incident_id, { types: ['comment'] });
+        expect(page.items.map((i) => i.text).sort()).toEqual(['c0', 'c1', 'c2', 'c3', 'c4']);
+        expect((await store.getIncident(created.incident_id))?.revision).toBe(6);
+      });
+    });
+
+    describe('access patterns and pagination', () => {
+      async function seedMatrix() {
+        const specs: Array<{ status: Status; priority: 'P1' | 'P2' | 'P3' | 'P4'; team: string; assignee?: string; severity: 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW'; category: string }> = [];
+        const priorities = ['P3', 'P1', 'P4', 'P2'] as const;
+        const severities = ['LOW', 'CRITICAL', 'MEDIUM', 'HIGH'] as const;
+        for (let i = 0; i < 24; i++) {
+          specs.push({
+            status: 'NEW',
+            priority: priorities[i % 4] as 'P1',
+            team: i % 2 ? 'payments' : 'platform',
+            severity: severities[i % 4] as 'LOW',
+            category: i % 3 ? 'Application' : 'Network',
+          });
+        }
+        const made: Incident[] = [];
+        for (const [i, s] of specs.entries()) {
+          made.push(
+            await make({
+              incident_id: `INC-${String(i).padStart(3, '0')}`,
+              priority: s.priority,
+              severity: s.severity,
+              team: s.team,
+              category: s.category,
+              source_system: i % 2 ? 'JIRA' : 'SERVICENOW',
+              external_id: `EXT-${String(100 - i).padStart(3, '0')}`,
+            }),
+          );
+        }
+        // Move some along: 0..5 claimed by ana, 6..8 claimed by bob and started, 9 resolved by ana.
+        for (const inc of made.slice(0, 6)) await service.claim(inc.incident_id, ctx(contractActors.ana));
+        for (const inc of made.slice(6, 9)) {
+          await service.claim(inc.incident_id, ctx(contractActors.bob));
+          await service.startWork(inc.incident_id, ctx(contractActors.bob));
+        }
+        await service.claim('INC-009', ctx(contractActors.ana));
+        await service.resolve({ incident_id: 'INC-009', solution: 'restart', root_cause: 'leak' }, ctx(contractActors.ana));
+        return Promise.all(made.map((m) => store.getIncident(m.incident_id) as Promise<Incident>));
+      }
+
+      const statusRank = (s: Status) =>
+        ['NEW', 'ASSIGNED', 'IN_PROGRESS', 'PENDING', 'RESOLVED', 'CLOSED', 'CANCELLED'].indexOf(s);
+      const sevRank = (s: string) => ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'].indexOf(s);
+      const cmp = (...pairs: Array<[string | number, string | number]>) => {
+        for (const [a, b] of pairs) if (a < b) return -1; else if (a > b) return 1;
+        return 0;
+      };
+
+      async function all(query: IncidentQuery, limit: number) {
+        const pages: number[] = [];
+        const items = await collectAll(async (cursor) => {
+          const page = await store.queryIncidents(query, { limit, cursor });
+          expect(page.items.length).toBeLessThanOrEqual(limit);
+          pages.push(page.items.length);
+          return page;
+        });
+        return { ids: items.map((i) => i.incident_id), pages, items };
+      }
+
+      it('serves every access pattern in its order, across pages, without truncating', async () => {
+        const incidents = await seedMatrix();
+        const expectIds = (filter: (i: Incident) => boolean, sort: (a: Incident, b: Incident) => number) =>
+          incidents.filter(filter).sort(sort).map((i) => i.incident_id);
+
+        const byStatus = await all({ by: 'status', status: 'NEW' }, 4);
+        expect(byStatus.ids).toEqual(
+          expectIds(
+            (i) => i.status === 'NEW',
+            (a, b) => cmp([a.priority, b.priority], [a.created_at, b.created_at], [a.incident_id, b.incident_id]),
+          ),
+        );
+        expect(byStatus.ids).toHaveLength(14);
+
+        const p1New = await all({ by: 'status', status: 'NEW', priority: 'P1' }, 2);
+        expect(p1New.ids).toEqual(byStatus.items.filter((i) => i.priority === 'P1').map((i) => i.incident_id));
+
+        const multi = await all({ by: 'status', status: ['IN_PROGRESS', 'ASSIGNED'] }, 3);
+        expect(multi.ids).toEqual(
+          expectIds(
+            (i) => i.status === 'ASSIGNED' || i.status === 'IN_PROGRESS',
+            (a, b) => cmp([statusRank(a.status), statusRank(b.status)], [a.priority, b.priority], [a.created_at, b.created_at], [a.incident_id, b.incident_id]),
+          ),
+        );
+
+        const mine = await all({ by: 'assignee', assigned_to: 'ana@example.com', status: ['ASSIGNED', 'IN_PROGRESS'] }, 4);
+        expect(mine.ids).toEqual(
+          expectIds(
+            (i) => i.assigned_to === 'ana@example.com' && (i.status === 'ASSIGNED' || i.status === 'IN_PROGRESS'),
+            (a, b) => cmp([statusRank(a.status), statusRank(b.status)], [a.priority, b.priority], [a.created_at, b.created_at], [a.incident_id, b.incident_id]),
+          ),
+        );
+        expect(mine.ids).toHaveLength(6);
+        const anaAll = await all({ by: 'assignee', assigned_to: 'ana@example.com' }, 50);
+        expect(anaAll.ids).toHaveLength(7);
+        expect(anaAll.items.at(-1)?.status).toBe('RESOLVED');
+
+        const team = await all({ by: 'team', team: 'payments' }, 5);
+        expect(team.ids).toEqual(
+          expectIds(
+            (i) => i.team === 'payments',
+            (a, b) => cmp([statusRank(a.status), statusRank(b.status)], [a.created_at, b.created_at], [a.incident_id, b.incident_id]),
+          ),
+        );
+        const teamNew = await all({ by: 'team', team: 'payments', status: 'NEW' }, 5);
+        expect(teamNew.ids).toEqual(team.items.filter((i) => i.status === 'NEW').map((i) => i.incident_id));
+
+        const category = await all({ by: 'category', category: 'Application' }, 7);
+        expect(category.ids).toEqual(
+          expectIds(
+            (i) => i.category === 'Application',
+            (a, b) => cmp([sevRank(a.severity), sevRank(b.severity)], [a.created_at, b.created_at], [a.incident_id, b.incident_id]),
+          ),
+        );
+        const critical = await all({ by: 'category', category: 'Application', severity: 'CRITICAL' }, 7);
+        expect(critical.ids).toEqual(category.items.filter((i) => i.severity === 'CRITICAL').map((i) => i.incident_id));
+
+        const source = await all({ by: 'source', source_system: 'JIRA' }, 5);
+        expect(source.ids).toEqual(
+          expectIds((i) => i.source_system === 'JIRA', (a, b) => cmp([a.external_id, b.external_id])),
+        );
+        const one = await all({ by: 'source', source_system: 'JIRA', external_id: 'EXT-099' }, 5);
+        expect(one.ids).toEqual(['INC-001']);
+
+        const due = await all({ by: 'due', status: 'NEW' }, 4);
+        expect(due.ids).toEqual(
+          expectIds(
+            (i) => i.status === 'NEW',
+            (a, b) => cmp([a.due_date ?? '', b.due_date ?? ''], [a.incident_id, b.incident_id]),
+          ),
+        );
+        const firstDue = due.items[0]?.due_date as string;
+        const dueSoon = await all({ by: 'due', status: 'NEW', due_before: firstDue }, 4);
+        expect(dueSoon.ids).toEqual([]);
+        const dueSoon2 = await all({ by: 'due', status: 'NEW', due_before: due.items[3]?.due_date as string }, 2);
+        expect(dueSoon2.ids).toEqual(due.ids.slice(0, 3));
+      });
+
+      it('returns a null cursor exactly when nothing follows, and an empty page for no match', async () => {
+        for (let i = 0; i < 6; i++) await make({ team: 'edge' });
+        const first = await store.queryIncidents({ by: 'team', team: 'edge' }, { limit: 3 });
+        expect(first.items).toHaveLength(3);
+        expect(first.cursor).toEqual(expect.any(String));
+        const second = await store.queryIncidents({ by: 'team', team: 'edge' }, { limit: 3, cursor: first.cursor });
+        expect(second.items).toHaveLength(3);
+        expect(second.cursor).toBeNull();
+        const none = await store.queryIncidents({ by: 'team', team: 'nobody' }, { limit: 3 });
+        expect(none).toEqual({ items: [], cursor: null });
+      });
+
+      it('clamps limits to 1..500 and rejects a malformed cursor with a validation error', async () => {
+        for (let i = 0; i < 3; i++) await make({ team: 'clamp' });
+        const page = await store.queryIncidents({ by: 'team', team: 'clamp' }, { limit: 100_000 });
+        expect(page.items).toHaveLength(3);
+        await expect(store.queryIncidents({ by: 'team', team: 'clamp' }, { cursor: '%%%not-a-cursor' })).rejects.toMatchObject({
+          code: 'validation',
+        });
+      });
+    });
+
+    describe('timeline, history and source records', () => {
+      it('lists interactions newest first, hides INTERNAL unless asked, filters types and pages', async () => {
+        const created = await make();
+        for (let i = 0; i < 7; i++) {
+          await service.addComment(
+            { incident_id: created.incident_id, text: `note ${i}`, visibility: i % 2 ? 'INTERNAL' : 'PUBLIC' },
+            admin,
+          );
+        }
+        await service.claim(created.incident_id, ctx(contractActors.ana));
+        const publicOnly = await collectAll((cursor) => store.listInteractions(created.incident_id, { limit: 2, cursor }));
+        expect(publicOnly.every((i) => i.visibility === 'PUBLIC')).toBe(true);
+        expect(publicOnly.map((i) => i.text).slice(-4)).toEqual(['note 6', 'note 4', 'note 2', 'note 0']);
+        const everything = await collectAll((cursor) =>
+          store.listInteractions(created.incident_id, { limit: 3, cursor, includeInternal: true }),
+        );
+        expect(everything).toHaveLength(9);
+        const ascending = await store.listInteractions(created.incident_id, { includeInternal: true, order: 'asc', limit: 50 });
+        expect(ascending.items.map((i) => i.interaction_id)).toEqual(everything.map((i) => i.interaction_id).reverse());
+        const comments = await store.listInteractions(created.incident_id, { includeInternal: true, types: ['comment'] });
+        expect(comments.items).toHaveLength(7);
+        const assignments = await store.listInteractions(created.incident_id, { types: ['assignment'] });
+        expect(assignments.items.map((i) => i.metadata)).toEqual([{ from: null, to: 'ana@example.com' }]);
+      });
+
+      it('pages history versions in ascending order, each the state after its change', async () => {
+        const created = await make();
+        await service.claim(created.incident_id, ctx(contractActors.ana));
+        await service.startWork(created.incident_id, ctx(contractActors.ana));
+        await service.updateProgress({ incident_id: created.incident_id, progress_notes: 'found it' }, ctx(contractActors.ana));
+        const versions = await collectAll((cursor) => store.listVersions(created.incident_id, { limit: 2, cursor }));
+        expect(versions.map((v) => v.version)).toEqual([1, 2, 3, 4]);
+        expect(versions.map((v) => v.status)).toEqual(['NEW', 'ASSIGNED', 'IN_PROGRESS', 'IN_PROGRESS']);
+        expect(versions.map((v) => v.revision)).toEqual([1, 2, 3, 4]);
+        expect(versions[1]?.metadata.last_modified_by).toBe('ana@example.com');
+      });
+
+      it('stores and replaces source records with an update', async () => {
+        const created = await make({ incident_id: 'ZD-1', source_system: 'ZENDESK', external_id: '1' });
+        const now = clock.now().toISOString();
+        const record = (system: SourceRecord['source_system'], id: string, status: string): SourceRecord => ({
+          incident_id: 'ZD-1',
+          source_system: system,
+          record_id: id,
+          status,
+          created_at: now,
+          updated_at: now,
+          data: { id },
+        });
+        await store.updateIncident({
+          incident: bumped(created),
+          expectedRevision: 1,
+          sourceRecords: [record('ZENDESK', '1', 'open'), record('SLACK', '1700000000.1', 'reported')],
+        });
+        await store.updateIncident({
+          incident: bumped(bumped(created)),
+          expectedRevision: 2,
+          sourceRecords: [record('ZENDESK', '1', 'solved')],
+        });
+        const records = await store.listSourceRecords('ZD-1');
+        expect(records.map((r) => `${r.source_system}#${r.record_id}:${r.status}`)).toEqual([
+          'SLACK#1700000000.1:reported',
+          'ZENDESK#1:solved',
+        ]);
+      });
+    });
+
+    describe('linking', () => {
+      it('moves comments and source records into the target and leaves a redirecting tombstone', async () => {
+        const slack = await make({ incident_id: 'SL-1700000000.1', source_system: 'SLACK', external_id: '1700000000.1' });
+        const zendesk = await make({ incident_id: 'ZD-12345', source_system: 'ZENDESK', external_id: '12345' });
+        await service.addComment({ incident_id: slack.incident_id, text: 'reported in #support' }, admin);
+        const now = clock.now().toISOString();
+        const current = (await store.getIncident(slack.incident_id)) as Incident;
+        await store.updateIncident({
+          incident: bumped(current),
+          expectedRevision: current.revision,
+          sourceRecords: [
+            { incident_id: slack.incident_id, source_system: 'SLACK', record_id: '1700000000.1', created_at: now, updated_at: now, data: {} },
+          ],
+        });
+        const linked = await service.link({ from: slack.incident_id, to: zendesk.incident_id }, admin);
+        expect(linked.incident_id).toBe('ZD-12345');
+        const tomb = await store.getIncident(slack.incident_id);
+        expect(tomb?.merged_into).toBe('ZD-12345');
+        const details = await service.get(slack.incident_id, admin);
+        expect(details.incident_id).toBe('ZD-12345');
+        expect(details.redirected_from).toBe(slack.incident_id);
+        expect(details.comments.map((c) => c.text)).toContain('reported in #support');
+        expect(details.source_records.map((r) => r.record_id)).toEqual(['1700000000.1']);
+        expect((await store.listInteractions(slack.incident_id, { includeInternal: true })).items).toEqual([]);
+        expect(await store.listSourceRecords(slack.incident_id)).toEqual([]);
+        expect(details.technical_details.related_incidents).toContain(slack.incident_id);
+        // History of both sides records the link.
+        expect((await store.getVersion('ZD-12345', linked.revision))?.metadata.version_notes).toMatch(/linked/);
+        // Writes against the tombstone go to the target.
+        await service.addComment({ incident_id: slack.incident_id, text: 'after link' }, admin);
+        expect((await service.get('ZD-12345', admin)).comments.map((c) => c.text)).toContain('after link');
+      });
+
+      it('refuses a stale link and changes nothing', async () => {
+        const a = await make({ incident_id: 'SL-2', source_system: 'SLACK', external_id: '2' });
+        const b = await make({ incident_id: 'ZD-2', source_system: 'ZENDESK', external_id: '2' });
+        await service.addComment({ incident_id: b.incident_id, text: 'moved on' }, admin);
+        await expect(
+          store.linkIncidents({
+            from: { ...bumped(a), merged_into: b.incident_id },
+            fromExpectedRevision: a.revision,
+            to: bumped(b),
+            toExpectedRevision: b.revision,
+          }),
+        ).rejects.toMatchObject({ code: 'conflict', details: { reason: 'stale_revision' } });
+        expect(await store.getIncident('SL-2')).toEqual(a);
+      });
+    });
+
+    describe('metrics aggregates', () => {
+      it('counts by status, severity, priority and category and lists resolution minutes', async () => {
+        const a = await make({ severity: 'CRITICAL', category: 'Network', team: 'platform' });
+        await make({ severity: 'LOW', category: 'Application', team: 'platform' });
+        await make({ severity: 'LOW', category: 'Application', team: 'payments' });
+        await service.claim(a.incident_id, ctx(contractActors.ana));
+        clock.advance(30 * 60_000);
+        await service.resolve({ incident_id: a.incident_id, solution: 'rerouted', root_cause: 'bad route' }, ctx(contractActors.ana));
+        const everyone = await store.aggregateMetrics({});
+        expect(everyone.total).toBe(3);
+        expect(everyone.by_status).toMatchObject({ NEW: 2, RESOLVED: 1 });
+        expect(everyone.by_severity).toMatchObject({ CRITICAL: 1, LOW: 2 });
+        expect(everyone.by_priority).toMatchObject({ P1: 1, P4: 2 });
+        expect(everyone.by_category).toEqual({ Network: 1, Application: 2 });
+        expect(everyone.resolution_minutes).toHaveLength(1);
+        expect(everyone.resolution_minutes[0]).toBeGreaterThanOrEqual(30);
+        expect(everyone.sla_met + everyone.sla_breached).toBe(1);
+        const platform = await store.aggregateMetrics({ team: 'platform' });
+        expect(platform.total).toBe(2);
+        const anas = await store.aggregateMetrics({ assigned_to: 'ana@example.com' });
+        expect(anas.total).toBe(1);
+        const none = await store.aggregateMetrics({ from: '2999-01-01T00:00:00.000Z' });
+        expect(none.total).toBe(0);
+        const report = await service.metrics({}, admin);
+        expect(report.resolved_incidents).toBe(1);
+        expect(report.median_resolution_time_minutes).toBe(everyone.resolution_minutes[0]);
+      });
+    });
+
+    describe('knowledge-base bookkeeping', () => {
+      async function closed(overrides: Record<string, unknown> = {}) {
+        const inc = await make(overrides);
+        const op = ctx(contractActors.ana);
+        await service.claim(inc.incident_id, op);
+        await service.resolve({ incident_id: inc.incident_id, solution: 'fixed', root_cause: 'bug' }, op);
+        return service.close(inc.incident_id, op);
+      }
+
+      it('lists every closed, unsynced incident across pages and marks them guarded by revision', async () => {
+        const done: Incident[] = [];
+        for (let i = 0; i < 7; i++) done.push(await closed({ incident_id: `KB-${i}` }));
+        await make({ incident_id: 'KB-OPEN' });
+        const pending = await collectAll((cursor) => store.listPendingKbSync({ limit: 3, cursor }));
+        expect(pending.map((i) => i.incident_id)).toEqual(done.map((i) => i.incident_id).sort());
+        expect(pending.every((i) => i.kb_sync_status.state === 'PENDING')).toBe(true);
+
+        const first = done[0] as Incident;
+        const at = clock.now().toISOString();
+        expect(
+          await store.markKbSynced({ incident_id: first.incident_id, expectedRevision: first.revision, synced_at: at, document_key: 'closed/KB-0.json' }),
+        ).toBe(true);
+        const synced = await store.getIncident(first.incident_id);
+        expect(synced?.revision).toBe(first.revision);
+        expect(synced?.kb_sync_status).toMatchObject({ state: 'SYNCED', synced: true, synced_at: at, document_key: 'closed/KB-0.json' });
+
+        // Changed meanwhile: the mark is refused and the incident stays pending.
+        const second = done[1] as Incident;
+        await service.addComment({ incident_id: second.incident_id, text: 'late note' }, admin);
+        expect(
+          await store.markKbSynced({ incident_id: second.incident_id, expectedRevision: second.revision, synced_at: at, document_key: 'closed/KB-1.json' }),
+        ).toBe(false);
+        const left = await collectAll((cursor) => store.listPendingKbSync({ limit: 50, cursor }));
+        expect(left.map((i) => i.incident_id)).toEqual(done.slice(1).map((i) => i.incident_id).sort());
+      });
+
+      it('counts failed attempts with the last error', async () => {
+        const inc = await closed();
+        const at = clock.now().toISOString();
+        expect(await store.markKbSyncFailed({ incident_id: inc.incident_id, attempted_at: at, error: 'S3 503' })).toBe(1);
+        expect(await store.markKbSyncFailed({ incident_id: inc.incident_id, attempted_at: at, error: 'S3 500' })).toBe(2);
+        const got = await store.getIncident(inc.incident_id);
+        expect(got?.kb_sync_status).toMatchObject({ state: 'FAILED', synced: false, sync_attempts: 2, last_sync_error: 'S3 500', last_sync_attempt: at });
+        expect(got?.revision).toBe(inc.revision);
+        expect((await store.listPendingKbSync()).items.map((i) => i.incident_id)).toEqual([inc.incident_id]);
+        expect(await store.markKbSyncFailed({ incident_id: 'INC-NOPE', attempted_at: at, error: 'x' })).toBeNull();
+      });
+
+      it('queues a withdrawal when a synced incident is reopened, and clears it once withdrawn', async () => {
+        const inc = await closed();
+        const at = clock.now().toISOString();
+        await store.markKbSynced({ incident_id: inc.incident_id, expectedRevision: inc.revision, synced_at: at, document_key: 'closed/x.json' });
+        const reopened = await service.reopen(inc.incident_id, ctx(contractActors.ana));
+        expect(reopened.kb_sync_status.state).toBe('WITHDRAW_PENDING');
+        expect((await store.listPendingKbSync()).items.map((i) => i.incident_id)).toEqual([inc.incident_id]);
+        expect(
+          await store.markKbSynced({ incident_id: inc.incident_id, expectedRevision: reopened.revision, synced_at: at, document_key: 'closed/x.json', withdrawn: true }),
+        ).toBe(true);
+        expect((await store.getIncident(inc.incident_id))?.kb_sync_status.state).toBe('NOT_APPLICABLE');
+        expect((await store.listPendingKbSync()).items).toEqual([]);
+      });
+    });
+
+    describe('users', () => {
+      it('puts, replaces, gets and lists users ordered by email', async () => {
+        const now = clock.now().toISOString();
+        await store.putUser({ email: 'zoe@example.com', name: 'Zoe', role: 'operator', active: true, created_at: now });
+        await store.putUser({ email: 'adam@example.com', name: 'Adam', role: 'customer', active: true, created_at: now });
+        await store.putUser({ email: 'zoe@example.com', name: 'Zoe', role: 'admin', team: 'ops', active: false, created_at: now });
+        expect(await store.getUser('zoe@example.com')).toEqual({
+          email: 'zoe@example.com',
+          name: 'Zoe',
+          role: 'admin',
+          team: 'ops',
+          active: false,
+          created_at: now,
+        });
+        expect(await store.getUser('nobody@example.com')).toBeNull();
+        const first = await store.listUsers({ limit: 1 });
+        expect(first.items.map((u) => u.email)).toEqual(['adam@example.com']);
+        const second = await store.listUsers({ limit: 1, cursor: first.cursor });
+        expect(second.items.map((u) => u.email)).toEqual(['zoe@example.com']);
+        expect(second.cursor).toBeNull();
+      });
+    });
+  });
+}
