@@ -1,0 +1,68 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { ConnectorError } from '../errors.js';
+import { createHttpClient } from './http-client.js';
+import { backoffDelay, parseRetryAfter, resolveRetry } from './retry.js';
+
+let close: (() => Promise<void>) | undefined;
+afterEach(async () => {
+  await close?.();
+  close = undefined;
+});
+
+async function slowServer(delayMs: number) {
+  const stats = { inFlight: 0, max: 0, total: 0 };
+  const server = createServer((_req, res) => {
+    stats.inFlight += 1;
+    stats.total += 1;
+    stats.max = Math.max(stats.max, stats.inFlight);
+    setTimeout(() => {
+      stats.inFlight -= 1;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ value: 1 }));
+    }, delayMs);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  close = () => new Promise((r) => server.close(() => r()));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, stats };
+}
+
+describe('shared HTTP layer', () => {
+  it('never has more requests in flight than the concurrency limit', async () => {
+    const { url, stats } = await slowServer(30);
+    const http = createHttpClient({ connector: 'test', baseUrl: url, concurrency: 2 });
+    await Promise.all(
+      Array.from({ length: 6 }, () => http.request({ path: '/x', schema: z.object({ value: z.number() }) })),
+    );
+    expect(stats.total).toBe(6);
+    expect(stats.max).toBe(2);
+  });
+
+  it('turns a network error into connector.http after the retries', async () => {
+    const { url } = await slowServer(0);
+    await close?.();
+    close = undefined;
+    const http = createHttpClient({ connector: 'test', baseUrl: url, retry: { baseDelayMs: 1, maxRetries: 2 } });
+    const err = (await http.request({ path: '/x' }).catch((e: unknown) => e)) as ConnectorError;
+    expect(err).toBeInstanceOf(ConnectorError);
+    expect(err).toMatchObject({ code: 'connector.http', details: { connector: 'test', attempts: 3 } });
+  });
+
+  it('refuses to follow a link to another origin', async () => {
+    const http = createHttpClient({ connector: 'test', baseUrl: 'http://127.0.0.1:9' });
+    await expect(http.request({ path: 'https://evil.example.com/steal' })).rejects.toThrow(/another origin/);
+  });
+
+  it('parses Retry-After seconds and HTTP dates, and backs off exponentially with jitter', () => {
+    expect(parseRetryAfter('3')).toBe(3000);
+    expect(parseRetryAfter(new Date(Date.now() + 5000).toUTCString(), Date.now())).toBeGreaterThan(3000);
+    expect(parseRetryAfter('soon')).toBeUndefined();
+    const r = resolveRetry({ baseDelayMs: 100, maxDelayMs: 1000 });
+    expect(backoffDelay(0, r, () => 0)).toBe(50);
+    expect(backoffDelay(0, r, () => 1)).toBe(100);
+    expect(backoffDelay(3, r, () => 0)).toBe(400);
+    expect(backoffDelay(10, r, () => 1)).toBe(1000);
+  });
+});

@@ -1,0 +1,335 @@
+/**
+ * The HTTP layer every connector uses: base URL + custom `fetch`, authentication (with one refresh
+ * on 401), a per-connector concurrency limit, retries with exponential backoff and jitter on 5xx and
+ * network errors, `Retry-After` on 429, typed errors and zod-validated bodies.
+ *
+ * @module
+ */
+import type { z } from 'zod';
+import { ConnectorError, invalidResponse } from '../errors.js';
+import type { AuthProvider } from './auth.js';
+import { createLimiter } from './limiter.js';
+import { backoffDelay, parseRetryAfter, type RetryOptions, resolveRetry, sleep } from './retry.js';
+
+/** A WHATWG `fetch` (the global one by default). */
+export type FetchLike = (input: string | URL, init?: RequestInit) => Promise<Response>;
+
+/** Transport options every connector accepts. */
+export interface HttpOptions {
+  /** Custom `fetch` (proxies, tests, instrumentation). Default `globalThis.fetch`. */
+  fetch?: FetchLike;
+  /** Retry policy for 429, 5xx and network errors. */
+  retry?: RetryOptions;
+  /** Requests of this connector in flight at once. Default 4. */
+  concurrency?: number;
+  /** Timeout of one attempt, in milliseconds. Default 30 000. */
+  timeoutMs?: number;
+  /** `User-Agent` sent with every request. Default `@incidents/connectors`. */
+  userAgent?: string;
+}
+
+/** Options of {@link createHttpClient}. */
+export interface HttpClientOptions extends HttpOptions {
+  /** Connector name used in errors. */
+  connector: string;
+  /** Base URL; request paths are appended to it. */
+  baseUrl: string;
+  auth?: AuthProvider;
+  /** Extracts the vendor's error message from an error body, for error messages. */
+  errorMessage?: (body: unknown) => string | undefined;
+  /** Source of randomness for the jitter (tests). */
+  random?: () => number;
+}
+
+/** Query-string values; `undefined` and `null` are left out. */
+export type QueryValue = string | number | boolean | undefined | null;
+
+/** One request. */
+export interface HttpRequest<S extends z.ZodType | undefined = undefined> {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Path below the base URL (`/rest/api/3/search/jql`), or a path+query returned by the vendor. */
+  path: string;
+  query?: Record<string, QueryValue>;
+  /** JSON body. */
+  json?: unknown;
+  /** `application/x-www-form-urlencoded` body. */
+  form?: Record<string, string>;
+  headers?: Record<string, string>;
+  /** Validates the JSON body; a mismatch is `connector.invalid_response` naming the fields. */
+  schema?: S;
+  /** What the body is: `json` (default), `text`, or `none` (ignored). */
+  responseType?: 'json' | 'text' | 'none';
+  /** Do not send the authentication headers (login requests). */
+  skipAuth?: boolean;
+  /** Label used in error messages instead of the path. */
+  label?: string;
+  signal?: AbortSignal;
+}
+
+/** A successful response. */
+export interface HttpResponse<T> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+type BodyOf<S> = S extends z.ZodType ? z.output<S> : unknown;
+
+/** The client made by {@link createHttpClient}. */
+export interface HttpClient {
+  readonly connector: string;
+  readonly baseUrl: string;
+  /** Sends a request with retries and returns the parsed body. */
+  request<S extends z.ZodType | undefined = undefined>(req: HttpRequest<S>): Promise<HttpResponse<BodyOf<S>>>;
+  /**
+   * A `fetch` with the same retries, limit and error mapping, for vendor SDKs that take a `fetch`
+   * option (Slack's `WebClient`). Resolves only with a 2xx response; throws {@link ConnectorError} otherwise.
+   */
+  readonly fetch: FetchLike;
+  /** Validates a body against a schema, throwing `connector.invalid_response`. */
+  parse<S extends z.ZodType>(schema: S, body: unknown, what: string): z.output<S>;
+  /** The auth error that stopped this connector, if any. */
+  readonly stoppedBy: ConnectorError | undefined;
+}
+
+const RETRYABLE_STATUS = new Set([500, 502, 503, 504, 408]);
+
+function shorten(text: string, max = 300): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+/** Creates the shared HTTP client of one connector. */
+export function createHttpClient(options: HttpClientOptions): HttpClient {
+  const connector = options.connector;
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const doFetch: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const retry = resolveRetry(options.retry);
+  const limiter = createLimiter(options.concurrency ?? 4);
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const userAgent = options.userAgent ?? '@incidents/connectors';
+  const random = options.random ?? Math.random;
+  let stoppedBy: ConnectorError | undefined;
+
+  function resolveUrl(path: string, query?: Record<string, QueryValue>): URL {
+    let url: URL;
+    if (/^https?:\/\//i.test(path)) {
+      url = new URL(path);
+      if (url.origin !== new URL(baseUrl).origin) {
+        throw new ConnectorError(
+          'connector.invalid_response',
+          `refusing to follow a link to another origin (${url.origin})`,
+          { connector },
+        );
+      }
+    } else {
+      url = new URL(baseUrl + (path.startsWith('/') ? path : `/${path}`));
+    }
+    for (const [key, value] of Object.entries(query ?? {})) {
+      if (value === undefined || value === null) continue;
+      url.searchParams.set(key, String(value));
+    }
+    return url;
+  }
+
+  async function vendorMessage(response: Response): Promise<string | undefined> {
+    let text: string;
+    try {
+      text = await response.text();
+    } catch {
+      return undefined;
+    }
+    if (!text) return undefined;
+    try {
+      const body: unknown = JSON.parse(text);
+      const message = options.errorMessage?.(body);
+      return message ? shorten(message) : shorten(text);
+    } catch {
+      return shorten(text.replace(/\s+/g, ' '));
+    }
+  }
+
+  /**
+   * The retry loop. `build` returns the request init (auth headers are re-read on every attempt so
+   * a refreshed token is used).
+   */
+  async function send(
+    method: string,
+    url: URL,
+    init: {
+      headers: Record<string, string>;
+      body?: string;
+      skipAuth?: boolean;
+      label: string;
+      signal?: AbortSignal | null;
+    },
+  ): Promise<Response> {
+    if (stoppedBy) throw stoppedBy;
+    const where = { method, path: url.pathname };
+    const label = init.label;
+    const userSignal = init.signal ?? undefined;
+    let attempt = 0;
+    let refreshed = false;
+    for (;;) {
+      attempt += 1;
+      userSignal?.throwIfAborted();
+      let response: Response;
+      try {
+        // Auth headers are read outside the limiter: a provider may itself make a request (a login).
+        const authHeaders = init.skipAuth || !options.auth ? {} : await options.auth.headers(userSignal);
+        response = await limiter.run(async () => {
+          const signals = [AbortSignal.timeout(timeoutMs), ...(userSignal ? [userSignal] : [])];
+          return doFetch(url, {
+            method,
+            headers: { 'user-agent': userAgent, accept: 'application/json', ...init.headers, ...authHeaders },
+            ...(init.body !== undefined ? { body: init.body } : {}),
+            signal: AbortSignal.any(signals),
+          });
+        });
+      } catch (cause) {
+        if (userSignal?.aborted) throw userSignal.reason;
+        if (cause instanceof ConnectorError) throw cause;
+        if (attempt <= retry.maxRetries) {
+          await sleep(backoffDelay(attempt - 1, retry, random), userSignal);
+          continue;
+        }
+        const reason = cause instanceof Error ? cause.message : String(cause);
+        throw new ConnectorError(
+          'connector.http',
+          `network error on ${method} ${label} after ${attempt} attempt(s): ${reason}`,
+          { connector, ...where, attempts: attempt },
+          { cause },
+        );
+      }
+
+      if (response.ok) return response;
+      const status = response.status;
+
+      if (status === 429) {
+        const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+        await response.body?.cancel().catch(() => undefined);
+        const wait = retryAfterMs ?? backoffDelay(attempt - 1, retry, random);
+        if (attempt <= retry.maxRetries && wait <= retry.maxRetryAfterMs) {
+          await sleep(wait, userSignal);
+          continue;
+        }
+        throw new ConnectorError(
+          'connector.rate_limited',
+          `rate limited on ${method} ${label} after ${attempt} attempt(s)${retryAfterMs !== undefined ? `; retry after ${Math.ceil(retryAfterMs / 1000)} s` : ''}`,
+          { connector, ...where, status, attempts: attempt, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) },
+        );
+      }
+
+      if (status === 401 || status === 403) {
+        const message = await vendorMessage(response);
+        if (status === 401 && !refreshed && options.auth?.refresh && !init.skipAuth) {
+          refreshed = true;
+          if (await options.auth.refresh(userSignal)) continue;
+        }
+        const error = new ConnectorError(
+          'connector.auth',
+          status === 401
+            ? `authentication failed (HTTP 401) on ${method} ${label}; check the credentials — the connector is stopped`
+            : `permission denied (HTTP 403) on ${method} ${label}; check the account's permissions/scopes`,
+          { connector, ...where, status, attempts: attempt, ...(message ? { vendorMessage: message } : {}) },
+        );
+        if (status === 401) stoppedBy = error;
+        throw error;
+      }
+
+      if (RETRYABLE_STATUS.has(status) && attempt <= retry.maxRetries) {
+        await response.body?.cancel().catch(() => undefined);
+        await sleep(backoffDelay(attempt - 1, retry, random), userSignal);
+        continue;
+      }
+
+      const message = await vendorMessage(response);
+      throw new ConnectorError(
+        'connector.http',
+        `HTTP ${status} on ${method} ${label}${attempt > 1 ? ` after ${attempt} attempts` : ''}${message ? `: ${message}` : ''}`,
+        { connector, ...where, status, attempts: attempt, ...(message ? { vendorMessage: message } : {}) },
+      );
+    }
+  }
+
+  function parse<S extends z.ZodType>(schema: S, body: unknown, what: string): z.output<S> {
+    const result = schema.safeParse(body);
+    if (result.success) return result.data;
+    throw invalidResponse(
+      connector,
+      what,
+      result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
+      {},
+      result.error,
+    );
+  }
+
+  const client: HttpClient = {
+    connector,
+    baseUrl,
+    get stoppedBy() {
+      return stoppedBy;
+    },
+    parse,
+    async request<S extends z.ZodType | undefined = undefined>(req: HttpRequest<S>): Promise<HttpResponse<BodyOf<S>>> {
+      const method = req.method ?? 'GET';
+      const url = resolveUrl(req.path, req.query);
+      const headers: Record<string, string> = { ...req.headers };
+      let body: string | undefined;
+      if (req.json !== undefined) {
+        headers['content-type'] = 'application/json';
+        body = JSON.stringify(req.json);
+      } else if (req.form) {
+        headers['content-type'] = 'application/x-www-form-urlencoded';
+        body = new URLSearchParams(req.form).toString();
+      }
+      const label = req.label ?? url.pathname;
+      const response = await send(method, url, {
+        headers,
+        ...(body !== undefined ? { body } : {}),
+        ...(req.skipAuth ? { skipAuth: true } : {}),
+        label,
+        ...(req.signal ? { signal: req.signal } : {}),
+      });
+      const type = req.responseType ?? 'json';
+      if (type === 'none') {
+        await response.body?.cancel().catch(() => undefined);
+        return { status: response.status, headers: response.headers, body: undefined as BodyOf<S> };
+      }
+      const text = await response.text();
+      if (type === 'text') return { status: response.status, headers: response.headers, body: text as BodyOf<S> };
+      let json: unknown;
+      try {
+        json = text === '' ? null : JSON.parse(text);
+      } catch (cause) {
+        throw invalidResponse(
+          connector,
+          `response to ${method} ${label}`,
+          [{ path: '', message: 'body is not JSON' }],
+          { status: response.status, method, path: url.pathname },
+          cause,
+        );
+      }
+      const parsed = req.schema ? parse(req.schema, json, `response to ${method} ${label}`) : json;
+      return { status: response.status, headers: response.headers, body: parsed as BodyOf<S> };
+    },
+    fetch: async (input, init) => {
+      const url = typeof input === 'string' ? new URL(input) : input;
+      const headers: Record<string, string> = {};
+      new Headers(init?.headers).forEach((value, key) => {
+        headers[key] = value;
+      });
+      const body = init?.body;
+      if (body !== undefined && body !== null && typeof body !== 'string') {
+        throw new ConnectorError('connector.unsupported', 'only string request bodies can be retried', { connector });
+      }
+      return send(init?.method ?? 'GET', url, {
+        headers,
+        ...(typeof body === 'string' ? { body } : {}),
+        skipAuth: !options.auth,
+        label: url.pathname,
+        signal: init?.signal ?? null,
+      });
+    },
+  };
+  return client;
+}

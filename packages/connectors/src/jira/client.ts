@@ -1,0 +1,242 @@
+/**
+ * The Jira Cloud connector (REST v3).
+ * @module
+ */
+import type { ImportedComment, PulledIncident, PulledPage, PullOptions, Connector } from '../connector.js';
+import { ConnectorError } from '../errors.js';
+import { basicAuth, bearerAuth } from '../http/auth.js';
+import { createHttpClient } from '../http/http-client.js';
+import { decodePullCursor, encodePullCursor, normaliseSince } from '../mapping/cursor.js';
+import { mapEach, maxIso, tableKey } from '../mapping/common.js';
+import { textToAdf } from './adf.js';
+import { jiraErrorMessage } from './errors.js';
+import { JiraCommentSchema, jiraStatusToCore, mapJiraComment, mapJiraIssue } from './mapper.js';
+import { JIRA_PUSH_STATUS_TARGETS, JIRA_RESOLUTION_NAMES, type JiraConnectorOptions } from './options.js';
+import { z } from 'zod';
+
+const SEARCH_FIELDS = [
+  'summary',
+  'description',
+  'status',
+  'priority',
+  'issuetype',
+  'project',
+  'labels',
+  'components',
+  'assignee',
+  'reporter',
+  'created',
+  'updated',
+  'duedate',
+  'resolution',
+  'resolutiondate',
+  'comment',
+];
+
+const SearchPageSchema = z.looseObject({
+  issues: z.array(z.unknown()),
+  nextPageToken: z.string().nullish(),
+  isLast: z.boolean().optional(),
+});
+
+const CommentPageSchema = z.looseObject({
+  comments: z.array(JiraCommentSchema),
+  startAt: z.number().int(),
+  maxResults: z.number().int(),
+  total: z.number().int(),
+});
+
+const TransitionsSchema = z.looseObject({
+  transitions: z.array(
+    z.looseObject({
+      id: z.string(),
+      name: z.string(),
+      to: z.looseObject({ name: z.string(), statusCategory: z.looseObject({ key: z.string() }).optional() }),
+      fields: z.record(z.string(), z.unknown()).optional(),
+    }),
+  ),
+});
+
+/** Formats an instant as a JQL date literal (`yyyy-MM-dd HH:mm`) in a time zone (JQL has minute precision; the minute is floored). */
+export function jqlDate(iso: string, timeZone = 'UTC'): string {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(new Date(iso));
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '00';
+  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
+}
+
+/**
+ * Creates the Jira Cloud connector: pulls with `POST /rest/api/3/search/jql` (`nextPageToken`
+ * pagination, JQL `updated >= since ORDER BY updated ASC`), pushes ADF comments and status changes
+ * through the issue's workflow transitions.
+ *
+ * @example
+ * ```ts
+ * const jira = createJiraConnector({
+ *   baseUrl: 'https://acme.atlassian.net',
+ *   auth: { email: 'bot@acme.com', apiToken: token },
+ *   jql: 'project = OPS',
+ * });
+ * for await (const page of jira.pull({ since: '2026-01-01T00:00:00Z' })) console.log(page.items.length);
+ * ```
+ */
+export function createJiraConnector(options: JiraConnectorOptions): Connector {
+  const name = 'jira';
+  const auth =
+    'bearerToken' in options.auth
+      ? bearerAuth(options.auth.bearerToken)
+      : basicAuth(options.auth.email, options.auth.apiToken);
+  const http = createHttpClient({ ...options, connector: name, auth, errorMessage: jiraErrorMessage });
+  const pageSize = Math.min(100, Math.max(1, options.pageSize ?? 50));
+  const mapping = { baseUrl: options.baseUrl, ...options.mapping };
+  const timeZone = options.timeZone ?? 'UTC';
+
+  function buildJql(since: string | null): string {
+    const clauses: string[] = [];
+    if (options.jql?.trim()) clauses.push(`(${options.jql.trim()})`);
+    if (since) clauses.push(`updated >= "${jqlDate(since, timeZone)}"`);
+    return `${clauses.join(' AND ')} ORDER BY updated ASC, key ASC`.trim();
+  }
+
+  async function fetchComments(key: string, opts: { signal?: AbortSignal } = {}): Promise<ImportedComment[]> {
+    const out: ImportedComment[] = [];
+    let startAt = 0;
+    for (;;) {
+      const { body } = await http.request({
+        path: `/rest/api/3/issue/${encodeURIComponent(key)}/comment`,
+        query: { startAt, maxResults: 100, orderBy: 'created' },
+        schema: CommentPageSchema,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
+      out.push(...body.comments.map(mapJiraComment));
+      startAt = body.startAt + body.comments.length;
+      if (body.comments.length === 0 || startAt >= body.total) return out;
+    }
+  }
+
+  async function* pull(opts: PullOptions = {}): AsyncGenerator<PulledPage> {
+    let since = normaliseSince(opts.since);
+    let token: string | null = null;
+    if (opts.cursor) {
+      const resumed = decodePullCursor<string>(name, opts.cursor);
+      since = resumed.since;
+      token = resumed.position;
+    }
+    const jql = buildJql(since);
+    let high: string | null = null;
+    const size = opts.pageSize ? Math.min(100, Math.max(1, opts.pageSize)) : pageSize;
+    for (;;) {
+      const { body } = await http.request({
+        method: 'POST',
+        path: '/rest/api/3/search/jql',
+        json: { jql, maxResults: size, fields: SEARCH_FIELDS, ...(token ? { nextPageToken: token } : {}) },
+        schema: SearchPageSchema,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
+      const mapped = mapEach(body.issues, 'issues', (issue) => mapJiraIssue(issue, mapping));
+      const items: PulledIncident[] = await Promise.all(
+        mapped.map(async (m, i) => {
+          const total =
+            typeof m.sourceRecord.data.comment_total === 'number'
+              ? m.sourceRecord.data.comment_total
+              : m.comments.length;
+          const comments = total > m.comments.length ? await fetchComments(m.external_id, opts) : m.comments;
+          return { ...m, comments, ...(options.includeRaw ? { raw: body.issues[i] } : {}) };
+        }),
+      );
+      for (const item of items) high = maxIso(high, item.updated_at);
+      token = body.nextPageToken && body.isLast !== true ? body.nextPageToken : null;
+      yield {
+        items,
+        nextCursor: token ? encodePullCursor(name, { since, position: token }) : null,
+        highWatermark: high,
+      };
+      if (!token) return;
+    }
+  }
+
+  return {
+    name,
+    sourceSystem: 'JIRA',
+    capabilities: { internalComments: true, status: true },
+    pull,
+    fetchComments,
+    async pushComment(input) {
+      const internal =
+        input.visibility === 'INTERNAL'
+          ? (options.internalComments ?? { property: 'sd.public.comment' as const })
+          : undefined;
+      const extra =
+        internal === undefined
+          ? {}
+          : 'property' in internal
+            ? { properties: [{ key: 'sd.public.comment', value: { internal: true } }] }
+            : { visibility: { type: internal.type, value: internal.value } };
+      const { body } = await http.request({
+        method: 'POST',
+        path: `/rest/api/3/issue/${encodeURIComponent(input.externalId)}/comment`,
+        json: { body: textToAdf(input.text), ...extra },
+        schema: z.looseObject({ id: z.string() }),
+        ...(input.signal ? { signal: input.signal } : {}),
+      });
+      return { externalCommentId: body.id };
+    },
+    async pushStatus(input) {
+      const path = `/rest/api/3/issue/${encodeURIComponent(input.externalId)}/transitions`;
+      const signal = input.signal ? { signal: input.signal } : {};
+      const { body } = await http.request({
+        path,
+        query: { expand: 'transitions.fields' },
+        schema: TransitionsSchema,
+        ...signal,
+      });
+      const targets = (options.statusTargets?.[input.status] ?? JIRA_PUSH_STATUS_TARGETS[input.status]).map(tableKey);
+      let transition = targets
+        .map((t) => body.transitions.find((tr) => tableKey(tr.to.name) === t))
+        .find((tr) => tr !== undefined);
+      transition ??= body.transitions.find(
+        (tr) => jiraStatusToCore(tr.to.name, tr.to.statusCategory?.key, options.mapping?.statuses) === input.status,
+      );
+      if (!transition) {
+        const { body: issue } = await http.request({
+          path: `/rest/api/3/issue/${encodeURIComponent(input.externalId)}`,
+          query: { fields: 'status' },
+          schema: z.looseObject({ fields: z.looseObject({ status: z.looseObject({ name: z.string() }) }) }),
+          ...signal,
+        });
+        if (targets.includes(tableKey(issue.fields.status.name))) return;
+        throw new ConnectorError(
+          'connector.unsupported',
+          `no transition of ${input.externalId} leads to ${input.status} (available: ${body.transitions.map((t) => t.to.name).join(', ') || 'none'})`,
+          { connector: name },
+        );
+      }
+      const closing = input.status === 'RESOLVED' || input.status === 'CLOSED' || input.status === 'CANCELLED';
+      const resolutionType = input.resolution?.type ?? (input.status === 'CANCELLED' ? 'WONT_FIX' : 'FIXED');
+      const fields =
+        closing && transition.fields && 'resolution' in transition.fields
+          ? {
+              fields: {
+                resolution: {
+                  name: options.resolutionNames?.[resolutionType] ?? JIRA_RESOLUTION_NAMES[resolutionType],
+                },
+              },
+            }
+          : {};
+      await http.request({
+        method: 'POST',
+        path,
+        json: { transition: { id: transition.id }, ...fields },
+        responseType: 'none',
+        ...signal,
+      });
+    },
+  };
+}

@@ -1,0 +1,58 @@
+/**
+ * Options of the Jira Cloud connector.
+ * @module
+ */
+import type { ResolutionType, Status } from '@incidents/core';
+import type { CommonConnectorOptions } from '../connector.js';
+import type { HttpOptions } from '../http/http-client.js';
+import type { JiraMappingOptions } from './mapper.js';
+
+/** Jira Cloud credentials: an Atlassian account email + API token (Basic), or an OAuth 2.0 / PAT bearer token. */
+export type JiraAuth = { email: string; apiToken: string } | { bearerToken: string };
+
+/** Options of {@link createJiraConnector}. */
+export interface JiraConnectorOptions extends HttpOptions, CommonConnectorOptions {
+  /** Site URL, e.g. `https://your-domain.atlassian.net` (tests point it at a local server). */
+  baseUrl: string;
+  auth: JiraAuth;
+  /** JQL restricting what is synced, e.g. `project = OPS AND issuetype = Incident`. The connector adds the `updated` bound and ordering. */
+  jql?: string;
+  /** IANA time zone of the integration user: JQL dates are read in it. Default `UTC`. */
+  timeZone?: string;
+  /** Issues per search page (1…100). Default 50. */
+  pageSize?: number;
+  /** Status and priority tables overrides and defaults. */
+  mapping?: JiraMappingOptions;
+  /**
+   * Jira status names a core status is pushed to, tried in order (case-insensitive) against the
+   * issue's available transitions. Overrides {@link JIRA_PUSH_STATUS_TARGETS} per status.
+   */
+  statusTargets?: Partial<Record<Status, readonly string[]>>;
+  /** Jira resolution names per core resolution type. Overrides {@link JIRA_RESOLUTION_NAMES}. */
+  resolutionNames?: Partial<Record<ResolutionType, string>>;
+  /**
+   * How INTERNAL comments are restricted. Default `{ property: 'sd.public.comment' }` (Jira Service
+   * Management internal note); or a role/group visibility such as `{ type: 'role', value: 'Developers' }`.
+   */
+  internalComments?: { property: 'sd.public.comment' } | { type: 'role' | 'group'; value: string };
+}
+
+/** Default Jira status names each core status is pushed to (first available transition wins). */
+export const JIRA_PUSH_STATUS_TARGETS: Readonly<Record<Status, readonly string[]>> = {
+  NEW: ['To Do', 'Open', 'New', 'Backlog'],
+  ASSIGNED: ['Assigned', 'To Do', 'Open'],
+  IN_PROGRESS: ['In Progress', 'Work in progress'],
+  PENDING: ['Waiting for customer', 'Pending', 'On Hold', 'Blocked'],
+  RESOLVED: ['Resolved', 'Done'],
+  CLOSED: ['Closed', 'Done'],
+  CANCELLED: ['Cancelled', 'Canceled', "Won't Do", 'Declined'],
+};
+
+/** Default Jira resolution names (Jira Cloud's default resolutions). */
+export const JIRA_RESOLUTION_NAMES: Readonly<Record<ResolutionType, string>> = {
+  FIXED: 'Done',
+  WORKAROUND: 'Done',
+  DUPLICATE: 'Duplicate',
+  NOT_REPRODUCIBLE: 'Cannot Reproduce',
+  WONT_FIX: "Won't Do",
+};

@@ -1,0 +1,138 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeRemedyEntry, type RemedyServer, startRemedyServer } from '../../test/servers/remedy-server.js';
+import { pullAll, transportFaultTests } from '../../test/transport-faults.js';
+import type { ConnectorError } from '../errors.js';
+import { createRemedyConnector } from './client.js';
+
+const creds = { username: 'Demo', password: 'remedy-secret-pw' };
+
+describe('remedy connector', () => {
+  let server: RemedyServer;
+  beforeEach(async () => {
+    server = await startRemedyServer(creds);
+  });
+  afterEach(async () => {
+    await server.close();
+  });
+  const connector = (extra: Record<string, unknown> = {}) =>
+    createRemedyConnector({ baseUrl: server.url, auth: creds, retry: { baseDelayMs: 1 }, ...extra });
+
+  it('logs in once, pulls every page (offset/limit, _links.next) since the watermark, with work logs', async () => {
+    for (let n = 1; n <= 5; n++) server.entries.push(makeRemedyEntry(n, `2026-02-0${n}T10:00:00Z`));
+    server.worklogs.push({
+      'Work Log ID': 'WLG1',
+      'Incident Number': 'INC000000000004',
+      'Detailed Description': 'called the user',
+      Submitter: 'Allen',
+      'Submit Date': '2026-02-04T09:00:00.000+0000',
+      'View Access': 'Internal',
+    });
+    const pages = await pullAll(connector({ pageSize: 2 }), { since: '2026-02-02T10:00:00Z' });
+    expect(pages.map((p) => p.items.map((i) => i.external_id))).toEqual([
+      ['INC000000000002', 'INC000000000003'],
+      ['INC000000000004', 'INC000000000005'],
+    ]);
+    expect(pages[1]?.items[0]?.comments).toEqual([
+      {
+        external_id: 'WLG1',
+        author: 'Allen',
+        text: 'called the user',
+        created_at: '2026-02-04T09:00:00.000Z',
+        visibility: 'INTERNAL',
+      },
+    ]);
+    expect(server.logins).toBe(1);
+    const first = server.requestsTo('/api/arsys/v1/entry/HPD:Help Desk')[0];
+    expect(first?.query.get('q')).toBe(`'Last Modified Date' >= ${Date.parse('2026-02-02T10:00:00Z') / 1000}`);
+    expect(first?.headers.authorization).toMatch(/^AR-JWT tok-1-/);
+    expect(pages[1]?.nextCursor).toBeNull();
+  });
+
+  it('refreshes the AR-JWT once on 401 and carries on', async () => {
+    server.entries.push(makeRemedyEntry(1, '2026-02-01T10:00:00Z'));
+    const remedy = connector();
+    await pullAll(remedy);
+    server.tokens.clear(); // the token expired on the server
+    const pages = await pullAll(remedy);
+    expect(pages[0]?.items).toHaveLength(1);
+    expect(server.logins).toBe(2);
+  });
+
+  it('stops with connector.auth when the refreshed token is refused too', async () => {
+    server.entries.push(makeRemedyEntry(1, '2026-02-01T10:00:00Z'));
+    server.failNext(
+      '/api/arsys/v1/entry/HPD:Help Desk',
+      { status: 401, body: [{ messageText: 'expired' }] },
+      { status: 401, body: [{ messageText: 'expired' }] },
+    );
+    const err = (await pullAll(connector()).catch((e: unknown) => e)) as ConnectorError;
+    expect(err.code).toBe('connector.auth');
+    expect(server.logins).toBe(2);
+  });
+
+  it('pushes work-log entries with their view access and returns the Location id', async () => {
+    server.entries.push(makeRemedyEntry(1, '2026-02-01T10:00:00Z'));
+    const remedy = connector();
+    const pub = await remedy.pushComment({ externalId: 'INC000000000001', text: 'Patched', visibility: 'PUBLIC' });
+    const internal = await remedy.pushComment({
+      externalId: 'INC000000000001',
+      text: 'root cause: disk',
+      visibility: 'INTERNAL',
+    });
+    expect(await remedy.fetchComments('INC000000000001')).toMatchObject([
+      { external_id: pub.externalCommentId, text: 'Patched', visibility: 'PUBLIC', author: 'Demo' },
+      { external_id: internal.externalCommentId, text: 'root cause: disk', visibility: 'INTERNAL' },
+    ]);
+  });
+
+  it('updates Status (and Resolution) by Request ID', async () => {
+    server.entries.push(makeRemedyEntry(7, '2026-02-01T10:00:00Z'));
+    await connector({ statusReasons: { RESOLVED: 'No Further Action Required' } }).pushStatus({
+      externalId: 'INC000000000007',
+      status: 'RESOLVED',
+      resolution: { type: 'FIXED', description: 'replaced disk' },
+    });
+    expect(server.entries[0]).toMatchObject({
+      Status: 'Resolved',
+      Status_Reason: 'No Further Action Required',
+      Resolution: 'replaced disk',
+    });
+    expect(server.requestsTo('/api/arsys/v1/entry/HPD:Help Desk/000000000000007', 'PUT')).toHaveLength(1);
+  });
+
+  describe('transport faults', () => {
+    transportFaultTests(async () => {
+      const s = await startRemedyServer(creds);
+      return {
+        server: s,
+        good: () => createRemedyConnector({ baseUrl: s.url, auth: creds, retry: { baseDelayMs: 1 } }),
+        bad: () =>
+          createRemedyConnector({
+            baseUrl: s.url,
+            auth: { username: 'Demo', password: 'WRONG-secret' },
+            retry: { baseDelayMs: 1 },
+          }),
+        badSecret: 'WRONG-secret',
+        seed: () => s.entries.push(makeRemedyEntry(1, '2026-02-01T10:00:00Z')),
+        pullPath: '/api/arsys/v1/entry/HPD:Help Desk',
+        malformed: {
+          reply: {
+            body: {
+              entries: [
+                {
+                  values: {
+                    'Incident Number': 'INC1',
+                    Description: 'x',
+                    Status: 'New',
+                    'Submit Date': '2026-01-01T00:00:00.000+0000',
+                  },
+                },
+              ],
+            },
+          },
+          path: 'entries.0.values.Last Modified Date',
+        },
+      };
+    });
+  });
+});

@@ -1,0 +1,227 @@
+/**
+ * The BMC Remedy / Helix ITSM connector (AR System REST API).
+ * @module
+ */
+import { z } from 'zod';
+import type { Connector, ImportedComment, PulledIncident, PulledPage, PullOptions } from '../connector.js';
+import { ConnectorError } from '../errors.js';
+import type { AuthProvider } from '../http/auth.js';
+import { createHttpClient, type HttpClient } from '../http/http-client.js';
+import { mapEach, maxIso } from '../mapping/common.js';
+import { decodePullCursor, encodePullCursor, normaliseSince } from '../mapping/cursor.js';
+import { remedyErrorMessage } from './errors.js';
+import { mapRemedyEntry, mapRemedyWorkLog, REMEDY_PUSH_STATUSES, RemedyWorkLogSchema } from './mapper.js';
+import type { RemedyConnectorOptions } from './options.js';
+
+const EntryListSchema = z.looseObject({
+  entries: z.array(z.unknown()),
+  _links: z.looseObject({ next: z.array(z.looseObject({ href: z.string() })).optional() }).optional(),
+});
+const WorkLogListSchema = z.looseObject({
+  entries: z.array(RemedyWorkLogSchema),
+  _links: z.looseObject({ next: z.array(z.unknown()).optional() }).optional(),
+});
+
+/** Quotes a value for an AR System qualification (`"…"`, inner quotes doubled). */
+function q(value: string): string {
+  return `"${value.replace(/"/g, '""')}"`;
+}
+
+/** AR-JWT authentication: logs in lazily, once at a time, and again when a request gets 401. */
+function arJwtAuth(getHttp: () => HttpClient, credentials: { username: string; password: string }): AuthProvider {
+  let token: Promise<string> | undefined;
+  const login = (signal?: AbortSignal) =>
+    getHttp()
+      .request({
+        method: 'POST',
+        path: '/api/jwt/login',
+        form: { username: credentials.username, password: credentials.password },
+        responseType: 'text',
+        skipAuth: true,
+        label: '/api/jwt/login',
+        ...(signal ? { signal } : {}),
+      })
+      .then((r) => {
+        const value = String(r.body).trim();
+        if (!value)
+          throw new ConnectorError('connector.auth', 'the AR-JWT login returned an empty token', {
+            connector: 'remedy',
+            status: r.status,
+          });
+        return value;
+      });
+  return {
+    async headers(signal) {
+      token ??= login(signal).catch((err: unknown) => {
+        token = undefined;
+        throw err;
+      });
+      return { authorization: `AR-JWT ${await token}` };
+    },
+    async refresh(signal) {
+      token = login(signal).catch((err: unknown) => {
+        token = undefined;
+        throw err;
+      });
+      await token;
+      return true;
+    },
+  };
+}
+
+/**
+ * Creates the Remedy / Helix ITSM connector: logs in at `POST /api/jwt/login` (AR-JWT, refreshed
+ * once on 401), pulls `GET /api/arsys/v1/entry/<form>` with `q='Last Modified Date' >= <epoch>`
+ * and `offset`/`limit`, reads and writes HPD:WorkLog entries (View Access Public/Internal) and
+ * updates `Status`.
+ *
+ * @example
+ * ```ts
+ * const remedy = createRemedyConnector({ baseUrl: 'https://acme-restapi.onbmc.com', auth: { username, password } });
+ * ```
+ */
+export function createRemedyConnector(options: RemedyConnectorOptions): Connector {
+  const name = 'remedy';
+  const form = options.form ?? 'HPD:Help Desk';
+  const updateForm = options.updateForm ?? form;
+  const workLogForm = options.workLogForm ?? 'HPD:WorkLog';
+  const pageSize = Math.max(1, options.pageSize ?? 100);
+  let http!: HttpClient;
+  const auth = arJwtAuth(() => http, options.auth);
+  http = createHttpClient({ ...options, connector: name, auth, errorMessage: remedyErrorMessage });
+  const entryPath = (f: string) => `/api/arsys/v1/entry/${encodeURIComponent(f)}`;
+
+  async function workLogs(
+    qualification: string,
+    signal?: AbortSignal,
+  ): Promise<Array<{ owner: string; comment: ImportedComment }>> {
+    const out: Array<{ owner: string; comment: ImportedComment }> = [];
+    for (let offset = 0; ; offset += 500) {
+      const { body } = await http.request({
+        path: entryPath(workLogForm),
+        query: { q: qualification, sort: 'Submit Date.asc', offset, limit: 500 },
+        schema: WorkLogListSchema,
+        ...(signal ? { signal } : {}),
+      });
+      for (const e of body.entries)
+        out.push({ owner: e.values['Incident Number'] ?? '', comment: mapRemedyWorkLog(e) });
+      if (!body._links?.next?.length || body.entries.length === 0) return out;
+    }
+  }
+
+  async function* pull(opts: PullOptions = {}): AsyncGenerator<PulledPage> {
+    let since = normaliseSince(opts.since);
+    let offset = 0;
+    if (opts.cursor) {
+      const resumed = decodePullCursor<number>(name, opts.cursor);
+      since = resumed.since;
+      offset = resumed.position;
+    }
+    const size = opts.pageSize ? Math.max(1, opts.pageSize) : pageSize;
+    const clauses: string[] = [];
+    if (options.query?.trim()) clauses.push(`(${options.query.trim()})`);
+    if (since) clauses.push(`'Last Modified Date' >= ${Math.floor(Date.parse(since) / 1000)}`);
+    let high: string | null = null;
+    for (;;) {
+      const { body } = await http.request({
+        path: entryPath(form),
+        query: {
+          q: clauses.length ? clauses.join(' AND ') : undefined,
+          sort: 'Last Modified Date.asc',
+          offset,
+          limit: size,
+        },
+        schema: EntryListSchema,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
+      const mapped = mapEach(body.entries, 'entries', (e) => mapRemedyEntry(e, options.mapping));
+      const logs = mapped.length
+        ? await workLogs(mapped.map((m) => `'Incident Number' = ${q(m.external_id)}`).join(' OR '), opts.signal)
+        : [];
+      const byRecord = new Map<string, ImportedComment[]>(mapped.map((m) => [m.external_id, []]));
+      for (const log of logs) byRecord.get(log.owner)?.push(log.comment);
+      const items: PulledIncident[] = mapped.map((m, i) => ({
+        ...m,
+        comments: byRecord.get(m.external_id) ?? [],
+        ...(options.includeRaw ? { raw: body.entries[i] } : {}),
+      }));
+      for (const item of items) high = maxIso(high, item.updated_at);
+      offset += body.entries.length;
+      const more = Boolean(body._links?.next?.length) && body.entries.length > 0;
+      yield {
+        items,
+        nextCursor: more ? encodePullCursor(name, { since, position: offset }) : null,
+        highWatermark: high,
+      };
+      if (!more) return;
+    }
+  }
+
+  return {
+    name,
+    sourceSystem: 'REMEDY',
+    capabilities: { internalComments: true, status: true },
+    pull,
+    fetchComments: async (externalId, opts = {}) =>
+      (await workLogs(`'Incident Number' = ${q(externalId)}`, opts.signal)).map((l) => l.comment),
+    async pushComment(input) {
+      const res = await http.request({
+        method: 'POST',
+        path: entryPath(workLogForm),
+        json: {
+          values: {
+            'Incident Number': input.externalId,
+            'Detailed Description': input.text,
+            'Work Log Type': options.workLogType ?? 'General Information',
+            'View Access': input.visibility === 'INTERNAL' ? 'Internal' : 'Public',
+            'Secure Work Log': 'No',
+          },
+        },
+        responseType: 'none',
+        ...(input.signal ? { signal: input.signal } : {}),
+      });
+      const location = res.headers.get('location');
+      const id = location ? decodeURIComponent(location.split('/').pop() ?? '') : '';
+      if (!id)
+        throw new ConnectorError('connector.invalid_response', 'the work-log create response has no Location header', {
+          connector: name,
+          status: res.status,
+        });
+      return { externalCommentId: id };
+    },
+    async pushStatus(input) {
+      const signal = input.signal ? { signal: input.signal } : {};
+      const { body } = await http.request({
+        path: entryPath(form),
+        query: {
+          q: `'Incident Number' = ${q(input.externalId)}`,
+          fields: 'values(Request ID,Incident Number)',
+          limit: 1,
+        },
+        schema: z.looseObject({
+          entries: z.array(z.looseObject({ values: z.looseObject({ 'Request ID': z.string().min(1) }) })),
+        }),
+        ...signal,
+      });
+      const requestId = body.entries[0]?.values['Request ID'];
+      if (!requestId)
+        throw new ConnectorError('connector.http', `incident ${input.externalId} not found in ${form}`, {
+          connector: name,
+          status: 404,
+        });
+      const values: Record<string, string> = {
+        Status: options.statuses?.[input.status] ?? REMEDY_PUSH_STATUSES[input.status],
+      };
+      const reason = options.statusReasons?.[input.status];
+      if (reason) values.Status_Reason = reason;
+      if (input.resolution?.description) values.Resolution = input.resolution.description;
+      await http.request({
+        method: 'PUT',
+        path: `${entryPath(updateForm)}/${encodeURIComponent(requestId)}`,
+        json: { values },
+        responseType: 'none',
+        ...signal,
+      });
+    },
+  };
+}

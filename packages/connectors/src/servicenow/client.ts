@@ -1,0 +1,223 @@
+/**
+ * The ServiceNow connector (Table API).
+ * @module
+ */
+import { z } from 'zod';
+import type { Connector, ImportedComment, PulledIncident, PulledPage, PullOptions } from '../connector.js';
+import { ConnectorError } from '../errors.js';
+import { basicAuth, bearerAuth } from '../http/auth.js';
+import { createHttpClient, type HttpClient } from '../http/http-client.js';
+import { mapEach, maxIso } from '../mapping/common.js';
+import { decodePullCursor, encodePullCursor, normaliseSince } from '../mapping/cursor.js';
+import { serviceNowErrorMessage } from './errors.js';
+import {
+  mapServiceNowIncident,
+  mapServiceNowJournal,
+  SERVICENOW_CLOSE_CODES,
+  SERVICENOW_PUSH_STATES,
+  ServiceNowJournalSchema,
+  snDateArgs,
+} from './mapper.js';
+import type { ServiceNowConnectorOptions } from './options.js';
+
+const FIELDS = [
+  'sys_id',
+  'number',
+  'short_description',
+  'description',
+  'state',
+  'priority',
+  'category',
+  'subcategory',
+  'assigned_to',
+  'assigned_to.email',
+  'assignment_group',
+  'opened_at',
+  'sys_created_on',
+  'sys_updated_on',
+  'due_date',
+  'close_code',
+  'close_notes',
+  'cmdb_ci',
+  'business_service',
+  'caller_id',
+  'sys_mod_count',
+].join(',');
+
+const ResultListSchema = z.looseObject({ result: z.array(z.unknown()) });
+const JournalListSchema = z.looseObject({ result: z.array(ServiceNowJournalSchema) });
+const JOURNAL_PAGE = 1000;
+
+interface JournalEntry {
+  /** sys_id of the record the entry belongs to (`element_id`). */
+  owner: string;
+  comment: ImportedComment;
+}
+
+async function readJournal(http: HttpClient, query: string, signal?: AbortSignal): Promise<JournalEntry[]> {
+  const out: JournalEntry[] = [];
+  for (let offset = 0; ; offset += JOURNAL_PAGE) {
+    const { body } = await http.request({
+      path: '/api/now/table/sys_journal_field',
+      query: {
+        sysparm_query: query,
+        sysparm_fields: 'sys_id,element,element_id,value,sys_created_on,sys_created_by',
+        sysparm_limit: JOURNAL_PAGE,
+        sysparm_offset: offset,
+      },
+      schema: JournalListSchema,
+      ...(signal ? { signal } : {}),
+    });
+    for (const row of body.result) {
+      const owner = typeof row.element_id === 'string' ? row.element_id : (row.element_id.value ?? '');
+      out.push({ owner, comment: mapServiceNowJournal(row) });
+    }
+    if (body.result.length < JOURNAL_PAGE) return out;
+  }
+}
+
+/**
+ * Creates the ServiceNow connector: pulls `/api/now/table/<table>` with
+ * `sysparm_query=sys_updated_on>=…^ORDERBYsys_updated_on` and `sysparm_limit`/`sysparm_offset`
+ * (`sysparm_display_value=all`), reads comments and work notes from `sys_journal_field` (one query
+ * per page), pushes `comments` (PUBLIC) or `work_notes` (INTERNAL) and `state` with
+ * `close_code`/`close_notes`.
+ *
+ * @example
+ * ```ts
+ * const snow = createServiceNowConnector({ baseUrl: 'https://acme.service-now.com', auth: { username, password } });
+ * ```
+ */
+export function createServiceNowConnector(options: ServiceNowConnectorOptions): Connector {
+  const name = 'servicenow';
+  const auth =
+    'bearerToken' in options.auth
+      ? bearerAuth(options.auth.bearerToken)
+      : basicAuth(options.auth.username, options.auth.password);
+  const http = createHttpClient({ ...options, connector: name, auth, errorMessage: serviceNowErrorMessage });
+  const table = options.table ?? 'incident';
+  const pageSize = Math.min(1000, Math.max(1, options.pageSize ?? 100));
+  const mapping = { ...options.mapping, baseUrl: options.baseUrl, table };
+
+  function commentsOf(ids: readonly string[], signal?: AbortSignal): Promise<JournalEntry[]> {
+    return readJournal(http, `element_idIN${ids.join(',')}^elementINcomments,work_notes^ORDERBYsys_created_on`, signal);
+  }
+
+  async function* pull(opts: PullOptions = {}): AsyncGenerator<PulledPage> {
+    let since = normaliseSince(opts.since);
+    let offset = 0;
+    if (opts.cursor) {
+      const resumed = decodePullCursor<number>(name, opts.cursor);
+      since = resumed.since;
+      offset = resumed.position;
+    }
+    const size = opts.pageSize ? Math.min(1000, Math.max(1, opts.pageSize)) : pageSize;
+    const clauses: string[] = [];
+    if (options.query?.trim()) clauses.push(options.query.trim());
+    if (since) {
+      const { date, time } = snDateArgs(since);
+      clauses.push(`sys_updated_on>=javascript:gs.dateGenerate('${date}','${time}')`);
+    }
+    const query = [...clauses, 'ORDERBYsys_updated_on', 'ORDERBYsys_id'].join('^');
+    let high: string | null = null;
+    for (;;) {
+      const { body } = await http.request({
+        path: `/api/now/table/${table}`,
+        query: {
+          sysparm_query: query,
+          sysparm_limit: size,
+          sysparm_offset: offset,
+          sysparm_display_value: 'all',
+          sysparm_exclude_reference_link: true,
+          sysparm_fields: FIELDS,
+        },
+        schema: ResultListSchema,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
+      const mapped = mapEach(body.result, 'result', (r) => mapServiceNowIncident(r, mapping));
+      const comments = mapped.length
+        ? await commentsOf(
+            mapped.map((m) => m.external_id),
+            opts.signal,
+          )
+        : [];
+      const byRecord = new Map<string, ImportedComment[]>(mapped.map((m) => [m.external_id, []]));
+      for (const entry of comments) byRecord.get(entry.owner)?.push(entry.comment);
+      const items: PulledIncident[] = mapped.map((m, i) => ({
+        ...m,
+        comments: byRecord.get(m.external_id) ?? [],
+        ...(options.includeRaw ? { raw: body.result[i] } : {}),
+      }));
+      for (const item of items) high = maxIso(high, item.updated_at);
+      offset += body.result.length;
+      const more = body.result.length === size;
+      yield {
+        items,
+        nextCursor: more ? encodePullCursor(name, { since, position: offset }) : null,
+        highWatermark: high,
+      };
+      if (!more) return;
+    }
+  }
+
+  async function patch(sysId: string, values: Record<string, string>, signal?: AbortSignal): Promise<void> {
+    await http.request({
+      method: 'PATCH',
+      path: `/api/now/table/${table}/${encodeURIComponent(sysId)}`,
+      query: { sysparm_fields: 'sys_id,sys_updated_on' },
+      json: values,
+      schema: z.looseObject({ result: z.looseObject({ sys_id: z.unknown() }) }),
+      ...(signal ? { signal } : {}),
+    });
+  }
+
+  return {
+    name,
+    sourceSystem: 'SERVICENOW',
+    capabilities: { internalComments: true, status: true },
+    pull,
+    fetchComments: (externalId, opts = {}) =>
+      readJournal(
+        http,
+        `element_id=${externalId}^elementINcomments,work_notes^ORDERBYsys_created_on`,
+        opts.signal,
+      ).then((rows) => rows.map((r) => r.comment)),
+    async pushComment(input) {
+      const element = input.visibility === 'INTERNAL' ? 'work_notes' : 'comments';
+      await patch(input.externalId, { [element]: input.text }, input.signal);
+      // The Table API does not return the journal entry: find it (newest first) by its text.
+      const recent = await http.request({
+        path: '/api/now/table/sys_journal_field',
+        query: {
+          sysparm_query: `element_id=${input.externalId}^element=${element}^ORDERBYDESCsys_created_on`,
+          sysparm_fields: 'sys_id,element,element_id,value,sys_created_on,sys_created_by',
+          sysparm_limit: 10,
+        },
+        schema: JournalListSchema,
+        ...(input.signal ? { signal: input.signal } : {}),
+      });
+      const entry = recent.body.result.map(mapServiceNowJournal).find((c) => c.text.trim() === input.text.trim());
+      if (!entry) {
+        throw new ConnectorError(
+          'connector.invalid_response',
+          `the ${element} entry just written to ${input.externalId} was not found in sys_journal_field`,
+          {
+            connector: name,
+          },
+        );
+      }
+      return { externalCommentId: entry.external_id };
+    },
+    async pushStatus(input) {
+      const state = options.states?.[input.status] ?? SERVICENOW_PUSH_STATES[input.status];
+      const values: Record<string, string> = { state };
+      if (input.status === 'PENDING') values.hold_reason = options.holdReason ?? '1';
+      if (input.status === 'RESOLVED' || input.status === 'CLOSED' || input.status === 'CANCELLED') {
+        const type = input.resolution?.type ?? (input.status === 'CANCELLED' ? 'WONT_FIX' : 'FIXED');
+        values.close_code = options.closeCodes?.[type] ?? SERVICENOW_CLOSE_CODES[type];
+        values.close_notes = input.resolution?.description?.trim() || `Set to ${input.status} by the incidents sync`;
+      }
+      await patch(input.externalId, values, input.signal);
+    },
+  };
+}

@@ -1,0 +1,10 @@
+export { createShortcutConnector } from './client.js';
+export {
+  mapShortcutStory,
+  SHORTCUT_PRIORITY_MAP,
+  SHORTCUT_STATE_MAP,
+  SHORTCUT_STATE_TYPE_MAP,
+  type ShortcutMappingOptions,
+  type ShortcutWorkflowState,
+} from './mapper.js';
+export type { ShortcutConnectorOptions } from './options.js';

@@ -1,0 +1,185 @@
+/**
+ * The Slack connector, on the official `@slack/web-api` `WebClient` whose transport is the shared
+ * HTTP layer (retries, `Retry-After`, concurrency limit).
+ * @module
+ */
+import { STATUS_LABELS } from '@incidents/core';
+import { LogLevel, WebClient } from '@slack/web-api';
+import { z } from 'zod';
+import type { Connector, ImportedComment, PulledIncident, PulledPage, PullOptions } from '../connector.js';
+import { ConnectorError } from '../errors.js';
+import { createHttpClient } from '../http/http-client.js';
+import { mapEach, maxIso } from '../mapping/common.js';
+import { decodePullCursor, encodePullCursor, normaliseSince } from '../mapping/cursor.js';
+import { fromSlackError } from './errors.js';
+import { mapSlackMessage, mapSlackReply, SlackMessageSchema } from './mapper.js';
+import type { SlackConnectorOptions } from './options.js';
+
+/** Message subtypes that are reports (everything else — joins, topic changes, broadcasts of replies — is skipped). */
+const REPORT_SUBTYPES = new Set([undefined, 'bot_message', 'file_share', 'me_message']);
+
+const HistorySchema = z.looseObject({
+  ok: z.literal(true),
+  messages: z.array(z.unknown()),
+  has_more: z.boolean().optional(),
+  response_metadata: z.looseObject({ next_cursor: z.string().optional() }).optional(),
+});
+const RepliesSchema = z.looseObject({
+  ok: z.literal(true),
+  messages: z.array(SlackMessageSchema),
+  has_more: z.boolean().optional(),
+  response_metadata: z.looseObject({ next_cursor: z.string().optional() }).optional(),
+});
+const PostSchema = z.looseObject({ ok: z.literal(true), ts: z.string() });
+
+const silentLogger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  setLevel: () => undefined,
+  getLevel: () => LogLevel.ERROR,
+  setName: () => undefined,
+};
+
+function splitExternalId(externalId: string): { channel: string; ts: string } {
+  const i = externalId.lastIndexOf(':');
+  if (i <= 0)
+    throw new ConnectorError('connector.unsupported', `"${externalId}" is not a Slack record id (<channel>:<ts>)`, {
+      connector: 'slack',
+    });
+  return { channel: externalId.slice(0, i), ts: externalId.slice(i + 1) };
+}
+
+/**
+ * Creates the Slack connector for one channel: pulls `conversations.history` (`oldest`, cursor
+ * pagination) and each thread's `conversations.replies` as comments, maps messages with
+ * {@link mapSlackMessage} (`ticketId=`/`priority=` tags, synthetic `SL-<ts>` ids), and replies in
+ * the thread (`chat.postMessage`) for comments and status changes.
+ *
+ * @example
+ * ```ts
+ * const slack = createSlackConnector({ token: process.env.SLACK_BOT_TOKEN!, channelId: 'C024BE91L' });
+ * ```
+ */
+export function createSlackConnector(options: SlackConnectorOptions): Connector {
+  const name = 'slack';
+  const baseUrl = options.baseUrl ?? 'https://slack.com/api/';
+  const http = createHttpClient({ ...options, baseUrl, connector: name });
+  const client = new WebClient(options.token, {
+    slackApiUrl: baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`,
+    fetch: http.fetch as never,
+    retryConfig: { retries: 0 },
+    maxRequestConcurrency: options.concurrency ?? 4,
+    logger: silentLogger,
+    allowAbsoluteUrls: false,
+    ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
+  });
+  const channel = options.channelId;
+  const pageSize = Math.min(999, Math.max(1, options.pageSize ?? 200));
+  const mapping = { ...options.mapping, channelId: channel };
+
+  async function call<S extends z.ZodType>(
+    method: string,
+    args: Record<string, unknown>,
+    schema: S,
+  ): Promise<z.output<S>> {
+    let result: unknown;
+    try {
+      result = await client.apiCall(method, args);
+    } catch (err) {
+      throw fromSlackError(err, method);
+    }
+    return http.parse(schema, result, `response to ${method}`);
+  }
+
+  async function replies(ts: string, signal?: AbortSignal): Promise<ImportedComment[]> {
+    const out: ImportedComment[] = [];
+    let cursor: string | undefined;
+    do {
+      signal?.throwIfAborted();
+      const body = await call(
+        'conversations.replies',
+        { channel, ts, limit: 200, ...(cursor ? { cursor } : {}) },
+        RepliesSchema,
+      );
+      for (const m of body.messages) if (m.ts !== ts) out.push(mapSlackReply(m));
+      cursor = body.has_more ? body.response_metadata?.next_cursor || undefined : undefined;
+    } while (cursor);
+    return out;
+  }
+
+  async function* pull(opts: PullOptions = {}): AsyncGenerator<PulledPage> {
+    let since = normaliseSince(opts.since);
+    let cursor: string | null = null;
+    if (opts.cursor) {
+      const resumed = decodePullCursor<string>(name, opts.cursor);
+      since = resumed.since;
+      cursor = resumed.position;
+    }
+    const size = opts.pageSize ? Math.min(999, Math.max(1, opts.pageSize)) : pageSize;
+    let high: string | null = null;
+    for (;;) {
+      opts.signal?.throwIfAborted();
+      const body = await call(
+        'conversations.history',
+        {
+          channel,
+          limit: size,
+          inclusive: true,
+          ...(since ? { oldest: (Date.parse(since) / 1000).toFixed(6) } : {}),
+          ...(cursor ? { cursor } : {}),
+        },
+        HistorySchema,
+      );
+      const reports = body.messages.filter((m) => {
+        const msg = m as { subtype?: string; thread_ts?: string; ts?: string };
+        return REPORT_SUBTYPES.has(msg.subtype) && (!msg.thread_ts || msg.thread_ts === msg.ts);
+      });
+      const mapped = mapEach(reports, 'messages', (m) => mapSlackMessage(m, mapping));
+      const items: PulledIncident[] = await Promise.all(
+        mapped.map(async (m, i) => ({
+          ...m,
+          comments:
+            options.includeReplies !== false && typeof m.sourceRecord.data.reply_count === 'number'
+              ? await replies(m.sourceRecord.record_id, opts.signal)
+              : [],
+          ...(options.includeRaw ? { raw: reports[i] } : {}),
+        })),
+      );
+      for (const item of items) high = maxIso(high, item.updated_at);
+      const next = body.has_more ? body.response_metadata?.next_cursor || null : null;
+      cursor = next;
+      yield { items, nextCursor: next ? encodePullCursor(name, { since, position: next }) : null, highWatermark: high };
+      if (!next) return;
+    }
+  }
+
+  async function post(externalId: string, text: string): Promise<string> {
+    const { channel: ch, ts } = splitExternalId(externalId);
+    const body = await call('chat.postMessage', { channel: ch, thread_ts: ts, text }, PostSchema);
+    return body.ts;
+  }
+
+  return {
+    name,
+    sourceSystem: 'SLACK',
+    capabilities: { internalComments: false, status: false },
+    pull,
+    fetchComments: (externalId, opts = {}) => replies(splitExternalId(externalId).ts, opts.signal),
+    async pushComment(input) {
+      if (input.visibility === 'INTERNAL') {
+        throw new ConnectorError(
+          'connector.unsupported',
+          'Slack channels have no internal comments; only PUBLIC comments are posted',
+          { connector: name },
+        );
+      }
+      return { externalCommentId: await post(input.externalId, input.text) };
+    },
+    async pushStatus(input) {
+      const note = input.resolution?.description ? ` — ${input.resolution.description}` : '';
+      await post(input.externalId, `Status: ${STATUS_LABELS[input.status].en}${note}`);
+    },
+  };
+}

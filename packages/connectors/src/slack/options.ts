@@ -1,0 +1,22 @@
+/**
+ * Options of the Slack connector.
+ * @module
+ */
+import type { CommonConnectorOptions } from '../connector.js';
+import type { HttpOptions } from '../http/http-client.js';
+import type { SlackMappingOptions } from './mapper.js';
+
+/** Options of {@link createSlackConnector}. */
+export interface SlackConnectorOptions extends HttpOptions, CommonConnectorOptions {
+  /** Bot token (`xoxb-…`) with `channels:history` (and `groups:history` for private channels) and `chat:write`. */
+  token: string;
+  /** The channel to read reports from and reply in. One connector per channel. */
+  channelId: string;
+  /** Web API base URL. Default `https://slack.com/api/`. */
+  baseUrl?: string;
+  /** Messages per `conversations.history` page (≤ 999; Slack recommends ≤ 200). Default 200. */
+  pageSize?: number;
+  /** Read thread replies as comments. Default `true`. */
+  includeReplies?: boolean;
+  mapping?: Omit<SlackMappingOptions, 'channelId'>;
+}

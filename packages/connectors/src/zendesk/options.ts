@@ -1,0 +1,25 @@
+/**
+ * Options of the Zendesk connector.
+ * @module
+ */
+import type { Status } from '@incidents/core';
+import type { CommonConnectorOptions } from '../connector.js';
+import type { HttpOptions } from '../http/http-client.js';
+import type { ZendeskMappingOptions } from './mapper.js';
+
+/** Zendesk credentials: agent email + API token (`email/token:…` Basic), or an OAuth access token. */
+export type ZendeskAuth = { email: string; apiToken: string } | { bearerToken: string };
+
+/** Options of {@link createZendeskConnector}. */
+export interface ZendeskConnectorOptions extends HttpOptions, CommonConnectorOptions {
+  /** `https://<subdomain>.zendesk.com`. */
+  baseUrl: string;
+  auth: ZendeskAuth;
+  /** Tickets per export page (`per_page`, ≤ 1000). Default 100. */
+  pageSize?: number;
+  /** Leave deleted tickets out of the export. Default `false` (they map to CANCELLED). */
+  excludeDeleted?: boolean;
+  mapping?: Omit<ZendeskMappingOptions, 'users' | 'groups' | 'baseUrl'>;
+  /** Core status → Zendesk status. Overrides {@link ZENDESK_PUSH_STATUSES}. */
+  statuses?: Partial<Record<Status, string>>;
+}

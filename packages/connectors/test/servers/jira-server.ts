@@ -1,0 +1,218 @@
+/**
+ * A local Jira Cloud REST v3 server: `POST /rest/api/3/search/jql` (JQL `updated >= "…"`,
+ * `nextPageToken`), issue comments (startAt/maxResults/total), transitions, Basic/Bearer auth.
+ * Shapes follow developer.atlassian.com/cloud/jira/platform/rest/v3.
+ */
+import { type RecordedRequest, startVendorServer, type VendorServer } from './vendor-server.js';
+
+export interface JiraComment {
+  id: string;
+  author: { accountId: string; displayName: string; emailAddress?: string };
+  body: unknown;
+  created: string;
+  updated: string;
+  jsdPublic?: boolean;
+  properties?: unknown;
+  visibility?: unknown;
+}
+
+export interface JiraIssueData {
+  key: string;
+  summary: string;
+  status: string;
+  category: 'new' | 'indeterminate' | 'done';
+  priority: string;
+  updated: string;
+  created: string;
+  description?: string;
+  assigneeEmail?: string;
+  labels?: string[];
+  comments: JiraComment[];
+}
+
+export const JIRA_STATUSES: Record<string, 'new' | 'indeterminate' | 'done'> = {
+  'To Do': 'new',
+  'In Progress': 'indeterminate',
+  'Waiting for customer': 'indeterminate',
+  Done: 'done',
+};
+
+export interface JiraServer extends VendorServer {
+  issues: JiraIssueData[];
+  /** Comments returned in the search payload (the rest must be fetched). */
+  searchCommentLimit: number;
+  commentPageSize: number;
+}
+
+function adf(text: string) {
+  return { type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text }] }] };
+}
+
+function jiraDate(iso: string): string {
+  return iso.replace('Z', '+0000');
+}
+
+export async function startJiraServer(credentials: { email: string; apiToken: string }): Promise<JiraServer> {
+  const expected = `Basic ${Buffer.from(`${credentials.email}:${credentials.apiToken}`).toString('base64')}`;
+  const base = await startVendorServer({
+    authorize: (req) => req.headers.authorization === expected,
+    unauthorized: {
+      status: 401,
+      body: {
+        errorMessages: ['You are not authenticated. Authentication required to perform this operation.'],
+        errors: {},
+      },
+    },
+  });
+  const server = base as JiraServer;
+  server.issues = [];
+  server.searchCommentLimit = 20;
+  server.commentPageSize = 100;
+
+  const toJson = (i: JiraIssueData) => ({
+    id: String(10000 + server.issues.indexOf(i)),
+    key: i.key,
+    self: `${base.url}/rest/api/3/issue/${10000 + server.issues.indexOf(i)}`,
+    fields: {
+      summary: i.summary,
+      description: i.description ? adf(i.description) : null,
+      status: { name: i.status, statusCategory: { key: i.category } },
+      priority: { name: i.priority },
+      issuetype: { name: 'Incident' },
+      project: { key: i.key.split('-')[0], name: 'Operations' },
+      labels: i.labels ?? [],
+      components: [],
+      assignee: i.assigneeEmail ? { accountId: 'acc-1', displayName: 'Dev', emailAddress: i.assigneeEmail } : null,
+      reporter: { accountId: 'acc-2', displayName: 'Reporter' },
+      created: jiraDate(i.created),
+      updated: jiraDate(i.updated),
+      duedate: null,
+      resolution: i.category === 'done' ? { name: 'Done' } : null,
+      comment: {
+        comments: i.comments
+          .slice(0, server.searchCommentLimit)
+          .map((c) => ({ ...c, created: jiraDate(c.created), updated: jiraDate(c.updated) })),
+        maxResults: server.searchCommentLimit,
+        total: i.comments.length,
+        startAt: 0,
+      },
+    },
+  });
+
+  const findIssue = (key: string) => server.issues.find((i) => i.key === key);
+
+  base.route('POST', '/rest/api/3/search/jql', (req: RecordedRequest) => {
+    const body = req.json as { jql: string; maxResults?: number; nextPageToken?: string };
+    const m = /updated >= "(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2})"/.exec(body.jql);
+    const since = m ? Date.parse(`${m[1]}T${m[2]}:00Z`) : -Infinity;
+    const all = server.issues
+      .filter((i) => Date.parse(i.updated) >= since)
+      .sort((a, b) => Date.parse(a.updated) - Date.parse(b.updated) || a.key.localeCompare(b.key));
+    const start = body.nextPageToken ? Number(Buffer.from(body.nextPageToken, 'base64').toString()) : 0;
+    const size = body.maxResults ?? 50;
+    const page = all.slice(start, start + size);
+    const next = start + size < all.length ? Buffer.from(String(start + size)).toString('base64') : undefined;
+    return { body: { issues: page.map(toJson), ...(next ? { nextPageToken: next } : {}), isLast: !next } };
+  });
+
+  base.route('GET', '/rest/api/3/issue/:key/comment', (req, { key }) => {
+    const issue = findIssue(key ?? '');
+    if (!issue)
+      return {
+        status: 404,
+        body: { errorMessages: ['Issue does not exist or you do not have permission to see it.'], errors: {} },
+      };
+    const startAt = Number(req.query.get('startAt') ?? 0);
+    const max = Math.min(Number(req.query.get('maxResults') ?? 50), server.commentPageSize);
+    return {
+      body: {
+        startAt,
+        maxResults: max,
+        total: issue.comments.length,
+        comments: issue.comments
+          .slice(startAt, startAt + max)
+          .map((c) => ({ ...c, created: jiraDate(c.created), updated: jiraDate(c.updated) })),
+      },
+    };
+  });
+
+  base.route('POST', '/rest/api/3/issue/:key/comment', (req, { key }) => {
+    const issue = findIssue(key ?? '');
+    if (!issue) return { status: 404, body: { errorMessages: ['Issue does not exist'], errors: {} } };
+    const payload = req.json as { body: unknown; properties?: unknown; visibility?: unknown };
+    const now = new Date().toISOString();
+    const comment: JiraComment = {
+      id: String(20000 + issue.comments.length),
+      author: { accountId: 'bot', displayName: 'Sync bot' },
+      body: payload.body,
+      created: now,
+      updated: now,
+      ...(payload.properties ? { properties: payload.properties, jsdPublic: false } : {}),
+      ...(payload.visibility ? { visibility: payload.visibility } : {}),
+    };
+    issue.comments.push(comment);
+    issue.updated = now;
+    return { status: 201, body: { ...comment, self: `${base.url}/rest/api/3/issue/${key}/comment/${comment.id}` } };
+  });
+
+  base.route('GET', '/rest/api/3/issue/:key/transitions', (_req, { key }) => {
+    const issue = findIssue(key ?? '');
+    if (!issue) return { status: 404, body: { errorMessages: ['Issue does not exist'], errors: {} } };
+    const transitions = Object.entries(JIRA_STATUSES)
+      .filter(([name]) => name !== issue.status)
+      .map(([name, cat], i) => ({
+        id: String(11 + i),
+        name: `Move to ${name}`,
+        to: { name, statusCategory: { key: cat } },
+        ...(cat === 'done' ? { fields: { resolution: { required: true, name: 'Resolution' } } } : { fields: {} }),
+      }));
+    return { body: { expand: 'transitions', transitions } };
+  });
+
+  base.route('POST', '/rest/api/3/issue/:key/transitions', (req, { key }) => {
+    const issue = findIssue(key ?? '');
+    if (!issue) return { status: 404, body: { errorMessages: ['Issue does not exist'], errors: {} } };
+    const body = req.json as { transition: { id: string }; fields?: { resolution?: { name: string } } };
+    const entries = Object.entries(JIRA_STATUSES).filter(([name]) => name !== issue.status);
+    const target = entries[Number(body.transition.id) - 11];
+    if (!target) return { status: 400, body: { errorMessages: ['Transition id is not valid'], errors: {} } };
+    if (target[1] === 'done' && !body.fields?.resolution)
+      return { status: 400, body: { errorMessages: [], errors: { resolution: 'Resolution is required.' } } };
+    issue.status = target[0];
+    issue.category = target[1];
+    issue.updated = new Date().toISOString();
+    return { status: 204 };
+  });
+
+  base.route('GET', '/rest/api/3/issue/:key', (_req, { key }) => {
+    const issue = findIssue(key ?? '');
+    if (!issue) return { status: 404, body: { errorMessages: ['Issue does not exist'], errors: {} } };
+    return { body: toJson(issue) };
+  });
+
+  return server;
+}
+
+export function makeJiraIssue(n: number, updated: string, extra: Partial<JiraIssueData> = {}): JiraIssueData {
+  return {
+    key: `OPS-${n}`,
+    summary: `Incident ${n}`,
+    status: 'To Do',
+    category: 'new',
+    priority: 'High',
+    created: '2026-01-01T00:00:00.000Z',
+    updated,
+    comments: [],
+    ...extra,
+  };
+}
+
+export function jiraComment(id: string, text: string, created: string): JiraComment {
+  return {
+    id,
+    author: { accountId: 'a', displayName: 'Alice', emailAddress: 'alice@example.com' },
+    body: adf(text),
+    created,
+    updated: created,
+  };
+}

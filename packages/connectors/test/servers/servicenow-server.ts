@@ -1,0 +1,175 @@
+/**
+ * A local ServiceNow Table API server: `GET /api/now/table/incident` (sysparm_query with
+ * `sys_updated_on>=javascript:gs.dateGenerate(...)`, sysparm_limit/offset, sysparm_display_value),
+ * `PATCH /api/now/table/incident/{sys_id}` (comments, work_notes, state, close_code, close_notes),
+ * and `sys_journal_field`. Shapes follow the Table API reference (docs.servicenow.com).
+ */
+import { startVendorServer, type VendorServer } from './vendor-server.js';
+
+export interface SnRecord {
+  sys_id: string;
+  number: string;
+  short_description: string;
+  state: string;
+  priority: string;
+  sys_updated_on: string; // "YYYY-MM-DD HH:mm:ss" UTC
+  sys_created_on: string;
+  close_code?: string;
+  close_notes?: string;
+  hold_reason?: string;
+}
+
+export interface SnJournal {
+  sys_id: string;
+  element: 'comments' | 'work_notes';
+  element_id: string;
+  value: string;
+  sys_created_on: string;
+  sys_created_by: string;
+}
+
+export interface ServiceNowServer extends VendorServer {
+  records: SnRecord[];
+  journal: SnJournal[];
+}
+
+const STATE_LABELS: Record<string, string> = {
+  '1': 'New',
+  '2': 'In Progress',
+  '3': 'On Hold',
+  '6': 'Resolved',
+  '7': 'Closed',
+  '8': 'Canceled',
+};
+const PRIORITY_LABELS: Record<string, string> = {
+  '1': '1 - Critical',
+  '2': '2 - High',
+  '3': '3 - Moderate',
+  '4': '4 - Low',
+  '5': '5 - Planning',
+};
+
+export function snNow(offsetSeconds = 0): string {
+  return new Date(Date.now() + offsetSeconds * 1000).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+export async function startServiceNowServer(credentials: {
+  username: string;
+  password: string;
+}): Promise<ServiceNowServer> {
+  const expected = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+  const base = await startVendorServer({
+    authorize: (req) => req.headers.authorization === expected,
+    unauthorized: {
+      status: 401,
+      body: {
+        error: { message: 'User Not Authenticated', detail: 'Required to provide Auth information' },
+        status: 'failure',
+      },
+    },
+  });
+  const server = base as ServiceNowServer;
+  server.records = [];
+  server.journal = [];
+
+  const render = (r: SnRecord, mode: string | null) => {
+    const fields: Record<string, [string, string]> = {
+      sys_id: [r.sys_id, r.sys_id],
+      number: [r.number, r.number],
+      short_description: [r.short_description, r.short_description],
+      description: ['', ''],
+      state: [r.state, STATE_LABELS[r.state] ?? r.state],
+      priority: [r.priority, PRIORITY_LABELS[r.priority] ?? r.priority],
+      category: ['software', 'Software'],
+      assignment_group: ['d625dccec0a8016700a222a0f7900d06', 'Service Desk'],
+      sys_updated_on: [r.sys_updated_on, r.sys_updated_on],
+      sys_created_on: [r.sys_created_on, r.sys_created_on],
+      opened_at: [r.sys_created_on, r.sys_created_on],
+      close_code: [r.close_code ?? '', r.close_code ?? ''],
+      close_notes: [r.close_notes ?? '', r.close_notes ?? ''],
+    };
+    return Object.fromEntries(
+      Object.entries(fields).map(([k, [value, display]]) => [
+        k,
+        mode === 'all' ? { display_value: display, value } : mode === 'true' ? display : value,
+      ]),
+    );
+  };
+
+  base.route('GET', '/api/now/table/incident', (req) => {
+    const q = req.query.get('sysparm_query') ?? '';
+    const m = /sys_updated_on>=javascript:gs\.dateGenerate\('([\d-]+)','([\d:]+)'\)/.exec(q);
+    const since = m ? `${m[1]} ${m[2]}` : '';
+    const limit = Number(req.query.get('sysparm_limit') ?? 10000);
+    const offset = Number(req.query.get('sysparm_offset') ?? 0);
+    const all = server.records
+      .filter((r) => r.sys_updated_on >= since)
+      .sort((a, b) => a.sys_updated_on.localeCompare(b.sys_updated_on) || a.sys_id.localeCompare(b.sys_id));
+    const page = all.slice(offset, offset + limit);
+    return {
+      headers: { 'x-total-count': String(all.length) },
+      body: { result: page.map((r) => render(r, req.query.get('sysparm_display_value'))) },
+    };
+  });
+
+  base.route('PATCH', '/api/now/table/incident/:id', (req, { id }) => {
+    const record = server.records.find((r) => r.sys_id === id);
+    if (!record)
+      return {
+        status: 404,
+        body: {
+          error: { message: 'No Record found', detail: "Record doesn't exist or ACL restricts the record retrieval" },
+          status: 'failure',
+        },
+      };
+    const body = req.json as Record<string, string>;
+    for (const element of ['comments', 'work_notes'] as const) {
+      const value = body[element];
+      if (value) {
+        server.journal.push({
+          sys_id: `j${server.journal.length + 1}`.padEnd(32, '0'),
+          element,
+          element_id: record.sys_id,
+          value,
+          sys_created_on: snNow(server.journal.length),
+          sys_created_by: credentials.username,
+        });
+      }
+    }
+    for (const key of ['state', 'close_code', 'close_notes', 'hold_reason'] as const) {
+      if (body[key] !== undefined) record[key] = body[key];
+    }
+    record.sys_updated_on = snNow();
+    return { body: { result: { sys_id: record.sys_id, sys_updated_on: record.sys_updated_on } } };
+  });
+
+  base.route('GET', '/api/now/table/sys_journal_field', (req) => {
+    const q = req.query.get('sysparm_query') ?? '';
+    const inIds = /element_idIN([^^]+)/.exec(q)?.[1]?.split(',');
+    const oneId = /element_id=([^^]+)/.exec(q)?.[1];
+    const element = /\^element=([^^]+)/.exec(q)?.[1];
+    const desc = q.includes('ORDERBYDESCsys_created_on');
+    const limit = Number(req.query.get('sysparm_limit') ?? 10000);
+    const offset = Number(req.query.get('sysparm_offset') ?? 0);
+    let rows = server.journal.filter(
+      (j) => (inIds ? inIds.includes(j.element_id) : j.element_id === oneId) && (!element || j.element === element),
+    );
+    rows = rows.sort((a, b) => a.sys_created_on.localeCompare(b.sys_created_on) || a.sys_id.localeCompare(b.sys_id));
+    if (desc) rows.reverse();
+    return { body: { result: rows.slice(offset, offset + limit) } };
+  });
+
+  return server;
+}
+
+export function makeSnRecord(n: number, updated: string): SnRecord {
+  return {
+    sys_id: `sys${String(n).padStart(29, '0')}`,
+    number: `INC${String(n).padStart(7, '0')}`,
+    short_description: `Incident ${n}`,
+    state: '2',
+    priority: '2',
+    sys_updated_on: updated,
+    sys_created_on: '2026-01-01 00:00:00',
+  };
+}

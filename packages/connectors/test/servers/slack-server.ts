@@ -1,0 +1,105 @@
+/**
+ * A local Slack Web API server: `conversations.history` (`oldest`, `limit`, `cursor`, newest first,
+ * `has_more` + `response_metadata.next_cursor`), `conversations.replies`, `chat.postMessage`.
+ * Requests are form-encoded POSTs with `Authorization: Bearer`; errors are HTTP 200 `{ ok: false,
+ * error }` (docs.slack.dev/reference/methods).
+ */
+import { type RecordedRequest, startVendorServer, type VendorServer } from './vendor-server.js';
+
+export interface SlackMsg {
+  ts: string;
+  text: string;
+  user?: string;
+  subtype?: string;
+  thread_ts?: string;
+  reply_count?: number;
+  latest_reply?: string;
+  reactions?: Array<{ name: string; count: number; users: string[] }>;
+}
+
+export interface SlackServer extends VendorServer {
+  channel: string;
+  messages: SlackMsg[];
+  replies: Map<string, SlackMsg[]>;
+}
+
+export async function startSlackServer(token: string, channel: string): Promise<SlackServer> {
+  const base = await startVendorServer();
+  const server = base as SlackServer;
+  server.channel = channel;
+  server.messages = [];
+  server.replies = new Map();
+  let clock = 1770000000;
+
+  const guard = (req: RecordedRequest, handler: () => unknown) => {
+    if (req.headers.authorization !== `Bearer ${token}`) return { body: { ok: false, error: 'invalid_auth' } };
+    if (req.form.get('channel') !== channel) return { body: { ok: false, error: 'channel_not_found' } };
+    return { body: handler() };
+  };
+
+  base.route('POST', '/api/conversations.history', (req) =>
+    guard(req, () => {
+      const oldest = Number(req.form.get('oldest') ?? 0);
+      const limit = Number(req.form.get('limit') ?? 100);
+      const from = req.form.get('cursor')
+        ? Number(
+            Buffer.from(req.form.get('cursor') ?? '', 'base64')
+              .toString()
+              .replace('off:', ''),
+          )
+        : 0;
+      const all = server.messages.filter((m) => Number(m.ts) >= oldest).sort((a, b) => Number(b.ts) - Number(a.ts));
+      const page = all.slice(from, from + limit);
+      const more = from + limit < all.length;
+      return {
+        ok: true,
+        messages: page.map((m) => ({ type: 'message', ...m })),
+        has_more: more,
+        pin_count: 0,
+        response_metadata: { next_cursor: more ? Buffer.from(`off:${from + limit}`).toString('base64') : '' },
+      };
+    }),
+  );
+
+  base.route('POST', '/api/conversations.replies', (req) =>
+    guard(req, () => {
+      const ts = req.form.get('ts') ?? '';
+      const parent = server.messages.find((m) => m.ts === ts);
+      if (!parent) return { ok: false, error: 'thread_not_found' };
+      return {
+        ok: true,
+        messages: [
+          { type: 'message', ...parent },
+          ...(server.replies.get(ts) ?? []).map((r) => ({ type: 'message', ...r })),
+        ],
+        has_more: false,
+      };
+    }),
+  );
+
+  base.route('POST', '/api/chat.postMessage', (req) =>
+    guard(req, () => {
+      const thread = req.form.get('thread_ts') ?? undefined;
+      const ts = `${clock++}.000100`;
+      const msg: SlackMsg = {
+        ts,
+        text: req.form.get('text') ?? '',
+        user: 'UBOT',
+        ...(thread ? { thread_ts: thread } : {}),
+      };
+      if (thread) {
+        const list = server.replies.get(thread) ?? [];
+        list.push(msg);
+        server.replies.set(thread, list);
+        const parent = server.messages.find((m) => m.ts === thread);
+        if (parent) {
+          parent.reply_count = list.length;
+          parent.latest_reply = ts;
+        }
+      } else server.messages.push(msg);
+      return { ok: true, channel, ts, message: { type: 'message', ...msg } };
+    }),
+  );
+
+  return server;
+}
