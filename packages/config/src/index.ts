@@ -1,1 +1,186 @@
-export {};
+/**
+ * `@incidents/config` — the one typed, zod-validated configuration loader shared by the apps
+ * (`incidents` CLI, `incidents-mcp`, the Lambda handlers). Packages never read the environment;
+ * apps call {@link loadConfig} once and pass plain options down.
+ *
+ * | variable | meaning | default |
+ * |---|---|---|
+ * | `INCIDENTS_STORE` | `turso` or `dynamo` | `turso` |
+ * | `INCIDENTS_DB_URL` | libSQL URL (`file:…`, `:memory:`, `libsql://…`) | `file:.incidents/incidents.db` in the working directory |
+ * | `INCIDENTS_DB_AUTH_TOKEN` (or `TURSO_AUTH_TOKEN`) | Turso cloud token | — |
+ * | `INCIDENTS_ACTOR` | email of the person (or service) the app acts for | — |
+ * | `INCIDENTS_DYNAMO_TABLE` | DynamoDB table | `incidents` |
+ * | `AWS_ENDPOINT_URL_DYNAMODB` | DynamoDB endpoint (DynamoDB Local) | AWS |
+ * | `AWS_REGION` (or `AWS_DEFAULT_REGION`) | AWS region | `us-east-1` with a local endpoint |
+ * | `INCIDENTS_MCP_READ_ONLY` | `1`/`true`: the MCP server exposes read tools only | `false` |
+ * | `INCIDENTS_MCP_TOOLS` | comma-separated subset of MCP tools | all |
+ * | `INCIDENTS_HOME` | folder for the local database and knowledge base | `.incidents` |
+ *
+ * @packageDocumentation
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { type Actor, IncidentsError, type IncidentStore, PermissionDeniedError, type Role } from '@incidents/core';
+import { z } from 'zod';
+
+const boolish = z
+  .union([z.boolean(), z.string()])
+  .transform((v, ctx) => {
+    if (typeof v === 'boolean') return v;
+    const s = v.trim().toLowerCase();
+    if (['1', 'true', 'yes', 'on'].includes(s)) return true;
+    if (['0', 'false', 'no', 'off', ''].includes(s)) return false;
+    ctx.addIssue({ code: 'custom', message: `expected 1/0/true/false, got "${v}"` });
+    return z.NEVER;
+  });
+
+/** The validated configuration. */
+export const IncidentsConfigSchema = z.object({
+  store: z.enum(['turso', 'dynamo']).default('turso'),
+  home: z.string().min(1).default('.incidents'),
+  dbUrl: z.string().min(1).optional(),
+  dbAuthToken: z.string().min(1).optional(),
+  actor: z.string().trim().min(1).optional(),
+  dynamo: z
+    .object({
+      table: z.string().min(3).max(255).default('incidents'),
+      endpoint: z.url().optional(),
+      region: z.string().min(1).optional(),
+    })
+    .default({ table: 'incidents' }),
+  mcp: z
+    .object({
+      readOnly: boolish.default(false),
+      tools: z.array(z.string().min(1)).optional(),
+    })
+    .default({ readOnly: false }),
+});
+export type IncidentsConfig = z.output<typeof IncidentsConfigSchema> & { dbUrl: string };
+
+/** Values given on the command line; they win over the environment. */
+export interface ConfigOverrides {
+  store?: string;
+  dbUrl?: string;
+  actor?: string;
+  table?: string;
+  endpoint?: string;
+  region?: string;
+  home?: string;
+}
+
+const ENV_NAMES: Record<string, string> = {
+  store: 'INCIDENTS_STORE',
+  home: 'INCIDENTS_HOME',
+  dbUrl: 'INCIDENTS_DB_URL',
+  dbAuthToken: 'INCIDENTS_DB_AUTH_TOKEN',
+  actor: 'INCIDENTS_ACTOR',
+  'dynamo.table': 'INCIDENTS_DYNAMO_TABLE',
+  'dynamo.endpoint': 'AWS_ENDPOINT_URL_DYNAMODB',
+  'dynamo.region': 'AWS_REGION',
+  'mcp.readOnly': 'INCIDENTS_MCP_READ_ONLY',
+  'mcp.tools': 'INCIDENTS_MCP_TOOLS',
+};
+
+const nonEmpty = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v.trim());
+
+/**
+ * Reads the configuration from `env` (default `process.env`) and command-line `overrides`.
+ * @throws IncidentsError with code `config` naming the variable (or option) that is wrong.
+ */
+export function loadConfig(options: { env?: NodeJS.ProcessEnv; overrides?: ConfigOverrides; cwd?: string } = {}): IncidentsConfig {
+  const env = options.env ?? process.env;
+  const o = options.overrides ?? {};
+  const cwd = options.cwd ?? process.cwd();
+  const tools = nonEmpty(env.INCIDENTS_MCP_TOOLS)
+    ?.split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
+  const raw = {
+    store: nonEmpty(o.store) ?? nonEmpty(env.INCIDENTS_STORE),
+    home: nonEmpty(o.home) ?? nonEmpty(env.INCIDENTS_HOME),
+    dbUrl: nonEmpty(o.dbUrl) ?? nonEmpty(env.INCIDENTS_DB_URL),
+    dbAuthToken: nonEmpty(env.INCIDENTS_DB_AUTH_TOKEN) ?? nonEmpty(env.TURSO_AUTH_TOKEN),
+    actor: nonEmpty(o.actor) ?? nonEmpty(env.INCIDENTS_ACTOR),
+    dynamo: {
+      table: nonEmpty(o.table) ?? nonEmpty(env.INCIDENTS_DYNAMO_TABLE),
+      endpoint: nonEmpty(o.endpoint) ?? nonEmpty(env.AWS_ENDPOINT_URL_DYNAMODB) ?? nonEmpty(env.AWS_ENDPOINT_URL),
+      region: nonEmpty(o.region) ?? nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION),
+    },
+    mcp: { readOnly: nonEmpty(env.INCIDENTS_MCP_READ_ONLY), tools },
+  };
+  const parsed = IncidentsConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const path = issue.path.map(String).join('.');
+      return `${ENV_NAMES[path] ?? path}: ${issue.message}`;
+    });
+    throw new IncidentsError('config', `Invalid configuration: ${problems.join('; ')}`, {
+      details: { issues: problems },
+    });
+  }
+  const config = parsed.data;
+  const home = isAbsolute(config.home) ? config.home : resolve(cwd, config.home);
+  return { ...config, home, dbUrl: config.dbUrl ?? `file:${resolve(home, 'incidents.db')}` };
+}
+
+/** The local path of a `file:` URL, or `null` for `:memory:` and remote URLs. */
+export function localDatabasePath(url: string): string | null {
+  if (!url.startsWith('file:')) return null;
+  const path = url.slice('file:'.length).replace(/^\/\/(?=\/)/, '');
+  return path === ':memory:' ? null : path;
+}
+
+/**
+ * Opens the configured store: libSQL (creating the folder of a `file:` database) or DynamoDB
+ * (loaded on demand, so the AWS SDK costs nothing when unused).
+ */
+export async function openStore(config: IncidentsConfig): Promise<IncidentStore> {
+  if (config.store === 'dynamo') {
+    const { createDynamoStore } = await import('@incidents/store-dynamo');
+    const region = config.dynamo.region ?? (config.dynamo.endpoint ? 'us-east-1' : undefined);
+    const local = config.dynamo.endpoint && /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])/.test(config.dynamo.endpoint);
+    return createDynamoStore({
+      tableName: config.dynamo.table,
+      clientConfig: {
+        ...(config.dynamo.endpoint ? { endpoint: config.dynamo.endpoint } : {}),
+        ...(region ? { region } : {}),
+        // DynamoDB Local accepts any credentials; real AWS uses the default provider chain.
+        ...(local ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+      },
+    });
+  }
+  const path = localDatabasePath(config.dbUrl);
+  if (path) mkdirSync(dirname(resolve(path)), { recursive: true });
+  const { createTursoStore } = await import('@incidents/store-turso');
+  return createTursoStore({ url: config.dbUrl, ...(config.dbAuthToken ? { authToken: config.dbAuthToken } : {}) });
+}
+
+/** The actor used when none is configured: the owner of a local embedded database. */
+export const LOCAL_ADMIN: Actor = { id: 'local-admin@localhost', roles: ['admin'] };
+
+/**
+ * Resolves the configured actor email to an {@link Actor} with the roles registered for that user.
+ * No email: `fallback` (e.g. {@link LOCAL_ADMIN} for the CLI on a local file). Unknown user:
+ * `unknownRoles` when given, otherwise an error telling how to register the user.
+ */
+export async function resolveActor(
+  store: IncidentStore,
+  email: string | undefined,
+  options: { fallback?: Actor; unknownRoles?: Role[] } = {},
+): Promise<Actor> {
+  if (!email) {
+    if (options.fallback) return options.fallback;
+    throw new IncidentsError('config', 'No actor configured: pass --as <email> or set INCIDENTS_ACTOR');
+  }
+  const user = await store.getUser(email);
+  if (!user) {
+    if (options.unknownRoles) return { id: email, roles: options.unknownRoles };
+    throw new IncidentsError(
+      'config',
+      `Unknown user ${email}: register it first with \`incidents users add ${email} --role operator\``,
+      { details: { email } },
+    );
+  }
+  if (!user.active) throw new PermissionDeniedError(email, '*', `user ${email} is deactivated`);
+  return { id: user.email, roles: [user.role], ...(user.team ? { team: user.team } : {}) };
+}

@@ -131,7 +131,19 @@ export class PermissionDeniedError extends IncidentsError<{
   }
 }
 
-/** Type guard that also works across package copies (checks the shape, not only the prototype). */
+/**
+ * Type guard that also works across package copies (checks the shape, not only the prototype).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await incidents.claim(id, { actor });
+ * } catch (err) {
+ *   if (isIncidentsError(err) && err.code === 'conflict') console.error(err.message); // "… already assigned to ana@…"
+ *   else throw err;
+ * }
+ * ```
+ */
 export function isIncidentsError(err: unknown): err is IncidentsError {
   return (
     err instanceof IncidentsError ||

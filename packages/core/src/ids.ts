@@ -13,6 +13,17 @@ function randomChars(count: number): string {
   return out;
 }
 
+/** `value` in Crockford base32, left-padded with zeros to `width` characters (sorts like the number). */
+function crockford(value: number, width: number): string {
+  let out = '';
+  let v = value;
+  for (let i = 0; i < width; i++) {
+    out = CROCKFORD[v % 32] + out;
+    v = Math.floor(v / 32);
+  }
+  return out;
+}
+
 /** Generates ids for the service. Inject your own for deterministic tests or other formats. */
 export interface IdGenerator {
   /** A new incident id (the default is `INC-` + 10 Crockford base32 characters). */
@@ -30,19 +41,19 @@ export function createIdGenerator(): IdGenerator {
   return {
     incidentId: () => `INC-${randomChars(10)}`,
     interactionId: () => {
-      const now = Date.now();
+      // Never go back in time (the wall clock may step back): reuse the last time and count on.
+      const now = Math.max(Date.now(), lastTime);
       if (now === lastTime) counter += 1;
       else {
         lastTime = now;
         counter = 0;
       }
-      let time = '';
-      let t = now;
-      for (let i = 0; i < 10; i++) {
-        time = CROCKFORD[t % 32] + time;
-        t = Math.floor(t / 32);
+      if (counter >= 32 ** 4) {
+        // The 4-character counter is exhausted within this millisecond: borrow the next one.
+        lastTime += 1;
+        counter = 0;
       }
-      return `${time}${counter.toString(32).toUpperCase().padStart(4, '0')}${randomChars(8)}`;
+      return `${crockford(lastTime, 10)}${crockford(counter, 4)}${randomChars(8)}`;
     },
     sessionId: () => `S-${randomChars(12)}`,
   };

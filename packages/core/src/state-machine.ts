@@ -65,6 +65,12 @@ export interface TransitionOptions {
  * every side effect. Does not bump the revision (the service does that for every change).
  *
  * @throws {@link InvalidTransitionError} when the action is not allowed from the current status.
+ *
+ * @example
+ * ```ts
+ * const next = applyTransition(incident, 'claim', { now: new Date().toISOString(), actorId: 'ana@example.com' });
+ * next.status; // 'ASSIGNED', with assigned_to, assigned_at and metrics.response_time_minutes set
+ * ```
  */
 export function applyTransition(incident: Incident, action: Action, opts: TransitionOptions): Incident {
   const rule = TRANSITIONS[action];

@@ -4,6 +4,11 @@ import { ValidationError } from './errors.js';
 /**
  * Parses `input` with `schema`; on failure throws a {@link ValidationError} whose issues name each
  * field path (`solution.steps.0: expected string`).
+ *
+ * @example
+ * ```ts
+ * const input = parseInput(ResolveInputSchema, body, 'resolution'); // defaults applied
+ * ```
  */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, context = 'input'): z.output<S> {
   const result = schema.safeParse(input);

@@ -34,7 +34,17 @@ export const VisibilitySchema = z.enum(VISIBILITIES);
 export type Visibility = z.infer<typeof VisibilitySchema>;
 
 /** Where a comment or interaction was written. */
-export const INTERACTION_SOURCES = ['CLINE', 'CLI', 'JIRA', 'REMEDY', 'SERVICENOW', 'ZENDESK', 'SLACK', 'SHORTCUT', 'MANUAL'] as const;
+export const INTERACTION_SOURCES = [
+  'CLINE',
+  'CLI',
+  'JIRA',
+  'REMEDY',
+  'SERVICENOW',
+  'ZENDESK',
+  'SLACK',
+  'SHORTCUT',
+  'MANUAL',
+] as const;
 export const InteractionSourceSchema = z.enum(INTERACTION_SOURCES);
 export type InteractionSource = z.infer<typeof InteractionSourceSchema>;
 

@@ -16,7 +16,13 @@ import {
   StatusSchema,
   VisibilitySchema,
 } from './enums.js';
-import { AnalysisSchema, AttachmentSchema, CodeChangeSchema, TechnicalDetailsSchema, TimestampSchema } from './incident.js';
+import {
+  AnalysisSchema,
+  AttachmentSchema,
+  CodeChangeSchema,
+  TechnicalDetailsSchema,
+  TimestampSchema,
+} from './incident.js';
 
 const IncidentIdSchema = z.string().trim().min(1, 'incident_id is required');
 /** Optional optimistic-concurrency token: the revision the caller read. A stale one is refused. */
@@ -73,7 +79,11 @@ export const UpdateProgressInputSchema = IncidentRefSchema.extend({
   analysis: AnalysisSchema.optional(),
   progress_notes: z.string().trim().max(100_000).optional(),
   /** Minutes worked in this session; recorded as a time-tracking session ending now. */
-  time_spent_minutes: z.number().nonnegative().max(24 * 60).optional(),
+  time_spent_minutes: z
+    .number()
+    .nonnegative()
+    .max(24 * 60)
+    .optional(),
   session_id: z.string().optional(),
   workspace: z.string().optional(),
 }).refine((v) => v.analysis || v.progress_notes || v.time_spent_minutes !== undefined, {
@@ -94,7 +104,11 @@ export const ResolveInputSchema = IncidentRefSchema.extend({
   root_cause: z.string().trim().min(1).optional(),
   preventive_actions: z.array(z.string()).optional(),
   documentation_updated: z.boolean().default(false),
-  time_spent_minutes: z.number().nonnegative().max(24 * 60).optional(),
+  time_spent_minutes: z
+    .number()
+    .nonnegative()
+    .max(24 * 60)
+    .optional(),
 });
 export type ResolveInput = z.input<typeof ResolveInputSchema>;
 

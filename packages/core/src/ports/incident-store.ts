@@ -123,6 +123,12 @@ export interface LinkIncidentsWrite {
   toExpectedRevision: number;
   /** Entries recorded on `to` about the link. */
   interactions?: Interaction[];
+  /**
+   * `true` when completing an interrupted link: `from` already carries `merged_into` (and `from`/`to`
+   * are passed as currently stored, revisions unchanged). The store then writes no record or
+   * version — it only moves the interactions and source records still left under `from`.
+   */
+  resume?: boolean;
 }
 
 /** Filter for {@link IncidentStore.aggregateMetrics}: incidents created in [`from`, `to`). */

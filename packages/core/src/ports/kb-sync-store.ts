@@ -48,6 +48,12 @@ export interface KbSyncStore {
    */
   markKbSynced(input: MarkKbSyncedInput): Promise<boolean>;
   /**
+   * Optional batched form of {@link KbSyncStore.markKbSynced} for throughput (one round trip or
+   * transaction per page). Each mark is still guarded by its own revision; the result says, per
+   * input and in order, whether that mark was written.
+   */
+  markKbSyncedMany?(inputs: readonly MarkKbSyncedInput[]): Promise<boolean[]>;
+  /**
    * Increments `kb_sync_status.sync_attempts`, sets `last_sync_attempt`, `last_sync_error` and
    * `state: 'FAILED'` (a withdrawal keeps `WITHDRAW_PENDING`).
    * @returns the attempts count after the increment; `null` if the incident does not exist.

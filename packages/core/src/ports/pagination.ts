@@ -37,8 +37,17 @@ export function decodeCursor<T = unknown>(cursor: string): T {
   }
 }
 
-/** Reads every page of a paged call into one array (for jobs and tests; mind the size). */
-export async function collectAll<T>(fetchPage: (cursor: string | null) => Promise<{ items: T[]; cursor: string | null }>): Promise<T[]> {
+/**
+ * Reads every page of a paged call into one array (for jobs and tests; mind the size).
+ *
+ * @example
+ * ```ts
+ * const versions = await collectAll((cursor) => incidents.history(id, { limit: 100, cursor }, { actor }));
+ * ```
+ */
+export async function collectAll<T>(
+  fetchPage: (cursor: string | null) => Promise<{ items: T[]; cursor: string | null }>,
+): Promise<T[]> {
   const all: T[] = [];
   let cursor: string | null = null;
   do {

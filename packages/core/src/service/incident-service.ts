@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { ConflictError, IncidentsError, NotFoundError, ValidationError } from '../errors.js';
+import { ConflictError, IncidentsError, NotFoundError, PermissionDeniedError, ValidationError } from '../errors.js';
 import { type Clock, createIdGenerator, type IdGenerator, systemClock } from '../ids.js';
 import { OPEN_STATUSES, type InteractionType, type Severity, type Visibility } from '../model/enums.js';
 import { type Comment, type Incident, IncidentSchema } from '../model/incident.js';
@@ -52,7 +52,7 @@ import {
 import type { IncidentQuery, IncidentStore, Page, PageRequest } from '../ports/incident-store.js';
 import type { KnowledgeBaseFilters, KnowledgeBaseRetriever, RetrievedIncident } from '../ports/knowledge-base.js';
 import { collectAll } from '../ports/pagination.js';
-import { type Action, applyTransition, updateSla } from '../state-machine.js';
+import { type Action, applyTransition, minutesBetween, updateSla } from '../state-machine.js';
 import { parseInput } from '../validation.js';
 import { SEVERITY_TO_PRIORITY } from '../vocabulary.js';
 import { buildMetricsReport, type MetricsReport } from './metrics.js';
@@ -166,14 +166,20 @@ interface Mutation {
  *
  * @example
  * ```ts
- * import { createIncidentService } from '@incidents/core';
+ * import { type Actor, createIncidentService } from '@incidents/core';
  * import { createTursoStore } from '@incidents/store-turso';
  *
  * const store = await createTursoStore({ url: 'file:incidents.db' });
  * const incidents = createIncidentService({ store });
- * const actor = { id: 'ana@example.com', roles: ['operator'] as const };
- * const inc = await incidents.create({ title: 'Checkout returns 502', severity: 'HIGH' }, { actor: { ...actor, roles: ['operator'] } });
- * await incidents.claim(inc.incident_id, { actor: { ...actor, roles: ['operator'] } });
+ * const ana: Actor = { id: 'ana@example.com', roles: ['operator'] };
+ *
+ * const inc = await incidents.create({ title: 'Checkout returns 502', severity: 'HIGH' }, { actor: ana });
+ * await incidents.claim(inc.incident_id, { actor: ana });
+ * await incidents.resolve(
+ *   { incident_id: inc.incident_id, solution: 'Renewed the TLS certificate', root_cause: 'Expired certificate' },
+ *   { actor: ana },
+ * );
+ * await incidents.close(inc.incident_id, { actor: ana, notes: 'Customer confirmed' });
  * ```
  */
 export function createIncidentService(options: IncidentServiceOptions): IncidentService {
@@ -205,6 +211,20 @@ export function createIncidentService(options: IncidentServiceOptions): Incident
       if (target) return target;
     }
     return found;
+  }
+
+  /** Customers must not learn that other customers' incidents exist: NotFoundError, as for a missing id. */
+  function hideFromOtherCustomers(actor: Actor, incident: Incident, requestedId: string): void {
+    if (isCustomerOnly(actor) && incident.metadata.created_by !== actor.id) {
+      throw new NotFoundError('Incident', requestedId);
+    }
+  }
+
+  /** What a customer sees of an incident: not the internal work record (its progress notes are INTERNAL entries). */
+  function customerView<T extends Incident>(actor: Actor, incident: T): T {
+    if (!isCustomerOnly(actor) || incident.cline_work === undefined) return incident;
+    const { cline_work: _internal, ...visible } = incident;
+    return visible as T;
   }
 
   function buildInteractions(
@@ -243,6 +263,7 @@ export function createIncidentService(options: IncidentServiceOptions): Incident
     const actor = actorOf(ctx);
     for (let attempt = 0; ; attempt++) {
       const current = await load(ref.incident_id);
+      hideFromOtherCustomers(actor, current, ref.incident_id);
       if (ref.expected_revision !== undefined && ref.expected_revision !== current.revision) {
         throw new ConflictError(
           `Incident ${current.incident_id} changed: you read revision ${ref.expected_revision}, it is now at revision ${current.revision}; re-read it and try again`,
@@ -303,7 +324,12 @@ export function createIncidentService(options: IncidentServiceOptions): Incident
     return entries;
   }
 
-  function ensureClineWork(incident: Incident, now: string, actor: Actor, session?: { session_id?: string; workspace?: string }) {
+  function ensureClineWork(
+    incident: Incident,
+    now: string,
+    actor: Actor,
+    session?: { session_id?: string; workspace?: string },
+  ) {
     const work = incident.cline_work ?? {
       started_at: now,
       last_updated: now,
@@ -356,7 +382,13 @@ export function createIncidentService(options: IncidentServiceOptions): Incident
     if (next.status === 'CLOSED') {
       next.kb_sync_status = { state: 'PENDING', synced: false, sync_attempts: 0 };
       if (kb.document_key) next.kb_sync_status.document_key = kb.document_key;
-    } else if (before.kb_sync_status.synced || before.kb_sync_status.document_key) {
+    } else if (
+      before.kb_sync_status.synced ||
+      before.kb_sync_status.document_key ||
+      // A closed incident's document may have been uploaded by a job that crashed before marking it:
+      // withdraw it anyway (deleting a missing document is harmless, an orphaned one is not).
+      before.status === 'CLOSED'
+    ) {
       next.kb_sync_status = { ...kb, state: 'WITHDRAW_PENDING', synced: false };
     } else {
       next.kb_sync_status = { state: 'NOT_APPLICABLE', synced: false, sync_attempts: 0 };
@@ -466,7 +498,7 @@ export function createIncidentService(options: IncidentServiceOptions): Incident
         store.listSourceRecords(incident.incident_id),
       ]);
       return {
-        ...incident,
+        ...customerView(actor, incident),
         comments: comments.map(toComment),
         source_records: sourceRecords,
         ...(redirectedFrom ? { redirected_from: redirectedFrom } : {}),
@@ -481,7 +513,10 @@ export function createIncidentService(options: IncidentServiceOptions): Incident
       const result = await store.queryIncidents(q, p);
       if (isCustomerOnly(actor)) {
         // Customers see only what they reported; the cursor still says whether more pages exist.
-        return { items: result.items.filter((i) => i.metadata.created_by === actor.id), cursor: result.cursor };
+        return {
+          items: result.items.filter((i) => i.metadata.created_by === actor.id).map((i) => customerView(actor, i)),
+          cursor: result.cursor,
+        };
       }
       return result;
     },
@@ -601,7 +636,10 @@ export function createIncidentService(options: IncidentServiceOptions): Incident
         ctx,
         (current, now, actor) => {
           requireCanRead(actor, current);
-          requirePermission(actor, data.visibility === 'INTERNAL' ? 'interactions.insert_internal' : 'interactions.insert');
+          requirePermission(
+            actor,
+            data.visibility === 'INTERNAL' ? 'interactions.insert_internal' : 'interactions.insert',
+          );
           if ((data.author && data.author !== actor.id) || data.created_at) {
             requirePermission(actor, 'incidents.assign', current.incident_id);
           }
@@ -609,7 +647,7 @@ export function createIncidentService(options: IncidentServiceOptions): Incident
           const operatorReply =
             data.visibility === 'PUBLIC' && !isCustomerOnly(actor) && actor.id !== current.metadata.created_by;
           if (operatorReply && next.metrics.response_time_minutes === undefined) {
-            next.metrics.response_time_minutes = Math.max(0, (Date.parse(now) - Date.parse(current.created_at)) / 60_000);
+            next.metrics.response_time_minutes = minutesBetween(current.created_at, now);
           }
           return {
             next,
@@ -636,11 +674,17 @@ export function createIncidentService(options: IncidentServiceOptions): Incident
 
     async timeline(incidentId, page, ctx) {
       const actor = actorOf(ctx);
-      const incident = await load(parseInput(IncidentRefSchema, { incident_id: incidentId }).incident_id);
+      const id = parseInput(IncidentRefSchema, { incident_id: incidentId }).incident_id;
+      const incident = await load(id);
+      hideFromOtherCustomers(actor, incident, id);
       requireCanRead(actor, incident);
       requirePermission(actor, 'interactions.select', incident.incident_id);
       const p = parseInput(PageInputSchema, page ?? {}, 'page');
-      return store.listInteractions(incident.incident_id, { ...p, order: 'desc', includeInternal: canSeeInternal(actor) });
+      return store.listInteractions(incident.incident_id, {
+        ...p,
+        order: 'desc',
+        includeInternal: canSeeInternal(actor),
+      });
     },
 
     async history(incidentId, page, ctx) {
@@ -648,6 +692,7 @@ export function createIncidentService(options: IncidentServiceOptions): Incident
       const id = parseInput(IncidentRefSchema, { incident_id: incidentId }).incident_id;
       const incident = await store.getIncident(id);
       if (!incident) throw new NotFoundError('Incident', id);
+      hideFromOtherCustomers(actor, incident, id);
       requireCanRead(actor, incident);
       if (isCustomerOnly(actor)) requirePermission(actor, 'interactions.select_internal', id);
       const p = parseInput(PageInputSchema, page ?? {}, 'page');
@@ -673,14 +718,25 @@ export function createIncidentService(options: IncidentServiceOptions): Incident
       if (!from) throw new NotFoundError('Incident', data.from);
       if (!to) throw new NotFoundError('Incident', data.to);
       if (to.merged_into) {
-        throw new ValidationError([{ path: 'to', message: `${to.incident_id} is linked into ${to.merged_into}; link into that one` }]);
+        throw new ValidationError([
+          { path: 'to', message: `${to.incident_id} is linked into ${to.merged_into}; link into that one` },
+        ]);
       }
       if (from.merged_into) {
         if (from.merged_into === to.incident_id) {
-          // An interrupted link: let the store finish moving records, without new versions.
+          // Completing an interrupted link: the store moves what is left, without new versions.
+          await store.linkIncidents({
+            from,
+            fromExpectedRevision: from.revision,
+            to,
+            toExpectedRevision: to.revision,
+            resume: true,
+          });
           return to;
         }
-        throw new ValidationError([{ path: 'from', message: `${from.incident_id} is already linked into ${from.merged_into}` }]);
+        throw new ValidationError([
+          { path: 'from', message: `${from.incident_id} is already linked into ${from.merged_into}` },
+        ]);
       }
       const now = nowIso();
       const notes = ctx.notes ?? `linked ${from.incident_id} into ${to.incident_id}`;
@@ -723,10 +779,18 @@ export function createIncidentService(options: IncidentServiceOptions): Incident
     async findSimilar(input, opts, ctx) {
       const actor = actorOf(ctx);
       requirePermission(actor, 'incidents.select');
+      if (isCustomerOnly(actor)) {
+        // Past incidents are other customers' records (with internal analysis): staff and services only.
+        throw new PermissionDeniedError(actor.id, 'incidents.select', 'customers cannot search other incidents');
+      }
       if (!knowledgeBase) {
-        throw new IncidentsError('config', 'No knowledge base is configured: pass knowledgeBase to createIncidentService', {
-          userError: true,
-        });
+        throw new IncidentsError(
+          'config',
+          'No knowledge base is configured: pass knowledgeBase to createIncidentService',
+          {
+            userError: true,
+          },
+        );
       }
       const data = parseInput(FindSimilarInputSchema, input, 'similar-incident query');
       let text: string;
@@ -740,7 +804,11 @@ export function createIncidentService(options: IncidentServiceOptions): Incident
         text = data.text;
       }
       const limit = Math.min(Math.max(opts?.limit ?? 5, 1), 50);
-      const results = await knowledgeBase.retrieve({ text, limit: limit + (self ? 1 : 0), ...(opts?.filters ? { filters: opts.filters } : {}) });
+      const results = await knowledgeBase.retrieve({
+        text,
+        limit: limit + (self ? 1 : 0),
+        ...(opts?.filters ? { filters: opts.filters } : {}),
+      });
       return results.filter((r) => r.incident_id !== self).slice(0, limit);
     },
 

@@ -36,7 +36,10 @@ export interface IncidentStoreContractOptions {
 }
 
 /** A clock that moves one second forward on every reading, so that creation order is observable. */
-export function createSteppingClock(start = Date.parse('2026-01-05T09:00:00.000Z'), stepMs = 1000): Clock & {
+export function createSteppingClock(
+  start = Date.parse('2026-01-05T09:00:00.000Z'),
+  stepMs = 1000,
+): Clock & {
   advance(ms: number): void;
 } {
   let t = start;
@@ -67,6 +70,15 @@ const ctx = (actor: Actor) => ({ actor: { ...actor, roles: [...actor.roles] } })
  * stale revisions, atomic multi-row writes, every access pattern with complete pagination, the
  * timeline, history versions, source records, linking, metrics aggregates, users, and N concurrent
  * claims of which exactly one wins.
+ *
+ * @example
+ * ```ts
+ * // packages/store-turso/test/contract.test.ts
+ * import { runIncidentStoreContract } from '@incidents/core/testing';
+ * import { createTursoStore } from '../src/index.js';
+ *
+ * runIncidentStoreContract({ name: 'turso', createStore: () => createTursoStore({ url: ':memory:' }) });
+ * ```
  */
 export function runIncidentStoreContract(options: IncidentStoreContractOptions): void {
   const claims = options.concurrentClaims ?? 50;
@@ -139,11 +151,15 @@ export function runIncidentStoreContract(options: IncidentStoreContractOptions):
 
       it('refuses a duplicate id and a duplicate (source_system, external_id), writing nothing', async () => {
         const first = await make({ incident_id: 'JIRA-1', source_system: 'JIRA', external_id: 'PAY-1' });
-        await expect(make({ incident_id: 'JIRA-1', source_system: 'JIRA', external_id: 'PAY-2' })).rejects.toMatchObject({
+        await expect(
+          make({ incident_id: 'JIRA-1', source_system: 'JIRA', external_id: 'PAY-2' }),
+        ).rejects.toMatchObject({
           code: 'conflict',
           details: { reason: 'already_exists' },
         });
-        await expect(make({ incident_id: 'JIRA-2', source_system: 'JIRA', external_id: 'PAY-1' })).rejects.toMatchObject({
+        await expect(
+          make({ incident_id: 'JIRA-2', source_system: 'JIRA', external_id: 'PAY-1' }),
+        ).rejects.toMatchObject({
           code: 'conflict',
           details: { reason: 'duplicate_source' },
         });
@@ -184,7 +200,9 @@ export function runIncidentStoreContract(options: IncidentStoreContractOptions):
         expect(await store.getVersion(created.incident_id, 1)).toEqual({ ...created, version: 1 });
         const page = await store.listInteractions(created.incident_id, {});
         expect(page.items.map((i) => i.interaction_id)).toEqual(['I-1']);
-        expect(page.items[0]).toEqual(interaction(created, 'I-1', { revision: 2, created_at: page.items[0]?.created_at }));
+        expect(page.items[0]).toEqual(
+          interaction(created, 'I-1', { revision: 2, created_at: page.items[0]?.created_at }),
+        );
       });
 
       it('refuses a stale revision and writes nothing', async () => {
@@ -213,7 +231,9 @@ export function runIncidentStoreContract(options: IncidentStoreContractOptions):
       it('throws NotFoundError when updating a missing incident', async () => {
         const created = await make();
         const ghost = bumped({ ...created, incident_id: 'INC-GHOST', external_id: 'INC-GHOST' });
-        await expect(store.updateIncident({ incident: ghost, expectedRevision: 1 })).rejects.toBeInstanceOf(NotFoundError);
+        await expect(store.updateIncident({ incident: ghost, expectedRevision: 1 })).rejects.toBeInstanceOf(
+          NotFoundError,
+        );
         expect(await store.getIncident('INC-GHOST')).toBeNull();
       });
 
@@ -221,7 +241,11 @@ export function runIncidentStoreContract(options: IncidentStoreContractOptions):
         const created = await make();
         const dup = interaction(created, 'DUP-2');
         await expect(
-          store.updateIncident({ incident: bumped(created, { title: 'half' }), expectedRevision: 1, interactions: [dup, { ...dup }] }),
+          store.updateIncident({
+            incident: bumped(created, { title: 'half' }),
+            expectedRevision: 1,
+            interactions: [dup, { ...dup }],
+          }),
         ).rejects.toBeInstanceOf(IncidentsError);
         expect(await store.getIncident(created.incident_id)).toEqual(created);
         expect(await store.getVersion(created.incident_id, 2)).toBeNull();
@@ -232,7 +256,10 @@ export function runIncidentStoreContract(options: IncidentStoreContractOptions):
     describe('concurrency', () => {
       it(`of ${claims} concurrent claims exactly one wins and the others name the assignee`, async () => {
         const created = await make();
-        const actors = Array.from({ length: claims }, (_, i) => ({ id: `dev${i}@example.com`, roles: ['operator' as const] }));
+        const actors = Array.from({ length: claims }, (_, i) => ({
+          id: `dev${i}@example.com`,
+          roles: ['operator' as const],
+        }));
         const results = await Promise.allSettled(actors.map((actor) => service.claim(created.incident_id, { actor })));
         const won = results.filter((r) => r.status === 'fulfilled');
         const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -252,7 +279,9 @@ export function runIncidentStoreContract(options: IncidentStoreContractOptions):
       it('concurrent comments are all kept (commutative changes retry)', async () => {
         const created = await make();
         await Promise.all(
-          Array.from({ length: 5 }, (_, i) => service.addComment({ incident_id: created.incident_id, text: `c${i}` }, admin)),
+          Array.from({ length: 5 }, (_, i) =>
+            service.addComment({ incident_id: created.incident_id, text: `c${i}` }, admin),
+          ),
         );
         const page = await store.listInteractions(created.incident_id, { types: ['comment'] });
         expect(page.items.map((i) => i.text).sort()).toEqual(['c0', 'c1', 'c2', 'c3', 'c4']);
@@ -262,7 +291,14 @@ export function runIncidentStoreContract(options: IncidentStoreContractOptions):
 
     describe('access patterns and pagination', () => {
       async function seedMatrix() {
-        const specs: Array<{ status: Status; priority: 'P1' | 'P2' | 'P3' | 'P4'; team: string; assignee?: string; severity: 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW'; category: string }> = [];
+        const specs: Array<{
+          status: Status;
+          priority: 'P1' | 'P2' | 'P3' | 'P4';
+          team: string;
+          assignee?: string;
+          severity: 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW';
+          category: string;
+        }> = [];
         const priorities = ['P3', 'P1', 'P4', 'P2'] as const;
         const severities = ['LOW', 'CRITICAL', 'MEDIUM', 'HIGH'] as const;
         for (let i = 0; i < 24; i++) {
@@ -295,7 +331,10 @@ export function runIncidentStoreContract(options: IncidentStoreContractOptions):
           await service.startWork(inc.incident_id, ctx(contractActors.bob));
         }
         await service.claim('INC-009', ctx(contractActors.ana));
-        await service.resolve({ incident_id: 'INC-009', solution: 'restart', root_cause: 'leak' }, ctx(contractActors.ana));
+        await service.resolve(
+          { incident_id: 'INC-009', solution: 'restart', root_cause: 'leak' },
+          ctx(contractActors.ana),
+        );
         return Promise.all(made.map((m) => store.getIncident(m.incident_id) as Promise<Incident>));
       }
 
@@ -303,7 +342,9 @@ export function runIncidentStoreContract(options: IncidentStoreContractOptions):
         ['NEW', 'ASSIGNED', 'IN_PROGRESS', 'PENDING', 'RESOLVED', 'CLOSED', 'CANCELLED'].indexOf(s);
       const sevRank = (s: string) => ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'].indexOf(s);
       const cmp = (...pairs: Array<[string | number, string | number]>) => {
-        for (const [a, b] of pairs) if (a < b) return -1; else if (a > b) return 1;
+        for (const [a, b] of pairs)
+          if (a < b) return -1;
+          else if (a > b) return 1;
         return 0;
       };
 
@@ -321,7 +362,10 @@ export function runIncidentStoreContract(options: IncidentStoreContractOptions):
       it('serves every access pattern in its order, across pages, without truncating', async () => {
         const incidents = await seedMatrix();
         const expectIds = (filter: (i: Incident) => boolean, sort: (a: Incident, b: Incident) => number) =>
-          incidents.filter(filter).sort(sort).map((i) => i.incident_id);
+          incidents
+            .filter(filter)
+            .sort(sort)
+            .map((i) => i.incident_id);
 
         const byStatus = await all({ by: 'status', status: 'NEW' }, 4);
         expect(byStatus.ids).toEqual(
@@ -339,15 +383,30 @@ export function runIncidentStoreContract(options: IncidentStoreContractOptions):
         expect(multi.ids).toEqual(
           expectIds(
             (i) => i.status === 'ASSIGNED' || i.status === 'IN_PROGRESS',
-            (a, b) => cmp([statusRank(a.status), statusRank(b.status)], [a.priority, b.priority], [a.created_at, b.created_at], [a.incident_id, b.incident_id]),
+            (a, b) =>
+              cmp(
+                [statusRank(a.status), statusRank(b.status)],
+                [a.priority, b.priority],
+                [a.created_at, b.created_at],
+                [a.incident_id, b.incident_id],
+              ),
           ),
         );
 
-        const mine = await all({ by: 'assignee', assigned_to: 'ana@example.com', status: ['ASSIGNED', 'IN_PROGRESS'] }, 4);
+        const mine = await all(
+          { by: 'assignee', assigned_to: 'ana@example.com', status: ['ASSIGNED', 'IN_PROGRESS'] },
+          4,
+        );
         expect(mine.ids).toEqual(
           expectIds(
             (i) => i.assigned_to === 'ana@example.com' && (i.status === 'ASSIGNED' || i.status === 'IN_PROGRESS'),
-            (a, b) => cmp([statusRank(a.status), statusRank(b.status)], [a.priority, b.priority], [a.created_at, b.created_at], [a.incident_id, b.incident_id]),
+            (a, b) =>
+              cmp(
+                [statusRank(a.status), statusRank(b.status)],
+                [a.priority, b.priority],
+                [a.created_at, b.created_at],
+                [a.incident_id, b.incident_id],
+              ),
           ),
         );
         expect(mine.ids).toHaveLength(6);
@@ -359,7 +418,12 @@ export function runIncidentStoreContract(options: IncidentStoreContractOptions):
         expect(team.ids).toEqual(
           expectIds(
             (i) => i.team === 'payments',
-            (a, b) => cmp([statusRank(a.status), statusRank(b.status)], [a.created_at, b.created_at], [a.incident_id, b.incident_id]),
+            (a, b) =>
+              cmp(
+                [statusRank(a.status), statusRank(b.status)],
+                [a.created_at, b.created_at],
+                [a.incident_id, b.incident_id],
+              ),
           ),
         );
         const teamNew = await all({ by: 'team', team: 'payments', status: 'NEW' }, 5);
@@ -369,7 +433,12 @@ export function runIncidentStoreContract(options: IncidentStoreContractOptions):
         expect(category.ids).toEqual(
           expectIds(
             (i) => i.category === 'Application',
-            (a, b) => cmp([sevRank(a.severity), sevRank(b.severity)], [a.created_at, b.created_at], [a.incident_id, b.incident_id]),
+            (a, b) =>
+              cmp(
+                [sevRank(a.severity), sevRank(b.severity)],
+                [a.created_at, b.created_at],
+                [a.incident_id, b.incident_id],
+              ),
           ),
         );
         const critical = await all({ by: 'category', category: 'Application', severity: 'CRITICAL' }, 7);
@@ -377,7 +446,10 @@ export function runIncidentStoreContract(options: IncidentStoreContractOptions):
 
         const source = await all({ by: 'source', source_system: 'JIRA' }, 5);
         expect(source.ids).toEqual(
-          expectIds((i) => i.source_system === 'JIRA', (a, b) => cmp([a.external_id, b.external_id])),
+          expectIds(
+            (i) => i.source_system === 'JIRA',
+            (a, b) => cmp([a.external_id, b.external_id]),
+          ),
         );
         const one = await all({ by: 'source', source_system: 'JIRA', external_id: 'EXT-099' }, 5);
         expect(one.ids).toEqual(['INC-001']);
@@ -412,7 +484,9 @@ export function runIncidentStoreContract(options: IncidentStoreContractOptions):
         for (let i = 0; i < 3; i++) await make({ team: 'clamp' });
         const page = await store.queryIncidents({ by: 'team', team: 'clamp' }, { limit: 100_000 });
         expect(page.items).toHaveLength(3);
-        await expect(store.queryIncidents({ by: 'team', team: 'clamp' }, { cursor: '%%%not-a-cursor' })).rejects.toMatchObject({
+        await expect(
+          store.queryIncidents({ by: 'team', team: 'clamp' }, { cursor: '%%%not-a-cursor' }),
+        ).rejects.toMatchObject({
           code: 'validation',
         });
       });
@@ -428,16 +502,25 @@ export function runIncidentStoreContract(options: IncidentStoreContractOptions):
           );
         }
         await service.claim(created.incident_id, ctx(contractActors.ana));
-        const publicOnly = await collectAll((cursor) => store.listInteractions(created.incident_id, { limit: 2, cursor }));
+        const publicOnly = await collectAll((cursor) =>
+          store.listInteractions(created.incident_id, { limit: 2, cursor }),
+        );
         expect(publicOnly.every((i) => i.visibility === 'PUBLIC')).toBe(true);
         expect(publicOnly.map((i) => i.text).slice(-4)).toEqual(['note 6', 'note 4', 'note 2', 'note 0']);
         const everything = await collectAll((cursor) =>
           store.listInteractions(created.incident_id, { limit: 3, cursor, includeInternal: true }),
         );
         expect(everything).toHaveLength(9);
-        const ascending = await store.listInteractions(created.incident_id, { includeInternal: true, order: 'asc', limit: 50 });
+        const ascending = await store.listInteractions(created.incident_id, {
+          includeInternal: true,
+          order: 'asc',
+          limit: 50,
+        });
         expect(ascending.items.map((i) => i.interaction_id)).toEqual(everything.map((i) => i.interaction_id).reverse());
-        const comments = await store.listInteractions(created.incident_id, { includeInternal: true, types: ['comment'] });
+        const comments = await store.listInteractions(created.incident_id, {
+          includeInternal: true,
+          types: ['comment'],
+        });
         expect(comments.items).toHaveLength(7);
         const assignments = await store.listInteractions(created.incident_id, { types: ['assignment'] });
         expect(assignments.items.map((i) => i.metadata)).toEqual([{ from: null, to: 'ana@example.com' }]);
@@ -447,7 +530,10 @@ export function runIncidentStoreContract(options: IncidentStoreContractOptions):
         const created = await make();
         await service.claim(created.incident_id, ctx(contractActors.ana));
         await service.startWork(created.incident_id, ctx(contractActors.ana));
-        await service.updateProgress({ incident_id: created.incident_id, progress_notes: 'found it' }, ctx(contractActors.ana));
+        await service.updateProgress(
+          { incident_id: created.incident_id, progress_notes: 'found it' },
+          ctx(contractActors.ana),
+        );
         const versions = await collectAll((cursor) => store.listVersions(created.incident_id, { limit: 2, cursor }));
         expect(versions.map((v) => v.version)).toEqual([1, 2, 3, 4]);
         expect(versions.map((v) => v.status)).toEqual(['NEW', 'ASSIGNED', 'IN_PROGRESS', 'IN_PROGRESS']);
@@ -487,7 +573,11 @@ export function runIncidentStoreContract(options: IncidentStoreContractOptions):
 
     describe('linking', () => {
       it('moves comments and source records into the target and leaves a redirecting tombstone', async () => {
-        const slack = await make({ incident_id: 'SL-1700000000.1', source_system: 'SLACK', external_id: '1700000000.1' });
+        const slack = await make({
+          incident_id: 'SL-1700000000.1',
+          source_system: 'SLACK',
+          external_id: '1700000000.1',
+        });
         const zendesk = await make({ incident_id: 'ZD-12345', source_system: 'ZENDESK', external_id: '12345' });
         await service.addComment({ incident_id: slack.incident_id, text: 'reported in #support' }, admin);
         const now = clock.now().toISOString();
@@ -496,7 +586,14 @@ export function runIncidentStoreContract(options: IncidentStoreContractOptions):
           incident: bumped(current),
           expectedRevision: current.revision,
           sourceRecords: [
-            { incident_id: slack.incident_id, source_system: 'SLACK', record_id: '1700000000.1', created_at: now, updated_at: now, data: {} },
+            {
+              incident_id: slack.incident_id,
+              source_system: 'SLACK',
+              record_id: '1700000000.1',
+              created_at: now,
+              updated_at: now,
+              data: {},
+            },
           ],
         });
         const linked = await service.link({ from: slack.incident_id, to: zendesk.incident_id }, admin);
@@ -541,7 +638,10 @@ export function runIncidentStoreContract(options: IncidentStoreContractOptions):
         await make({ severity: 'LOW', category: 'Application', team: 'payments' });
         await service.claim(a.incident_id, ctx(contractActors.ana));
         clock.advance(30 * 60_000);
-        await service.resolve({ incident_id: a.incident_id, solution: 'rerouted', root_cause: 'bad route' }, ctx(contractActors.ana));
+        await service.resolve(
+          { incident_id: a.incident_id, solution: 'rerouted', root_cause: 'bad route' },
+          ctx(contractActors.ana),
+        );
         const everyone = await store.aggregateMetrics({});
         expect(everyone.total).toBe(3);
         expect(everyone.by_status).toMatchObject({ NEW: 2, RESOLVED: 1 });
@@ -583,29 +683,59 @@ export function runIncidentStoreContract(options: IncidentStoreContractOptions):
         const first = done[0] as Incident;
         const at = clock.now().toISOString();
         expect(
-          await store.markKbSynced({ incident_id: first.incident_id, expectedRevision: first.revision, synced_at: at, document_key: 'closed/KB-0.json' }),
+          await store.markKbSynced({
+            incident_id: first.incident_id,
+            expectedRevision: first.revision,
+            synced_at: at,
+            document_key: 'closed/KB-0.json',
+          }),
         ).toBe(true);
         const synced = await store.getIncident(first.incident_id);
         expect(synced?.revision).toBe(first.revision);
-        expect(synced?.kb_sync_status).toMatchObject({ state: 'SYNCED', synced: true, synced_at: at, document_key: 'closed/KB-0.json' });
+        expect(synced?.kb_sync_status).toMatchObject({
+          state: 'SYNCED',
+          synced: true,
+          synced_at: at,
+          document_key: 'closed/KB-0.json',
+        });
 
         // Changed meanwhile: the mark is refused and the incident stays pending.
         const second = done[1] as Incident;
         await service.addComment({ incident_id: second.incident_id, text: 'late note' }, admin);
         expect(
-          await store.markKbSynced({ incident_id: second.incident_id, expectedRevision: second.revision, synced_at: at, document_key: 'closed/KB-1.json' }),
+          await store.markKbSynced({
+            incident_id: second.incident_id,
+            expectedRevision: second.revision,
+            synced_at: at,
+            document_key: 'closed/KB-1.json',
+          }),
         ).toBe(false);
         const left = await collectAll((cursor) => store.listPendingKbSync({ limit: 50, cursor }));
-        expect(left.map((i) => i.incident_id)).toEqual(done.slice(1).map((i) => i.incident_id).sort());
+        expect(left.map((i) => i.incident_id)).toEqual(
+          done
+            .slice(1)
+            .map((i) => i.incident_id)
+            .sort(),
+        );
       });
 
       it('counts failed attempts with the last error', async () => {
         const inc = await closed();
         const at = clock.now().toISOString();
-        expect(await store.markKbSyncFailed({ incident_id: inc.incident_id, attempted_at: at, error: 'S3 503' })).toBe(1);
-        expect(await store.markKbSyncFailed({ incident_id: inc.incident_id, attempted_at: at, error: 'S3 500' })).toBe(2);
+        expect(await store.markKbSyncFailed({ incident_id: inc.incident_id, attempted_at: at, error: 'S3 503' })).toBe(
+          1,
+        );
+        expect(await store.markKbSyncFailed({ incident_id: inc.incident_id, attempted_at: at, error: 'S3 500' })).toBe(
+          2,
+        );
         const got = await store.getIncident(inc.incident_id);
-        expect(got?.kb_sync_status).toMatchObject({ state: 'FAILED', synced: false, sync_attempts: 2, last_sync_error: 'S3 500', last_sync_attempt: at });
+        expect(got?.kb_sync_status).toMatchObject({
+          state: 'FAILED',
+          synced: false,
+          sync_attempts: 2,
+          last_sync_error: 'S3 500',
+          last_sync_attempt: at,
+        });
         expect(got?.revision).toBe(inc.revision);
         expect((await store.listPendingKbSync()).items.map((i) => i.incident_id)).toEqual([inc.incident_id]);
         expect(await store.markKbSyncFailed({ incident_id: 'INC-NOPE', attempted_at: at, error: 'x' })).toBeNull();
@@ -614,12 +744,23 @@ export function runIncidentStoreContract(options: IncidentStoreContractOptions):
       it('queues a withdrawal when a synced incident is reopened, and clears it once withdrawn', async () => {
         const inc = await closed();
         const at = clock.now().toISOString();
-        await store.markKbSynced({ incident_id: inc.incident_id, expectedRevision: inc.revision, synced_at: at, document_key: 'closed/x.json' });
+        await store.markKbSynced({
+          incident_id: inc.incident_id,
+          expectedRevision: inc.revision,
+          synced_at: at,
+          document_key: 'closed/x.json',
+        });
         const reopened = await service.reopen(inc.incident_id, ctx(contractActors.ana));
         expect(reopened.kb_sync_status.state).toBe('WITHDRAW_PENDING');
         expect((await store.listPendingKbSync()).items.map((i) => i.incident_id)).toEqual([inc.incident_id]);
         expect(
-          await store.markKbSynced({ incident_id: inc.incident_id, expectedRevision: reopened.revision, synced_at: at, document_key: 'closed/x.json', withdrawn: true }),
+          await store.markKbSynced({
+            incident_id: inc.incident_id,
+            expectedRevision: reopened.revision,
+            synced_at: at,
+            document_key: 'closed/x.json',
+            withdrawn: true,
+          }),
         ).toBe(true);
         expect((await store.getIncident(inc.incident_id))?.kb_sync_status.state).toBe('NOT_APPLICABLE');
         expect((await store.listPendingKbSync()).items).toEqual([]);
@@ -630,8 +771,21 @@ export function runIncidentStoreContract(options: IncidentStoreContractOptions):
       it('puts, replaces, gets and lists users ordered by email', async () => {
         const now = clock.now().toISOString();
         await store.putUser({ email: 'zoe@example.com', name: 'Zoe', role: 'operator', active: true, created_at: now });
-        await store.putUser({ email: 'adam@example.com', name: 'Adam', role: 'customer', active: true, created_at: now });
-        await store.putUser({ email: 'zoe@example.com', name: 'Zoe', role: 'admin', team: 'ops', active: false, created_at: now });
+        await store.putUser({
+          email: 'adam@example.com',
+          name: 'Adam',
+          role: 'customer',
+          active: true,
+          created_at: now,
+        });
+        await store.putUser({
+          email: 'zoe@example.com',
+          name: 'Zoe',
+          role: 'admin',
+          team: 'ops',
+          active: false,
+          created_at: now,
+        });
         expect(await store.getUser('zoe@example.com')).toEqual({
           email: 'zoe@example.com',
           name: 'Zoe',

@@ -1,0 +1,55 @@
+/** Runs every example as a child process, the way a user would, and checks what it prints. */
+import { execFile } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+async function runExample(file: string): Promise<string[]> {
+  const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', join('src', file)], {
+    cwd: root,
+    timeout: 50_000,
+  });
+  expect(stderr).toBe('');
+  return stdout.trimEnd().split('\n');
+}
+
+describe('examples', () => {
+  it('lifecycle.ts walks one incident from creation to closure and prints its history', async () => {
+    const lines = await runExample('lifecycle.ts');
+    expect(lines[0]).toMatch(/^created INC-[0-9A-Z]{10}: NEW, priority P2, due \d{4}-\d\d-\d\dT/);
+    expect(lines).toContain('claimed by ana@example.com: ASSIGNED');
+    expect(lines).toContain('progress recorded: IN_PROGRESS, 25 min');
+    expect(lines).toContain('resolved: root cause "Expired TLS certificate on payments-api"');
+    expect(lines).toContain('closed: CLOSED, knowledge base PENDING');
+    const history = lines.slice(lines.indexOf('history:') + 1).map((l) => l.trim().split(/\s+/));
+    expect(history.map((v) => v[0])).toEqual(['v1', 'v2', 'v3', 'v4', 'v5', 'v6']);
+    expect(history.map((v) => v[1])).toEqual(['NEW', 'ASSIGNED', 'IN_PROGRESS', 'IN_PROGRESS', 'RESOLVED', 'CLOSED']);
+    expect(history.map((v) => v[3])).toEqual([
+      'carla@example.com',
+      'ana@example.com',
+      'ana@example.com',
+      'ana@example.com',
+      'ana@example.com',
+      'ana@example.com',
+    ]);
+    expect(lines.at(-1)).toMatch(/^\s+v6 CLOSED\s+by ana@example.com\s+Customer confirmed$/);
+  });
+
+  it('paginate.ts pages through 23 incidents five at a time', async () => {
+    const lines = await runExample('paginate.ts');
+    expect(lines).toEqual([
+      'page 1: 5 incidents, more to come',
+      'page 2: 5 incidents, more to come',
+      'page 3: 5 incidents, more to come',
+      'page 4: 5 incidents, more to come',
+      'page 5: 3 incidents, last page',
+      'total: 23 incidents in 5 pages',
+      'all NEW incidents: 24',
+      'distinct ids: 24',
+    ]);
+  });
+});
