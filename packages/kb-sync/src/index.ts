@@ -1,1 +1,77 @@
-export {};
+/**
+ * `@incidents/kb-sync` — closed incidents as a searchable knowledge base.
+ *
+ * - {@link runKbSync}: the batch job (seeds 001/002) — every closed, unsynced incident becomes a JSON
+ *   document plus a Bedrock `.metadata.json` sidecar, withdrawn incidents lose theirs, one ingestion
+ *   job makes it searchable, CloudWatch EMF metrics and alerts report on it.
+ * - Object stores: {@link createFilesystemObjectStore} (default) and {@link createS3ObjectStore}.
+ * - Knowledge bases: {@link createLocalKnowledgeBase} (libSQL FTS5/BM25, optional vectors) and
+ *   {@link createBedrockKnowledgeBase}; both are core `KnowledgeBaseRetriever`s for
+ *   `createIncidentService({ knowledgeBase })`.
+ * - {@link createDefaultKbSetup}: the CLI's local default.
+ *
+ * @packageDocumentation
+ */
+
+export { createLogAlertSink, createSnsAlertSink, type SnsAlertSinkOptions } from './alerts/index.js';
+export {
+  DEFAULT_KB_PREFIX,
+  documentKey,
+  KB_DOCUMENT_VERSION,
+  type KbDocument,
+  type KbMetadataAttributes,
+  type KbMetadataSidecar,
+  METADATA_SUFFIX,
+  metadataKey,
+  renderDocumentText,
+  serializeJson,
+  toKbDocument,
+  toMetadataSidecar,
+} from './document.js';
+export { errorMessage, IngestionConflictError, KbError } from './errors.js';
+export {
+  type KbIngestionOptions,
+  type KbIngestionResult,
+  type KbSyncError,
+  type KbSyncProgress,
+  type KbSyncResult,
+  type RunKbSyncOptions,
+  runKbSync,
+} from './job/run-kb-sync.js';
+export {
+  type BedrockKnowledgeBaseOptions,
+  createBedrockKnowledgeBase,
+  toBedrockFilter,
+} from './knowledge-bases/bedrock.js';
+export { type FilterClause, parseFilters } from './knowledge-bases/filters.js';
+export {
+  createLocalKnowledgeBase,
+  type LocalKnowledgeBase,
+  type LocalKnowledgeBaseOptions,
+  toFtsQuery,
+} from './knowledge-bases/local.js';
+export {
+  DEFAULT_METRICS_NAMESPACE,
+  type KbMetric,
+  type MetricsSink,
+  stdoutMetricsSink,
+  toEmfLine,
+} from './metrics/emf.js';
+export { createFilesystemObjectStore, type FilesystemObjectStoreOptions } from './object-stores/filesystem.js';
+export { createS3ObjectStore, type S3ObjectStoreOptions } from './object-stores/s3.js';
+export type {
+  AlertSink,
+  Embedder,
+  IngestionJob,
+  IngestionJobStatistics,
+  IngestionJobStatus,
+  KbAlert,
+  KbLogger,
+  KnowledgeBase,
+  ObjectInfo,
+  ObjectPage,
+  ObjectStore,
+  PutObjectOptions,
+  StoredObject,
+} from './ports.js';
+export { createDefaultKbSetup, type DefaultKbSetup, type DefaultKbSetupOptions } from './setup.js';

@@ -1,0 +1,128 @@
+/** Generates closed incident records for the benchmarks (written in bulk, as an import would). */
+import { spawn } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
+import { type Incident, IncidentSchema } from '@incidents/core';
+import { createTursoStore, type TursoStore } from '@incidents/store-turso';
+import { THEMES } from '../test/support/desk.js';
+
+const WORDS =
+  'alpha bravo cache queue worker gateway proxy ingress pod node disk memory cpu latency timeout retry backoff deadlock index shard replica leader follower token oauth session cookie header payload schema migration rollback deploy canary feature flag cron batch export import invoice ledger payment refund order cart checkout search catalog email sms push mobile android ios browser cdn dns tls cert vpn firewall kafka redis postgres mysql mongo elastic s3 lambda queue topic stream consumer producer'.split(
+    ' ',
+  );
+
+/** A deterministic pseudo-random generator (mulberry32). */
+export function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function words(rand: () => number, n: number): string {
+  return Array.from({ length: n }, () => WORDS[Math.floor(rand() * WORDS.length)]).join(' ');
+}
+
+/** A closed incident, pending for the knowledge base. */
+export function closedRecord(i: number, rand: () => number): Incident {
+  const theme = THEMES[i % THEMES.length] as (typeof THEMES)[number];
+  const id = `INC-${String(i).padStart(6, '0')}`;
+  return IncidentSchema.parse({
+    incident_id: id,
+    version: 0,
+    revision: 1,
+    external_id: id,
+    source_system: 'JIRA',
+    title: `${theme.title} ${words(rand, 3)}`,
+    description: `${theme.description}. ${words(rand, 25)}`,
+    category: theme.category,
+    severity: theme.severity,
+    priority: 'P2',
+    status: 'CLOSED',
+    assigned_to: 'ana@example.com',
+    team: theme.team,
+    created_at: '2026-01-05T10:00:00.000Z',
+    updated_at: '2026-01-05T12:00:00.000Z',
+    resolved_at: '2026-01-05T11:30:00.000Z',
+    closed_at: '2026-01-05T12:00:00.000Z',
+    environment: 'PRODUCTION',
+    cline_work: {
+      started_at: '2026-01-05T10:05:00.000Z',
+      last_updated: '2026-01-05T11:30:00.000Z',
+      developer: 'ana@example.com',
+      analysis: { root_cause: `${theme.root_cause} ${words(rand, 8)}` },
+      progress_notes: [],
+      solution: { description: theme.solution, steps: [words(rand, 6), words(rand, 6)] },
+      time_tracking: { total_minutes: 60, sessions: [] },
+    },
+    resolution: {
+      resolved_by: 'ana@example.com',
+      resolved_at: '2026-01-05T11:30:00.000Z',
+      resolution_type: 'FIXED',
+      resolution_description: theme.solution,
+      root_cause: theme.root_cause,
+      documentation_updated: false,
+    },
+    kb_sync_status: { state: 'PENDING', synced: false, sync_attempts: 0 },
+    tags: [theme.category.toLowerCase()],
+    metadata: { created_by: 'ana@example.com', last_modified_by: 'ana@example.com' },
+  });
+}
+
+/** A store-turso file database holding `count` closed, pending incidents. */
+export async function seededStore(dir: string, name: string, count: number): Promise<TursoStore> {
+  const store = await createTursoStore({ url: `file:${join(dir, `${name}.db`)}` });
+  const rand = rng(42);
+  for (let i = 0; i < count; i += 1000) {
+    const writes = [];
+    for (let j = i; j < Math.min(count, i + 1000); j++) writes.push({ incident: closedRecord(j, rand) });
+    await store.createIncidents(writes);
+  }
+  return store;
+}
+
+/** Starts s3rver in a child process (see test/support/s3rver-child.cjs). */
+export async function startS3rver(bucket: string) {
+  const dir = await mkdtemp(join(tmpdir(), 'kb-bench-s3-'));
+  const child = spawn(
+    process.execPath,
+    [new URL('../test/support/s3rver-child.cjs', import.meta.url).pathname, dir, bucket],
+    {
+      env: { ...process.env, NODE_OPTIONS: '--openssl-legacy-provider' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout.once('data', (d: Buffer) =>
+      resolve((JSON.parse(d.toString().split('\n')[0] as string) as { port: number }).port),
+    );
+    child.once('exit', (code) => reject(new Error(`s3rver exited ${code}`)));
+  });
+  const client = new S3Client({
+    endpoint: `http://127.0.0.1:${port}`,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  return {
+    client,
+    stop: async () => {
+      client.destroy();
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+export function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
+}

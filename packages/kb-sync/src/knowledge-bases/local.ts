@@ -1,0 +1,655 @@
+/**
+ * The local knowledge base: a libSQL index (FTS5 + BM25, optional vectors) over the documents of an
+ * object store, ingested incrementally the way Amazon Bedrock ingests an S3 data source.
+ * @module
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { type Client, createClient, type InStatement } from '@libsql/client';
+import { type KnowledgeBaseFilters, NotFoundError, type RetrievedIncident, ValidationError } from '@incidents/core';
+import { forEachLimit } from '../concurrency.js';
+import { DEFAULT_KB_PREFIX, type KbDocument, METADATA_SUFFIX, renderDocumentText } from '../document.js';
+import { errorMessage, IngestionConflictError, KbError } from '../errors.js';
+import type {
+  Embedder,
+  IngestionJob,
+  IngestionJobStatistics,
+  IngestionJobStatus,
+  KnowledgeBase,
+  ObjectInfo,
+  ObjectStore,
+} from '../ports.js';
+import { type FilterClause, parseFilters } from './filters.js';
+
+/** Options of {@link createLocalKnowledgeBase}. Give `url` or `client`. */
+export interface LocalKnowledgeBaseOptions {
+  /** libSQL URL of the index: `file:kb/index.db`, `:memory:`, or a Turso `libsql://` URL. */
+  url?: string;
+  /** Turso auth token for a remote `url`. */
+  authToken?: string;
+  /** An existing client (not closed by {@link LocalKnowledgeBase.close}). */
+  client?: Client;
+  /** Where the documents are (the data source). */
+  objectStore: ObjectStore;
+  /** Only keys under this prefix are ingested (Bedrock's inclusion prefix); default `incidents/`. */
+  prefix?: string;
+  /** Enables hybrid retrieval (BM25 + vector similarity, fused by reciprocal rank). */
+  embedder?: Embedder;
+  /** Documents fetched in parallel during ingestion (default 16). */
+  concurrency?: number;
+  /** A running job whose heartbeat is older than this is considered abandoned (default 5 minutes). */
+  staleJobMs?: number;
+}
+
+/** The local knowledge base: core's retriever, the ingestion side, and a few local conveniences. */
+export interface LocalKnowledgeBase extends KnowledgeBase {
+  /** Starts an ingestion job and waits for it; returns the finished job. */
+  ingest(options?: { description?: string }): Promise<IngestionJob>;
+  /** Number of indexed documents. */
+  count(): Promise<number>;
+  /** The most recent jobs, newest first. */
+  listIngestionJobs(limit?: number): Promise<IngestionJob[]>;
+  /** Waits for running jobs and releases the connection (unless the client was given). */
+  close(): Promise<void>;
+}
+
+const ACTIVE: IngestionJobStatus[] = ['STARTING', 'IN_PROGRESS'];
+const WRITE_BATCH = 250;
+const STOPWORDS = new Set(
+  'a an and are as at be but by for from has have in is it its of on or that the this to was were will with not no'.split(
+    ' ',
+  ),
+);
+
+function zeroStats(): IngestionJobStatistics {
+  return {
+    numberOfDocumentsScanned: 0,
+    numberOfMetadataDocumentsScanned: 0,
+    numberOfNewDocumentsIndexed: 0,
+    numberOfModifiedDocumentsIndexed: 0,
+    numberOfMetadataDocumentsModified: 0,
+    numberOfDocumentsDeleted: 0,
+    numberOfDocumentsFailed: 0,
+  };
+}
+
+const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+const decoder = new TextDecoder();
+
+/** Turns free text into an FTS5 query: distinct terms, OR-ed, quoted (no FTS syntax injection). */
+export function toFtsQuery(text: string, maxTerms = 32): string | null {
+  const terms: string[] = [];
+  const seen = new Set<string>();
+  for (const m of text.toLowerCase().matchAll(/[\p{L}\p{N}_]+/gu)) {
+    const t = m[0];
+    if (t.length < 2 || STOPWORDS.has(t) || seen.has(t)) continue;
+    seen.add(t);
+    terms.push(`"${t}"`);
+    if (terms.length >= maxTerms) break;
+  }
+  return terms.length ? terms.join(' OR ') : null;
+}
+
+interface Extracted {
+  incidentId: string;
+  title: string;
+  body: string;
+  text: string;
+  metadata: Record<string, unknown>;
+}
+
+/** Reads a stored document (+ sidecar) into what the index keeps. */
+function extract(key: string, body: Uint8Array, sidecar: Uint8Array | null): Extracted {
+  const raw = decoder.decode(body);
+  let metadata: Record<string, unknown> = {};
+  if (sidecar) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(decoder.decode(sidecar));
+    } catch (err) {
+      throw new Error(`metadata file ${key}${METADATA_SUFFIX} is not valid JSON: ${errorMessage(err)}`);
+    }
+    const attrs = (parsed as { metadataAttributes?: unknown })?.metadataAttributes;
+    if (!attrs || typeof attrs !== 'object' || Array.isArray(attrs)) {
+      throw new Error(`metadata file ${key}${METADATA_SUFFIX} has no metadataAttributes object`);
+    }
+    metadata = attrs as Record<string, unknown>;
+  }
+  const base = decodeURIComponent(key.slice(key.lastIndexOf('/') + 1).replace(/\.[^.]*$/, ''));
+  let doc: Partial<KbDocument> | null = null;
+  if (key.endsWith('.json')) {
+    try {
+      doc = JSON.parse(raw) as Partial<KbDocument>;
+    } catch (err) {
+      throw new Error(`document ${key} is not valid JSON: ${errorMessage(err)}`);
+    }
+  }
+  const incidentId =
+    (typeof metadata.incident_id === 'string' && metadata.incident_id) ||
+    (typeof doc?.incident_id === 'string' && doc.incident_id) ||
+    base;
+  if (doc && typeof doc.title === 'string' && typeof doc.incident_id === 'string') {
+    const defaults: Partial<KbDocument> = {
+      affected_systems: [],
+      affected_services: [],
+      error_messages: [],
+      affected_components: [],
+      resolution_steps: [],
+      commands_executed: [],
+      preventive_actions: [],
+      code_changes: [],
+      tags: [],
+      labels: [],
+    };
+    const full = { ...defaults, ...doc } as KbDocument;
+    const text = renderDocumentText(full);
+    return { incidentId, title: full.title, body: text, text, metadata };
+  }
+  return { incidentId, title: base, body: raw, text: raw, metadata };
+}
+
+/**
+ * Creates the local knowledge base. Ingestion lists the object store under `prefix`, indexes new
+ * and changed documents (with their `.metadata.json` sidecars), removes deleted ones, and reports
+ * Bedrock's `IngestionJobStatistics`; retrieval ranks with BM25 (plus vectors with an `embedder`)
+ * and applies metadata filters. Pass it to `createIncidentService({ knowledgeBase })`.
+ *
+ * @example
+ * ```ts
+ * const objectStore = createFilesystemObjectStore({ dir: '.incidents/kb/documents' });
+ * const kb = await createLocalKnowledgeBase({ url: 'file:.incidents/kb/index.db', objectStore });
+ * await kb.ingest();
+ * const hits = await kb.retrieve({ text: 'checkout 502 after deploy', limit: 5, filters: { severity: 'HIGH' } });
+ * ```
+ */
+export async function createLocalKnowledgeBase(options: LocalKnowledgeBaseOptions): Promise<LocalKnowledgeBase> {
+  if (!options || typeof options !== 'object') {
+    throw new ValidationError([{ path: '', message: 'options are required' }], {
+      context: 'local knowledge base options',
+    });
+  }
+  if (!options.objectStore) {
+    throw new ValidationError([{ path: 'objectStore', message: 'objectStore is required' }], {
+      context: 'local knowledge base options',
+    });
+  }
+  if (!options.client && (typeof options.url !== 'string' || !options.url)) {
+    throw new ValidationError([{ path: 'url', message: 'give url (file:…, :memory:, libsql://…) or client' }], {
+      context: 'local knowledge base options',
+    });
+  }
+  const prefix = options.prefix ?? DEFAULT_KB_PREFIX;
+  const objects = options.objectStore;
+  const embedder = options.embedder;
+  const concurrency = options.concurrency ?? 16;
+  const staleJobMs = options.staleJobMs ?? 5 * 60_000;
+  const ownsClient = !options.client;
+  const client =
+    options.client ??
+    createClient({ url: options.url as string, ...(options.authToken ? { authToken: options.authToken } : {}) });
+  const running = new Map<string, Promise<IngestionJob>>();
+
+  const dbFail = (op: string, err: unknown) =>
+    err instanceof KbError ||
+    err instanceof ValidationError ||
+    err instanceof NotFoundError ||
+    err instanceof IngestionConflictError
+      ? err
+      : new KbError('kb.index', `local knowledge base ${op} failed: ${errorMessage(err)}`, {
+          details: { op },
+          cause: err,
+        });
+
+  // Schema.
+  try {
+    await client.batch(
+      [
+        `CREATE TABLE IF NOT EXISTS kb_documents (
+          id INTEGER PRIMARY KEY,
+          key TEXT NOT NULL UNIQUE,
+          incident_id TEXT NOT NULL,
+          etag TEXT NOT NULL,
+          content_hash TEXT NOT NULL,
+          metadata_etag TEXT,
+          metadata_hash TEXT,
+          text TEXT NOT NULL,
+          metadata_json TEXT NOT NULL,
+          indexed_at TEXT NOT NULL
+        )`,
+        'CREATE INDEX IF NOT EXISTS kb_documents_incident ON kb_documents (incident_id)',
+        `CREATE VIRTUAL TABLE IF NOT EXISTS kb_fts USING fts5(title, body, tokenize = 'porter unicode61')`,
+        `CREATE TABLE IF NOT EXISTS kb_ingestion_jobs (
+          job_id TEXT PRIMARY KEY,
+          status TEXT NOT NULL,
+          description TEXT,
+          statistics_json TEXT NOT NULL,
+          failure_reasons_json TEXT NOT NULL,
+          started_at TEXT NOT NULL,
+          updated_at TEXT NOT NULL
+        )`,
+        'CREATE INDEX IF NOT EXISTS kb_ingestion_jobs_started ON kb_ingestion_jobs (started_at)',
+        'CREATE TABLE IF NOT EXISTS kb_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)',
+      ],
+      'write',
+    );
+    if (embedder) {
+      const dims = embedder.dimensions;
+      if (!Number.isInteger(dims) || dims < 1 || dims > 65_536) {
+        throw new ValidationError([{ path: 'embedder.dimensions', message: 'dimensions must be a positive integer' }]);
+      }
+      const found = await client.execute({
+        sql: `SELECT value FROM kb_settings WHERE name = 'vector_dimensions'`,
+        args: [],
+      });
+      const stored = found.rows[0]?.value;
+      if (stored !== undefined && Number(stored) !== dims) {
+        throw new KbError(
+          'kb.index',
+          `the index was built with ${stored}-dimension vectors; the embedder gives ${dims}. Use a new index.`,
+          {
+            userError: true,
+          },
+        );
+      }
+      await client.batch(
+        [
+          `CREATE TABLE IF NOT EXISTS kb_vectors (id INTEGER PRIMARY KEY, embedding F32_BLOB(${dims}) NOT NULL)`,
+          `CREATE INDEX IF NOT EXISTS kb_vectors_idx ON kb_vectors (libsql_vector_idx(embedding, 'metric=cosine'))`,
+          {
+            sql: `INSERT OR IGNORE INTO kb_settings (name, value) VALUES ('vector_dimensions', ?)`,
+            args: [String(dims)],
+          },
+        ],
+        'write',
+      );
+    }
+  } catch (err) {
+    if (ownsClient) client.close();
+    throw dbFail('schema setup', err);
+  }
+
+  function rowToJob(row: Record<string, unknown>): IngestionJob {
+    return {
+      jobId: String(row.job_id),
+      status: String(row.status) as IngestionJobStatus,
+      statistics: { ...zeroStats(), ...(JSON.parse(String(row.statistics_json)) as Partial<IngestionJobStatistics>) },
+      failureReasons: JSON.parse(String(row.failure_reasons_json)) as string[],
+      ...(row.description ? { description: String(row.description) } : {}),
+      startedAt: String(row.started_at),
+      updatedAt: String(row.updated_at),
+    };
+  }
+
+  async function saveJob(jobId: string, status: IngestionJobStatus, stats: IngestionJobStatistics, reasons: string[]) {
+    await client.execute({
+      sql: 'UPDATE kb_ingestion_jobs SET status = ?, statistics_json = ?, failure_reasons_json = ?, updated_at = ? WHERE job_id = ?',
+      args: [status, JSON.stringify(stats), JSON.stringify(reasons.slice(0, 50)), new Date().toISOString(), jobId],
+    });
+  }
+
+  async function embedAll(texts: string[]): Promise<Array<Float32Array | number[]>> {
+    if (!embedder || texts.length === 0) return [];
+    const out: Array<Float32Array | number[]> = [];
+    for (let i = 0; i < texts.length; i += 64) {
+      const vectors = await embedder.embed(texts.slice(i, i + 64));
+      if (vectors.length !== Math.min(64, texts.length - i))
+        throw new Error('the embedder returned a different number of vectors than texts');
+      for (const v of vectors) {
+        if (v.length !== embedder.dimensions)
+          throw new Error(`the embedder returned a ${v.length}-dimension vector; expected ${embedder.dimensions}`);
+        out.push(v);
+      }
+    }
+    return out;
+  }
+
+  const vectorJson = (v: Float32Array | number[]) => JSON.stringify(Array.from(v));
+
+  /** The ingestion algorithm: list, diff against the index, fetch what changed, write in batches. */
+  async function runIngestion(jobId: string): Promise<IngestionJob> {
+    const stats = zeroStats();
+    const reasons: string[] = [];
+    try {
+      await saveJob(jobId, 'IN_PROGRESS', stats, reasons);
+      const docs = new Map<string, ObjectInfo>();
+      const sidecars = new Map<string, ObjectInfo>();
+      let cursor: string | null = null;
+      do {
+        const page = await objects.list({ prefix, cursor, limit: 1000 });
+        for (const item of page.items) {
+          if (item.key.endsWith(METADATA_SUFFIX)) sidecars.set(item.key.slice(0, -METADATA_SUFFIX.length), item);
+          else docs.set(item.key, item);
+        }
+        cursor = page.cursor;
+      } while (cursor);
+
+      const indexed = new Map<
+        string,
+        { etag: string; content_hash: string; metadata_etag: string | null; metadata_hash: string | null }
+      >();
+      const rows = await client.execute(
+        'SELECT key, etag, content_hash, metadata_etag, metadata_hash FROM kb_documents',
+      );
+      for (const r of rows.rows) {
+        indexed.set(String(r.key), {
+          etag: String(r.etag),
+          content_hash: String(r.content_hash),
+          metadata_etag: r.metadata_etag === null ? null : String(r.metadata_etag),
+          metadata_hash: r.metadata_hash === null ? null : String(r.metadata_hash),
+        });
+      }
+
+      const toFetch: Array<{ key: string; info: ObjectInfo; sidecar: ObjectInfo | undefined; isNew: boolean }> = [];
+      for (const [key, info] of docs) {
+        stats.numberOfDocumentsScanned++;
+        const sidecar = sidecars.get(key);
+        if (sidecar) stats.numberOfMetadataDocumentsScanned++;
+        const prev = indexed.get(key);
+        if (!prev) toFetch.push({ key, info, sidecar, isNew: true });
+        else if (prev.etag !== info.etag || prev.metadata_etag !== (sidecar?.etag ?? null))
+          toFetch.push({ key, info, sidecar, isNew: false });
+      }
+      const deleted = [...indexed.keys()].filter((k) => !docs.has(k));
+
+      // Deletions first (cheap), in batches.
+      for (let i = 0; i < deleted.length; i += WRITE_BATCH) {
+        const stmts: InStatement[] = [];
+        for (const key of deleted.slice(i, i + WRITE_BATCH)) {
+          stmts.push({
+            sql: 'DELETE FROM kb_fts WHERE rowid = (SELECT id FROM kb_documents WHERE key = ?)',
+            args: [key],
+          });
+          if (embedder)
+            stmts.push({
+              sql: 'DELETE FROM kb_vectors WHERE id = (SELECT id FROM kb_documents WHERE key = ?)',
+              args: [key],
+            });
+          stmts.push({ sql: 'DELETE FROM kb_documents WHERE key = ?', args: [key] });
+        }
+        await client.batch(stmts, 'write');
+        stats.numberOfDocumentsDeleted += Math.min(WRITE_BATCH, deleted.length - i);
+      }
+
+      for (let i = 0; i < toFetch.length; i += WRITE_BATCH) {
+        const chunk = toFetch.slice(i, i + WRITE_BATCH);
+        const ready: Array<{
+          key: string;
+          info: ObjectInfo;
+          sidecar?: ObjectInfo;
+          hash: string;
+          metaHash: string | null;
+          x: Extracted;
+          kind: 'new' | 'modified' | 'metadata' | 'touch';
+        }> = [];
+        await forEachLimit(chunk, concurrency, async (item) => {
+          try {
+            const [obj, meta] = await Promise.all([
+              objects.get(item.key),
+              item.sidecar ? objects.get(`${item.key}${METADATA_SUFFIX}`) : null,
+            ]);
+            if (!obj) return; // deleted while we were listing: the next job removes it
+            const hash = sha(obj.body);
+            const metaHash = meta ? sha(meta.body) : null;
+            const prev = indexed.get(item.key);
+            let kind: 'new' | 'modified' | 'metadata' | 'touch' = 'new';
+            if (prev) {
+              if (prev.content_hash !== hash) kind = 'modified';
+              else if (prev.metadata_hash !== metaHash) kind = 'metadata';
+              else kind = 'touch';
+            }
+            const x = extract(item.key, obj.body, meta ? meta.body : null);
+            const info: ObjectInfo = { ...item.info, etag: obj.etag || item.info.etag };
+            const sidecarInfo = meta
+              ? { ...(item.sidecar as ObjectInfo), etag: meta.etag || (item.sidecar as ObjectInfo).etag }
+              : undefined;
+            ready.push({
+              key: item.key,
+              info,
+              ...(sidecarInfo ? { sidecar: sidecarInfo } : {}),
+              hash,
+              metaHash,
+              x,
+              kind,
+            });
+          } catch (err) {
+            stats.numberOfDocumentsFailed++;
+            if (reasons.length < 50) reasons.push(`${item.key}: ${errorMessage(err)}`);
+          }
+        });
+        const reindex = ready.filter((r) => r.kind !== 'touch');
+        const vectors = await embedAll(reindex.map((r) => r.x.text));
+        const now = new Date().toISOString();
+        const stmts: InStatement[] = [];
+        for (const r of ready) {
+          if (r.kind === 'touch') {
+            stmts.push({
+              sql: 'UPDATE kb_documents SET etag = ?, metadata_etag = ? WHERE key = ?',
+              args: [r.info.etag, r.sidecar?.etag ?? null, r.key],
+            });
+            continue;
+          }
+          stmts.push({
+            sql: `INSERT INTO kb_documents (key, incident_id, etag, content_hash, metadata_etag, metadata_hash, text, metadata_json, indexed_at)
+                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                  ON CONFLICT (key) DO UPDATE SET incident_id = excluded.incident_id, etag = excluded.etag,
+                    content_hash = excluded.content_hash, metadata_etag = excluded.metadata_etag,
+                    metadata_hash = excluded.metadata_hash, text = excluded.text,
+                    metadata_json = excluded.metadata_json, indexed_at = excluded.indexed_at`,
+            args: [
+              r.key,
+              r.x.incidentId,
+              r.info.etag,
+              r.hash,
+              r.sidecar?.etag ?? null,
+              r.metaHash,
+              r.x.text,
+              JSON.stringify(r.x.metadata),
+              now,
+            ],
+          });
+          stmts.push({
+            sql: 'DELETE FROM kb_fts WHERE rowid = (SELECT id FROM kb_documents WHERE key = ?)',
+            args: [r.key],
+          });
+          stmts.push({
+            sql: 'INSERT INTO kb_fts (rowid, title, body) VALUES ((SELECT id FROM kb_documents WHERE key = ?), ?, ?)',
+            args: [r.key, r.x.title, r.x.body],
+          });
+          if (embedder) {
+            const v = vectors[reindex.indexOf(r)];
+            stmts.push({
+              sql: 'INSERT OR REPLACE INTO kb_vectors (id, embedding) VALUES ((SELECT id FROM kb_documents WHERE key = ?), vector32(?))',
+              args: [r.key, vectorJson(v as number[])],
+            });
+          }
+        }
+        if (stmts.length) await client.batch(stmts, 'write');
+        for (const r of ready) {
+          if (r.kind === 'new') stats.numberOfNewDocumentsIndexed++;
+          else if (r.kind === 'modified') stats.numberOfModifiedDocumentsIndexed++;
+          else if (r.kind === 'metadata') stats.numberOfMetadataDocumentsModified++;
+        }
+        await saveJob(jobId, 'IN_PROGRESS', stats, reasons);
+      }
+      await saveJob(jobId, 'COMPLETE', stats, reasons);
+    } catch (err) {
+      reasons.push(errorMessage(err));
+      try {
+        await saveJob(jobId, 'FAILED', stats, reasons);
+      } catch {
+        // The index itself is unusable; getIngestionJob will report the stale job as abandoned.
+      }
+    }
+    return kb.getIngestionJob(jobId);
+  }
+
+  async function start(description?: string): Promise<{ job: IngestionJob; done: Promise<IngestionJob> }> {
+    const jobId = randomUUID();
+    const now = new Date();
+    const staleBefore = new Date(now.getTime() - staleJobMs).toISOString();
+    const active = ACTIVE.map((s) => `'${s}'`).join(', ');
+    let inserted: number;
+    try {
+      const results = await client.batch(
+        [
+          {
+            sql: `UPDATE kb_ingestion_jobs SET status = 'FAILED', failure_reasons_json = '["abandoned: no progress reported"]', updated_at = ?
+                  WHERE status IN (${active}) AND updated_at < ?`,
+            args: [now.toISOString(), staleBefore],
+          },
+          {
+            sql: `INSERT INTO kb_ingestion_jobs (job_id, status, description, statistics_json, failure_reasons_json, started_at, updated_at)
+                  SELECT ?, 'STARTING', ?, ?, '[]', ?, ?
+                  WHERE NOT EXISTS (SELECT 1 FROM kb_ingestion_jobs WHERE status IN (${active}))`,
+            args: [jobId, description ?? null, JSON.stringify(zeroStats()), now.toISOString(), now.toISOString()],
+          },
+        ],
+        'write',
+      );
+      inserted = results[1]?.rowsAffected ?? 0;
+    } catch (err) {
+      throw dbFail('startIngestion', err);
+    }
+    if (inserted === 0) {
+      const r = await client.execute(
+        `SELECT job_id FROM kb_ingestion_jobs WHERE status IN (${active}) ORDER BY started_at DESC LIMIT 1`,
+      );
+      const runningJobId = r.rows[0] ? String(r.rows[0].job_id) : undefined;
+      throw new IngestionConflictError(
+        'local',
+        `An ingestion job is already running for this data source${runningJobId ? ` (${runningJobId})` : ''}`,
+        {
+          ...(runningJobId ? { runningJobId } : {}),
+        },
+      );
+    }
+    const job = await kb.getIngestionJob(jobId);
+    const done = runIngestion(jobId).finally(() => running.delete(jobId));
+    running.set(jobId, done);
+    return { job, done };
+  }
+
+  function filterSql(clauses: FilterClause[]): { sql: string; args: Array<string | number> } {
+    const parts: string[] = [];
+    const args: Array<string | number> = [];
+    for (const c of clauses) {
+      parts.push(
+        `EXISTS (SELECT 1 FROM json_each(d.metadata_json, ?) AS j WHERE j.value IN (${c.values.map(() => '?').join(', ')}))`,
+      );
+      args.push(`$."${c.key}"`, ...c.values.map((v) => (typeof v === 'boolean' ? (v ? 1 : 0) : v)));
+    }
+    return { sql: parts.length ? ` AND ${parts.join(' AND ')}` : '', args };
+  }
+
+  function toResult(row: Record<string, unknown>, score: number): RetrievedIncident {
+    const key = String(row.key);
+    return {
+      incident_id: String(row.incident_id),
+      score,
+      text: String(row.text),
+      location: objects.uri(key),
+      metadata: JSON.parse(String(row.metadata_json)) as Record<string, unknown>,
+    };
+  }
+
+  const kb: LocalKnowledgeBase = {
+    name: 'local',
+    pollIntervalMs: 50,
+
+    async retrieve(request: {
+      text: string;
+      limit: number;
+      filters?: KnowledgeBaseFilters;
+    }): Promise<RetrievedIncident[]> {
+      if (!request || typeof request.text !== 'string') {
+        throw new ValidationError([{ path: 'text', message: 'text is required' }], { context: 'retrieve request' });
+      }
+      const limit = Math.max(1, Math.min(Math.floor(Number(request.limit) || 5), 100));
+      const clauses = parseFilters(request.filters);
+      const match = toFtsQuery(request.text);
+      try {
+        const f = filterSql(clauses);
+        const fetch = embedder ? Math.max(limit * 4, 20) : limit;
+        let lexical: Array<Record<string, unknown>> = [];
+        if (match) {
+          const sql = clauses.length
+            ? `SELECT d.key, d.incident_id, d.text, d.metadata_json, bm25(kb_fts, 4.0, 1.0) AS rank
+               FROM kb_fts JOIN kb_documents d ON d.id = kb_fts.rowid
+               WHERE kb_fts MATCH ?${f.sql} ORDER BY rank LIMIT ?`
+            : `SELECT d.key, d.incident_id, d.text, d.metadata_json, m.rank AS rank
+               FROM (SELECT rowid, bm25(kb_fts, 4.0, 1.0) AS rank FROM kb_fts WHERE kb_fts MATCH ? ORDER BY rank LIMIT ?) AS m
+               JOIN kb_documents d ON d.id = m.rowid ORDER BY m.rank`;
+          const args = clauses.length ? [match, ...f.args, fetch] : [match, fetch];
+          lexical = (await client.execute({ sql, args })).rows as unknown as Array<Record<string, unknown>>;
+        }
+        if (!embedder) return lexical.map((r) => toResult(r, Math.round(-Number(r.rank) * 1e6) / 1e6));
+
+        // Hybrid: reciprocal-rank fusion of BM25 and vector neighbours.
+        const [qv] = await embedder.embed([request.text]);
+        const k = clauses.length ? Math.max(limit * 20, 100) : fetch;
+        const semantic = (
+          await client.execute({
+            sql: `SELECT d.key, d.incident_id, d.text, d.metadata_json
+                  FROM vector_top_k('kb_vectors_idx', vector32(?), ?) AS v JOIN kb_documents d ON d.id = v.id
+                  WHERE 1 = 1${f.sql}`,
+            args: [vectorJson(qv as number[]), k, ...f.args],
+          })
+        ).rows as unknown as Array<Record<string, unknown>>;
+        const fused = new Map<string, { row: Record<string, unknown>; score: number }>();
+        const add = (rows: Array<Record<string, unknown>>) =>
+          rows.forEach((row, rank) => {
+            const key = String(row.key);
+            const entry = fused.get(key) ?? { row, score: 0 };
+            entry.score += 1 / (60 + rank + 1);
+            fused.set(key, entry);
+          });
+        add(lexical);
+        add(semantic.slice(0, fetch));
+        return [...fused.values()]
+          .sort((a, b) => b.score - a.score)
+          .slice(0, limit)
+          .map((e) => toResult(e.row, Math.round(e.score * 1e6) / 1e6));
+      } catch (err) {
+        throw dbFail('retrieve', err);
+      }
+    },
+
+    async startIngestion(opts = {}) {
+      return (await start(opts.description)).job;
+    },
+
+    async ingest(opts = {}) {
+      return (await start(opts.description)).done;
+    },
+
+    async getIngestionJob(jobId: string) {
+      let row: Record<string, unknown> | undefined;
+      try {
+        const r = await client.execute({ sql: 'SELECT * FROM kb_ingestion_jobs WHERE job_id = ?', args: [jobId] });
+        row = r.rows[0] as Record<string, unknown> | undefined;
+      } catch (err) {
+        throw dbFail('getIngestionJob', err);
+      }
+      if (!row) throw new NotFoundError('IngestionJob', jobId);
+      return rowToJob(row);
+    },
+
+    async listIngestionJobs(limit = 10) {
+      const r = await client.execute({
+        sql: 'SELECT * FROM kb_ingestion_jobs ORDER BY started_at DESC LIMIT ?',
+        args: [limit],
+      });
+      return r.rows.map((row) => rowToJob(row as unknown as Record<string, unknown>));
+    },
+
+    async count() {
+      const r = await client.execute('SELECT count(*) AS n FROM kb_documents');
+      return Number(r.rows[0]?.n ?? 0);
+    },
+
+    async close() {
+      await Promise.allSettled([...running.values()]);
+      if (ownsClient) client.close();
+    },
+  };
+  return kb;
+}
