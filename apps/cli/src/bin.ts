@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+/**
+ * The `incidents` executable: wires the real process (argv, environment, streams, signals) into
+ * {@link createCli} and sets the exit code.
+ *
+ * @module
+ */
+import { createCli } from './cli.js';
+
+// Errors must stay one line on stderr: silence the AWS SDK's multi-line notice about future Node
+// versions (it would precede every DynamoDB command on Node 20). Set the variable to "false" to see it.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const cli = createCli({
+  env: process.env,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  cwd: process.cwd(),
+  // Lazy: touching process.stdin only when a command reads it.
+  stdin: { [Symbol.asyncIterator]: () => process.stdin[Symbol.asyncIterator]() },
+  stdinIsTTY: Boolean(process.stdin.isTTY),
+});
+
+process.exitCode = await cli.run(process.argv.slice(2));

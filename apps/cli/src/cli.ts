@@ -1,0 +1,165 @@
+/**
+ * The `incidents` command as a factory: {@link createCli} builds a fresh commander program for every
+ * {@link Cli.run} call from injected dependencies (streams, environment, working directory, clock),
+ * so nothing reads `argv` or the environment at import time and tests run it in-process.
+ *
+ * @module
+ */
+import { Command, Option } from 'commander';
+import type { Clock, IdGenerator } from '@incidents/core';
+import pkg from '../package.json' with { type: 'json' };
+import { registerDbCommands } from './commands/db.js';
+import { registerDemoCommand } from './commands/demo.js';
+import { registerDynamoCommands } from './commands/dynamo.js';
+import { registerIncidentCommands } from './commands/incidents.js';
+import { registerUserCommands } from './commands/users.js';
+import { describeFailure } from './errors.js';
+import { type CliOutput, createPrinter, type Printer } from './output/printer.js';
+import { createRuntime, type GlobalOptions, type ResolvedDeps } from './runtime.js';
+
+/** What the CLI needs from its environment. Only `stdout` and `stderr` are required. */
+export interface CliDeps {
+  /** Standard output: results (tables, or JSON with `--json`). Colours only when `isTTY`. */
+  stdout: CliOutput;
+  /** Standard error: error lines and notes. */
+  stderr: CliOutput;
+  /** Environment variables (`INCIDENTS_DB_URL`, `INCIDENTS_ACTOR`, `NO_COLOR`…); default none. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Working directory for relative paths and the default `.incidents/` folder; default `process.cwd()`. */
+  cwd?: string;
+  /** Time source of the service (tests); the system clock by default. */
+  clock?: Clock;
+  /** Id source of the service (tests); random ids by default. */
+  ids?: IdGenerator;
+  /** Standard input, read by `comment <id>` without text. */
+  stdin?: AsyncIterable<string | Uint8Array>;
+  /** Whether stdin is a terminal (then `comment` does not wait for piped text). Default `true`. */
+  stdinIsTTY?: boolean;
+  /**
+   * Subscribes to Ctrl-C for long-running commands (`dynamo local`); returns the unsubscribe function.
+   * Default: SIGINT and SIGTERM of the current process.
+   */
+  onInterrupt?: (handler: () => void) => () => void;
+}
+
+/** A CLI instance. */
+export interface Cli {
+  /**
+   * Runs one command line (the arguments after `incidents`, e.g. `['list', '--json']`) and resolves
+   * with the exit code: 0 success, 1 failure (user error or system error), 2 usage error.
+   * Never throws and never calls `process.exit`.
+   */
+  run(argv: readonly string[]): Promise<number>;
+}
+
+const ENV_HELP = `
+Environment:
+  INCIDENTS_DB_URL           libSQL URL or path (default file:.incidents/incidents.db)
+  INCIDENTS_DB_AUTH_TOKEN    Turso cloud token (never printed)
+  INCIDENTS_ACTOR            acting user's email, like --as
+  INCIDENTS_STORE            turso (default) or dynamo
+  INCIDENTS_DYNAMO_TABLE     DynamoDB table (default incidents)
+  AWS_ENDPOINT_URL_DYNAMODB  DynamoDB endpoint, e.g. DynamoDB Local
+  AWS_REGION                 AWS region
+  INCIDENTS_HOME             folder of local data (default .incidents)
+  NO_COLOR                   disable colours
+  INCIDENTS_DEBUG=1          print stack traces of errors
+
+Without --as the CLI acts as the local admin (${'local-admin@localhost'}) on a local database;
+with --as the user's role comes from the users table.
+
+Exit codes: 0 success · 1 failed (bad input, not found, conflict, invalid transition,
+permission denied, unknown user, system error) · 2 usage error.`;
+
+function defaultInterrupt(handler: () => void): () => void {
+  const h = () => handler();
+  process.once('SIGINT', h);
+  process.once('SIGTERM', h);
+  return () => {
+    process.off('SIGINT', h);
+    process.off('SIGTERM', h);
+  };
+}
+
+/**
+ * Creates the `incidents` CLI.
+ *
+ * @example
+ * ```ts
+ * const out: string[] = [];
+ * const cli = createCli({ stdout: { write: (s) => out.push(s) }, stderr: process.stderr, env: {}, cwd: '/tmp/demo' });
+ * const code = await cli.run(['--db', 'file:/tmp/demo/incidents.db', 'list', '--json']);
+ * ```
+ */
+export function createCli(deps: CliDeps): Cli {
+  const resolved: ResolvedDeps = {
+    env: deps.env ?? {},
+    stdout: deps.stdout,
+    stderr: deps.stderr,
+    cwd: deps.cwd ?? process.cwd(),
+    clock: deps.clock,
+    ids: deps.ids,
+    stdin: deps.stdin,
+    stdinIsTTY: deps.stdinIsTTY ?? true,
+    onInterrupt: deps.onInterrupt ?? defaultInterrupt,
+  };
+
+  return {
+    async run(argv) {
+      const program = new Command('incidents');
+      let printer: Printer | undefined;
+      const globals = () => program.opts<GlobalOptions>();
+      const getPrinter = () => {
+        printer ??= createPrinter({
+          stdout: resolved.stdout,
+          stderr: resolved.stderr,
+          json: Boolean(globals().json),
+          env: resolved.env,
+        });
+        return printer;
+      };
+      const rt = createRuntime(resolved, argv, globals, getPrinter);
+      program
+        .description('Operational incidents from the terminal: create, claim, work, resolve, close, and audit them.')
+        .version(pkg.version, '-V, --version', 'print the version')
+        .option(
+          '--db <url>',
+          'libSQL database: file path, file:…, libsql://… (env INCIDENTS_DB_URL; default .incidents/incidents.db)',
+        )
+        .option(
+          '--as <email>',
+          'act as this registered user (env INCIDENTS_ACTOR; default: local admin on a local database)',
+        )
+        .option('--json', 'machine output on stdout: an incident object, or { items, cursor } for lists')
+        .addOption(new Option('--store <store>', 'storage backend (env INCIDENTS_STORE)').choices(['turso', 'dynamo']))
+        .option('--table <name>', 'DynamoDB table (env INCIDENTS_DYNAMO_TABLE; default incidents)')
+        .option('--endpoint <url>', 'DynamoDB endpoint (env AWS_ENDPOINT_URL_DYNAMODB), e.g. http://127.0.0.1:8000')
+        .option('--region <region>', 'AWS region (env AWS_REGION)')
+        .exitOverride()
+        .configureOutput({
+          writeOut: (s) => resolved.stdout.write(s),
+          writeErr: (s) => resolved.stderr.write(s),
+        })
+        .showSuggestionAfterError(true)
+        .addHelpText('after', ENV_HELP);
+
+      registerDbCommands(program, rt);
+      registerIncidentCommands(program, rt);
+      registerUserCommands(program, rt);
+      registerDynamoCommands(program, rt);
+      registerDemoCommand(program, rt);
+
+      const debug = resolved.env.INCIDENTS_DEBUG === '1' || resolved.env.INCIDENTS_DEBUG === 'true';
+      try {
+        await program.parseAsync([...argv], { from: 'user' });
+        return 0;
+      } catch (err) {
+        const { exitCode, lines } = describeFailure(err, debug);
+        for (const line of lines) resolved.stderr.write(`${line}\n`);
+        return exitCode;
+      } finally {
+        await rt.close();
+      }
+    },
+  };
+}
