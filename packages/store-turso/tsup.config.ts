@@ -1,10 +1,43 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { defineConfig } from 'tsup';
 
+/**
+ * Embeds `*.sql?raw` imports as strings (the same syntax Vite/vitest understand natively), so the
+ * versioned migrations in `migrations/` ship inside both the ESM and the CJS bundle and need no file
+ * lookups at runtime.
+ */
+interface RawSqlBuild {
+  onResolve(
+    options: { filter: RegExp },
+    callback: (args: { path: string; resolveDir: string }) => { path: string; namespace: string },
+  ): void;
+  onLoad(
+    options: { filter: RegExp; namespace: string },
+    callback: (args: { path: string }) => Promise<{ contents: string; loader: 'text' }>,
+  ): void;
+}
+
+const rawSql = {
+  name: 'raw-sql',
+  setup(build: RawSqlBuild) {
+    build.onResolve({ filter: /\.sql\?raw$/ }, (args) => ({
+      path: resolve(args.resolveDir, args.path.replace(/\?raw$/, '')),
+      namespace: 'raw-sql',
+    }));
+    build.onLoad({ filter: /.*/, namespace: 'raw-sql' }, async (args) => ({
+      contents: await readFile(args.path, 'utf8'),
+      loader: 'text',
+    }));
+  },
+};
+
 export default defineConfig({
-  entry: { 'index': 'src/index.ts' },
+  entry: { index: 'src/index.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,
   sourcemap: true,
   target: 'es2022',
+  esbuildPlugins: [rawSql],
 });

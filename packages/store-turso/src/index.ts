@@ -1,1 +1,27 @@
-export {};
+/**
+ * `@incidents/store-turso` — the libSQL / Turso store of the incidents SDK.
+ *
+ * - {@link createTursoStore} opens a local file, `:memory:` or a Turso cloud database, applies the
+ *   versioned schema migrations and returns a {@link TursoStore}: the whole `IncidentStore` port of
+ *   `@incidents/core` plus bulk creation, backup, integrity check, maintenance and statistics.
+ * - {@link seedDemoData} fills any store with a small, deterministic support desk.
+ * - {@link TURSO_MIGRATIONS} are the SQL migrations the store applies (for review or external tooling).
+ *
+ * @packageDocumentation
+ */
+
+export type { SlowQuery } from './instrumented-client.js';
+export { type MigrationReport, TURSO_MIGRATIONS, type TursoMigration } from './migrations.js';
+export {
+  type BackupResult,
+  createTursoStore,
+  type DatabaseStats,
+  type IndexUsage,
+  type IntegrityReport,
+  type MaintainOptions,
+  type MaintenanceReport,
+  type TableStats,
+  type TursoStore,
+  type TursoStoreOptions,
+} from './turso-store.js';
+export { type SeedDemoDataOptions, type SeedDemoDataResult, seedDemoData } from './demo-data.js';

@@ -1,0 +1,289 @@
+/**
+ * Mapping between the model (`Incident`, `Interaction`, `SourceRecord`, `User`) and table rows.
+ * Writes store scalars as columns and nested groups as JSON text; reads rebuild the record without
+ * adding keys for NULL columns and validate it with the model's schema.
+ *
+ * @module
+ */
+import {
+  type Incident,
+  IncidentSchema,
+  IncidentsError,
+  type Interaction,
+  InteractionSchema,
+  type SourceRecord,
+  SourceRecordSchema,
+  type User,
+  UserSchema,
+} from '@incidents/core';
+import type { InValue, Row } from '@libsql/client';
+import type { z } from 'zod';
+
+/** Scalar columns of `incidents` that are optional in the model (NULL ↔ key absent). */
+const OPTIONAL_TEXT = [
+  'source_url',
+  'subcategory',
+  'assigned_to',
+  'assigned_at',
+  'team',
+  'due_date',
+  'resolved_at',
+  'closed_at',
+  'merged_into',
+] as const;
+
+/** Writable columns of `incidents`, in insert order (the generated sort keys are left to SQLite). */
+export const INCIDENT_COLUMNS = [
+  'incident_id',
+  'revision',
+  'external_id',
+  'source_system',
+  'source_url',
+  'title',
+  'description',
+  'category',
+  'subcategory',
+  'severity',
+  'priority',
+  'status',
+  'assigned_to',
+  'assigned_at',
+  'team',
+  'created_at',
+  'updated_at',
+  'due_date',
+  'resolved_at',
+  'closed_at',
+  'affected_systems',
+  'affected_services',
+  'environment',
+  'technical_details',
+  'cline_work',
+  'resolution',
+  'attachments',
+  'sync_metadata',
+  'metrics',
+  'kb_sync_status',
+  'tags',
+  'labels',
+  'metadata',
+  'merged_into',
+] as const;
+
+/** Columns of `incidents` holding JSON text (nested groups and arrays). */
+const INCIDENT_JSON_COLUMNS: ReadonlySet<string> = new Set([
+  'affected_systems',
+  'affected_services',
+  'technical_details',
+  'cline_work',
+  'resolution',
+  'attachments',
+  'sync_metadata',
+  'metrics',
+  'kb_sync_status',
+  'tags',
+  'labels',
+  'metadata',
+]);
+
+/**
+ * Builds a `json_object(…)` expression over `columns`: SQLite assembles the whole record as one JSON
+ * text in C, so the driver converts one value per row instead of one per column (several times faster
+ * for wide rows through `@libsql/client`), and JavaScript parses it once.
+ */
+function jsonSelect(columns: readonly string[], jsonColumns: ReadonlySet<string>): string {
+  return `json_object(${columns.map((c) => `'${c}', ${jsonColumns.has(c) ? `json(${c})` : c}`).join(', ')}) AS doc`;
+}
+
+/** `SELECT` expression for version 0 records (one `doc` column; see {@link rowToIncident}). */
+export const INCIDENT_SELECT = jsonSelect(INCIDENT_COLUMNS, INCIDENT_JSON_COLUMNS);
+
+const json = (value: unknown): string => JSON.stringify(value);
+const optional = (value: string | undefined): InValue => (value === undefined ? null : value);
+const optionalJson = (value: unknown): InValue => (value === undefined ? null : JSON.stringify(value));
+
+/** Column values of an incident, in {@link INCIDENT_COLUMNS} order. */
+export function incidentArgs(i: Incident): InValue[] {
+  return [
+    i.incident_id,
+    i.revision,
+    i.external_id,
+    i.source_system,
+    optional(i.source_url),
+    i.title,
+    i.description,
+    i.category,
+    optional(i.subcategory),
+    i.severity,
+    i.priority,
+    i.status,
+    optional(i.assigned_to),
+    optional(i.assigned_at),
+    optional(i.team),
+    i.created_at,
+    i.updated_at,
+    optional(i.due_date),
+    optional(i.resolved_at),
+    optional(i.closed_at),
+    json(i.affected_systems),
+    json(i.affected_services),
+    i.environment,
+    json(i.technical_details),
+    optionalJson(i.cline_work),
+    optionalJson(i.resolution),
+    json(i.attachments),
+    json(i.sync_metadata),
+    json(i.metrics),
+    json(i.kb_sync_status),
+    json(i.tags),
+    json(i.labels),
+    json(i.metadata),
+    optional(i.merged_into),
+  ];
+}
+
+function parseRow<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new IncidentsError(
+    'store.corrupt_row',
+    `A stored ${what} does not match the model (${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'}); run checkIntegrity()`,
+    { cause: parsed.error, userError: false, details: { what } },
+  );
+}
+
+function parseJson(text: unknown, column: string): unknown {
+  if (typeof text !== 'string') {
+    throw new IncidentsError('store.corrupt_row', `Column ${column} is not JSON text`, { userError: false });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    throw new IncidentsError('store.corrupt_row', `Column ${column} holds invalid JSON`, { cause, userError: false });
+  }
+}
+
+/** Parses a `doc` column built by {@link jsonSelect}, dropping the keys of NULL columns (absent optional fields). */
+function parseDoc(row: Row, optionalKeys: readonly string[]): Record<string, unknown> {
+  const doc = parseJson(row.doc, 'doc') as Record<string, unknown>;
+  for (const key of optionalKeys) if (doc[key] === null) delete doc[key];
+  return doc;
+}
+
+const INCIDENT_OPTIONAL_KEYS = [...OPTIONAL_TEXT, 'cline_work', 'resolution'] as const;
+
+/** Rebuilds version 0 of an incident from its row (selected with {@link INCIDENT_SELECT}) and validates it. */
+export function rowToIncident(row: Row): Incident {
+  const doc = parseDoc(row, INCIDENT_OPTIONAL_KEYS);
+  doc.version = 0;
+  return parseRow(IncidentSchema, doc, `incident ${String(doc.incident_id)}`);
+}
+
+/** Parses and validates a history snapshot. */
+export function snapshotToIncident(snapshot: unknown, incidentId: string): Incident {
+  return parseRow(IncidentSchema, parseJson(snapshot, 'snapshot'), `version of incident ${incidentId}`);
+}
+
+/** Writable columns of `interactions`. */
+export const INTERACTION_COLUMNS = [
+  'interaction_id',
+  'incident_id',
+  'type',
+  'author',
+  'created_at',
+  'text',
+  'visibility',
+  'source',
+  'external_id',
+  'revision',
+  'metadata',
+] as const;
+
+/** Column values of an interaction, in {@link INTERACTION_COLUMNS} order. */
+export function interactionArgs(i: Interaction): InValue[] {
+  return [
+    i.interaction_id,
+    i.incident_id,
+    i.type,
+    i.author,
+    i.created_at,
+    i.text,
+    i.visibility,
+    i.source,
+    optional(i.external_id),
+    i.revision === undefined ? null : i.revision,
+    json(i.metadata),
+  ];
+}
+
+/** `SELECT` expression for interactions (one `doc` column). */
+export const INTERACTION_SELECT = jsonSelect(INTERACTION_COLUMNS, new Set(['metadata']));
+
+/** Rebuilds an interaction from its row (selected with {@link INTERACTION_SELECT}) and validates it. */
+export function rowToInteraction(row: Row): Interaction {
+  const doc = parseDoc(row, ['external_id', 'revision']);
+  return parseRow(InteractionSchema, doc, `interaction ${String(doc.interaction_id)}`);
+}
+
+/** Writable columns of `source_records`. */
+export const SOURCE_RECORD_COLUMNS = [
+  'incident_id',
+  'source_system',
+  'record_id',
+  'url',
+  'title',
+  'status',
+  'priority',
+  'author',
+  'created_at',
+  'updated_at',
+  'data',
+] as const;
+
+/** Column values of a source record, in {@link SOURCE_RECORD_COLUMNS} order. */
+export function sourceRecordArgs(r: SourceRecord): InValue[] {
+  return [
+    r.incident_id,
+    r.source_system,
+    r.record_id,
+    optional(r.url),
+    optional(r.title),
+    optional(r.status),
+    optional(r.priority),
+    optional(r.author),
+    r.created_at,
+    r.updated_at,
+    json(r.data),
+  ];
+}
+
+/** Rebuilds a source record from its row and validates it. */
+export function rowToSourceRecord(row: Row): SourceRecord {
+  const record: Record<string, unknown> = {
+    incident_id: row.incident_id,
+    source_system: row.source_system,
+    record_id: row.record_id,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+    data: parseJson(row.data, 'data'),
+  };
+  for (const column of ['url', 'title', 'status', 'priority', 'author'] as const) {
+    const value = row[column];
+    if (value !== null && value !== undefined) record[column] = value;
+  }
+  return parseRow(SourceRecordSchema, record, `source record ${String(row.record_id)}`);
+}
+
+/** Rebuilds a user from its row and validates it. */
+export function rowToUser(row: Row): User {
+  const record: Record<string, unknown> = {
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    active: Number(row.active) === 1,
+    created_at: row.created_at,
+  };
+  if (row.team !== null && row.team !== undefined) record.team = row.team;
+  return parseRow(UserSchema, record, `user ${String(row.email)}`);
+}

@@ -1,0 +1,224 @@
+import { ConflictError, IncidentsError, ValidationError } from '@incidents/core';
+import { createClient } from '@libsql/client';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTursoStore, type TursoStore } from '../src/index.js';
+import { bulkWrites, incidentRecord, interactionRecord } from './fixtures.js';
+
+describe('TursoStore beyond the contract', () => {
+  let store: TursoStore;
+  beforeEach(async () => {
+    store = await createTursoStore({ url: ':memory:' });
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+
+  const count = async (table: string) =>
+    Number((await store.client.execute(`SELECT count(*) AS n FROM ${table}`)).rows[0]?.n);
+
+  describe('createIncidents (bulk)', () => {
+    it('writes every incident with version 1, interactions and source records, round-tripping exactly', async () => {
+      const writes = bulkWrites(900, 2);
+      const first = writes[0];
+      if (!first) throw new Error('fixture');
+      first.sourceRecords = [
+        {
+          incident_id: first.incident.incident_id,
+          source_system: 'ZENDESK',
+          record_id: '77',
+          status: 'open',
+          created_at: first.incident.created_at,
+          updated_at: first.incident.created_at,
+          data: { via: 'email' },
+        },
+      ];
+      await store.createIncidents(writes);
+      expect(await count('incidents')).toBe(900);
+      expect(await count('incident_versions')).toBe(900);
+      expect(await count('interactions')).toBe(1800);
+      expect(await store.getIncident('BULK-000899')).toEqual(writes[899]?.incident);
+      expect(await store.getVersion('BULK-000005', 1)).toEqual({ ...writes[5]?.incident, version: 1 });
+      expect(await store.listSourceRecords(first.incident.incident_id)).toEqual(first.sourceRecords);
+      const timeline = await store.listInteractions('BULK-000001', { includeInternal: true, order: 'asc' });
+      expect(timeline.items).toEqual(writes[1]?.interactions);
+    });
+
+    it('is all-or-nothing and names the incident that collides with a stored one', async () => {
+      await store.createIncidents(bulkWrites(3));
+      const err = await store.createIncidents(bulkWrites(10, 1, 2)).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ConflictError);
+      expect((err as ConflictError).details).toMatchObject({ id: 'BULK-000002', reason: 'already_exists' });
+      expect(await count('incidents')).toBe(3);
+      expect(await count('interactions')).toBe(0);
+
+      const sameSource = bulkWrites(2, 0, 50).map((w) => ({ incident: { ...w.incident, external_id: 'BULK-000001' } }));
+      await expect(store.createIncidents(sameSource.slice(1))).rejects.toMatchObject({
+        details: { id: 'BULK-000051', reason: 'duplicate_source' },
+      });
+      await expect(store.createIncidents(sameSource)).rejects.toMatchObject({
+        details: { reason: 'duplicate_source' },
+      });
+      expect(await count('incidents')).toBe(3);
+    });
+
+    it('refuses duplicates inside one call and invalid records with the field path', async () => {
+      const twice = [...bulkWrites(1), ...bulkWrites(1)];
+      await expect(store.createIncidents(twice)).rejects.toMatchObject({
+        details: { reason: 'already_exists', id: 'BULK-000000' },
+      });
+      const bad = bulkWrites(2);
+      (bad[1]?.incident as { title: string }).title = '';
+      const err = await store.createIncidents(bad).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ValidationError);
+      expect((err as ValidationError).details.issues[0]?.path).toBe('writes.1.incident.title');
+      const foreign = bulkWrites(1, 1);
+      (foreign[0]?.interactions?.[0] as { incident_id: string }).incident_id = 'SOMEONE-ELSE';
+      await expect(store.createIncidents(foreign)).rejects.toMatchObject({
+        details: { issues: [{ path: 'writes.0.interactions.0.incident_id' }] },
+      });
+      expect(await count('incidents')).toBe(0);
+    });
+  });
+
+  describe('write validation', () => {
+    it('refuses an update whose revision is not expectedRevision + 1, and a create not at revision 1', async () => {
+      const incident = incidentRecord(1);
+      await store.createIncident({ incident });
+      await expect(
+        store.updateIncident({ incident: { ...incident, revision: 5 }, expectedRevision: 1 }),
+      ).rejects.toMatchObject({
+        code: 'validation',
+        details: { issues: [{ path: 'write.incident.revision' }] },
+      });
+      await expect(store.createIncident({ incident: { ...incidentRecord(2), revision: 2 } })).rejects.toMatchObject({
+        details: { issues: [{ path: 'write.incident.revision' }] },
+      });
+      await expect(
+        store.createIncident({ incident: { ...incidentRecord(3), severity: 'URGENT' as 'HIGH' } }),
+      ).rejects.toMatchObject({ details: { issues: [{ path: 'write.incident.severity' }] } });
+      expect(await store.getIncident(incident.incident_id)).toEqual(incident);
+    });
+
+    it('keeps optional fields absent (no undefined keys) and nested groups intact', async () => {
+      const incident = incidentRecord(4, {
+        cline_work: {
+          started_at: '2026-01-05T10:00:00.000Z',
+          last_updated: '2026-01-05T11:00:00.000Z',
+          developer: 'ana@example.com',
+          progress_notes: [
+            { at: '2026-01-05T10:30:00.000Z', by: 'ana@example.com', text: 'ñandú "quoted" \\ emoji 🚀' },
+          ],
+          time_tracking: { total_minutes: 12.5, sessions: [] },
+        },
+      });
+      delete (incident as { team?: string }).team;
+      await store.createIncident({ incident });
+      const got = await store.getIncident(incident.incident_id);
+      expect(got).toEqual(incident);
+      expect(Object.keys(got ?? {})).not.toContain('team');
+      expect(Object.keys(got ?? {})).not.toContain('resolution');
+    });
+  });
+
+  describe('pagination guards', () => {
+    it('refuses a cursor from another query', async () => {
+      await store.createIncidents(bulkWrites(30));
+      const page = await store.queryIncidents({ by: 'team', team: 'team-1' }, { limit: 1 });
+      expect(page.cursor).toEqual(expect.any(String));
+      await expect(
+        store.queryIncidents({ by: 'category', category: 'Network' }, { cursor: page.cursor }),
+      ).rejects.toMatchObject({
+        code: 'validation',
+        details: { issues: [{ path: 'cursor' }] },
+      });
+      await expect(store.listInteractions('BULK-000001', { cursor: page.cursor })).rejects.toBeInstanceOf(
+        ValidationError,
+      );
+      await expect(store.listUsers({ cursor: page.cursor })).rejects.toBeInstanceOf(ValidationError);
+    });
+  });
+
+  describe('linking', () => {
+    it('resumes an interrupted link: moves what is left without writing versions', async () => {
+      const from = incidentRecord(10, { incident_id: 'SL-1', external_id: 'SL-1', source_system: 'SLACK' });
+      const to = incidentRecord(11, { incident_id: 'ZD-1', external_id: 'ZD-1', source_system: 'ZENDESK' });
+      await store.createIncidents([{ incident: from, interactions: [interactionRecord(from, 1)] }, { incident: to }]);
+      // Simulate an interrupted link: the tombstone is there, the timeline was not moved yet.
+      await store.client.execute("UPDATE incidents SET merged_into = 'ZD-1' WHERE incident_id = 'SL-1'");
+      const tomb = { ...from, merged_into: 'ZD-1' };
+      await store.linkIncidents({ from: tomb, fromExpectedRevision: 1, to, toExpectedRevision: 1, resume: true });
+      expect(
+        (await store.listInteractions('ZD-1', { includeInternal: true })).items.map((i) => i.interaction_id),
+      ).toEqual(['SL-1-I00001']);
+      expect((await store.listVersions('ZD-1')).items).toHaveLength(1);
+      expect((await store.getIncident('ZD-1'))?.revision).toBe(1);
+    });
+  });
+
+  describe('knowledge-base marks', () => {
+    it('keeps WITHDRAW_PENDING on a failed withdrawal', async () => {
+      const incident = incidentRecord(20, {
+        kb_sync_status: { state: 'WITHDRAW_PENDING', synced: false, sync_attempts: 0, document_key: 'closed/x.json' },
+      });
+      await store.createIncident({ incident });
+      expect(
+        await store.markKbSyncFailed({
+          incident_id: incident.incident_id,
+          attempted_at: '2026-01-06T00:00:00.000Z',
+          error: 'S3 503',
+        }),
+      ).toBe(1);
+      const got = await store.getIncident(incident.incident_id);
+      expect(got?.kb_sync_status).toEqual({
+        state: 'WITHDRAW_PENDING',
+        synced: false,
+        sync_attempts: 1,
+        document_key: 'closed/x.json',
+        last_sync_attempt: '2026-01-06T00:00:00.000Z',
+        last_sync_error: 'S3 503',
+      });
+      expect((await store.listPendingKbSync()).items.map((i) => i.incident_id)).toEqual([incident.incident_id]);
+    });
+  });
+});
+
+describe('createTursoStore options and errors', () => {
+  it('needs a url or a client, and reports bad options by field', async () => {
+    await expect(createTursoStore({})).rejects.toMatchObject({
+      code: 'validation',
+      details: { issues: [{ path: 'url' }] },
+    });
+    await expect(createTursoStore({ url: ':memory:', busyTimeoutMs: -1 })).rejects.toMatchObject({
+      details: { issues: [{ path: 'busyTimeoutMs' }] },
+    });
+    await expect(createTursoStore({ url: 'ftp://nowhere/db' })).rejects.toMatchObject({
+      code: 'config',
+      userError: true,
+    });
+  });
+
+  it('works over an injected client and leaves closing it to its owner', async () => {
+    const client = createClient({ url: ':memory:', intMode: 'number' });
+    const store = await createTursoStore({ client });
+    expect(store.client).toBe(client);
+    await store.createIncident({ incident: incidentRecord(1) });
+    await store.close();
+    await store.close();
+    expect(client.closed).toBe(false);
+    expect(Number((await client.execute('SELECT count(*) AS n FROM incidents')).rows[0]?.n)).toBe(1);
+    await expect(store.getIncident('BULK-000001')).rejects.toMatchObject({ code: 'store.closed' });
+    client.close();
+  });
+
+  it('wraps driver failures as store errors that keep the cause', async () => {
+    const client = createClient({ url: ':memory:', intMode: 'number' });
+    const store = await createTursoStore({ client });
+    await client.execute('DROP TABLE interactions');
+    const err = await store.listInteractions('X').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(IncidentsError);
+    expect(err).toMatchObject({ code: 'store', userError: false });
+    expect((err as Error).cause).toBeInstanceOf(Error);
+    expect((err as Error).message).toMatch(/no such table: interactions/);
+    client.close();
+  });
+});
