@@ -12,6 +12,7 @@ import { registerDbCommands } from './commands/db.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerDynamoCommands } from './commands/dynamo.js';
 import { registerIncidentCommands } from './commands/incidents.js';
+import { registerKbCommands } from './commands/kb.js';
 import { registerUserCommands } from './commands/users.js';
 import { describeFailure } from './errors.js';
 import { type CliOutput, createPrinter, type Printer } from './output/printer.js';
@@ -62,6 +63,13 @@ Environment:
   AWS_ENDPOINT_URL_DYNAMODB  DynamoDB endpoint, e.g. DynamoDB Local
   AWS_REGION                 AWS region
   INCIDENTS_HOME             folder of local data (default .incidents)
+  INCIDENTS_KB_BUCKET        S3 bucket for knowledge-base documents (default <home>/kb/documents)
+  INCIDENTS_KB_PREFIX        document key prefix (default incidents/)
+  AWS_ENDPOINT_URL_S3        S3 endpoint, e.g. s3rver or MinIO
+  INCIDENTS_KB_MODE          local (default), bedrock or none (documents only)
+  INCIDENTS_KB_ID            Amazon Bedrock knowledge base id (selects bedrock)
+  INCIDENTS_KB_DATA_SOURCE_ID  its S3 data source id
+  INCIDENTS_KB_LOCAL_URL     libSQL URL of the local index (default <home>/kb/index.db)
   NO_COLOR                   disable colours
   INCIDENTS_DEBUG=1          print stack traces of errors
 
@@ -146,6 +154,7 @@ export function createCli(deps: CliDeps): Cli {
       registerDbCommands(program, rt);
       registerIncidentCommands(program, rt);
       registerUserCommands(program, rt);
+      registerKbCommands(program, rt);
       registerDynamoCommands(program, rt);
       registerDemoCommand(program, rt);
 

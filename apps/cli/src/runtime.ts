@@ -15,7 +15,16 @@ import {
   IncidentsError,
   type UseCaseContext,
 } from '@incidents/core';
-import { type IncidentsConfig, LOCAL_ADMIN, loadConfig, openStore, resolveActor } from '@incidents/config';
+import {
+  type IncidentsConfig,
+  type KbConfig,
+  LOCAL_ADMIN,
+  loadConfig,
+  loadKbConfig,
+  openStore,
+  resolveActor,
+} from '@incidents/config';
+import { type OpenedKnowledgeBase, openKnowledgeBase } from './knowledge-base.js';
 import type { CliOutput, Printer } from './output/printer.js';
 
 /** Global options, as parsed by commander. */
@@ -57,7 +66,14 @@ export interface Runtime {
   store(): Promise<IncidentStore>;
   /** Opens a store from an explicit configuration; closed when the command ends. */
   openStoreWith(config: IncidentsConfig): Promise<IncidentStore>;
-  /** The incident service over {@link Runtime.store}. */
+  /** The knowledge-base configuration (`INCIDENTS_KB_*`; local under `INCIDENTS_HOME` by default). */
+  kbConfig(): KbConfig;
+  /** Opens (once) the configured knowledge base; it is closed when the command ends. */
+  knowledgeBase(): Promise<OpenedKnowledgeBase>;
+  /**
+   * The incident service over {@link Runtime.store}; its `findSimilar` searches the configured
+   * knowledge base, opened on first use.
+   */
   service(): Promise<IncidentService>;
   /** The acting user: `--as`/`INCIDENTS_ACTOR` resolved through the users table, or the local admin. */
   actor(): Promise<Actor>;
@@ -106,6 +122,7 @@ export function createRuntime(
   let storePromise: Promise<IncidentStore> | undefined;
   let servicePromise: Promise<IncidentService> | undefined;
   let actorPromise: Promise<Actor> | undefined;
+  let kbPromise: Promise<OpenedKnowledgeBase> | undefined;
 
   const requireActorConfigured = (): IncidentsConfig => {
     const config = runtime.config();
@@ -149,6 +166,17 @@ export function createRuntime(
       storePromise ??= runtime.openStoreWith(runtime.config());
       return storePromise;
     },
+    kbConfig() {
+      return loadKbConfig({ home: runtime.config().home, env: deps.env as NodeJS.ProcessEnv, cwd: deps.cwd });
+    },
+    knowledgeBase() {
+      kbPromise ??= Promise.resolve().then(() => openKnowledgeBase(runtime.kbConfig()));
+      // A failed open is not cached: close() must not wait on it, and a retry may succeed.
+      kbPromise.catch(() => {
+        kbPromise = undefined;
+      });
+      return kbPromise;
+    },
     service() {
       // Fail on a missing actor before connecting anywhere.
       servicePromise ??= Promise.resolve()
@@ -157,6 +185,18 @@ export function createRuntime(
         .then((store) =>
           createIncidentService({
             store,
+            knowledgeBase: {
+              async retrieve(request) {
+                const kb = await runtime.knowledgeBase();
+                if (!kb.knowledgeBase) {
+                  throw new IncidentsError(
+                    'config',
+                    'No knowledge base to search: INCIDENTS_KB_MODE is none (documents only); unset it for the local index',
+                  );
+                }
+                return kb.knowledgeBase.retrieve(request);
+              },
+            },
             ...(deps.clock ? { clock: deps.clock } : {}),
             ...(deps.ids ? { ids: deps.ids } : {}),
           }),
@@ -174,6 +214,9 @@ export function createRuntime(
       return { actor: await runtime.actor(), ...(notes ? { notes } : {}) };
     },
     async close() {
+      const kb = kbPromise;
+      kbPromise = undefined;
+      if (kb) await kb.then((k) => k.close()).catch(() => undefined);
       const stores = opened.splice(0);
       await Promise.allSettled(stores.map((s) => s.close()));
     },

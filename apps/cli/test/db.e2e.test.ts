@@ -75,20 +75,32 @@ describe('init, seed, db backup|check|maintain|stats and demo (built binary)', (
         /bob@demo\.example claimed at the same time .* and lost:\n\s+ConflictError: Incident INC-\w+ is already assigned to ana@demo\.example/,
       );
       expect(r.stdout).toMatch(
-        /Demo complete: 3 incidents created, INC-\w+ closed after 7 versions and \d+ timeline entries; 1 concurrent claim rejected \(assigned to ana@demo\.example\)\./,
+        /Demo complete: 3 incidents created, (INC-\w+) closed after 7 versions and \d+ timeline entries; 1 concurrent claim rejected \(assigned to ana@demo\.example\)\. Knowledge base: 3 documents; top match for the new report: \1\./,
+      );
+      // The knowledge-base step: the closed incidents are synced and ingested, and the similar ones found.
+      expect(r.stdout).toContain('11. Knowledge base — closed incidents answer "has this happened before?"');
+      expect(r.stdout).toMatch(/✔ 3 closed incidents exported as documents to .*\/\.incidents\/demo\/kb\/documents\n/);
+      expect(r.stdout).toMatch(/ingested into the local index .*: 3 new, 0 modified, 0 deleted, 0 failed of 3 scanned/);
+      expect(r.stdout).toMatch(
+        /Similar past incidents\n\s+SCORE\s+INCIDENT\s+TITLE\s+RESOLUTION\s+RESOLVED\s+SNIPPET\n\s+\S+\s+INC-\w+\s+Checkout returns 502 for card payments\s+FIXED\s/,
       );
     }
     expect(existsSync(join(dir, '.incidents', 'demo.db'))).toBe(true);
+    expect(existsSync(join(dir, '.incidents', 'demo', 'kb', 'index.db'))).toBe(true);
     const json = await runJson<{
+      closed: string;
       versions: number;
       claim_conflict: { assigned_to: string };
       metrics: { closed_incidents: number };
+      knowledge_base: { synced: number; ingestion: { status: string }; similar: Array<{ incident_id: string }> };
     }>(['demo'], { cwd: dir });
     expect(json).toMatchObject({
       versions: 7,
       claim_conflict: { assigned_to: 'ana@demo.example' },
       metrics: { closed_incidents: 1 },
+      knowledge_base: { synced: 3, ingestion: { status: 'COMPLETE' } },
     });
+    expect(json.knowledge_base.similar[0]?.incident_id).toBe(json.closed);
   });
 
   it('demo refuses an explicit --db that already has incidents', async () => {

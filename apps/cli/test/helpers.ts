@@ -118,3 +118,31 @@ export function startBin(
     });
   });
 }
+
+/** Runs the CLI in-process (`createCli`) with captured output; `tty` makes stdout and stderr terminals. */
+export async function runCli(
+  args: string[],
+  options: { cwd: string; env?: Record<string, string>; tty?: boolean; columns?: number },
+): Promise<RunResult> {
+  const { createCli } = await import('../src/index.js');
+  let stdout = '';
+  let stderr = '';
+  const cli = createCli({
+    stdout: { write: (s: string) => (stdout += s), isTTY: options.tty ?? false, columns: options.columns ?? 200 },
+    stderr: { write: (s: string) => (stderr += s), isTTY: options.tty ?? false, columns: options.columns ?? 200 },
+    env: options.env ?? {},
+    cwd: options.cwd,
+  });
+  const code = await cli.run(args);
+  return { code, stdout, stderr };
+}
+
+/** Like {@link runCli} with `--json`; fails with the stderr when the command fails. */
+export async function runCliJson<T = Record<string, unknown>>(
+  args: string[],
+  options: { cwd: string; env?: Record<string, string> },
+): Promise<T> {
+  const r = await runCli(['--json', ...args], options);
+  if (r.code !== 0) throw new Error(`incidents ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as T;
+}

@@ -184,3 +184,5 @@ export async function resolveActor(
   if (!user.active) throw new PermissionDeniedError(email, '*', `user ${email} is deactivated`);
   return { id: user.email, roles: [user.role], ...(user.team ? { team: user.team } : {}) };
 }
+export { isSecretReference, LAMBDA_CONNECTOR_TYPES, type LambdaConfig, LambdaConfigSchema, type LambdaConnectorConfig, LambdaConnectorConfigSchema, type LambdaConnectorType, loadLambdaConfig, requireKbBucket } from './lambda-config.js';
+export { DEFAULT_KB_CONFIG_PREFIX, type KbConfig, KbConfigSchema, type KbDocumentsConfig, type KbIndexConfig, loadKbConfig } from './kb-config.js';

@@ -1,7 +1,9 @@
 /**
  * `incidents demo`: the whole lifecycle on a fresh local database, printed step by step — users,
  * incidents, a claim race that one operator loses, work, analysis, resolution with a code change,
- * closure, a comment, the version history and the metrics.
+ * closure, a comment, the version history, the metrics, and finally the knowledge base: the closed
+ * incidents are exported and ingested into a fresh local index (`<home>/demo/kb`), and the incidents
+ * most similar to a new report are found.
  *
  * Output is deterministic except for incident ids and timestamps: the demo runs on a scripted clock
  * (it starts two hours ago and moves forward as the story does), so durations and metrics are stable.
@@ -9,6 +11,7 @@
  * @module
  */
 import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import {
   type Actor,
   type Clock,
@@ -23,7 +26,9 @@ import {
 import { LOCAL_ADMIN, localDatabasePath } from '@incidents/config';
 import type { Command } from 'commander';
 import { formatMinutes, historyTable, incidentTable, statusStyle } from '../output/format.js';
+import { formatStatistics, type SimilarRow, similarTable, snippetOf, titleOf } from '../output/kb-format.js';
 import { renderTable } from '../output/table.js';
+import { shellQuote } from '../options.js';
 import { normalizeDbUrl, type Runtime } from '../runtime.js';
 
 /** A clock the demo moves forward explicitly, so that durations in the story are stable. */
@@ -44,6 +49,23 @@ const USERS = [
   { email: 'ana@demo.example', name: 'Ana Operator', role: 'operator', team: 'payments' },
   { email: 'bob@demo.example', name: 'Bob Operator', role: 'operator', team: 'payments' },
 ] as const;
+
+/** The other two incidents, fixed by Bob before the knowledge-base step. */
+const OTHER_FIXES = [
+  {
+    solution: 'Added an index on invoices.created_at; the export now takes 12 minutes',
+    root_cause: 'The export query scanned the whole invoices table once it passed 40 million rows',
+    steps: ['Explained the export query', 'Created the index concurrently', 'Re-ran yesterday’s export'],
+  },
+  {
+    solution: 'Fixed the wording of the password-reset template',
+    root_cause: 'A copy change shipped in release 2.13 without proofreading',
+    steps: ['Corrected templates/password-reset.html', 'Sent a test email'],
+  },
+] as const;
+
+/** The new report whose similar past incidents the demo looks up. */
+const NEW_REPORT = 'Card payments fail at checkout with 502 errors since the last release';
 
 const DIFF = `--- a/services/checkout/config/gateway.yaml
 +++ b/services/checkout/config/gateway.yaml
@@ -287,11 +309,92 @@ export function registerDemoCommand(program: Command, rt: Runtime): void {
       );
 
       const timeline = await service.timeline(checkout.incident_id, { limit: 500 }, as(lead));
-      const summary = `Demo complete: ${created.length} incidents created, ${closed.incident_id} closed after ${versions.length} versions and ${timeline.items.length} timeline entries; 1 concurrent claim rejected (assigned to ${conflict}).`;
+
+      step(11, 'Knowledge base — closed incidents answer "has this happened before?"');
+      for (const [i, inc] of [invoices, typo].entries()) {
+        const fix = OTHER_FIXES[i] as (typeof OTHER_FIXES)[number];
+        clock.advance(15);
+        await service.assign({ incident_id: inc.incident_id, assignee: bob.id }, as(lead));
+        await service.startWork(inc.incident_id, as(bob));
+        clock.advance(25);
+        await service.resolve(
+          {
+            incident_id: inc.incident_id,
+            solution: fix.solution,
+            root_cause: fix.root_cause,
+            steps: [...fix.steps],
+            time_spent_minutes: 25,
+          },
+          as(bob),
+        );
+        await service.close(inc.incident_id, as(bob));
+      }
+      ok(`${bob.id} fixed and closed the two other incidents`);
+      const kbHome = join(base.home, 'demo');
+      await rm(join(kbHome, 'kb'), { recursive: true, force: true });
+      const { createDefaultKbSetup, runKbSync } = await import('@incidents/kb-sync');
+      const kb = await createDefaultKbSetup({ dir: kbHome });
+      let kbData: Record<string, unknown>;
+      let topMatch = '';
+      try {
+        const quiet = { info: () => {}, warn: () => {}, error: () => {} };
+        const synced = await runKbSync({
+          store,
+          objectStore: kb.objectStore,
+          knowledgeBase: kb.knowledgeBase,
+          ingestion: { wait: true, force: true },
+          metrics: false,
+          logger: quiet,
+          clock,
+        });
+        if (synced.status !== 'completed') {
+          throw new IncidentsError('demo', `the knowledge-base sync ended ${synced.status}`, { userError: false });
+        }
+        ok(`${synced.synced} closed incidents exported as documents to ${kb.documentsDir}`);
+        const stats = synced.ingestion.statistics;
+        ok(
+          `ingested into the local index ${kb.indexUrl.replace(/^file:/, '')}${stats ? `: ${formatStatistics(stats)}` : ''}`,
+        );
+        say(`   A new report arrives: “${NEW_REPORT}”`);
+        const searcher = createIncidentService({ store, clock, knowledgeBase: kb.knowledgeBase });
+        const similar = await searcher.findSimilar({ text: NEW_REPORT }, { limit: 3 }, as(ana));
+        const rows: SimilarRow[] = similar.map((h) => ({
+          incident_id: h.incident_id,
+          score: h.score,
+          title: titleOf(h.text, h.incident_id),
+          resolution_type: typeof h.metadata.resolution_type === 'string' ? h.metadata.resolution_type : null,
+          resolved_at: typeof h.metadata.resolved_at === 'string' ? h.metadata.resolved_at : null,
+          snippet: snippetOf(h.text, NEW_REPORT, h.incident_id),
+        }));
+        say(`   ${c.bold('Similar past incidents')}`);
+        say(indent(similarTable(rows, c)));
+        const best = rows[0];
+        if (best) {
+          topMatch = best.incident_id;
+          ok(
+            `top match ${best.incident_id} “${best.title ?? ''}” — its fix is in the document: incidents show ${best.incident_id}`,
+          );
+        } else {
+          say(`   ${c.yellow('✖')} no similar incident found`);
+        }
+        kbData = {
+          documents_dir: kb.documentsDir,
+          index: kb.indexUrl,
+          synced: synced.synced,
+          ingestion: { status: synced.ingestion.status ?? null, statistics: synced.ingestion.statistics ?? null },
+          query: NEW_REPORT,
+          similar: rows,
+        };
+      } finally {
+        await kb.close();
+      }
+
+      const summary = `Demo complete: ${created.length} incidents created, ${closed.incident_id} closed after ${versions.length} versions and ${timeline.items.length} timeline entries; 1 concurrent claim rejected (assigned to ${conflict}). Knowledge base: ${kbData.synced} documents; top match for the new report: ${topMatch || 'none'}.`;
       say('');
       say(c.bold(c.green(summary)));
       const explore = `incidents --db ${path ? `file:${path}` : dbUrl}`;
       say(c.dim(`Explore it: ${explore} show ${closed.incident_id} --full   ·   ${explore} list --status all`));
+      say(c.dim(`Search it:  INCIDENTS_HOME=${shellQuote(kbHome)} ${explore} kb search "502 at checkout"`));
       p.data({
         database: path ?? dbUrl,
         incidents: created.map((i: Incident) => i.incident_id),
@@ -300,6 +403,7 @@ export function registerDemoCommand(program: Command, rt: Runtime): void {
         timeline_entries: timeline.items.length,
         claim_conflict: { loser: bob.id, assigned_to: conflict },
         metrics,
+        knowledge_base: kbData,
         summary,
       });
     });

@@ -1,6 +1,6 @@
 /**
  * Incident commands: create, list, show, the lifecycle (claim, assign, release, start, progress,
- * pending, resolve, close, reopen, cancel), comment, history, timeline and metrics.
+ * pending, resolve, close, reopen, cancel), comment, history, timeline, metrics and link.
  *
  * @module
  */
@@ -48,6 +48,7 @@ export function registerIncidentCommands(program: Command, rt: Runtime): void {
   registerComment(program, rt);
   registerHistory(program, rt);
   registerMetrics(program, rt);
+  registerLink(program, rt);
 }
 
 function printIncident(rt: Runtime, incident: Incident, verb: string): void {
@@ -557,5 +558,24 @@ function registerMetrics(program: Command, rt: Runtime): void {
       );
       const p = rt.printer();
       p.result(report, () => metricsSummary(report, p.colors));
+    });
+}
+
+function registerLink(program: Command, rt: Runtime): void {
+  program
+    .command('link')
+    .description('link an incident into another (e.g. a Slack report into its Zendesk ticket); the old id redirects')
+    .argument('<from>', 'the incident that is merged (e.g. SL-1718000000.000100)')
+    .argument('<to>', 'the incident that remains (e.g. ZD-12345)')
+    .action(async (from: string, to: string) => {
+      const service = await rt.service();
+      const target = await service.link({ from, to }, await rt.ctx());
+      const result = { ...target, redirected_from: from };
+      const p = rt.printer();
+      p.result(
+        result,
+        () =>
+          `${p.colors.green('✔')} Linked ${p.colors.bold(from)} into ${incidentLine(target, p.colors)}\n${p.colors.dim(`redirected from ${from}: \`incidents show ${from}\` now shows ${target.incident_id}`)}`,
+      );
     });
 }

@@ -102,7 +102,7 @@ export function incidentLine(i: Incident, c: Colors): string {
 export function incidentDetails(d: IncidentDetails, c: Colors, full: boolean): string {
   const out: string[] = [];
   out.push(`${c.bold(d.incident_id)}  ${c.bold(d.title)}`);
-  if (d.redirected_from) out.push(c.dim(`(${d.redirected_from} was linked into this incident)`));
+  if (d.redirected_from) out.push(c.yellow(`redirected from ${d.redirected_from} (it was linked into this incident)`));
   out.push('');
   out.push(
     renderFields(
