@@ -21,10 +21,11 @@ import {
   LOCAL_ADMIN,
   loadConfig,
   loadKbConfig,
+  type OpenedKnowledgeBase,
+  openKnowledgeBase,
   openStore,
   resolveActor,
 } from '@incidents/config';
-import { type OpenedKnowledgeBase, openKnowledgeBase } from './knowledge-base.js';
 import type { CliOutput, Printer } from './output/printer.js';
 
 /** Global options, as parsed by commander. */

@@ -186,3 +186,4 @@ export async function resolveActor(
 }
 export { isSecretReference, LAMBDA_CONNECTOR_TYPES, type LambdaConfig, LambdaConfigSchema, type LambdaConnectorConfig, LambdaConnectorConfigSchema, type LambdaConnectorType, loadLambdaConfig, requireKbBucket } from './lambda-config.js';
 export { DEFAULT_KB_CONFIG_PREFIX, type KbConfig, KbConfigSchema, type KbDocumentsConfig, type KbIndexConfig, loadKbConfig } from './kb-config.js';
+export { type OpenedKnowledgeBase, openKnowledgeBase } from './knowledge-base.js';

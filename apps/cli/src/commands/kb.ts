@@ -19,7 +19,7 @@ import {
 } from '@incidents/core';
 import type { KbSyncResult, ObjectStore } from '@incidents/kb-sync';
 import { UsageError } from '../errors.js';
-import type { OpenedKnowledgeBase } from '../knowledge-base.js';
+import type { OpenedKnowledgeBase } from '@incidents/config';
 import { collectList, integer } from '../options.js';
 import {
   type KbFailedEntry,

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { KbConfig } from '@incidents/config';
+import type { KbConfig } from './kb-config.js';
 import type { KnowledgeBase, LocalKnowledgeBase, ObjectStore } from '@incidents/kb-sync';
 
 /** The opened knowledge base of one invocation. */
