@@ -1,0 +1,579 @@
+/**
+ * The AWS CDK v2 stack of the incidents service: the incidents table (from
+ * `incidentsTableDefinition`), the knowledge-base bucket, the Lambda functions with their schedules
+ * and stream, a dead-letter queue, an SNS alert topic, alarms, a CloudWatch dashboard and
+ * least-privilege IAM — plus a managed policy for developers' coding assistants.
+ *
+ * The stack is environment-agnostic (no lookups): `cdk synth` runs offline.
+ *
+ * @module
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { LambdaConnectorType } from '@incidents/config';
+import { incidentsTableDefinition, type INDEXES } from '@incidents/store-dynamo';
+import {
+  Aws,
+  CfnCondition,
+  CfnOutput,
+  CfnParameter,
+  Duration,
+  Fn,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+} from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const ENTRIES = join(here, '..', 'src', 'entries');
+const LIBSQL_SHIM = join(here, 'shims', 'libsql-unavailable.cjs');
+
+/** Namespace and dimension of the EMF metrics the handlers emit (`@incidents/kb-sync`). */
+export const KB_METRICS_NAMESPACE = 'IncidentKBSync';
+const KB_METRICS_DIMENSIONS = { Service: 'kb-sync' };
+
+/** A connector synced on a schedule by the connector-sync function. */
+export interface StackConnector {
+  /** Name of the connector (`jira`, `zendesk-eu`…): the schedule's input and the key in `INCIDENTS_CONNECTORS`. */
+  name: string;
+  /** Connector type; default the name. */
+  type?: LambdaConnectorType;
+  /** Non-secret options (`baseUrl`, `jql`, `channelId`…). */
+  options?: Record<string, unknown>;
+  /** Secrets Manager secret holding the credentials (a JSON object merged into the options). */
+  secretArn?: string;
+  /** Or an SSM SecureString parameter name (`/incidents/jira`). */
+  ssmParameterName?: string;
+  /** How often it runs; default the stack's `connectorSyncRate`. */
+  rate?: Duration;
+}
+
+/** Properties of {@link IncidentsStack}. */
+export interface IncidentsStackProps extends StackProps {
+  /** Physical table name; CloudFormation generates one when omitted. */
+  tableName?: string;
+  /** Deletion protection of the table; default `true`. */
+  deletionProtection?: boolean;
+  /** Use this existing bucket for the documents instead of creating one. */
+  existingBucketName?: string;
+  /** Key prefix of the documents; default `incidents/`. */
+  kbPrefix?: string;
+  /** Default value of the `KnowledgeBaseId` parameter (empty: documents only, no ingestion). */
+  knowledgeBaseId?: string;
+  /** Default value of the `DataSourceId` parameter. */
+  dataSourceId?: string;
+  /** Rate of the knowledge-base batch sync; default 1 hour (seed 001). */
+  kbSyncRate?: Duration;
+  /** Default rate of the connector syncs; default 1 hour. */
+  connectorSyncRate?: Duration;
+  /** Connectors to sync on a schedule. Without any, no connector function is created. */
+  connectors?: StackConnector[];
+  /** Email address subscribed to the alert topic. */
+  alarmEmail?: string;
+  /** Node.js runtime; default Node.js 22 (Node.js 20 is deprecated by Lambda). */
+  runtime?: 'nodejs20.x' | 'nodejs22.x';
+  /** Log retention of the functions; default one month. */
+  logRetention?: logs.RetentionDays;
+  /** How the developers' policy names the caller in `dynamodb:LeadingKeys`; default `${aws:username}`. */
+  developerKeyVariable?: string;
+  /** Log level of the handlers; default `info`. */
+  logLevel?: 'debug' | 'info' | 'warn' | 'error';
+}
+
+/** The deployed incidents service. */
+export class IncidentsStack extends Stack {
+  readonly table: dynamodb.Table;
+  readonly bucket: s3.IBucket;
+  readonly alertTopic: sns.Topic;
+  readonly deadLetterQueue: sqs.Queue;
+  readonly kbBatchSyncFunction: NodejsFunction;
+  readonly onIncidentClosedFunction: NodejsFunction;
+  readonly connectorSyncFunction?: NodejsFunction;
+  readonly developerPolicy: iam.ManagedPolicy;
+  readonly dashboard: cloudwatch.Dashboard;
+
+  constructor(scope: Construct, id: string, props: IncidentsStackProps = {}) {
+    super(scope, id, props);
+    const prefix = props.kbPrefix ?? 'incidents/';
+    const runtime = props.runtime === 'nodejs20.x' ? lambda.Runtime.NODEJS_20_X : lambda.Runtime.NODEJS_22_X;
+    const bundleTarget = props.runtime === 'nodejs20.x' ? 'node20' : 'node22';
+
+    // --- Parameters -------------------------------------------------------------------------
+    const kbId = new CfnParameter(this, 'KnowledgeBaseId', {
+      type: 'String',
+      default: props.knowledgeBaseId ?? '',
+      allowedPattern: '^([0-9a-zA-Z]{10})?$',
+      description: 'Amazon Bedrock knowledge base id (10 characters); empty to write documents without ingestion',
+    });
+    const dataSourceId = new CfnParameter(this, 'DataSourceId', {
+      type: 'String',
+      default: props.dataSourceId ?? '',
+      allowedPattern: '^([0-9a-zA-Z]{10})?$',
+      description: 'S3 data source id of the knowledge base (10 characters)',
+    });
+    const hasKb = new CfnCondition(this, 'HasKnowledgeBase', {
+      expression: Fn.conditionNot(Fn.conditionEquals(kbId.valueAsString, '')),
+    });
+
+    // --- Table (seed 000: on-demand, PITR, TTL, AWS-managed encryption) ------------------------
+    const definition = incidentsTableDefinition(props.tableName ? { tableName: props.tableName } : {});
+    const attributeType = (name: string) => {
+      const def = definition.AttributeDefinitions?.find((a) => a.AttributeName === name);
+      return def?.AttributeType === 'N' ? dynamodb.AttributeType.NUMBER : dynamodb.AttributeType.STRING;
+    };
+    const keyOf = (schema: typeof definition.KeySchema, type: 'HASH' | 'RANGE') => {
+      const name = schema?.find((k) => k.KeyType === type)?.AttributeName;
+      return name ? { name, type: attributeType(name) } : undefined;
+    };
+    const partitionKey = keyOf(definition.KeySchema, 'HASH');
+    if (!partitionKey) throw new Error('incidentsTableDefinition has no partition key');
+    const sortKey = keyOf(definition.KeySchema, 'RANGE');
+    this.table = new dynamodb.Table(this, 'IncidentsTable', {
+      ...(props.tableName ? { tableName: props.tableName } : {}),
+      partitionKey,
+      ...(sortKey ? { sortKey } : {}),
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: definition.TimeToLiveAttribute,
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      deletionProtection: props.deletionProtection ?? true,
+      stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const gsi of definition.GlobalSecondaryIndexes ?? []) {
+      const pk = keyOf(gsi.KeySchema, 'HASH');
+      const sk = keyOf(gsi.KeySchema, 'RANGE');
+      if (!gsi.IndexName || !pk) continue;
+      this.table.addGlobalSecondaryIndex({
+        indexName: gsi.IndexName,
+        partitionKey: pk,
+        ...(sk ? { sortKey: sk } : {}),
+        projectionType:
+          gsi.Projection?.ProjectionType === 'KEYS_ONLY'
+            ? dynamodb.ProjectionType.KEYS_ONLY
+            : dynamodb.ProjectionType.ALL,
+      });
+    }
+
+    // --- Knowledge-base bucket -----------------------------------------------------------------
+    this.bucket = props.existingBucketName
+      ? s3.Bucket.fromBucketName(this, 'KbBucket', props.existingBucketName)
+      : new s3.Bucket(this, 'KbBucket', {
+          encryption: s3.BucketEncryption.S3_MANAGED,
+          blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+          enforceSSL: true,
+          versioned: true,
+          removalPolicy: RemovalPolicy.RETAIN,
+        });
+
+    // --- Alerts and dead letters ---------------------------------------------------------------
+    this.alertTopic = new sns.Topic(this, 'AlertTopic', { displayName: 'Incidents service alerts', enforceSSL: true });
+    if (props.alarmEmail) this.alertTopic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+
+    // --- Functions -------------------------------------------------------------------------------
+    const commonEnv: Record<string, string> = {
+      INCIDENTS_DYNAMO_TABLE: this.table.tableName,
+      INCIDENTS_LOG_LEVEL: props.logLevel ?? 'info',
+      INCIDENTS_METRICS_NAMESPACE: KB_METRICS_NAMESPACE,
+      NODE_OPTIONS: '--enable-source-maps',
+    };
+    const kbEnv: Record<string, string> = {
+      ...commonEnv,
+      INCIDENTS_KB_BUCKET: this.bucket.bucketName,
+      INCIDENTS_KB_PREFIX: prefix,
+      INCIDENTS_KB_MODE: Fn.conditionIf(hasKb.logicalId, 'bedrock', 'none').toString(),
+      INCIDENTS_KB_ID: kbId.valueAsString,
+      INCIDENTS_KB_DATA_SOURCE_ID: dataSourceId.valueAsString,
+      INCIDENTS_KB_INGESTION_TIMEOUT_MS: String(12 * 60_000),
+      INCIDENTS_ALERT_TOPIC_ARN: this.alertTopic.topicArn,
+    };
+    const makeFunction = (
+      id: string,
+      entry: string,
+      description: string,
+      environment: Record<string, string>,
+      options: { timeout: Duration; memorySize: number; async?: boolean },
+    ) => {
+      const logGroup = new logs.LogGroup(this, `${id}Logs`, {
+        retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+        removalPolicy: RemovalPolicy.DESTROY,
+      });
+      return new NodejsFunction(this, id, {
+        entry: join(ENTRIES, entry),
+        handler: 'handler',
+        description,
+        runtime,
+        architecture: lambda.Architecture.ARM_64,
+        memorySize: options.memorySize,
+        timeout: options.timeout,
+        environment,
+        logGroup,
+        loggingFormat: lambda.LoggingFormat.TEXT,
+        ...(options.async
+          ? { deadLetterQueueEnabled: true, deadLetterQueue: this.deadLetterQueue, retryAttempts: 1 }
+          : {}),
+        bundling: {
+          format: OutputFormat.CJS,
+          target: bundleTarget,
+          minify: true,
+          sourceMap: true,
+          // The handlers pin their AWS SDK versions: bundle them rather than rely on the runtime's copy.
+          externalModules: [],
+          forceDockerBundling: false,
+          esbuildArgs: { '--alias:libsql': LIBSQL_SHIM },
+        },
+      });
+    };
+
+    this.kbBatchSyncFunction = makeFunction(
+      'KbBatchSyncFunction',
+      'kb-batch-sync.ts',
+      'incident-kb-batch-sync: closed incidents to S3 + Bedrock ingestion (hourly)',
+      kbEnv,
+      { timeout: Duration.minutes(15), memorySize: 1024, async: true },
+    );
+    this.onIncidentClosedFunction = makeFunction(
+      'OnIncidentClosedFunction',
+      'on-incident-closed.ts',
+      'incident-on-closed: a closed incident becomes searchable at once (DynamoDB Streams)',
+      kbEnv,
+      { timeout: Duration.minutes(15), memorySize: 1024 },
+    );
+
+    // Schedule (seed 001: rate(1 hour)); failed deliveries go to the DLQ as well.
+    const kbRule = new events.Rule(this, 'KbBatchSyncSchedule', {
+      schedule: events.Schedule.rate(props.kbSyncRate ?? Duration.hours(1)),
+      description: 'Runs incident-kb-batch-sync',
+    });
+    kbRule.addTarget(
+      new targets.LambdaFunction(this.kbBatchSyncFunction, {
+        deadLetterQueue: this.deadLetterQueue,
+        retryAttempts: 2,
+        maxEventAge: Duration.hours(1),
+      }),
+    );
+
+    // Stream: only transitions of version 0 to CLOSED reach the function.
+    const currentVersion = { sk: { S: lambda.FilterRule.isEqual('V#0000000000') } };
+    this.onIncidentClosedFunction.addEventSource(
+      new DynamoEventSource(this.table, {
+        startingPosition: lambda.StartingPosition.LATEST,
+        batchSize: 100,
+        maxBatchingWindow: Duration.seconds(10),
+        reportBatchItemFailures: true,
+        retryAttempts: 5,
+        maxRecordAge: Duration.days(1),
+        onFailure: new SqsDlq(this.deadLetterQueue),
+        filters: [
+          lambda.FilterCriteria.filter({
+            eventName: lambda.FilterRule.isEqual('MODIFY'),
+            dynamodb: {
+              Keys: currentVersion,
+              NewImage: { status: { S: lambda.FilterRule.isEqual('CLOSED') } },
+              OldImage: { status: { S: lambda.FilterRule.notEquals('CLOSED') } },
+            },
+          }),
+          lambda.FilterCriteria.filter({
+            eventName: lambda.FilterRule.isEqual('INSERT'),
+            dynamodb: { Keys: currentVersion, NewImage: { status: { S: lambda.FilterRule.isEqual('CLOSED') } } },
+          }),
+        ],
+      }),
+    );
+
+    // --- Least-privilege IAM ----------------------------------------------------------------------
+    const tableResources = [this.table.tableArn, `${this.table.tableArn}/index/*`];
+    const kbTableActions = [
+      'dynamodb:GetItem',
+      'dynamodb:BatchGetItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+      'dynamodb:ConditionCheckItem',
+    ];
+    const kbPolicy = [
+      new iam.PolicyStatement({
+        sid: 'IncidentsTableKbBookkeeping',
+        actions: kbTableActions,
+        resources: tableResources,
+      }),
+      new iam.PolicyStatement({
+        sid: 'KbDocuments',
+        actions: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'],
+        resources: [this.bucket.arnForObjects(`${prefix}*`)],
+      }),
+      new iam.PolicyStatement({
+        sid: 'KbDocumentsList',
+        actions: ['s3:ListBucket'],
+        resources: [this.bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${prefix}*`] } },
+      }),
+      new iam.PolicyStatement({
+        sid: 'KbIngestion',
+        actions: ['bedrock:StartIngestionJob', 'bedrock:GetIngestionJob'],
+        resources: [
+          `arn:${Aws.PARTITION}:bedrock:${Aws.REGION}:${Aws.ACCOUNT_ID}:knowledge-base/${kbId.valueAsString}`,
+        ],
+      }),
+    ];
+    for (const fn of [this.kbBatchSyncFunction, this.onIncidentClosedFunction]) {
+      for (const statement of kbPolicy) fn.addToRolePolicy(statement);
+      this.alertTopic.grantPublish(fn);
+    }
+
+    // --- Connector sync (one schedule per connector) ------------------------------------------------
+    const connectors = props.connectors ?? [];
+    if (connectors.length > 0) {
+      const config: Record<string, unknown> = {};
+      for (const c of connectors) {
+        const secret = c.secretArn ?? (c.ssmParameterName ? `ssm:${c.ssmParameterName}` : undefined);
+        config[c.name] = { type: c.type ?? c.name, options: c.options ?? {}, ...(secret ? { secret } : {}) };
+      }
+      const fn = makeFunction(
+        'ConnectorSyncFunction',
+        'connector-sync.ts',
+        'incident-connector-sync: pulls a connector and drains its outbound queue',
+        { ...commonEnv, INCIDENTS_CONNECTORS: JSON.stringify(config) },
+        { timeout: Duration.minutes(10), memorySize: 512, async: true },
+      );
+      this.connectorSyncFunction = fn;
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'IncidentsTableSync',
+          actions: [
+            'dynamodb:GetItem',
+            'dynamodb:BatchGetItem',
+            'dynamodb:Query',
+            'dynamodb:PutItem',
+            'dynamodb:UpdateItem',
+            'dynamodb:DeleteItem',
+            'dynamodb:ConditionCheckItem',
+          ],
+          resources: tableResources,
+        }),
+      );
+      const secretArns = connectors.flatMap((c) => (c.secretArn ? [c.secretArn] : []));
+      if (secretArns.length) {
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            sid: 'ConnectorSecrets',
+            actions: ['secretsmanager:GetSecretValue'],
+            resources: secretArns,
+          }),
+        );
+      }
+      const parameters = connectors.flatMap((c) =>
+        c.ssmParameterName
+          ? [
+              `arn:${Aws.PARTITION}:ssm:${Aws.REGION}:${Aws.ACCOUNT_ID}:parameter/${c.ssmParameterName.replace(/^\//, '')}`,
+            ]
+          : [],
+      );
+      if (parameters.length) {
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({ sid: 'ConnectorParameters', actions: ['ssm:GetParameter'], resources: parameters }),
+        );
+      }
+      connectors.forEach((c, i) => {
+        const rule = new events.Rule(this, `ConnectorSyncSchedule${i}`, {
+          schedule: events.Schedule.rate(c.rate ?? props.connectorSyncRate ?? Duration.hours(1)),
+          description: `Syncs connector ${c.name}`,
+        });
+        rule.addTarget(
+          new targets.LambdaFunction(fn, {
+            event: events.RuleTargetInput.fromObject({ connector: c.name }),
+            deadLetterQueue: this.deadLetterQueue,
+            retryAttempts: 2,
+            maxEventAge: Duration.hours(1),
+          }),
+        );
+      });
+    }
+
+    // --- Developers' assistants: read their own incidents (seed 000's LeadingKeys rule) -------------
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, not a template
+    const who = props.developerKeyVariable ?? '${aws:username}';
+    this.developerPolicy = new iam.ManagedPolicy(this, 'DeveloperAssistantPolicy', {
+      description:
+        "Coding assistants of developers: query the incidents assigned to the caller; writes go through the SDK's service",
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'DeveloperOwnIncidents',
+          actions: ['dynamodb:Query'],
+          resources: [`${this.table.tableArn}/index/${gsiName('gsi2')}`],
+          conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [`ASSIGNEE#${who}`] } },
+        }),
+        new iam.PolicyStatement({
+          sid: 'ForceKbSync',
+          actions: ['lambda:InvokeFunction'],
+          resources: [this.kbBatchSyncFunction.functionArn],
+        }),
+      ],
+    });
+
+    // --- Alarms ---------------------------------------------------------------------------------------
+    const alarmAction = new cwActions.SnsAction(this.alertTopic);
+    const hour = Duration.hours(1);
+    const kbMetric = (metricName: string, statistic = 'Sum') =>
+      new cloudwatch.Metric({
+        namespace: KB_METRICS_NAMESPACE,
+        metricName,
+        dimensionsMap: KB_METRICS_DIMENSIONS,
+        statistic,
+        period: hour,
+      });
+    const alarm = (
+      id: string,
+      description: string,
+      metric: cloudwatch.IMetric,
+      threshold: number,
+      op = cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    ) => {
+      const a = new cloudwatch.Alarm(this, id, {
+        alarmDescription: description,
+        metric,
+        threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: op,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      a.addAlarmAction(alarmAction);
+      return a;
+    };
+    const functions: Array<[string, NodejsFunction]> = [
+      ['KbBatchSync', this.kbBatchSyncFunction],
+      ['OnIncidentClosed', this.onIncidentClosedFunction],
+      ...(this.connectorSyncFunction
+        ? ([['ConnectorSync', this.connectorSyncFunction]] as Array<[string, NodejsFunction]>)
+        : []),
+    ];
+    for (const [name, fn] of functions) {
+      alarm(
+        `${name}ErrorsAlarm`,
+        `${name}: the function failed (error or timeout) at least once in an hour`,
+        fn.metricErrors({ period: hour, statistic: 'Sum' }),
+        1,
+      );
+    }
+    alarm(
+      'KbSyncErrorsAlarm',
+      'Knowledge-base sync: incidents could not be exported (they stay pending and are retried)',
+      kbMetric('SyncErrors'),
+      1,
+    );
+    alarm(
+      'KbIngestionFailuresAlarm',
+      'Knowledge-base sync: an ingestion job failed or timed out (documents are in S3 but not searchable)',
+      kbMetric('IngestionFailures'),
+      1,
+    );
+    alarm(
+      'KbBatchSyncDurationAlarm',
+      'incident-kb-batch-sync ran longer than 80% of its timeout',
+      this.kbBatchSyncFunction.metricDuration({ period: hour, statistic: 'Maximum' }),
+      Duration.minutes(12).toMilliseconds(),
+    );
+    alarm(
+      'OnIncidentClosedIteratorAgeAlarm',
+      'Closed incidents wait more than 15 minutes in the stream before being synced',
+      new cloudwatch.Metric({
+        namespace: 'AWS/Lambda',
+        metricName: 'IteratorAge',
+        dimensionsMap: { FunctionName: this.onIncidentClosedFunction.functionName },
+        statistic: 'Maximum',
+        period: Duration.minutes(5),
+      }),
+      Duration.minutes(15).toMilliseconds(),
+    );
+    alarm(
+      'DeadLetterQueueAlarm',
+      'Events or stream batches were given up and are in the dead-letter queue',
+      this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: 'Maximum',
+      }),
+      1,
+    );
+
+    // --- Dashboard (seed 002: IncidentKBSyncDashboard) -----------------------------------------------
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: `IncidentKBSyncDashboard-${Aws.STACK_NAME}`,
+    });
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Incidents synced per hour',
+        left: [kbMetric('IncidentsSynced'), kbMetric('IncidentsWithdrawn'), kbMetric('SyncErrors')],
+        width: 12,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Ingestion jobs',
+        left: [kbMetric('IngestionJobsStarted'), kbMetric('IngestionJobsCompleted'), kbMetric('IngestionFailures')],
+        width: 12,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Sync duration (ms)',
+        left: [kbMetric('SyncDuration', 'Maximum'), kbMetric('SyncDuration', 'Average')],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Function errors',
+        left: functions.map(([, fn]) => fn.metricErrors({ period: hour, statistic: 'Sum' })),
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Dead-letter queue',
+        left: [this.deadLetterQueue.metricApproximateNumberOfMessagesVisible()],
+        width: 8,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new cloudwatch.LogQueryWidget({
+        title: 'Recent sync logs',
+        logGroupNames: [
+          this.kbBatchSyncFunction.logGroup.logGroupName,
+          this.onIncidentClosedFunction.logGroup.logGroupName,
+        ],
+        queryLines: [
+          'fields @timestamp, level, message, status, synced, failed',
+          'filter ispresent(level)',
+          'sort @timestamp desc',
+          'limit 50',
+        ],
+        width: 24,
+      }),
+    );
+
+    // --- Outputs -------------------------------------------------------------------------------------
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'KbBucketName', { value: this.bucket.bucketName });
+    new CfnOutput(this, 'AlertTopicArn', { value: this.alertTopic.topicArn });
+    new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'KbBatchSyncFunctionName', { value: this.kbBatchSyncFunction.functionName });
+    new CfnOutput(this, 'DeveloperAssistantPolicyArn', { value: this.developerPolicy.managedPolicyArn });
+  }
+}
+
+function gsiName(name: keyof typeof INDEXES): string {
+  return name;
+}

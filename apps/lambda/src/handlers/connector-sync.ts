@@ -1,0 +1,131 @@
+/**
+ * `incident-connector-sync` — one EventBridge schedule per configured connector (input
+ * `{ "connector": "<name>" }`): pulls the vendor system into the store with change detection and
+ * drains the outbound queue (comments and status changes going back), through the sync engine of
+ * `@incidents/connectors`. Credentials come from Secrets Manager or SSM, cached per container.
+ *
+ * A connector that stops on an error (auth, rate limit exhausted, vendor down) makes the invocation
+ * fail with {@link ConnectorSyncFailedError}, after the summary has been logged.
+ *
+ * @module
+ */
+import type { LambdaConnectorConfig, LambdaConnectorType } from '@incidents/config';
+import {
+  type Connector,
+  createJiraConnector,
+  createRemedyConnector,
+  createServiceNowConnector,
+  createShortcutConnector,
+  createSlackConnector,
+  createSyncEngine,
+  createZendeskConnector,
+  type SyncRunSummary,
+} from '@incidents/connectors';
+import { IncidentsError, ValidationError } from '@incidents/core';
+import { createStoreFromConfig } from '../runtime.js';
+import { createSecretResolver, type SecretResolver } from '../secrets.js';
+import { type HandlerDependencies, type LambdaContextLike, once, resolveBase } from './shared.js';
+
+/** The schedule's input: the connector to sync (`all` or omitted: every configured connector). */
+export interface ConnectorSyncEvent {
+  connector?: string;
+}
+
+/** The handler: returns the engine's run summary. */
+export type ConnectorSyncHandler = (
+  event?: ConnectorSyncEvent | null,
+  context?: LambdaContextLike,
+) => Promise<SyncRunSummary>;
+
+/** A connector stopped on an error; `details.errors` names it and the error code (never credentials). */
+export class ConnectorSyncFailedError extends IncidentsError<{ errors: SyncRunSummary['errors'] }> {
+  constructor(summary: SyncRunSummary) {
+    super(
+      'lambda.connector_sync_failed',
+      `Connector sync failed: ${summary.errors.map((e) => `${e.connector} (${e.code}): ${e.message}`).join('; ')}`,
+      {
+        details: { errors: summary.errors },
+        userError: false,
+      },
+    );
+    this.name = 'ConnectorSyncFailedError';
+  }
+}
+
+type Factory = (options: never) => Connector;
+/** The connector factories by type. */
+export const CONNECTOR_FACTORIES: Readonly<Record<LambdaConnectorType, Factory>> = {
+  jira: createJiraConnector as Factory,
+  servicenow: createServiceNowConnector as Factory,
+  remedy: createRemedyConnector as Factory,
+  zendesk: createZendeskConnector as Factory,
+  slack: createSlackConnector as Factory,
+  shortcut: createShortcutConnector as Factory,
+};
+
+/** Builds one connector: its options merged with the JSON object of its secret. */
+export async function buildConnector(
+  name: string,
+  config: LambdaConnectorConfig,
+  secrets: SecretResolver,
+): Promise<Connector> {
+  const credentials = config.secret ? await secrets.getJson(config.secret) : {};
+  const factory = CONNECTOR_FACTORIES[config.type];
+  const connector = factory({ ...config.options, ...credentials } as never);
+  // The engine keys cursors by connector name: keep the configured one (e.g. two Jira sites).
+  return connector.name === name ? connector : { ...connector, name };
+}
+
+/**
+ * Creates the connector-sync handler.
+ *
+ * @example
+ * ```ts
+ * export const handler = createConnectorSyncHandler();
+ * ```
+ */
+export function createConnectorSyncHandler(deps: HandlerDependencies = {}): ConnectorSyncHandler {
+  const init = once(async () => {
+    const base = resolveBase(deps, 'connector-sync');
+    const clients = deps.clients ?? {};
+    const secrets = createSecretResolver({
+      ...(clients.secretsManager ? { secretsManager: clients.secretsManager } : {}),
+      ...(clients.ssm ? { ssm: clients.ssm } : {}),
+      ...(base.config.region ? { region: base.config.region } : {}),
+      logger: base.logger,
+    });
+    const store = createStoreFromConfig(base.config, clients);
+    return { ...base, secrets, store };
+  });
+  return async (event, context) => {
+    const { config, logger, secrets, store } = await init();
+    const log = logger.child({ request_id: context?.awsRequestId ?? null });
+    const target = event?.connector && event.connector !== 'all' ? event.connector : 'all';
+    const names = target === 'all' ? Object.keys(config.connectors) : [target];
+    if (names.length === 0 || names.some((n) => !config.connectors[n])) {
+      throw new ValidationError(
+        [
+          {
+            path: 'connector',
+            message: `unknown connector ${target}; configured: ${Object.keys(config.connectors).join(', ') || 'none'}`,
+          },
+        ],
+        { context: 'connector sync event' },
+      );
+    }
+    log.info('connector sync started', { connectors: names });
+    const connectors = await Promise.all(
+      names.map((n) => buildConnector(n, config.connectors[n] as LambdaConnectorConfig, secrets)),
+    );
+    const engine = createSyncEngine({ store, connectors, ...(deps.clock ? { clock: deps.clock } : {}) });
+    const summary = await engine.run(target);
+    const fields = { connectors: summary.connectors, totals: summary.totals, duration_ms: summary.durationMs };
+    if (summary.errors.length > 0) {
+      log.error('connector sync failed', { ...fields, errors: summary.errors });
+      throw new ConnectorSyncFailedError(summary);
+    }
+    if (summary.totals.dead > 0) log.warn('outbound items gave up (DEAD)', { dead: summary.totals.dead });
+    log.info('connector sync finished', fields);
+    return summary;
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * `@incidents/lambda` (private) — the AWS Lambda handlers of the incidents service, as factories
+ * that take their dependencies (configuration, AWS clients, logger) and read the environment only on
+ * their first invocation when none is given. The function entry points live in `src/entries/`; the
+ * AWS CDK stack that deploys them lives in `infra/`.
+ *
+ * - {@link createKbBatchSyncHandler}: `incident-kb-batch-sync`, the scheduled knowledge-base sync
+ *   with automatic ingestion (seeds 001/002).
+ * - {@link createOnIncidentClosedHandler}: DynamoDB Streams, a close becomes searchable at once.
+ * - {@link createConnectorSyncHandler}: one schedule per connector — pull and drain the outbound queue.
+ *
+ * @packageDocumentation
+ */
+export {
+  createKbBatchSyncHandler,
+  emitIngestionFailureMetric,
+  isFailedRun,
+  type KbBatchSyncEvent,
+  type KbBatchSyncHandler,
+  KbSyncFailedError,
+  summarize,
+} from './handlers/kb-batch-sync.js';
+export {
+  buildConnector,
+  CONNECTOR_FACTORIES,
+  type ConnectorSyncEvent,
+  ConnectorSyncFailedError,
+  type ConnectorSyncHandler,
+  createConnectorSyncHandler,
+} from './handlers/connector-sync.js';
+export {
+  type BatchResponse,
+  type CloseTransition,
+  closeTransition,
+  createOnIncidentClosedHandler,
+  type OnIncidentClosedHandler,
+  scopeStoreTo,
+  type StreamEventLike,
+  type StreamRecordLike,
+} from './handlers/on-incident-closed.js';
+export type { HandlerDependencies, LambdaContextLike } from './handlers/shared.js';
+export { createLogger, LOG_LEVELS, type Logger, type LoggerOptions, type LogLevel } from './logger.js';
+export { type AwsClients, createKbRuntime, createStoreFromConfig, type KbRuntime } from './runtime.js';
+export { createSecretResolver, type SecretResolver, type SecretResolverOptions } from './secrets.js';

@@ -1,0 +1,125 @@
+/**
+ * Composition of the packages from the Lambda configuration: the DynamoDB store, the S3 object
+ * store, the knowledge base (Bedrock, the local libSQL index, or none) and the alert sink. Every AWS
+ * client can be injected ({@link AwsClients}); otherwise one is created from the configuration.
+ *
+ * @module
+ */
+import type { BedrockAgentClient } from '@aws-sdk/client-bedrock-agent';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import { type LambdaConfig, requireKbBucket } from '@incidents/config';
+import {
+  type AlertSink,
+  createBedrockKnowledgeBase,
+  createLocalKnowledgeBase,
+  createLogAlertSink,
+  createS3ObjectStore,
+  createSnsAlertSink,
+  type KnowledgeBase,
+  type ObjectStore,
+} from '@incidents/kb-sync';
+import { createDynamoStore, type DynamoIncidentStore } from '@incidents/store-dynamo';
+import type { Logger } from './logger.js';
+
+/** AWS clients the handlers use; each one is optional (created from the configuration when omitted). */
+export interface AwsClients {
+  dynamodb?: DynamoDBClient;
+  s3?: S3Client;
+  bedrockAgent?: BedrockAgentClient;
+  sns?: SNSClient;
+  secretsManager?: SecretsManagerClient;
+  ssm?: SSMClient;
+}
+
+const isLocal = (url: string | undefined) => !!url && /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:|\/|$)/.test(url);
+const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+/** The incident store of the configuration (DynamoDB). */
+export function createStoreFromConfig(config: LambdaConfig, clients: AwsClients = {}): DynamoIncidentStore {
+  if (clients.dynamodb) return createDynamoStore({ tableName: config.table, client: clients.dynamodb });
+  const endpoint = config.dynamoEndpoint;
+  return createDynamoStore({
+    tableName: config.table,
+    clientConfig: {
+      ...(config.region ? { region: config.region } : endpoint ? { region: 'us-east-1' } : {}),
+      ...(endpoint ? { endpoint } : {}),
+      // DynamoDB Local accepts any credentials; on AWS the function's role is used.
+      ...(isLocal(endpoint) ? { credentials: LOCAL_CREDENTIALS } : {}),
+    },
+  });
+}
+
+/** What the knowledge-base handlers work with. */
+export interface KbRuntime {
+  store: DynamoIncidentStore;
+  objectStore: ObjectStore;
+  knowledgeBase?: KnowledgeBase;
+  alertSink: AlertSink;
+  /** Releases the store and the local index. */
+  close(): Promise<void>;
+}
+
+/** Builds the store, object store, knowledge base and alert sink of the configuration. */
+export async function createKbRuntime(config: LambdaConfig, clients: AwsClients, logger: Logger): Promise<KbRuntime> {
+  const bucket = requireKbBucket(config);
+  const region = config.region;
+  const s3Endpoint = config.kb.s3Endpoint;
+  const objectStore = createS3ObjectStore({
+    bucket,
+    ...(clients.s3
+      ? { client: clients.s3 }
+      : {
+          clientConfig: {
+            ...(region ? { region } : s3Endpoint ? { region: 'us-east-1' } : {}),
+            ...(s3Endpoint
+              ? {
+                  endpoint: s3Endpoint,
+                  forcePathStyle: true,
+                  requestChecksumCalculation: 'WHEN_REQUIRED' as const,
+                  responseChecksumValidation: 'WHEN_REQUIRED' as const,
+                }
+              : {}),
+            ...(isLocal(s3Endpoint) ? { credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } } : {}),
+          },
+        }),
+  });
+  let knowledgeBase: KnowledgeBase | undefined;
+  let closeKb: (() => Promise<void>) | undefined;
+  if (config.kb.mode === 'bedrock') {
+    knowledgeBase = createBedrockKnowledgeBase({
+      knowledgeBaseId: config.kb.knowledgeBaseId as string,
+      dataSourceId: config.kb.dataSourceId as string,
+      ...(clients.bedrockAgent ? { agentClient: clients.bedrockAgent } : {}),
+      ...(region ? { clientConfig: { region } } : {}),
+    });
+  } else if (config.kb.mode === 'local') {
+    const local = await createLocalKnowledgeBase({
+      url: config.kb.localUrl as string,
+      objectStore,
+      prefix: config.kb.prefix,
+    });
+    knowledgeBase = local;
+    closeKb = () => local.close();
+  }
+  const alertSink = config.alertTopicArn
+    ? createSnsAlertSink({
+        topicArn: config.alertTopicArn,
+        ...(clients.sns ? { client: clients.sns } : region ? { clientConfig: { region } } : {}),
+      })
+    : createLogAlertSink(logger);
+  const store = createStoreFromConfig(config, clients);
+  return {
+    store,
+    objectStore,
+    ...(knowledgeBase ? { knowledgeBase } : {}),
+    alertSink,
+    async close() {
+      await closeKb?.();
+      await store.close();
+    },
+  };
+}
