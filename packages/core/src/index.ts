@@ -166,6 +166,28 @@ export {
   type UpdateIncidentWrite,
 } from './ports/incident-store.js';
 export type { KbSyncStore, MarkKbSyncedInput, MarkKbSyncFailedInput } from './ports/kb-sync-store.js';
+export {
+  DEFAULT_OUTBOUND_MAX_ATTEMPTS,
+  type DueOutboundOptions,
+  type InteractionExternalIdInput,
+  OUTBOUND_DUE_STATUSES,
+  OUTBOUND_STATUSES,
+  OUTBOUND_SYNC_TYPES,
+  type OutboundChanges,
+  type OutboundCounts,
+  type OutboundFilter,
+  type OutboundItem,
+  OutboundItemSchema,
+  type OutboundStatus,
+  OutboundStatusSchema,
+  type OutboundSyncType,
+  OutboundSyncTypeSchema,
+  type OutboundUpdate,
+  type SyncCursor,
+  SyncCursorSchema,
+  type SyncStateStore,
+} from './ports/sync-store.js';
+export { outboundFor, sendsOutbound } from './service/outbound.js';
 export type { KnowledgeBaseFilters, KnowledgeBaseRetriever, RetrievedIncident } from './ports/knowledge-base.js';
 export { collectAll, decodeCursor, encodeCursor, pageLimit } from './ports/pagination.js';
 export { parseInput } from './validation.js';

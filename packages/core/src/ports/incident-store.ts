@@ -32,6 +32,8 @@
  * - **Ordering**: see {@link IncidentQuery} for each access pattern; ties break on `incident_id`.
  * - Records come back exactly as written (same fields, no extra `undefined`s) and validated by the
  *   model's schema.
+ * - **Sync state** ({@link SyncStateStore}): pull cursors and the outbound queue, whose item changes
+ *   are conditional on the status and attempts read.
  *
  * @module
  */
@@ -41,6 +43,7 @@ import type { Interaction, SourceRecord } from '../model/interaction.js';
 import type { InteractionType } from '../model/enums.js';
 import type { User } from '../model/user.js';
 import type { KbSyncStore } from './kb-sync-store.js';
+import type { OutboundItem, SyncStateStore } from './sync-store.js';
 
 /** Default number of items per page. */
 export const DEFAULT_PAGE_SIZE = 50;
@@ -111,6 +114,11 @@ export interface UpdateIncidentWrite {
   interactions?: Interaction[];
   /** Source records to insert or replace (keyed by incident, source system and record id). */
   sourceRecords?: SourceRecord[];
+  /**
+   * Outbound sync items (transactional outbox) inserted in the same transaction: written only if the
+   * update is. See {@link SyncStateStore}.
+   */
+  outbound?: OutboundItem[];
 }
 
 /** Linking `from` into `to` (seed 003): both records change, `from` becomes a tombstone. */
@@ -158,7 +166,7 @@ export interface MetricsAggregate {
 }
 
 /** The storage port of the incidents SDK. See the module documentation for the guarantees. */
-export interface IncidentStore extends KbSyncStore {
+export interface IncidentStore extends KbSyncStore, SyncStateStore {
   /** Short name for logs (`turso`, `dynamo`). */
   readonly name: string;
 

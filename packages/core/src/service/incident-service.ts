@@ -56,6 +56,7 @@ import { type Action, applyTransition, minutesBetween, updateSla } from '../stat
 import { parseInput } from '../validation.js';
 import { SEVERITY_TO_PRIORITY } from '../vocabulary.js';
 import { buildMetricsReport, type MetricsReport } from './metrics.js';
+import { outboundFor } from './outbound.js';
 
 /** Minutes from creation to due date, per severity, when an incident is created without `due_date`. */
 export const DEFAULT_SLA_MINUTES: Readonly<Record<Severity, number>> = {
@@ -77,6 +78,11 @@ export interface IncidentServiceOptions {
   knowledgeBase?: KnowledgeBaseRetriever;
   /** SLA per severity in minutes (used for the default `due_date`); `null` disables default due dates. */
   slaMinutes?: Partial<Record<Severity, number>> | null;
+  /**
+   * `max_attempts` of the outbound sync items written when a person comments on or changes the
+   * status of an imported incident (default 5). See `SyncStateStore`.
+   */
+  outboundMaxAttempts?: number;
 }
 
 /** An incident as `get` presents it: the record, its comments (oldest first) and its source records. */
@@ -288,8 +294,14 @@ export function createIncidentService(options: IncidentServiceOptions): Incident
       };
       updateSla(record, now);
       const rows = buildInteractions(record, revision, now, actor, interactions);
+      const outbound = outboundFor(current, record, rows, actor, now, ids, options.outboundMaxAttempts);
       try {
-        await store.updateIncident({ incident: record, expectedRevision: current.revision, interactions: rows });
+        await store.updateIncident({
+          incident: record,
+          expectedRevision: current.revision,
+          interactions: rows,
+          ...(outbound.length ? { outbound } : {}),
+        });
         return { incident: record, interactions: rows };
       } catch (err) {
         const stale = err instanceof ConflictError && err.details.reason === 'stale_revision';

@@ -21,6 +21,7 @@ import type { Interaction, SourceRecord } from '../model/interaction.js';
 import type { Actor } from '../model/user.js';
 import type { IncidentQuery, IncidentStore } from '../ports/incident-store.js';
 import { collectAll } from '../ports/pagination.js';
+import type { OutboundItem, SyncCursor } from '../ports/sync-store.js';
 import { createIncidentService, type IncidentService } from '../service/incident-service.js';
 
 /** Options of {@link runIncidentStoreContract}. */
@@ -800,6 +801,221 @@ export function runIncidentStoreContract(options: IncidentStoreContractOptions):
         const second = await store.listUsers({ limit: 1, cursor: first.cursor });
         expect(second.items.map((u) => u.email)).toEqual(['zoe@example.com']);
         expect(second.cursor).toBeNull();
+      });
+    });
+
+    describe('sync state: pull cursors and the outbound queue', () => {
+      const sync = ctx(contractActors.sync);
+
+      async function imported(overrides: Record<string, unknown> = {}): Promise<Incident> {
+        return make({ source_system: 'JIRA', external_id: 'OPS-1', incident_id: 'OPS-1', ...overrides });
+      }
+
+      function item(n: number, overrides: Partial<OutboundItem> = {}): OutboundItem {
+        return {
+          sync_id: `OUT-${String(n).padStart(3, '0')}`,
+          incident_id: 'OPS-1',
+          source_system: 'JIRA',
+          external_id: 'OPS-1',
+          connector: 'jira',
+          sync_direction: 'TO_EXTERNAL',
+          sync_type: 'COMMENT',
+          payload: { text: `comment ${n}` },
+          status: 'PENDING',
+          attempts: 0,
+          max_attempts: 3,
+          created_at: '2026-01-05T10:00:00.000Z',
+          next_attempt_at: `2026-01-05T10:00:${String(n).padStart(2, '0')}.000Z`,
+          ...overrides,
+        };
+      }
+
+      it('saves, replaces and lists pull cursors per connector', async () => {
+        expect(await store.getSyncCursor('jira')).toBeNull();
+        const first: SyncCursor = {
+          connector: 'jira',
+          resume_cursor: 'page-2',
+          pending_high_watermark: '2026-01-05T10:00:00.000Z',
+          last_pull_started_at: '2026-01-05T10:01:00.000Z',
+          updated_at: '2026-01-05T10:02:00.000Z',
+        };
+        await store.saveSyncCursor(first);
+        expect(await store.getSyncCursor('jira')).toEqual(first);
+        const done: SyncCursor = {
+          connector: 'jira',
+          high_watermark: '2026-01-05T10:00:00.000Z',
+          last_pull_completed_at: '2026-01-05T10:03:00.000Z',
+          updated_at: '2026-01-05T10:03:00.000Z',
+        };
+        await store.saveSyncCursor(done);
+        expect(await store.getSyncCursor('jira')).toEqual(done);
+        await store.saveSyncCursor({ connector: 'zendesk', updated_at: '2026-01-05T10:04:00.000Z' });
+        await store.saveSyncCursor({ connector: 'asana', updated_at: '2026-01-05T10:04:00.000Z' });
+        expect((await store.listSyncCursors()).map((c) => c.connector)).toEqual(['asana', 'jira', 'zendesk']);
+      });
+
+      it('writes outbound items with the change that caused them, never for the sync role or MANUAL incidents', async () => {
+        const inc = await imported();
+        const ana = ctx(contractActors.ana);
+        await service.claim(inc.incident_id, ana);
+        const comment = await service.addComment({ incident_id: inc.incident_id, text: 'Looking into it' }, ana);
+        await service.addComment(
+          { incident_id: inc.incident_id, text: 'from Jira', external_id: '10001', source: 'JIRA', author: 'x@y.z' },
+          sync,
+        );
+        const manual = await make({ incident_id: 'MAN-1' });
+        await service.addComment({ incident_id: manual.incident_id, text: 'local only' }, admin);
+
+        const items = await collectAll((cursor) => store.listOutbound({}, { limit: 1, cursor }));
+        expect(items.map((i) => i.sync_type).sort()).toEqual(['COMMENT', 'STATUS_CHANGE']);
+        const status = items.find((i) => i.sync_type === 'STATUS_CHANGE') as OutboundItem;
+        expect(status).toMatchObject({
+          incident_id: 'OPS-1',
+          source_system: 'JIRA',
+          external_id: 'OPS-1',
+          connector: 'jira',
+          sync_direction: 'TO_EXTERNAL',
+          status: 'PENDING',
+          attempts: 0,
+          payload: { from: 'NEW', to: 'ASSIGNED' },
+        });
+        const out = items.find((i) => i.sync_type === 'COMMENT') as OutboundItem;
+        expect(out.payload).toMatchObject({
+          interaction_id: comment.comment_id,
+          text: 'Looking into it',
+          visibility: 'PUBLIC',
+        });
+        expect(await store.countOutbound()).toEqual({ PENDING: 2, IN_PROGRESS: 0, FAILED: 0, DEAD: 0, COMPLETED: 0 });
+      });
+
+      it('writes no outbound item when the update is refused (stale revision)', async () => {
+        const inc = await imported();
+        await store.updateIncident({
+          incident: bumped(inc, { title: 'other writer' }),
+          expectedRevision: inc.revision,
+        });
+        await expect(
+          store.updateIncident({
+            incident: bumped(inc, { title: 'stale' }),
+            expectedRevision: inc.revision,
+            outbound: [item(1)],
+          }),
+        ).rejects.toBeInstanceOf(ConflictError);
+        expect((await store.listOutbound()).items).toEqual([]);
+        const current = (await store.getIncident(inc.incident_id)) as Incident;
+        await store.updateIncident({
+          incident: bumped(current, { title: 'fresh' }),
+          expectedRevision: current.revision,
+          outbound: [item(1)],
+        });
+        expect((await store.listOutbound()).items).toEqual([item(1)]);
+      });
+
+      it('lists due items in order and lets exactly one of two workers claim an item', async () => {
+        await store.enqueueOutbound([item(3), item(1), item(2, { connector: 'zendesk', source_system: 'ZENDESK' })]);
+        await expect(store.enqueueOutbound([item(4), item(1)])).rejects.toBeInstanceOf(ConflictError);
+        expect(await store.listOutbound({}, { limit: 50 })).toEqual({
+          items: [item(1), item(2, { connector: 'zendesk', source_system: 'ZENDESK' }), item(3)],
+          cursor: null,
+        });
+
+        const due = await store.listDueOutbound({ now: '2026-01-05T10:00:02.000Z' });
+        expect(due.map((i) => i.sync_id)).toEqual(['OUT-001', 'OUT-002']);
+        expect(
+          (await store.listDueOutbound({ now: '2026-01-05T11:00:00.000Z', connector: 'jira' })).map((i) => i.sync_id),
+        ).toEqual(['OUT-001', 'OUT-003']);
+
+        const read = due[0] as OutboundItem;
+        const claim = {
+          status: 'IN_PROGRESS' as const,
+          attempts: read.attempts + 1,
+          last_attempt_at: '2026-01-05T10:00:02.000Z',
+          next_attempt_at: '2026-01-05T10:05:00.000Z',
+        };
+        const results = await Promise.all([
+          store.updateOutbound({ item: read, changes: claim }),
+          store.updateOutbound({ item: read, changes: claim }),
+        ]);
+        expect(results.filter((r) => r !== null)).toHaveLength(1);
+        const claimed = results.find((r) => r !== null) as OutboundItem;
+        expect(claimed).toEqual({ ...read, ...claim });
+        // A claimed item is not due until its lease ends, then it is (a crashed worker's item is retried).
+        expect((await store.listDueOutbound({ now: '2026-01-05T10:04:00.000Z' })).map((i) => i.sync_id)).toEqual([
+          'OUT-002',
+          'OUT-003',
+        ]);
+        expect((await store.listDueOutbound({ now: '2026-01-05T10:06:00.000Z' })).map((i) => i.sync_id)).toEqual([
+          'OUT-002',
+          'OUT-003',
+          'OUT-001',
+        ]);
+
+        const failed = await store.updateOutbound({
+          item: claimed,
+          changes: { status: 'FAILED', error_message: 'HTTP 503', next_attempt_at: '2026-01-05T10:10:00.000Z' },
+        });
+        expect(failed).toMatchObject({ status: 'FAILED', attempts: 1, error_message: 'HTTP 503' });
+        // The stale read (still PENDING, 0 attempts) can no longer change it.
+        expect(await store.updateOutbound({ item: read, changes: { status: 'COMPLETED' } })).toBeNull();
+        expect(await store.updateOutbound({ item: item(59), changes: { status: 'COMPLETED' } })).toBeNull();
+        const dead = await store.updateOutbound({ item: failed as OutboundItem, changes: { status: 'DEAD' } });
+        expect(dead?.status).toBe('DEAD');
+        expect((await store.listDueOutbound({ now: '2026-01-06T00:00:00.000Z' })).map((i) => i.sync_id)).toEqual([
+          'OUT-002',
+          'OUT-003',
+        ]);
+        const done = await store.updateOutbound({
+          item: item(3),
+          changes: { status: 'COMPLETED', completed_at: '2026-01-05T10:00:05.000Z', external_ref: '20001' },
+        });
+        expect(done).toMatchObject({ status: 'COMPLETED', external_ref: '20001' });
+
+        expect((await store.listOutbound({ status: 'DEAD' })).items.map((i) => i.sync_id)).toEqual(['OUT-001']);
+        expect((await store.listOutbound({ status: ['DEAD', 'COMPLETED'] })).items.map((i) => i.sync_id)).toEqual([
+          'OUT-001',
+          'OUT-003',
+        ]);
+        expect((await store.listOutbound({ connector: 'zendesk' })).items.map((i) => i.sync_id)).toEqual(['OUT-002']);
+        expect(await store.countOutbound()).toEqual({ PENDING: 1, IN_PROGRESS: 0, FAILED: 0, DEAD: 1, COMPLETED: 1 });
+      });
+
+      it('pages outbound lists completely in status order', async () => {
+        const all = Array.from({ length: 7 }, (_, n) => item(n + 1, { status: n % 2 ? 'DEAD' : 'PENDING' }));
+        await store.enqueueOutbound(all);
+        const pages: string[][] = [];
+        let cursor: string | null = null;
+        do {
+          const page: Awaited<ReturnType<IncidentStore['listOutbound']>> = await store.listOutbound(
+            {},
+            { limit: 3, cursor },
+          );
+          pages.push(page.items.map((i) => i.sync_id));
+          cursor = page.cursor;
+        } while (cursor);
+        expect(pages).toEqual([['OUT-001', 'OUT-003', 'OUT-005'], ['OUT-007', 'OUT-002', 'OUT-004'], ['OUT-006']]);
+      });
+
+      it('records the external id of a pushed comment without a new revision', async () => {
+        const inc = await imported();
+        const comment = await service.addComment(
+          { incident_id: inc.incident_id, text: 'pushed' },
+          ctx(contractActors.ana),
+        );
+        const before = await store.getIncident(inc.incident_id);
+        const [row] = (await store.listInteractions(inc.incident_id, { types: ['comment'] })).items;
+        expect(row?.interaction_id).toBe(comment.comment_id);
+        expect(await store.setInteractionExternalId({ interaction: row as Interaction, external_id: '20001' })).toBe(
+          true,
+        );
+        const [marked] = (await store.listInteractions(inc.incident_id, { types: ['comment'] })).items;
+        expect(marked).toEqual({ ...row, external_id: '20001' });
+        expect((await store.getIncident(inc.incident_id))?.revision).toBe(before?.revision);
+        expect(
+          await store.setInteractionExternalId({
+            interaction: { ...(row as Interaction), interaction_id: 'NOPE' },
+            external_id: '1',
+          }),
+        ).toBe(false);
       });
     });
   });
