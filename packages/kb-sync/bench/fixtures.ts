@@ -1,6 +1,6 @@
 /** Generates closed incident records for the benchmarks (written in bulk, as an import would). */
 import { spawn } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -114,11 +114,14 @@ export async function startS3rver(bucket: string) {
   });
   return {
     client,
+    /** The s3rver process (for CPU accounting). */
+    pid: child.pid,
     stop: async () => {
       client.destroy();
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
       await exited;
+      await rm(dir, { recursive: true, force: true });
     },
   };
 }

@@ -1,9 +1,18 @@
 /**
  * Documents/s of runKbSync vs the seed's approach (one incident at a time: get, put, update), on
- * the filesystem and on s3rver, over N closed incidents in a store-turso file database.
+ * the filesystem, on s3rver and on the filesystem with an S3-like delay per write, over N closed
+ * incidents in store-turso file databases.
  *
- *   node --import tsx bench/sync-throughput.ts [fsCount=10000] [s3Count=10000] [latencyCount=10000] [writeLatencyMs=10]
+ *   node --import tsx bench/sync-throughput.ts [fsCount=10000] [s3Count=2000] [latencyCount=1000] [writeLatencyMs=10] [rounds=2]
+ *
+ * Fairness: both approaches use the same store implementation, the same object store and the same
+ * documents, in the same process. Each target is measured in `rounds` alternating rounds (seed,
+ * runKbSync, seed, runKbSync… each on its own database of count/rounds incidents) so that a change
+ * of machine load during the run hits both sides alike. Besides wall time, the CPU time of this
+ * process (all threads, user + system) and of the s3rver child is reported: on a shared 2-core
+ * machine it bounds what any concurrency can win.
  */
+import { readFile } from 'node:fs/promises';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,18 +33,20 @@ import { seededStore, startS3rver } from './fixtures.js';
 import { withLatency } from './latency-store.js';
 
 const count = Number(process.argv[2] ?? 10_000);
-const s3Count = Number(process.argv[3] ?? count);
-const latCount = Number(process.argv[4] ?? count);
+const s3Count = Number(process.argv[3] ?? 2_000);
+const latCount = Number(process.argv[4] ?? 1_000);
+const latency = Number(process.argv[5] ?? 10);
+const rounds = Number(process.argv[6] ?? 2);
 const quiet = { info() {}, warn() {}, error() {} };
 
 /** Seed 001's loop: for each pending incident, in sequence: get, put (doc + sidecar), update. */
-async function seedApproach(store: TursoStore, objects: ObjectStore) {
+async function seedApproach(store: TursoStore, objects: ObjectStore, prefix?: string) {
   const ids = (await collectAll((cursor) => store.listPendingKbSync({ limit: 500, cursor }))).map((i) => i.incident_id);
   for (const id of ids) {
     const incident = await store.getIncident(id);
     if (!incident) continue;
     const doc = toKbDocument(incident);
-    const key = documentKey(id);
+    const key = documentKey(id, prefix);
     await objects.put(metadataKey(key), serializeJson(toMetadataSidecar(doc)), { contentType: 'application/json' });
     await objects.put(key, serializeJson(doc), { contentType: 'application/json' });
     await store.markKbSynced({
@@ -48,83 +59,107 @@ async function seedApproach(store: TursoStore, objects: ObjectStore) {
   return ids.length;
 }
 
-async function measure(label: string, fn: () => Promise<number>) {
+/** CPU seconds (user + system) of another process, from /proc (Linux). */
+async function childCpu(pid: number | undefined): Promise<number> {
+  if (!pid) return 0;
+  try {
+    const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in USER_HZ (100/s)
+  } catch {
+    return 0;
+  }
+}
+
+interface Tally {
+  docs: number;
+  ms: number;
+  cpu: number;
+  serverCpu: number;
+}
+const zero = (): Tally => ({ docs: 0, ms: 0, cpu: 0, serverCpu: 0 });
+
+async function measure(tally: Tally, fn: () => Promise<number>, serverPid?: number) {
+  const c0 = process.cpuUsage();
+  const s0 = await childCpu(serverPid);
   const t = performance.now();
-  const n = await fn();
-  const ms = performance.now() - t;
-  const rate = n / (ms / 1000);
-  console.log(
-    `${label.padEnd(34)} ${String(n).padStart(6)} docs  ${(ms / 1000).toFixed(2).padStart(7)} s  ${rate.toFixed(0).padStart(7)} docs/s`,
-  );
-  return rate;
+  tally.docs += await fn();
+  tally.ms += performance.now() - t;
+  const c = process.cpuUsage(c0);
+  tally.cpu += (c.user + c.system) / 1e6;
+  tally.serverCpu += (await childCpu(serverPid)) - s0;
+}
+
+const rate = (t: Tally) => t.docs / (t.ms / 1000);
+function line(label: string, t: Tally, withServer: boolean) {
+  return `${label.padEnd(38)} ${String(t.docs).padStart(6)} docs ${(t.ms / 1000).toFixed(2).padStart(7)} s ${rate(t).toFixed(0).padStart(6)} docs/s  cpu ${t.cpu.toFixed(1)} s${withServer ? `  s3rver cpu ${t.serverCpu.toFixed(1)} s` : ''}`;
 }
 
 const dir = await mkdtemp(join(tmpdir(), 'kb-bench-sync-'));
 const s3 = await startS3rver('bench-bucket');
 try {
   console.log(
-    `kb-sync throughput (store-turso file DB, WAL): filesystem ${count}, s3rver ${s3Count}, +latency ${latCount} closed incidents`,
+    `kb-sync throughput (store-turso file DB, WAL): filesystem ${count}, s3rver ${s3Count}, +${latency} ms/write ${latCount} closed incidents, ${rounds} alternating rounds`,
   );
-  const sizes = [count, count, s3Count, s3Count, latCount, latCount];
-  const stores = await Promise.all(
-    ['fs-seed', 'fs-ours', 's3-seed', 's3-ours', 'lat-seed', 'lat-ours'].map((n, i) =>
-      seededStore(dir, n, sizes[i] as number),
-    ),
-  );
-  const [fsSeed, fsOurs, s3Seed, s3Ours, latSeed, latOurs] = stores as [
-    TursoStore,
-    TursoStore,
-    TursoStore,
-    TursoStore,
-    TursoStore,
-    TursoStore,
+  let n = 0;
+  const targets = [
+    {
+      label: 'filesystem',
+      size: count,
+      concurrency: 32,
+      objects: (side: string) => createFilesystemObjectStore({ dir: join(dir, `fs-${side}`) }),
+      server: false,
+    },
+    {
+      label: 's3rver',
+      size: s3Count,
+      concurrency: 32,
+      objects: (_side: string) => createS3ObjectStore({ bucket: 'bench-bucket', client: s3.client }),
+      prefix: (side: string) => `${side}/`,
+      server: true,
+    },
+    {
+      label: `filesystem +${latency} ms/write`,
+      size: latCount,
+      concurrency: 64,
+      objects: (side: string) => withLatency(createFilesystemObjectStore({ dir: join(dir, `lat-${side}`) }), latency),
+      server: false,
+    },
   ];
-  const fs1 = createFilesystemObjectStore({ dir: join(dir, 'docs-seed') });
-  const fs2 = createFilesystemObjectStore({ dir: join(dir, 'docs-ours') });
-  const b1 = createS3ObjectStore({ bucket: 'bench-bucket', client: s3.client });
-
-  const fsSeedRate = await measure('filesystem, seed approach', () => seedApproach(fsSeed, fs1));
-  const fsOursRate = await measure(
-    'filesystem, runKbSync',
-    async () =>
-      (await runKbSync({ store: fsOurs, objectStore: fs2, metrics: false, logger: quiet, concurrency: 32 })).synced,
-  );
-  const s3SeedRate = await measure('s3rver, seed approach', () => seedApproach(s3Seed, b1));
-  const s3OursRate = await measure(
-    's3rver, runKbSync',
-    async () =>
-      (
-        await runKbSync({
-          store: s3Ours,
-          objectStore: createS3ObjectStore({ bucket: 'bench-bucket', client: s3.client }),
-          prefix: 'ours/',
-          metrics: false,
-          logger: quiet,
-          concurrency: 32,
-        })
-      ).synced,
-  );
-  const latency = Number(process.argv[5] ?? 10);
-  const latSeedRate = await measure(`filesystem +${latency}ms/write, seed`, () =>
-    seedApproach(latSeed, withLatency(createFilesystemObjectStore({ dir: join(dir, 'lat-seed') }), latency)),
-  );
-  const latOursRate = await measure(
-    `filesystem +${latency}ms/write, runKbSync`,
-    async () =>
-      (
-        await runKbSync({
-          store: latOurs,
-          objectStore: withLatency(createFilesystemObjectStore({ dir: join(dir, 'lat-ours') }), latency),
-          metrics: false,
-          logger: quiet,
-          concurrency: 64,
-        })
-      ).synced,
-  );
-  console.log(
-    `speed-up: filesystem ${(fsOursRate / fsSeedRate).toFixed(1)}x, s3rver ${(s3OursRate / s3SeedRate).toFixed(1)}x, filesystem +${latency}ms/write ${(latOursRate / latSeedRate).toFixed(1)}x`,
-  );
-  await Promise.all(stores.map((s) => s.close()));
+  const speedups: string[] = [];
+  for (const target of targets) {
+    const seed = zero();
+    const ours = zero();
+    const per = Math.ceil(target.size / rounds);
+    for (let r = 0; r < rounds; r++) {
+      const [a, b] = await Promise.all([seededStore(dir, `s${n++}`, per), seededStore(dir, `o${n++}`, per)]);
+      const pid = target.server ? s3.pid : undefined;
+      await measure(
+        seed,
+        () => seedApproach(a as TursoStore, target.objects(`seed${r}`), target.prefix?.(`seed${r}`)),
+        pid,
+      );
+      await measure(
+        ours,
+        async () =>
+          (
+            await runKbSync({
+              store: b as TursoStore,
+              objectStore: target.objects(`ours${r}`),
+              ...(target.prefix ? { prefix: target.prefix(`ours${r}`) } : {}),
+              metrics: false,
+              logger: quiet,
+              concurrency: target.concurrency,
+            })
+          ).synced,
+        pid,
+      );
+      await Promise.all([(a as TursoStore).close(), (b as TursoStore).close()]);
+    }
+    console.log(line(`${target.label}, seed approach`, seed, target.server));
+    console.log(line(`${target.label}, runKbSync`, ours, target.server));
+    speedups.push(`${target.label} ${(rate(ours) / rate(seed)).toFixed(1)}x`);
+  }
+  console.log(`speed-up: ${speedups.join(', ')}`);
 } finally {
   await s3.stop();
   await rm(dir, { recursive: true, force: true });

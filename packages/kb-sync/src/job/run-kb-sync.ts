@@ -9,13 +9,14 @@ import {
   type Incident,
   type IncidentStore,
   type KbSyncStore,
+  type MarkKbSyncedInput,
   parseInput,
   systemClock,
   ValidationError,
 } from '@incidents/core';
 import { z } from 'zod';
 import { createLogAlertSink } from '../alerts/index.js';
-import { forEachLimit, sleep } from '../concurrency.js';
+import { createLimiter, forEachLimit, sleep } from '../concurrency.js';
 import {
   DEFAULT_KB_PREFIX,
   documentKey,
@@ -174,6 +175,13 @@ const OptionsSchema = z.object({
     .optional(),
 });
 
+/** An exported (or withdrawn) incident waiting for its page's mark. */
+interface PendingMark {
+  incident: Incident;
+  withdraw: boolean;
+  mark: MarkKbSyncedInput;
+}
+
 const FINAL: IngestionJobStatus[] = ['COMPLETE', 'FAILED', 'STOPPED'];
 
 /**
@@ -241,6 +249,8 @@ export async function runKbSync(options: RunKbSyncOptions): Promise<KbSyncResult
   };
   let objectsChanged = false;
   let done = 0;
+  const limit = createLimiter(concurrency);
+  const markMany = typeof store.markKbSyncedMany === 'function' ? store.markKbSyncedMany.bind(store) : null;
   let total: number | undefined;
 
   const checkAbort = () => {
@@ -279,7 +289,44 @@ export async function runKbSync(options: RunKbSyncOptions): Promise<KbSyncResult
     }
   }
 
-  async function processOne(incident: Incident) {
+  /** Counts a failed attempt on the incident (and alerts past the threshold); never throws. */
+  async function recordFailure(id: string, attemptedAt: string, err: unknown) {
+    const message = errorMessage(err);
+    let attempts: number | null = null;
+    try {
+      attempts = await store.markKbSyncFailed({ incident_id: id, attempted_at: attemptedAt, error: message });
+    } catch (markErr) {
+      logger.error('kb-sync: could not record a failed attempt', { incident_id: id, error: errorMessage(markErr) });
+    }
+    result.failed++;
+    result.errors.push({ incident_id: id, error: message, attempts });
+    logger.warn('kb-sync: incident failed', { incident_id: id, error: message, attempts });
+    if (attempts !== null && attempts > threshold) {
+      try {
+        await alertSink.send({
+          subject: 'Incident knowledge-base sync failing repeatedly',
+          message: `Incident ${id} has failed ${attempts} times to sync to the knowledge base. Last error: ${message}`,
+          incident_id: id,
+          attempts,
+          last_error: message,
+        });
+        result.alerted.push(id);
+      } catch (alertErr) {
+        logger.error('kb-sync: alert could not be sent', { incident_id: id, error: errorMessage(alertErr) });
+      }
+    }
+  }
+
+  const settled = () => {
+    done++;
+    progress('sync');
+  };
+
+  /**
+   * Writes (or removes) one incident's objects. Returns the mark to write once the page is done, or
+   * `null` when the export failed (the failure is already recorded).
+   */
+  async function exportOne(incident: Incident): Promise<PendingMark | null> {
     checkAbort();
     const now = clock.now().toISOString();
     const id = incident.incident_id;
@@ -288,97 +335,156 @@ export async function runKbSync(options: RunKbSyncOptions): Promise<KbSyncResult
       if (withdraw) {
         const key = incident.kb_sync_status.document_key ?? documentKey(id, prefix);
         await removeDocument(key);
-        checkAbort();
-        const ok = await store.markKbSynced({
-          incident_id: id,
-          expectedRevision: incident.revision,
-          synced_at: now,
-          document_key: key,
-          withdrawn: true,
-        });
-        if (ok) result.withdrawn++;
-        else result.changed++;
-      } else {
-        const doc = toKbDocument(incident);
-        const key = documentKey(id, prefix);
-        const objectMeta = {
-          'incident-id': encodeURIComponent(id),
-          revision: String(incident.revision),
-          source: 'kb-sync',
-          'synced-at': now,
+        return {
+          incident,
+          withdraw,
+          mark: {
+            incident_id: id,
+            expectedRevision: incident.revision,
+            synced_at: now,
+            document_key: key,
+            withdrawn: true,
+          },
         };
-        // Sidecar first: Bedrock never sees the document without its filterable attributes.
-        await objectStore.put(metadataKey(key), serializeJson(toMetadataSidecar(doc)), {
-          contentType: 'application/json',
-          metadata: objectMeta,
-        });
-        await objectStore.put(key, serializeJson(doc), {
-          contentType: 'application/json',
-          metadata: { ...objectMeta, status: 'closed' },
-        });
-        objectsChanged = true;
-        const previous = incident.kb_sync_status.document_key;
-        if (previous && previous !== key) await removeDocument(previous);
-        checkAbort();
-        const ok = await store.markKbSynced({
-          incident_id: id,
-          expectedRevision: incident.revision,
-          synced_at: now,
-          document_key: key,
-        });
-        if (ok) result.synced++;
-        else {
-          result.changed++;
-          await reconcile(incident, key);
-        }
       }
+      const doc = toKbDocument(incident);
+      const key = documentKey(id, prefix);
+      const objectMeta = {
+        'incident-id': encodeURIComponent(id),
+        revision: String(incident.revision),
+        source: 'kb-sync',
+        'synced-at': now,
+      };
+      // Sidecar first: Bedrock never sees the document without its filterable attributes.
+      await objectStore.put(metadataKey(key), serializeJson(toMetadataSidecar(doc)), {
+        contentType: 'application/json',
+        metadata: objectMeta,
+      });
+      await objectStore.put(key, serializeJson(doc), {
+        contentType: 'application/json',
+        metadata: { ...objectMeta, status: 'closed' },
+      });
+      objectsChanged = true;
+      const previous = incident.kb_sync_status.document_key;
+      if (previous && previous !== key) await removeDocument(previous);
+      return {
+        incident,
+        withdraw,
+        mark: { incident_id: id, expectedRevision: incident.revision, synced_at: now, document_key: key },
+      };
     } catch (err) {
       if (signal?.aborted) throw err;
-      const message = errorMessage(err);
-      let attempts: number | null = null;
-      try {
-        attempts = await store.markKbSyncFailed({ incident_id: id, attempted_at: now, error: message });
-      } catch (markErr) {
-        logger.error('kb-sync: could not record a failed attempt', { incident_id: id, error: errorMessage(markErr) });
-      }
-      result.failed++;
-      result.errors.push({ incident_id: id, error: message, attempts });
-      logger.warn('kb-sync: incident failed', { incident_id: id, error: message, attempts });
-      if (attempts !== null && attempts > threshold) {
-        try {
-          await alertSink.send({
-            subject: 'Incident knowledge-base sync failing repeatedly',
-            message: `Incident ${id} has failed ${attempts} times to sync to the knowledge base. Last error: ${message}`,
-            incident_id: id,
-            attempts,
-            last_error: message,
-          });
-          result.alerted.push(id);
-        } catch (alertErr) {
-          logger.error('kb-sync: alert could not be sent', { incident_id: id, error: errorMessage(alertErr) });
-        }
-      }
-    } finally {
-      done++;
-      progress('sync');
+      await recordFailure(id, now, err);
+      settled();
+      return null;
     }
   }
 
-  // Sync phase: page by page (the next page is fetched while this one is processed).
-  progress('sync');
-  let pagePromise = store.listPendingKbSync({ limit: pageSize, cursor: null });
-  for (;;) {
-    checkAbort();
-    const page = await pagePromise;
-    result.found += page.items.length;
-    if (page.cursor) {
-      pagePromise = store.listPendingKbSync({ limit: pageSize, cursor: page.cursor });
-      pagePromise.catch(() => undefined);
-    } else {
-      total = result.found;
+  /** Counts a mark's outcome; a refused export mark (changed meanwhile) is reconciled. */
+  async function settle(p: PendingMark, ok: boolean) {
+    if (p.withdraw) {
+      if (ok) result.withdrawn++;
+      else result.changed++;
+    } else if (ok) result.synced++;
+    else {
+      result.changed++;
+      await reconcile(p.incident, p.mark.document_key);
     }
-    await forEachLimit(page.items, concurrency, processOne);
-    if (!page.cursor) break;
+  }
+
+  /** Marks one incident on its own (stores without `markKbSyncedMany`, or after a failed batch). */
+  async function markOne(p: PendingMark) {
+    try {
+      checkAbort();
+      await settle(p, await store.markKbSynced(p.mark));
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      await recordFailure(p.incident.incident_id, p.mark.synced_at, err);
+    } finally {
+      settled();
+    }
+  }
+
+  /** Marks a page's exports: one `markKbSyncedMany` call when the store offers it, one by one otherwise. */
+  async function markPage(pending: PendingMark[]) {
+    checkAbort();
+    if (pending.length === 0) return;
+    if (markMany) {
+      let oks: boolean[] | null = null;
+      try {
+        oks = await markMany(pending.map((p) => p.mark));
+        if (!Array.isArray(oks) || oks.length !== pending.length) {
+          throw new Error(
+            `markKbSyncedMany returned ${Array.isArray(oks) ? oks.length : typeof oks} results for ${pending.length} marks`,
+          );
+        }
+      } catch (err) {
+        if (signal?.aborted) throw err;
+        logger.warn('kb-sync: the batched mark failed; marking one by one', {
+          error: errorMessage(err),
+          count: pending.length,
+        });
+        oks = null;
+      }
+      if (oks) {
+        const refused: PendingMark[] = [];
+        pending.forEach((p, i) => {
+          if (oks[i] === true) {
+            if (p.withdraw) result.withdrawn++;
+            else result.synced++;
+            settled();
+          } else refused.push(p);
+        });
+        await forEachLimit(refused, concurrency, async (p) => {
+          try {
+            await settle(p, false);
+          } catch (err) {
+            if (signal?.aborted) throw err;
+            await recordFailure(p.incident.incident_id, p.mark.synced_at, err);
+          } finally {
+            settled();
+          }
+        });
+        return;
+      }
+    }
+    await forEachLimit(pending, concurrency, markOne);
+  }
+
+  /** Exports a page through the shared limiter, then marks what was exported. */
+  async function processPage(items: readonly Incident[]) {
+    const exported = await Promise.all(items.map((incident) => limit(() => exportOne(incident))));
+    await markPage(exported.filter((p): p is PendingMark => p !== null));
+  }
+
+  // Sync phase: pages are pipelined. The next page is fetched while this one is exported, its
+  // exports are queued behind this page's in the shared limiter (the pool never drains between
+  // pages), and this page's marks are written in one batch while the next page's exports run.
+  // At most two pages are in flight.
+  progress('sync');
+  const inFlight: Array<Promise<void>> = [];
+  try {
+    let pagePromise = store.listPendingKbSync({ limit: pageSize, cursor: null });
+    for (;;) {
+      checkAbort();
+      const page = await pagePromise;
+      result.found += page.items.length;
+      if (page.cursor) {
+        pagePromise = store.listPendingKbSync({ limit: pageSize, cursor: page.cursor });
+        pagePromise.catch(() => undefined);
+      } else {
+        total = result.found;
+      }
+      const work = processPage(page.items);
+      work.catch(() => undefined);
+      inFlight.push(work);
+      if (inFlight.length > 1) await inFlight.shift();
+      if (!page.cursor) break;
+    }
+    while (inFlight.length) await inFlight.shift();
+  } catch (err) {
+    await Promise.allSettled(inFlight);
+    throw err;
   }
   const syncMs = Date.now() - t0;
 

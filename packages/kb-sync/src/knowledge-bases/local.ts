@@ -4,7 +4,7 @@
  * @module
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { type Client, createClient, type InStatement } from '@libsql/client';
+import { type Client, createClient, type InStatement, type InValue } from '@libsql/client';
 import { type KnowledgeBaseFilters, NotFoundError, type RetrievedIncident, ValidationError } from '@incidents/core';
 import { forEachLimit } from '../concurrency.js';
 import { DEFAULT_KB_PREFIX, type KbDocument, METADATA_SUFFIX, renderDocumentText } from '../document.js';
@@ -38,6 +38,13 @@ export interface LocalKnowledgeBaseOptions {
   concurrency?: number;
   /** A running job whose heartbeat is older than this is considered abandoned (default 5 minutes). */
   staleJobMs?: number;
+  /**
+   * Query terms found in more documents than this are too common to rank by (default 2,000): BM25
+   * scores every matching document and counts every occurrence of a term for its IDF, so one word
+   * present in most of 100,000 documents costs a full scan while telling little about relevance.
+   * Such terms are left out of ranked queries (see {@link LocalKnowledgeBase.retrieve}).
+   */
+  maxScoredDocuments?: number;
 }
 
 /** The local knowledge base: core's retriever, the ingestion side, and a few local conveniences. */
@@ -54,6 +61,101 @@ export interface LocalKnowledgeBase extends KnowledgeBase {
 
 const ACTIVE: IngestionJobStatus[] = ['STARTING', 'IN_PROGRESS'];
 const WRITE_BATCH = 250;
+/** Version of the index layout (kept in `kb_settings`). */
+const SCHEMA_VERSION = 2;
+/** Default of {@link LocalKnowledgeBaseOptions.maxScoredDocuments}. */
+const MAX_SCORED_DOCUMENTS = 2000;
+/** Units in up to this many times `maxScoredDocuments` documents still narrow the AND step. */
+const AND_FACTOR = 5;
+/** The AND step uses the rarest few units: BM25 counts every occurrence of each unit for its IDF. */
+const MAX_AND_UNITS = 4;
+
+const JOB_TABLES = [
+  `CREATE TABLE IF NOT EXISTS kb_ingestion_jobs (
+    job_id TEXT PRIMARY KEY,
+    status TEXT NOT NULL,
+    description TEXT,
+    statistics_json TEXT NOT NULL,
+    failure_reasons_json TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  )`,
+  'CREATE INDEX IF NOT EXISTS kb_ingestion_jobs_started ON kb_ingestion_jobs (started_at)',
+  'CREATE TABLE IF NOT EXISTS kb_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)',
+];
+
+const DROP_SCHEMA_1 = [
+  'DROP TABLE IF EXISTS kb_fts',
+  'DROP TABLE IF EXISTS kb_vectors',
+  'DROP TABLE IF EXISTS kb_document_attributes',
+  'DROP TABLE IF EXISTS kb_documents',
+  `DELETE FROM kb_settings WHERE name IN ('vector_dimensions', 'generation')`,
+];
+
+/** Scalar attributes of a sidecar, and the elements of list attributes, as (name, value) rows. */
+const ATTRIBUTES_OF_NEW = `INSERT OR IGNORE INTO kb_document_attributes (document_id, name, value)
+    SELECT new.id, j.key, j.value FROM json_each(new.metadata_json) AS j
+      WHERE j.type IN ('text', 'integer', 'real', 'true', 'false')
+    UNION ALL
+    SELECT new.id, j.key, e.value FROM json_each(new.metadata_json) AS j, json_each(j.value) AS e
+      WHERE j.type = 'array' AND e.type IN ('text', 'integer', 'real', 'true', 'false');`;
+
+/**
+ * Schema 2. The text is stored once, in `kb_documents`; `kb_fts` is an external-content FTS5 index
+ * over it (porter stemming over unicode61 words: "timeouts" finds "timeout"; identifiers such as
+ * `ERR_CONN_RESET` or `billing-api` are matched as phrases of their words), ranked by BM25 with
+ * the title weighted 4×. Sidecar attributes are rows of `kb_document_attributes` keyed by
+ * (`document_id, name, value`): a filter is a primary-key probe per candidate, evaluated in rank
+ * order, so it never scans (and the key costs one append per attribute at ingestion). Triggers keep
+ * the FTS index and the attributes in step with `kb_documents`.
+ */
+const INDEX_TABLES = [
+  `CREATE TABLE IF NOT EXISTS kb_documents (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    incident_id TEXT NOT NULL,
+    etag TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    metadata_etag TEXT,
+    metadata_hash TEXT,
+    title TEXT NOT NULL,
+    text TEXT NOT NULL,
+    metadata_json TEXT NOT NULL,
+    indexed_at TEXT NOT NULL
+  )`,
+  'CREATE INDEX IF NOT EXISTS kb_documents_incident ON kb_documents (incident_id)',
+  `CREATE VIRTUAL TABLE IF NOT EXISTS kb_fts USING fts5(title, text, content = 'kb_documents', content_rowid = 'id',
+    tokenize = 'porter unicode61 remove_diacritics 2')`,
+  `INSERT INTO kb_fts (kb_fts, rank) VALUES ('rank', 'bm25(4.0, 1.0)')`,
+  `CREATE TABLE IF NOT EXISTS kb_document_attributes (
+    document_id INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    value NOT NULL,
+    PRIMARY KEY (document_id, name, value)
+  ) WITHOUT ROWID`,
+  `CREATE TRIGGER IF NOT EXISTS kb_documents_ai AFTER INSERT ON kb_documents BEGIN
+    INSERT INTO kb_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
+    ${ATTRIBUTES_OF_NEW}
+  END`,
+  `CREATE TRIGGER IF NOT EXISTS kb_documents_ad AFTER DELETE ON kb_documents BEGIN
+    INSERT INTO kb_fts (kb_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+    DELETE FROM kb_document_attributes WHERE document_id = old.id;
+  END`,
+  `CREATE TRIGGER IF NOT EXISTS kb_documents_au_text AFTER UPDATE OF title, text ON kb_documents
+    WHEN old.title IS NOT new.title OR old.text IS NOT new.text BEGIN
+    INSERT INTO kb_fts (kb_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+    INSERT INTO kb_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
+  END`,
+  `CREATE TRIGGER IF NOT EXISTS kb_documents_au_metadata AFTER UPDATE OF metadata_json ON kb_documents
+    WHEN old.metadata_json IS NOT new.metadata_json BEGIN
+    DELETE FROM kb_document_attributes WHERE document_id = old.id;
+    ${ATTRIBUTES_OF_NEW}
+  END`,
+];
+
+/** Bumped by every write to the index: cached term statistics are dropped when it moves. */
+const BUMP_GENERATION = `INSERT INTO kb_settings (name, value) VALUES ('generation', '1')
+  ON CONFLICT (name) DO UPDATE SET value = CAST(value AS INTEGER) + 1`;
 const STOPWORDS = new Set(
   'a an and are as at be but by for from has have in is it its of on or that the this to was were will with not no'.split(
     ' ',
@@ -89,10 +191,36 @@ export function toFtsQuery(text: string, maxTerms = 32): string | null {
   return terms.length ? terms.join(' OR ') : null;
 }
 
+/**
+ * The units of a query: distinct words, and identifiers (`ERR_CONN_RESET`, `billing-api`,
+ * `com.acme.Billing.export`) as phrases of their tokens — the way the index tokenizes them — so an
+ * identifier matches as a whole. Stop words and one-character words are dropped.
+ */
+function queryUnits(text: string, maxUnits = 32): string[] {
+  const units: string[] = [];
+  const seen = new Set<string>();
+  for (const chunk of text.toLowerCase().split(/\s+/)) {
+    const tokens = chunk.match(/[\p{L}\p{N}]+/gu);
+    if (!tokens) continue;
+    const candidates =
+      tokens.length === 1 || tokens.length > 8
+        ? tokens.filter((t) => t.length >= 2 && !STOPWORDS.has(t))
+        : [tokens.join(' ')];
+    for (const unit of candidates) {
+      if (seen.has(unit)) continue;
+      seen.add(unit);
+      units.push(unit);
+      if (units.length >= maxUnits) return units;
+    }
+  }
+  return units;
+}
+
+const phrase = (unit: string) => `"${unit}"`;
+
 interface Extracted {
   incidentId: string;
   title: string;
-  body: string;
   text: string;
   metadata: Record<string, unknown>;
 }
@@ -142,9 +270,9 @@ function extract(key: string, body: Uint8Array, sidecar: Uint8Array | null): Ext
     };
     const full = { ...defaults, ...doc } as KbDocument;
     const text = renderDocumentText(full);
-    return { incidentId, title: full.title, body: text, text, metadata };
+    return { incidentId, title: full.title, text, metadata };
   }
-  return { incidentId, title: base, body: raw, text: raw, metadata };
+  return { incidentId, title: base, text: raw, metadata };
 }
 
 /**
@@ -182,6 +310,15 @@ export async function createLocalKnowledgeBase(options: LocalKnowledgeBaseOption
   const embedder = options.embedder;
   const concurrency = options.concurrency ?? 16;
   const staleJobMs = options.staleJobMs ?? 5 * 60_000;
+  const maxScored = options.maxScoredDocuments ?? MAX_SCORED_DOCUMENTS;
+  if (!Number.isInteger(maxScored) || maxScored < 1) {
+    throw new ValidationError(
+      [{ path: 'maxScoredDocuments', message: 'maxScoredDocuments must be a positive integer' }],
+      {
+        context: 'local knowledge base options',
+      },
+    );
+  }
   const ownsClient = !options.client;
   const client =
     options.client ??
@@ -199,38 +336,46 @@ export async function createLocalKnowledgeBase(options: LocalKnowledgeBaseOption
           cause: err,
         });
 
+  async function schemaVersion(): Promise<number | null> {
+    const r = await client.execute(`SELECT value FROM kb_settings WHERE name = 'schema_version'`);
+    if (r.rows[0]) return Number(r.rows[0].value);
+    // Schema 1 had no version row; its tables may exist.
+    const old = await client.execute(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'kb_documents'`);
+    return old.rows.length ? 1 : null;
+  }
+
   // Schema.
   try {
-    await client.batch(
-      [
-        `CREATE TABLE IF NOT EXISTS kb_documents (
-          id INTEGER PRIMARY KEY,
-          key TEXT NOT NULL UNIQUE,
-          incident_id TEXT NOT NULL,
-          etag TEXT NOT NULL,
-          content_hash TEXT NOT NULL,
-          metadata_etag TEXT,
-          metadata_hash TEXT,
-          text TEXT NOT NULL,
-          metadata_json TEXT NOT NULL,
-          indexed_at TEXT NOT NULL
-        )`,
-        'CREATE INDEX IF NOT EXISTS kb_documents_incident ON kb_documents (incident_id)',
-        `CREATE VIRTUAL TABLE IF NOT EXISTS kb_fts USING fts5(title, body, tokenize = 'porter unicode61')`,
-        `CREATE TABLE IF NOT EXISTS kb_ingestion_jobs (
-          job_id TEXT PRIMARY KEY,
-          status TEXT NOT NULL,
-          description TEXT,
-          statistics_json TEXT NOT NULL,
-          failure_reasons_json TEXT NOT NULL,
-          started_at TEXT NOT NULL,
-          updated_at TEXT NOT NULL
-        )`,
-        'CREATE INDEX IF NOT EXISTS kb_ingestion_jobs_started ON kb_ingestion_jobs (started_at)',
-        'CREATE TABLE IF NOT EXISTS kb_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)',
-      ],
-      'write',
-    );
+    await client.batch([...JOB_TABLES], 'write');
+    const version = await schemaVersion();
+    if (version !== null && version > SCHEMA_VERSION) {
+      throw new KbError(
+        'kb.index',
+        `the index was written by a newer version of @incidents/kb-sync (schema ${version}); upgrade, or use a new index`,
+        { userError: true },
+      );
+    }
+    if (version !== SCHEMA_VERSION) {
+      // A new index, or one of schema 1 (text stored twice, JSON filters): rebuilt from the object
+      // store by the next ingestion (every document is then "new"). The plain INSERT of the version
+      // makes a concurrent migration by another process fail as a whole (and roll back) instead of
+      // dropping what the first one built.
+      try {
+        await client.batch(
+          [
+            {
+              sql: `INSERT INTO kb_settings (name, value) VALUES ('schema_version', ?)`,
+              args: [String(SCHEMA_VERSION)],
+            },
+            ...(version === null ? [] : DROP_SCHEMA_1),
+            ...INDEX_TABLES,
+          ],
+          'write',
+        );
+      } catch (err) {
+        if ((await schemaVersion()) !== SCHEMA_VERSION) throw err;
+      }
+    }
     if (embedder) {
       const dims = embedder.dimensions;
       if (!Number.isInteger(dims) || dims < 1 || dims > 65_536) {
@@ -354,17 +499,15 @@ export async function createLocalKnowledgeBase(options: LocalKnowledgeBaseOption
       for (let i = 0; i < deleted.length; i += WRITE_BATCH) {
         const stmts: InStatement[] = [];
         for (const key of deleted.slice(i, i + WRITE_BATCH)) {
-          stmts.push({
-            sql: 'DELETE FROM kb_fts WHERE rowid = (SELECT id FROM kb_documents WHERE key = ?)',
-            args: [key],
-          });
           if (embedder)
             stmts.push({
               sql: 'DELETE FROM kb_vectors WHERE id = (SELECT id FROM kb_documents WHERE key = ?)',
               args: [key],
             });
+          // The triggers remove the FTS entry and the attributes.
           stmts.push({ sql: 'DELETE FROM kb_documents WHERE key = ?', args: [key] });
         }
+        stmts.push(BUMP_GENERATION);
         await client.batch(stmts, 'write');
         stats.numberOfDocumentsDeleted += Math.min(WRITE_BATCH, deleted.length - i);
       }
@@ -428,11 +571,12 @@ export async function createLocalKnowledgeBase(options: LocalKnowledgeBaseOption
             continue;
           }
           stmts.push({
-            sql: `INSERT INTO kb_documents (key, incident_id, etag, content_hash, metadata_etag, metadata_hash, text, metadata_json, indexed_at)
-                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            // The triggers (re)index the text and the attributes when they changed.
+            sql: `INSERT INTO kb_documents (key, incident_id, etag, content_hash, metadata_etag, metadata_hash, title, text, metadata_json, indexed_at)
+                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                   ON CONFLICT (key) DO UPDATE SET incident_id = excluded.incident_id, etag = excluded.etag,
                     content_hash = excluded.content_hash, metadata_etag = excluded.metadata_etag,
-                    metadata_hash = excluded.metadata_hash, text = excluded.text,
+                    metadata_hash = excluded.metadata_hash, title = excluded.title, text = excluded.text,
                     metadata_json = excluded.metadata_json, indexed_at = excluded.indexed_at`,
             args: [
               r.key,
@@ -441,18 +585,11 @@ export async function createLocalKnowledgeBase(options: LocalKnowledgeBaseOption
               r.hash,
               r.sidecar?.etag ?? null,
               r.metaHash,
+              r.x.title,
               r.x.text,
               JSON.stringify(r.x.metadata),
               now,
             ],
-          });
-          stmts.push({
-            sql: 'DELETE FROM kb_fts WHERE rowid = (SELECT id FROM kb_documents WHERE key = ?)',
-            args: [r.key],
-          });
-          stmts.push({
-            sql: 'INSERT INTO kb_fts (rowid, title, body) VALUES ((SELECT id FROM kb_documents WHERE key = ?), ?, ?)',
-            args: [r.key, r.x.title, r.x.body],
           });
           if (embedder) {
             const v = vectors[reindex.indexOf(r)];
@@ -462,7 +599,10 @@ export async function createLocalKnowledgeBase(options: LocalKnowledgeBaseOption
             });
           }
         }
-        if (stmts.length) await client.batch(stmts, 'write');
+        if (stmts.length) {
+          stmts.push(BUMP_GENERATION);
+          await client.batch(stmts, 'write');
+        }
         for (const r of ready) {
           if (r.kind === 'new') stats.numberOfNewDocumentsIndexed++;
           else if (r.kind === 'modified') stats.numberOfModifiedDocumentsIndexed++;
@@ -528,14 +668,15 @@ export async function createLocalKnowledgeBase(options: LocalKnowledgeBaseOption
     return { job, done };
   }
 
-  function filterSql(clauses: FilterClause[]): { sql: string; args: Array<string | number> } {
+  /** One `AND EXISTS (…)` per filter clause: a probe of the attribute key for the row `rowid` (no scan). */
+  function filterSql(clauses: FilterClause[], rowid: string): { sql: string; args: InValue[] } {
     const parts: string[] = [];
-    const args: Array<string | number> = [];
+    const args: InValue[] = [];
     for (const c of clauses) {
       parts.push(
-        `EXISTS (SELECT 1 FROM json_each(d.metadata_json, ?) AS j WHERE j.value IN (${c.values.map(() => '?').join(', ')}))`,
+        `EXISTS (SELECT 1 FROM kb_document_attributes AS a WHERE a.document_id = ${rowid} AND a.name = ? AND a.value IN (${c.values.map(() => '?').join(', ')}))`,
       );
-      args.push(`$."${c.key}"`, ...c.values.map((v) => (typeof v === 'boolean' ? (v ? 1 : 0) : v)));
+      args.push(c.key, ...c.values.map((v) => (typeof v === 'boolean' ? (v ? 1 : 0) : v)));
     }
     return { sql: parts.length ? ` AND ${parts.join(' AND ')}` : '', args };
   }
@@ -549,6 +690,138 @@ export async function createLocalKnowledgeBase(options: LocalKnowledgeBaseOption
       location: objects.uri(key),
       metadata: JSON.parse(String(row.metadata_json)) as Record<string, unknown>,
     };
+  }
+
+  // Documents per query unit, counted up to maxScored + 1, cached until the index changes.
+  let countsGeneration: string | null = null;
+  const documentsWith = new Map<string, number>();
+
+  async function documentCounts(units: string[]): Promise<number[]> {
+    const g = await client.execute(`SELECT value FROM kb_settings WHERE name = 'generation'`);
+    const generation = g.rows[0] ? String(g.rows[0].value) : '0';
+    if (generation !== countsGeneration || documentsWith.size > 10_000) {
+      documentsWith.clear();
+      countsGeneration = generation;
+    }
+    const missing = units.filter((u) => !documentsWith.has(u));
+    if (missing.length) {
+      // A capped count stops after maxScored + 1 matches: a common word costs no more than a rare one.
+      const columns = missing.map(() => '(SELECT count(*) FROM (SELECT 1 FROM kb_fts WHERE kb_fts MATCH ? LIMIT ?))');
+      const r = await client.execute({
+        sql: `SELECT ${columns.join(', ')}`,
+        args: missing.flatMap((u) => [phrase(u), maxScored * AND_FACTOR + 1]),
+      });
+      const row = r.rows[0];
+      missing.forEach((u, i) => {
+        documentsWith.set(u, Number(row?.[i] ?? 0));
+      });
+    }
+    return units.map((u) => documentsWith.get(u) as number);
+  }
+
+  const round = (x: number) => Math.round(x * 1e6) / 1e6;
+
+  /**
+   * The lexical search. BM25 ranking costs work for every matching document, so what is ranked is
+   * kept small: the query's *selective* units (found in at most `maxScored` documents) are tried
+   * all together first (AND); when that finds fewer than `n`, the rest comes from any of them (OR,
+   * rarest first, as many as fit in `maxScored` matching documents). Units too common to rank by
+   * are left out. A query made only of common
+   * words returns the most recently indexed documents containing all of them (then fewer of them),
+   * scored by reciprocal position. Filters are probes of the attribute key, evaluated in rank order.
+   */
+  async function lexical(
+    text: string,
+    n: number,
+    clauses: FilterClause[],
+  ): Promise<Array<{ row: Record<string, unknown>; score: number }>> {
+    const units = queryUnits(text);
+    if (units.length === 0) return [];
+    // A phrase is evaluated by walking the lists of its words: its cost is that of its rarest word,
+    // however rare the phrase itself is ("checkout service" costs what "checkout" costs).
+    const words = [...new Set(units.flatMap((u) => (u.includes(' ') ? u.split(' ') : [])))].filter(
+      (w) => !units.includes(w),
+    );
+    const counts = await documentCounts([...units, ...words]);
+    const countOf = new Map([...units, ...words].map((u, i) => [u, counts[i] as number]));
+    const present = units
+      .map((unit) => ({
+        unit,
+        documents: countOf.get(unit) as number,
+        work: unit.includes(' ')
+          ? Math.min(...unit.split(' ').map((w) => countOf.get(w) as number))
+          : (countOf.get(unit) as number),
+      }))
+      .filter((t) => t.documents > 0)
+      .sort((a, b) => a.documents - b.documents);
+    if (present.length === 0) return [];
+    const f = filterSql(clauses, 'kb_fts.rowid');
+
+    const ranked = async (match: string) => {
+      const rows = (
+        await client.execute({
+          sql: `SELECT d.key, d.incident_id, d.text, d.metadata_json, m.rank AS rank
+                FROM (SELECT rowid, rank FROM kb_fts WHERE kb_fts MATCH ?${f.sql} ORDER BY rank LIMIT ?) AS m
+                JOIN kb_documents AS d ON d.id = m.rowid ORDER BY m.rank`,
+          args: [match, ...f.args, n],
+        })
+      ).rows as unknown as Array<Record<string, unknown>>;
+      return rows.map((row) => ({ row, score: round(-Number(row.rank)) }));
+    };
+
+    // The AND step takes the cheapest units, moderately common ones included (intersecting skips
+    // through their lists, and they are what tells similar documents apart).
+    const narrowing = present
+      .filter((t) => t.work <= maxScored * AND_FACTOR)
+      .sort((a, b) => a.work - b.work)
+      .slice(0, MAX_AND_UNITS);
+    // The OR step takes the rarest units within the budget, and at least the rarest affordable one.
+    const selective = present.filter((t) => t.work <= maxScored);
+    if (selective.length === 0 && narrowing.length > 0) selective.push(narrowing[0] as (typeof narrowing)[number]);
+    if (selective.length > 0) {
+      const all = narrowing.length > 1 ? await ranked(narrowing.map((t) => phrase(t.unit)).join(' AND ')) : [];
+      if (all.length >= n) return all;
+      const any: string[] = [];
+      let budget = 0;
+      for (const t of selective) {
+        if (any.length > 0 && budget + t.work > maxScored) break;
+        budget += t.work;
+        any.push(phrase(t.unit));
+      }
+      // The documents holding every term stay first; the OR ranking fills the rest, its scores
+      // capped so that the list never goes up.
+      const out = [...all];
+      const seen = new Set(all.map((h) => String(h.row.key)));
+      for (const hit of await ranked(any.join(' OR '))) {
+        if (out.length >= n) break;
+        if (seen.has(String(hit.row.key))) continue;
+        const floor = out.at(-1)?.score;
+        out.push(floor !== undefined && hit.score > floor ? { ...hit, score: floor } : hit);
+      }
+      return out;
+    }
+
+    const found = new Map<string, Record<string, unknown>>();
+    for (const k of present.length > 1 ? [present.length, 1] : [1]) {
+      if (found.size >= n) break;
+      const rows = (
+        await client.execute({
+          sql: `SELECT d.key, d.incident_id, d.text, d.metadata_json
+                FROM (SELECT rowid FROM kb_fts WHERE kb_fts MATCH ?${f.sql} ORDER BY rowid DESC LIMIT ?) AS m
+                JOIN kb_documents AS d ON d.id = m.rowid ORDER BY m.rowid DESC`,
+          args: [
+            present
+              .slice(0, k)
+              .map((t) => phrase(t.unit))
+              .join(' AND '),
+            ...f.args,
+            n,
+          ],
+        })
+      ).rows as unknown as Array<Record<string, unknown>>;
+      for (const row of rows) if (found.size < n && !found.has(String(row.key))) found.set(String(row.key), row);
+    }
+    return [...found.values()].map((row, i) => ({ row, score: round(1 / (i + 1)) }));
   }
 
   const kb: LocalKnowledgeBase = {
@@ -565,25 +838,13 @@ export async function createLocalKnowledgeBase(options: LocalKnowledgeBaseOption
       }
       const limit = Math.max(1, Math.min(Math.floor(Number(request.limit) || 5), 100));
       const clauses = parseFilters(request.filters);
-      const match = toFtsQuery(request.text);
       try {
-        const f = filterSql(clauses);
         const fetch = embedder ? Math.max(limit * 4, 20) : limit;
-        let lexical: Array<Record<string, unknown>> = [];
-        if (match) {
-          const sql = clauses.length
-            ? `SELECT d.key, d.incident_id, d.text, d.metadata_json, bm25(kb_fts, 4.0, 1.0) AS rank
-               FROM kb_fts JOIN kb_documents d ON d.id = kb_fts.rowid
-               WHERE kb_fts MATCH ?${f.sql} ORDER BY rank LIMIT ?`
-            : `SELECT d.key, d.incident_id, d.text, d.metadata_json, m.rank AS rank
-               FROM (SELECT rowid, bm25(kb_fts, 4.0, 1.0) AS rank FROM kb_fts WHERE kb_fts MATCH ? ORDER BY rank LIMIT ?) AS m
-               JOIN kb_documents d ON d.id = m.rowid ORDER BY m.rank`;
-          const args = clauses.length ? [match, ...f.args, fetch] : [match, fetch];
-          lexical = (await client.execute({ sql, args })).rows as unknown as Array<Record<string, unknown>>;
-        }
-        if (!embedder) return lexical.map((r) => toResult(r, Math.round(-Number(r.rank) * 1e6) / 1e6));
+        const lexicalHits = await lexical(request.text, fetch, clauses);
+        if (!embedder) return lexicalHits.map((h) => toResult(h.row, h.score));
 
-        // Hybrid: reciprocal-rank fusion of BM25 and vector neighbours.
+        // Hybrid: reciprocal-rank fusion of the lexical ranking and vector neighbours.
+        const f = filterSql(clauses, 'd.id');
         const [qv] = await embedder.embed([request.text]);
         const k = clauses.length ? Math.max(limit * 20, 100) : fetch;
         const semantic = (
@@ -602,12 +863,12 @@ export async function createLocalKnowledgeBase(options: LocalKnowledgeBaseOption
             entry.score += 1 / (60 + rank + 1);
             fused.set(key, entry);
           });
-        add(lexical);
+        add(lexicalHits.map((h) => h.row));
         add(semantic.slice(0, fetch));
         return [...fused.values()]
           .sort((a, b) => b.score - a.score)
           .slice(0, limit)
-          .map((e) => toResult(e.row, Math.round(e.score * 1e6) / 1e6));
+          .map((e) => toResult(e.row, round(e.score)));
       } catch (err) {
         throw dbFail('retrieve', err);
       }
