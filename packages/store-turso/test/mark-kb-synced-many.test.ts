@@ -99,7 +99,9 @@ describe('markKbSyncedMany (file database)', () => {
       { incident_id: 'KB-3', expectedRevision: 0, synced_at: SYNCED_AT, document_key: 'k/KB-3.json' },
     ]);
     await expect(call).rejects.toBeInstanceOf(ValidationError);
-    await expect(call).rejects.toMatchObject({ details: { issues: [expect.objectContaining({ path: '1.expectedRevision' })] } });
+    await expect(call).rejects.toMatchObject({
+      details: { issues: [expect.objectContaining({ path: '1.expectedRevision' })] },
+    });
     expect((await store.getIncident('KB-1'))?.kb_sync_status.state).toBe('PENDING');
   });
 });
