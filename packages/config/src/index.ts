@@ -23,16 +23,14 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { type Actor, IncidentsError, type IncidentStore, PermissionDeniedError, type Role } from '@incidents/core';
 import { z } from 'zod';
 
-const boolish = z
-  .union([z.boolean(), z.string()])
-  .transform((v, ctx) => {
-    if (typeof v === 'boolean') return v;
-    const s = v.trim().toLowerCase();
-    if (['1', 'true', 'yes', 'on'].includes(s)) return true;
-    if (['0', 'false', 'no', 'off', ''].includes(s)) return false;
-    ctx.addIssue({ code: 'custom', message: `expected 1/0/true/false, got "${v}"` });
-    return z.NEVER;
-  });
+const boolish = z.union([z.boolean(), z.string()]).transform((v, ctx) => {
+  if (typeof v === 'boolean') return v;
+  const s = v.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(s)) return true;
+  if (['0', 'false', 'no', 'off', ''].includes(s)) return false;
+  ctx.addIssue({ code: 'custom', message: `expected 1/0/true/false, got "${v}"` });
+  return z.NEVER;
+});
 
 /** The validated configuration. */
 export const IncidentsConfigSchema = z.object({
@@ -87,7 +85,9 @@ const nonEmpty = (v: string | undefined) => (v === undefined || v.trim() === '' 
  * Reads the configuration from `env` (default `process.env`) and command-line `overrides`.
  * @throws IncidentsError with code `config` naming the variable (or option) that is wrong.
  */
-export function loadConfig(options: { env?: NodeJS.ProcessEnv; overrides?: ConfigOverrides; cwd?: string } = {}): IncidentsConfig {
+export function loadConfig(
+  options: { env?: NodeJS.ProcessEnv; overrides?: ConfigOverrides; cwd?: string } = {},
+): IncidentsConfig {
   const env = options.env ?? process.env;
   const o = options.overrides ?? {};
   const cwd = options.cwd ?? process.cwd();
@@ -184,6 +184,23 @@ export async function resolveActor(
   if (!user.active) throw new PermissionDeniedError(email, '*', `user ${email} is deactivated`);
   return { id: user.email, roles: [user.role], ...(user.team ? { team: user.team } : {}) };
 }
-export { isSecretReference, LAMBDA_CONNECTOR_TYPES, type LambdaConfig, LambdaConfigSchema, type LambdaConnectorConfig, LambdaConnectorConfigSchema, type LambdaConnectorType, loadLambdaConfig, requireKbBucket } from './lambda-config.js';
-export { DEFAULT_KB_CONFIG_PREFIX, type KbConfig, KbConfigSchema, type KbDocumentsConfig, type KbIndexConfig, loadKbConfig } from './kb-config.js';
+export {
+  isSecretReference,
+  LAMBDA_CONNECTOR_TYPES,
+  type LambdaConfig,
+  LambdaConfigSchema,
+  type LambdaConnectorConfig,
+  LambdaConnectorConfigSchema,
+  type LambdaConnectorType,
+  loadLambdaConfig,
+  requireKbBucket,
+} from './lambda-config.js';
+export {
+  DEFAULT_KB_CONFIG_PREFIX,
+  type KbConfig,
+  KbConfigSchema,
+  type KbDocumentsConfig,
+  type KbIndexConfig,
+  loadKbConfig,
+} from './kb-config.js';
 export { type OpenedKnowledgeBase, openKnowledgeBase } from './knowledge-base.js';

@@ -2,7 +2,8 @@
  * `@incidents/connectors` — connectors to Jira Cloud, ServiceNow, BMC Remedy / Helix ITSM, Zendesk,
  * Slack and Shortcut: each one a client (pull with complete incremental pagination, push comments
  * and status), a pure mapper from the vendor's JSON to the core incident input, options and typed
- * errors, over one shared HTTP layer (retries, `Retry-After`, concurrency limit, auth errors).
+ * errors, over one shared HTTP layer (retries, `Retry-After`, concurrency limit, auth errors) — and
+ * the two-way sync engine `createSyncEngine` (pull with change detection, outbound queue, conflicts).
  *
  * @packageDocumentation
  */
@@ -22,6 +23,24 @@ export type {
   RemoteResolution,
 } from './connector.js';
 export { ConnectorError, type ConnectorErrorCode, type ConnectorErrorDetails, isConnectorError } from './errors.js';
+export {
+  type BackoffOption,
+  type ConnectorRunSummary,
+  createSyncEngine,
+  DEFAULT_LEASE_MS,
+  DEFAULT_LOOKBACK_MS,
+  DEFAULT_SYNC_ACTOR,
+  type IncidentConflicts,
+  type PullRunOptions,
+  REMOTE_FIELDS,
+  type RemoteField,
+  type SyncEngine,
+  type SyncEngineOptions,
+  type SyncEngineStatus,
+  type SyncProgressEvent,
+  type SyncRunSummary,
+  type SyncTotals,
+} from './engine/index.js';
 export type { AuthProvider } from './http/auth.js';
 export type { FetchLike, HttpOptions } from './http/http-client.js';
 export type { RetryOptions } from './http/retry.js';

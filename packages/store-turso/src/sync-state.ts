@@ -68,10 +68,16 @@ export function checkOutbound(items: readonly OutboundItem[] | undefined, path: 
  * INSERT statements for the outbox rows of an incident write; with `guard`, each row is inserted
  * only if the guard (the write's own conditional UPDATE took effect) holds.
  */
-export function outboundInserts(items: readonly OutboundItem[], guard?: { sql: string; args: InValue[] }): InStatement[] {
+export function outboundInserts(
+  items: readonly OutboundItem[],
+  guard?: { sql: string; args: InValue[] },
+): InStatement[] {
   return items.map((item) =>
     guard
-      ? { sql: `${INSERT_OUTBOUND} SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE ${guard.sql}`, args: [...outboundArgs(item), ...guard.args] }
+      ? {
+          sql: `${INSERT_OUTBOUND} SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE ${guard.sql}`,
+          args: [...outboundArgs(item), ...guard.args],
+        }
       : { sql: `${INSERT_OUTBOUND} VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, args: outboundArgs(item) },
   );
 }
@@ -82,7 +88,11 @@ export function mapOutboundError(err: unknown, action: string, items: readonly O
   if (/UNIQUE constraint failed: outbound_queue\.sync_id/.test(message)) {
     const index = (err as { statementIndex?: unknown }).statementIndex;
     const id = typeof index === 'number' ? (items[index]?.sync_id ?? 'unknown') : 'unknown';
-    return new ConflictError(`Outbound item ${id} already exists`, { entity: 'OutboundItem', id, reason: 'already_exists' }, { cause: err });
+    return new ConflictError(
+      `Outbound item ${id} already exists`,
+      { entity: 'OutboundItem', id, reason: 'already_exists' },
+      { cause: err },
+    );
   }
   return mapDriverError(err, action);
 }
@@ -98,7 +108,11 @@ async function read(db: InstrumentedClient, stmt: InStatement, action: string) {
 /** `SyncStateStore.getSyncCursor`. */
 export async function getSyncCursor(db: InstrumentedClient, connector: string): Promise<SyncCursor | null> {
   const name = parseInput(z.string().min(1), connector, 'connector');
-  const rs = await read(db, { sql: 'SELECT cursor FROM sync_cursors WHERE connector = ?', args: [name] }, 'read the sync cursor');
+  const rs = await read(
+    db,
+    { sql: 'SELECT cursor FROM sync_cursors WHERE connector = ?', args: [name] },
+    'read the sync cursor',
+  );
   const row = rs.rows[0];
   return row ? SyncCursorSchema.parse(JSON.parse(String(row.cursor))) : null;
 }
@@ -137,7 +151,11 @@ export async function enqueueOutbound(db: InstrumentedClient, items: readonly Ou
 /** `SyncStateStore.listDueOutbound`. */
 export async function listDueOutbound(db: InstrumentedClient, options: DueOutboundOptions): Promise<OutboundItem[]> {
   const o = parseInput(
-    z.object({ now: z.iso.datetime({ offset: true }), limit: z.number().optional(), connector: z.string().min(1).optional() }),
+    z.object({
+      now: z.iso.datetime({ offset: true }),
+      limit: z.number().optional(),
+      connector: z.string().min(1).optional(),
+    }),
     options,
     'due outbound options',
   );
@@ -172,7 +190,16 @@ export async function updateOutbound(db: InstrumentedClient, update: OutboundUpd
     {
       sql: `UPDATE outbound_queue SET status = ?, status_rank = ?, attempts = ?, next_attempt_at = ?, item = ?
             WHERE sync_id = ? AND status = ? AND attempts = ?`,
-      args: [next.status, rank(next.status), next.attempts, utc(next.next_attempt_at), JSON.stringify(next), item.sync_id, item.status, item.attempts],
+      args: [
+        next.status,
+        rank(next.status),
+        next.attempts,
+        utc(next.next_attempt_at),
+        JSON.stringify(next),
+        item.sync_id,
+        item.status,
+        item.attempts,
+      ],
     },
     'update the outbound item',
   );
@@ -195,7 +222,11 @@ export async function listOutbound(
     filter ?? {},
     'outbound filter',
   );
-  const p = parseInput(z.object({ limit: z.number().optional(), cursor: z.string().nullish() }).optional(), page, 'page');
+  const p = parseInput(
+    z.object({ limit: z.number().optional(), cursor: z.string().nullish() }).optional(),
+    page,
+    'page',
+  );
   const limit = pageLimit(p);
   const conditions: string[] = [];
   const args: InValue[] = [];
@@ -211,7 +242,9 @@ export async function listOutbound(
   if (p?.cursor) {
     const parsed = OutboundCursorSchema.safeParse(decodeCursor(p.cursor));
     if (!parsed.success) {
-      throw new ValidationError([{ path: 'cursor', message: 'this cursor belongs to another query; pass the cursor of the previous page' }]);
+      throw new ValidationError([
+        { path: 'cursor', message: 'this cursor belongs to another query; pass the cursor of the previous page' },
+      ]);
     }
     conditions.push('(status_rank, next_attempt_at, sync_id) > (?, ?, ?)');
     args.push(parsed.data.r, parsed.data.t, parsed.data.s);
@@ -232,7 +265,12 @@ export async function listOutbound(
     items: rows.map(rowToItem),
     cursor:
       rs.rows.length > limit && last
-        ? encodeCursor({ k: 'outbound', r: Number(last.status_rank), t: String(last.next_attempt_at), s: String(last.sync_id) })
+        ? encodeCursor({
+            k: 'outbound',
+            r: Number(last.status_rank),
+            t: String(last.next_attempt_at),
+            s: String(last.sync_id),
+          })
         : null,
   };
 }
@@ -246,10 +284,17 @@ export async function countOutbound(db: InstrumentedClient): Promise<OutboundCou
 }
 
 /** `SyncStateStore.setInteractionExternalId` (by interaction id: it survives a link that moved the row). */
-export async function setInteractionExternalId(db: InstrumentedClient, input: InteractionExternalIdInput): Promise<boolean> {
+export async function setInteractionExternalId(
+  db: InstrumentedClient,
+  input: InteractionExternalIdInput,
+): Promise<boolean> {
   const data = parseInput(
     z.object({
-      interaction: z.object({ interaction_id: z.string().min(1), incident_id: z.string().min(1), created_at: z.string() }),
+      interaction: z.object({
+        interaction_id: z.string().min(1),
+        incident_id: z.string().min(1),
+        created_at: z.string(),
+      }),
       external_id: z.string().min(1),
     }),
     input,
@@ -257,7 +302,10 @@ export async function setInteractionExternalId(db: InstrumentedClient, input: In
   );
   const rs = await read(
     db,
-    { sql: 'UPDATE interactions SET external_id = ? WHERE interaction_id = ?', args: [data.external_id, data.interaction.interaction_id] },
+    {
+      sql: 'UPDATE interactions SET external_id = ? WHERE interaction_id = ?',
+      args: [data.external_id, data.interaction.interaction_id],
+    },
     'record the external id of the interaction',
   );
   return rs.rowsAffected === 1;

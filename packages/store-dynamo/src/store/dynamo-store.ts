@@ -65,6 +65,7 @@ import {
   versionItem,
 } from './items.js';
 import { linkIncidents } from './link.js';
+import { checkOutbound, createSyncState, outboundPutAction } from '../sync-queue/sync-state.js';
 import { pageSegments, readAll, type Segment } from './paging.js';
 import { incidentQuerySegments, isKeysOnly, metricsSegments } from './queries.js';
 import {
@@ -160,7 +161,9 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoIncidentSt
   const txParams: Record<string, unknown> = { ...extra };
   let closed = false;
 
-  const run = (build: TransactionBuilder): Promise<TransactionOutcome> => transactWrite(doc, entities, build, txParams);
+  const run = (build: TransactionBuilder, append: readonly unknown[] = []): Promise<TransactionOutcome> =>
+    transactWrite(doc, entities, build, txParams, undefined, append);
+  const syncState = createSyncState({ client: doc, tableName: table, extra });
 
   async function getItem(key: Item, consistent = true): Promise<Item | undefined> {
     const res = await guarded('GetItem', () =>
@@ -291,39 +294,43 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoIncidentSt
     interactions: Interaction[],
     sourceRecords: SourceRecord[],
     rekeyFrom?: { source_system: string; external_id: string },
+    outbound: readonly unknown[] = [],
   ): Promise<TransactionOutcome> {
-    return run((e) => [
-      e.incident
-        .put(currentItem(incident))
-        // biome-ignore lint/suspicious/noExplicitAny: ElectroDB where callback
-        .where((a: any, op: any) =>
-          [
-            op.eq(a.revision, expectedRevision),
-            op.eq(a.source_system, rekeyFrom?.source_system ?? incident.source_system),
-            op.eq(a.external_id, rekeyFrom?.external_id ?? incident.external_id),
-          ].join(' AND '),
-        )
-        .commit(),
-      e.incidentVersion.create(versionItem(incident, incident.revision)).commit(),
-      ...interactions.map((i) => e.interaction.create(interactionItem(i)).commit()),
-      ...sourceRecords.map((r) => e.sourceRecord.put(sourceRecordItem(r)).commit()),
-      ...(rekeyFrom
-        ? [
-            e.sourceGuard
-              .delete({ source_system: rekeyFrom.source_system, external_id: rekeyFrom.external_id })
-              // biome-ignore lint/suspicious/noExplicitAny: ElectroDB where callback
-              .where((a: any, op: any) => op.eq(a.incident_id, incident.incident_id))
-              .commit(),
-            e.sourceGuard
-              .create({
-                source_system: incident.source_system,
-                external_id: incident.external_id,
-                incident_id: incident.incident_id,
-              })
-              .commit(),
-          ]
-        : []),
-    ]);
+    return run(
+      (e) => [
+        e.incident
+          .put(currentItem(incident))
+          // biome-ignore lint/suspicious/noExplicitAny: ElectroDB where callback
+          .where((a: any, op: any) =>
+            [
+              op.eq(a.revision, expectedRevision),
+              op.eq(a.source_system, rekeyFrom?.source_system ?? incident.source_system),
+              op.eq(a.external_id, rekeyFrom?.external_id ?? incident.external_id),
+            ].join(' AND '),
+          )
+          .commit(),
+        e.incidentVersion.create(versionItem(incident, incident.revision)).commit(),
+        ...interactions.map((i) => e.interaction.create(interactionItem(i)).commit()),
+        ...sourceRecords.map((r) => e.sourceRecord.put(sourceRecordItem(r)).commit()),
+        ...(rekeyFrom
+          ? [
+              e.sourceGuard
+                .delete({ source_system: rekeyFrom.source_system, external_id: rekeyFrom.external_id })
+                // biome-ignore lint/suspicious/noExplicitAny: ElectroDB where callback
+                .where((a: any, op: any) => op.eq(a.incident_id, incident.incident_id))
+                .commit(),
+              e.sourceGuard
+                .create({
+                  source_system: incident.source_system,
+                  external_id: incident.external_id,
+                  incident_id: incident.incident_id,
+                })
+                .commit(),
+            ]
+          : []),
+      ],
+      outbound,
+    );
   }
 
   const store: DynamoIncidentStore = {
@@ -382,18 +389,24 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoIncidentSt
       const interactions = write.interactions ?? [];
       const sourceRecords = write.sourceRecords ?? [];
       checkDistinct(interactions, sourceRecords, incident.incident_id);
-      checkWriteSize(2 + interactions.length + sourceRecords.length + 2, 'interactions');
-      let outcome = await writeUpdate(incident, expected, interactions, sourceRecords);
+      // Transactional outbox: the outbound items are the last actions of the same transaction.
+      const outbound = checkOutbound(write.outbound, 'outbound').map((o) => outboundPutAction(table, o));
+      checkWriteSize(2 + interactions.length + sourceRecords.length + 2 + outbound.length, 'interactions');
+      let outcome = await writeUpdate(incident, expected, interactions, sourceRecords, undefined, outbound);
       if (!outcome.canceled) return;
       if (reasonAt(outcome, 0) === 'ConditionalCheckFailed') {
         const current = await getIncident(incident.incident_id);
         if (!current) throw new NotFoundError('Incident', incident.incident_id);
         if (current.revision !== expected) await conflictFor(incident, expected);
         // Same revision, different (source_system, external_id): move the uniqueness item with the record.
-        outcome = await writeUpdate(incident, expected, interactions, sourceRecords, {
-          source_system: current.source_system,
-          external_id: current.external_id,
-        });
+        outcome = await writeUpdate(
+          incident,
+          expected,
+          interactions,
+          sourceRecords,
+          { source_system: current.source_system, external_id: current.external_id },
+          outbound,
+        );
         if (!outcome.canceled) return;
         if (reasonAt(outcome, 0) === 'ConditionalCheckFailed') await conflictFor(incident, expected);
         const guardIndex = 2 + interactions.length + sourceRecords.length + 1;
@@ -401,6 +414,14 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoIncidentSt
       }
       if (reasonAt(outcome, 1) === 'ConditionalCheckFailed') await conflictFor(incident, expected);
       interactionConflict(outcome, 2, interactions);
+      const outboxReasons = outcome.canceled && outbound.length ? outcome.reasons.slice(-outbound.length) : [];
+      if (outboxReasons.some((r) => r.code === 'ConditionalCheckFailed')) {
+        throw new ConflictError('An outbound item of this write already exists', {
+          entity: 'OutboundItem',
+          id: incident.incident_id,
+          reason: 'already_exists',
+        });
+      }
       unexpected(outcome, 'updateIncident');
     },
 
@@ -685,6 +706,16 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoIncidentSt
         userError: false,
       });
     },
+
+    getSyncCursor: syncState.getSyncCursor,
+    saveSyncCursor: syncState.saveSyncCursor,
+    listSyncCursors: syncState.listSyncCursors,
+    enqueueOutbound: syncState.enqueueOutbound,
+    listDueOutbound: syncState.listDueOutbound,
+    updateOutbound: syncState.updateOutbound,
+    listOutbound: syncState.listOutbound,
+    countOutbound: syncState.countOutbound,
+    setInteractionExternalId: syncState.setInteractionExternalId,
 
     async getIncidentCollection(incidentId) {
       const items = await readAll(

@@ -29,9 +29,12 @@ export async function transactWrite(
   build: TransactionBuilder,
   params: Record<string, unknown>,
   retries = 12,
+  append: readonly unknown[] = [],
 ): Promise<TransactionOutcome> {
   // biome-ignore lint/suspicious/noExplicitAny: ElectroDB's builder typing is per entity
-  const input = (entities.service.transaction.write as any)(build).params() as { TransactItems: unknown[] };
+  const built = (entities.service.transaction.write as any)(build).params() as { TransactItems: unknown[] };
+  // `append`: raw lib-dynamodb actions after ElectroDB's (the outbox items of sync-state.ts).
+  const input = { ...built, TransactItems: [...built.TransactItems, ...append] };
   for (let attempt = 0; ; attempt++) {
     let reasons: CancellationEntry[];
     try {

@@ -1,0 +1,89 @@
+/**
+ * Import benchmark of the sync engine: N Jira issues from a local server that waits 20 ms per page
+ * (100 issues per page) into a fresh store-turso `file:` database. Reports the wall time against the
+ * floor measured in the same run (pages × delay: what fetching alone costs), the ratio, and the peak
+ * RSS of this process (the server runs in a child process).
+ *
+ * Usage (from packages/connectors, after building core and store-turso):
+ *   node --import tsx bench/import.ts [issues=10000] [delayMs=20]
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { createTursoStore } from '@incidents/store-turso';
+import { createJiraConnector, createSyncEngine } from '../src/index.js';
+
+const issues = Number(process.argv[2] ?? 10_000);
+const delayMs = Number(process.argv[3] ?? 20);
+const pageSize = 100;
+
+async function startServer(): Promise<{ url: string; stop: () => void }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(import.meta.dirname, 'jira-bench-server.ts'), String(issues), String(delayMs)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const lines = createInterface({ input: child.stdout });
+  const url = await new Promise<string>((resolve, reject) => {
+    lines.on('line', (line) => {
+      if (line.startsWith('READY ')) resolve(line.slice(6));
+    });
+    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+  });
+  return { url, stop: () => child.kill('SIGTERM') };
+}
+
+const server = await startServer();
+const dir = await mkdtemp(join(tmpdir(), 'sync-bench-'));
+let peakRss = process.memoryUsage().rss;
+const sampler = setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+}, 25);
+try {
+  const store = await createTursoStore({ url: `file:${join(dir, 'bench.db')}` });
+  const jira = createJiraConnector({
+    baseUrl: server.url,
+    auth: { email: 'bench@example.com', apiToken: 'x' },
+    pageSize,
+  });
+  const engine = createSyncEngine({ store, connectors: [jira], concurrency: 8 });
+  const rssBefore = process.memoryUsage().rss;
+  const t0 = performance.now();
+  const summary = await engine.pull('jira');
+  const wallMs = performance.now() - t0;
+  clearInterval(sampler);
+  peakRss = Math.max(peakRss, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024);
+  const pages = summary.totals.pages;
+  const floorMs = pages * delayMs;
+  const count = (await store.client.execute('SELECT count(*) AS n FROM incidents')).rows[0]?.n;
+  const mb = (b: number) => (b / 1024 / 1024).toFixed(1);
+  console.log(
+    JSON.stringify(
+      {
+        issues,
+        delayMs,
+        pages,
+        created: summary.totals.created,
+        errors: summary.errors,
+        stored: Number(count),
+        wallMs: Math.round(wallMs),
+        floorMs,
+        ratio: Number((wallMs / floorMs).toFixed(2)),
+        issuesPerSecond: Math.round(issues / (wallMs / 1000)),
+        rssBeforeMb: Number(mb(rssBefore)),
+        peakRssMb: Number(mb(peakRss)),
+      },
+      null,
+      2,
+    ),
+  );
+  await store.close();
+} finally {
+  clearInterval(sampler);
+  server.stop();
+  await rm(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,142 @@
+/**
+ * Options, progress events, summaries and status of the sync engine.
+ * @module
+ */
+import type {
+  Actor,
+  Clock,
+  IdGenerator,
+  IncidentStore,
+  OutboundCounts,
+  OutboundItem,
+  SourceSystem,
+  SyncConflict,
+  SyncCursor,
+} from '@incidents/core';
+import type { Connector } from '../connector.js';
+
+/** Retry delays of failed outbound items: exponential (`baseMs · factor^(attempt-1)`, capped) or your own function. */
+export type BackoffOption = { baseMs?: number; factor?: number; maxMs?: number } | ((attempt: number) => number);
+
+/** Options of {@link createSyncEngine}. */
+export interface SyncEngineOptions {
+  /** Where incidents, cursors and the outbound queue live. */
+  store: IncidentStore;
+  /** The connectors to sync, each under its own `name` (names must be unique). */
+  connectors: readonly Connector[];
+  /** Time source (cursors, queue due times, conflicts). Default: the system clock. */
+  clock?: Clock;
+  /** Ids of imported comments and timeline entries; core's default generator by default. */
+  ids?: Pick<IdGenerator, 'interactionId' | 'incidentId'>;
+  /** The `sync` actor writes are recorded with. Default `{ id: 'sync@incidents', roles: ['sync'] }`. */
+  actor?: Actor;
+  /**
+   * How far before the saved high-watermark a pull starts again (clock skew between vendor servers,
+   * records committed late, minute-precision queries such as JQL). Default 5 minutes.
+   */
+  lookbackMs?: number;
+  /** Overrides every outbound item's `max_attempts` (attempts after which it is `DEAD`). */
+  maxAttempts?: number;
+  /** Delay before retrying a failed outbound item. Default `{ baseMs: 30_000, factor: 2, maxMs: 3_600_000 }`. */
+  backoff?: BackoffOption;
+  /** Per connector: records persisted at once within a page, and outbound items pushed at once. Default 4. */
+  concurrency?: number;
+  /** How long a claimed outbound item stays `IN_PROGRESS` before another run may retry it. Default 5 minutes. */
+  leaseMs?: number;
+  /** Items per vendor request (passed to `pull`). */
+  pageSize?: number;
+  /** Called for every persisted page, pushed item and finished connector. Exceptions are ignored. */
+  onProgress?: (event: SyncProgressEvent) => void;
+}
+
+/** A progress event. */
+export type SyncProgressEvent =
+  | { type: 'page'; connector: string; items: number; summary: ConnectorRunSummary }
+  | { type: 'pushed'; connector: string; item: OutboundItem; outcome: 'completed' | 'skipped' | 'failed' | 'dead' }
+  | { type: 'done'; connector: string; phase: 'pull' | 'push'; summary: ConnectorRunSummary };
+
+/** Options of {@link SyncEngine.pull} and {@link SyncEngine.run}. */
+export interface PullRunOptions {
+  /** Pull records changed since this instant instead of the saved cursor (a re-sync). */
+  since?: string | Date;
+  /** Read and compare, but write nothing (no incident, no cursor). The summary says what would change. */
+  dryRun?: boolean;
+}
+
+/** The counters of one connector in one run. */
+export interface ConnectorRunSummary {
+  connector: string;
+  /** `false` when the connector stopped on an error (see `error`). */
+  ok: boolean;
+  pages: number;
+  /** Records seen by the pull. */
+  records: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  /** Conflicts recorded by this run. */
+  conflicts: number;
+  commentsImported: number;
+  /** Outbound items written to the source system. */
+  pushed: number;
+  /** Outbound items completed without writing (e.g. INTERNAL comments to a system without internal notes). */
+  skipped: number;
+  /** Outbound attempts that failed and will be retried. */
+  failed: number;
+  /** Outbound items that became `DEAD` in this run. */
+  dead: number;
+  pullMs: number;
+  pushMs: number;
+  /** Why the connector stopped: the error's code (`connector.auth`, `store`…) and message (never credentials). */
+  error?: { code: string; message: string };
+}
+
+/** Totals of a run. */
+export type SyncTotals = Omit<ConnectorRunSummary, 'connector' | 'ok' | 'error'>;
+
+/** The summary of `pull`, `push` or `run`. */
+export interface SyncRunSummary {
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  dryRun: boolean;
+  /** One entry per connector, in the order they were given. */
+  connectors: ConnectorRunSummary[];
+  totals: SyncTotals;
+  /** The connectors that stopped on an error. */
+  errors: Array<{ connector: string; code: string; message: string }>;
+}
+
+/** An incident with unresolved sync conflicts. */
+export interface IncidentConflicts {
+  incident_id: string;
+  source_system: SourceSystem;
+  external_id: string;
+  conflicts: SyncConflict[];
+}
+
+/** What {@link SyncEngine.status} reports. */
+export interface SyncEngineStatus {
+  /** Saved pull cursors (every connector name the store knows). */
+  cursors: SyncCursor[];
+  /** Outbound items per status. */
+  queue: OutboundCounts;
+  /** The dead items (first 100), for a person to look at. */
+  dead: OutboundItem[];
+  /** Unresolved conflicts on incidents of the configured connectors' source systems. */
+  conflicts: number;
+}
+
+/** The two-way sync engine. */
+export interface SyncEngine {
+  /** Pulls one connector (by name) or all of them, in parallel; one connector's failure does not stop the others. */
+  pull(target: string | 'all', options?: PullRunOptions): Promise<SyncRunSummary>;
+  /** Drains the due outbound items of one connector or all of them. */
+  push(target: string | 'all'): Promise<SyncRunSummary>;
+  /** `pull` then `push` (a dry run pushes nothing). */
+  run(target: string | 'all', options?: PullRunOptions): Promise<SyncRunSummary>;
+  /** Cursors, queue counts by status, dead items and the number of unresolved conflicts. */
+  status(): Promise<SyncEngineStatus>;
+  /** Incidents of the configured source systems with unresolved conflicts. */
+  conflicts(): Promise<IncidentConflicts[]>;
+}

@@ -1,0 +1,348 @@
+import {
+  type Actor,
+  createIncidentService,
+  type IncidentStore,
+  IncidentsError,
+  type Interaction,
+} from '@incidents/core';
+import { collectAll } from '@incidents/core';
+import { createTursoStore, type TursoStore } from '@incidents/store-turso';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createJiraConnector } from '../src/jira/index.js';
+import { createZendeskConnector } from '../src/zendesk/index.js';
+import { createSyncEngine } from '../src/engine/index.js';
+import type { FetchLike } from '../src/http/http-client.js';
+import { jiraComment, type JiraServer, makeJiraIssue, startJiraServer } from './servers/jira-server.js';
+import { makeZdTicket, startZendeskServer, type ZendeskServer } from './servers/zendesk-server.js';
+
+const creds = { email: 'bot@example.com', apiToken: 'jira-token-secret' };
+const zdCreds = { email: 'agent@example.com', apiToken: 'zd-token-secret' };
+const ana: Actor = { id: 'ana@example.com', roles: ['operator'] };
+
+let server: JiraServer;
+let store: TursoStore;
+
+beforeEach(async () => {
+  server = await startJiraServer(creds);
+  store = await createTursoStore({ url: ':memory:' });
+});
+afterEach(async () => {
+  await store.close();
+  await server.close();
+});
+
+function jira(extra: Record<string, unknown> = {}) {
+  return createJiraConnector({
+    baseUrl: server.url,
+    auth: creds,
+    jql: 'project = OPS',
+    pageSize: 3,
+    retry: { baseDelayMs: 1, maxRetries: 1 },
+    ...extra,
+  });
+}
+
+/** Seven issues (three pages of three), the third with a remote comment. */
+function seedIssues() {
+  for (let n = 1; n <= 7; n++) {
+    server.issues.push(
+      makeJiraIssue(n, `2026-02-0${n}T10:00:00.000Z`, {
+        description: `Issue ${n} description`,
+        comments: n === 3 ? [jiraComment('100', 'Seen in prod too', '2026-02-03T09:00:00.000Z')] : [],
+      }),
+    );
+  }
+}
+
+async function versions(s: IncidentStore, id: string) {
+  return collectAll((cursor) => s.listVersions(id, { limit: 100, cursor }));
+}
+
+async function comments(s: IncidentStore, id: string): Promise<Interaction[]> {
+  return collectAll((cursor) =>
+    s.listInteractions(id, { types: ['comment'], includeInternal: true, order: 'asc', cursor }),
+  );
+}
+
+describe('sync engine: pull', () => {
+  it('imports three pages, with source records, comments and a completed cursor', async () => {
+    seedIssues();
+    const engine = createSyncEngine({ store, connectors: [jira()] });
+    const summary = await engine.pull('jira');
+    expect(summary.errors).toEqual([]);
+    expect(summary.connectors[0]).toMatchObject({
+      ok: true,
+      pages: 3,
+      records: 7,
+      created: 7,
+      updated: 0,
+      commentsImported: 1,
+    });
+    const all = await collectAll((cursor) => store.queryIncidents({ by: 'source', source_system: 'JIRA' }, { cursor }));
+    expect(all.map((i) => i.incident_id)).toEqual(['OPS-1', 'OPS-2', 'OPS-3', 'OPS-4', 'OPS-5', 'OPS-6', 'OPS-7']);
+    const ops3 = await store.getIncident('OPS-3');
+    expect(ops3).toMatchObject({ external_id: 'OPS-3', source_system: 'JIRA', status: 'NEW', revision: 1 });
+    expect(ops3?.sync_metadata.remote_snapshot).toMatchObject({
+      title: 'Incident 3',
+      status: 'NEW',
+      updated_at: '2026-02-03T10:00:00.000Z',
+    });
+    expect((await store.listSourceRecords('OPS-3')).map((r) => [r.source_system, r.record_id])).toEqual([
+      ['JIRA', 'OPS-3'],
+    ]);
+    expect((await comments(store, 'OPS-3')).map((c) => [c.external_id, c.text, c.source])).toEqual([
+      ['100', 'Seen in prod too', 'JIRA'],
+    ]);
+    const cursor = await store.getSyncCursor('jira');
+    expect(cursor).toMatchObject({ connector: 'jira', high_watermark: '2026-02-07T10:00:00.000Z' });
+    expect(cursor?.resume_cursor).toBeUndefined();
+  });
+
+  it('re-running creates nothing and writes no version', async () => {
+    seedIssues();
+    const engine = createSyncEngine({ store, connectors: [jira()] });
+    await engine.pull('jira');
+    const before = await Promise.all(['OPS-1', 'OPS-7'].map((id) => versions(store, id)));
+    const again = await engine.pull('jira', { since: '2000-01-01T00:00:00Z' });
+    expect(again.totals).toMatchObject({ records: 7, created: 0, updated: 0, unchanged: 7, commentsImported: 0 });
+    const incremental = await engine.pull('jira');
+    // The look-back window re-reads the last records (5 minutes before the watermark): still unchanged.
+    expect(incremental.totals).toMatchObject({ created: 0, updated: 0, unchanged: 1 });
+    const after = await Promise.all(['OPS-1', 'OPS-7'].map((id) => versions(store, id)));
+    expect(after).toEqual(before);
+    expect(after.map((v) => v.length)).toEqual([1, 1]);
+    expect(await comments(store, 'OPS-3')).toHaveLength(1);
+  });
+
+  it('after a vendor failure on page 3, the re-run resumes and loses or duplicates nothing', async () => {
+    seedIssues();
+    let searches = 0;
+    let failing = true;
+    const faultyFetch: FetchLike = async (input, init) => {
+      if (String(input).includes('/search/jql') && failing && ++searches >= 3)
+        throw new TypeError('fetch failed: connection reset');
+      return fetch(input, init);
+    };
+    const first = await createSyncEngine({ store, connectors: [jira({ fetch: faultyFetch })] }).pull('all');
+    expect(first.connectors[0]).toMatchObject({ ok: false, pages: 2, created: 6 });
+    expect(first.errors[0]?.code).toBe('connector.http');
+    const cursor = await store.getSyncCursor('jira');
+    // Not advanced past unpersisted data: no completed watermark, a resume point after page 2.
+    expect(cursor?.high_watermark).toBeUndefined();
+    expect(cursor?.pending_high_watermark).toBe('2026-02-06T10:00:00.000Z');
+    expect(cursor?.resume_cursor).toEqual(expect.any(String));
+    expect(cursor?.last_error).toMatch(/connection reset/);
+
+    failing = false;
+    const second = await createSyncEngine({ store, connectors: [jira({ fetch: faultyFetch })] }).pull('all');
+    expect(second.connectors[0]).toMatchObject({ ok: true, pages: 1, created: 1, updated: 0 });
+    const all = await collectAll((c) => store.queryIncidents({ by: 'source', source_system: 'JIRA' }, { cursor: c }));
+    expect(all.map((i) => i.incident_id)).toHaveLength(7);
+    for (const i of all) expect(await versions(store, i.incident_id)).toHaveLength(1);
+    expect(await store.getSyncCursor('jira')).toMatchObject({ high_watermark: '2026-02-07T10:00:00.000Z' });
+  });
+
+  it('after a store failure in the middle of page 3, the cursor still points at page 3 and the re-run completes it', async () => {
+    seedIssues();
+    let creates = 0;
+    // The real store, with one injected fault: the 7th create (page 3) fails as a crashed write would.
+    const faulty = new Proxy(store, {
+      get(target, prop) {
+        const value = Reflect.get(target, prop, target);
+        if (prop === 'createIncident' || prop === 'createIncidents') {
+          return async (...args: unknown[]) => {
+            const writes = prop === 'createIncidents' ? (args[0] as unknown[]).length : 1;
+            if (creates + writes >= 7 && creates < 7) {
+              creates = 7;
+              throw new IncidentsError('store', 'disk I/O error', { userError: false });
+            }
+            creates += writes;
+            return (value as (...a: unknown[]) => Promise<void>).apply(target, args);
+          };
+        }
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    }) as TursoStore;
+    const first = await createSyncEngine({ store: faulty, connectors: [jira()], concurrency: 1 }).pull('jira');
+    expect(first.connectors[0]).toMatchObject({ ok: false, pages: 2, created: 6 });
+    expect(first.errors[0]).toMatchObject({ code: 'store', message: 'disk I/O error' });
+    expect((await store.getSyncCursor('jira'))?.pending_high_watermark).toBe('2026-02-06T10:00:00.000Z');
+
+    const second = await createSyncEngine({ store, connectors: [jira()] }).pull('jira');
+    expect(second.connectors[0]).toMatchObject({ ok: true, pages: 1, created: 1 });
+    const all = await collectAll((c) => store.queryIncidents({ by: 'source', source_system: 'JIRA' }, { cursor: c }));
+    expect(all).toHaveLength(7);
+    expect(await comments(store, 'OPS-3')).toHaveLength(1);
+  });
+
+  it('applies remote changes to fields the local copy kept, records a conflict when both sides changed, never touches local work', async () => {
+    seedIssues();
+    const engine = createSyncEngine({ store, connectors: [jira()] });
+    await engine.pull('jira');
+    const incidents = createIncidentService({ store });
+    await incidents.claim('OPS-2', { actor: ana });
+    await incidents.updateProgress(
+      { incident_id: 'OPS-2', analysis: { root_cause: 'pool exhausted' } },
+      { actor: ana },
+    );
+    // Remote: new title (local kept it) and a new status (local changed it too, differently).
+    const issue = server.issues.find((i) => i.key === 'OPS-2');
+    if (!issue) throw new Error('missing issue');
+    issue.summary = 'Checkout 502 in eu-west';
+    issue.status = 'Waiting for customer';
+    issue.category = 'indeterminate';
+    issue.updated = '2026-02-10T10:00:00.000Z';
+
+    const summary = await engine.pull('jira');
+    expect(summary.totals).toMatchObject({ updated: 1, conflicts: 1 });
+    const got = await store.getIncident('OPS-2');
+    expect(got?.title).toBe('Checkout 502 in eu-west');
+    expect(got?.status).toBe('IN_PROGRESS');
+    expect(got?.cline_work?.analysis?.root_cause).toBe('pool exhausted');
+    expect(got?.sync_metadata.conflicts).toEqual([
+      expect.objectContaining({
+        field: 'status',
+        local_value: 'IN_PROGRESS',
+        remote_value: 'PENDING',
+        source_system: 'JIRA',
+        resolved: false,
+      }),
+    ]);
+    expect(got?.sync_metadata.remote_snapshot).toMatchObject({ status: 'PENDING', title: 'Checkout 502 in eu-west' });
+    const history = await versions(store, 'OPS-2');
+    expect(history.at(-1)?.metadata).toMatchObject({ last_modified_by: 'sync@incidents' });
+    expect(history.at(-1)?.metadata.version_notes).toMatch(/applied title.*conflicts on status/);
+
+    // Surfaced, and not recorded twice by the next pull.
+    expect((await engine.status()).conflicts).toBe(1);
+    expect((await engine.conflicts()).map((c) => c.incident_id)).toEqual(['OPS-2']);
+    await engine.pull('jira', { since: '2000-01-01T00:00:00Z' });
+    expect((await store.getIncident('OPS-2'))?.sync_metadata.conflicts).toHaveLength(1);
+  });
+});
+
+describe('sync engine: push', () => {
+  it('round-trips comments without echo', async () => {
+    seedIssues();
+    const engine = createSyncEngine({ store, connectors: [jira()] });
+    await engine.pull('jira');
+    const incidents = createIncidentService({ store });
+    const local = await incidents.addComment({ incident_id: 'OPS-3', text: 'Restarted the pool' }, { actor: ana });
+    expect((await store.listOutbound({ status: 'PENDING' })).items).toHaveLength(1);
+
+    const pushed = await engine.push('jira');
+    expect(pushed.totals).toMatchObject({ pushed: 1, failed: 0, dead: 0 });
+    const posted = server.requestsTo('/rest/api/3/issue/OPS-3/comment', 'POST');
+    expect(posted).toHaveLength(1);
+    const issue = server.issues.find((i) => i.key === 'OPS-3');
+    const remoteId = issue?.comments.at(-1)?.id;
+    const mine = (await comments(store, 'OPS-3')).find((c) => c.interaction_id === local.comment_id);
+    expect(mine?.external_id).toBe(remoteId);
+    expect(await store.countOutbound()).toMatchObject({ COMPLETED: 1, PENDING: 0 });
+
+    // The next pull sees both comments in Jira and imports neither again.
+    const next = await engine.pull('jira', { since: '2000-01-01T00:00:00Z' });
+    expect(next.totals.commentsImported).toBe(0);
+    expect(await comments(store, 'OPS-3')).toHaveLength(2);
+    // A new remote comment is imported once; the import itself is never pushed back.
+    issue?.comments.push(jiraComment('20050', 'Customer confirms', '2026-02-11T09:00:00.000Z'));
+    if (issue) issue.updated = new Date(Date.now() + 60_000).toISOString();
+    expect((await engine.pull('jira')).totals.commentsImported).toBe(1);
+    expect((await engine.pull('jira', { since: '2000-01-01T00:00:00Z' })).totals.commentsImported).toBe(0);
+    expect((await engine.push('jira')).totals.pushed).toBe(0);
+    expect(server.requestsTo('/rest/api/3/issue/OPS-3/comment', 'POST')).toHaveLength(1);
+    expect((await comments(store, 'OPS-3')).map((c) => c.text).sort()).toEqual([
+      'Customer confirms',
+      'Restarted the pool',
+      'Seen in prod too',
+    ]);
+  });
+
+  it('pushes a local status change through the workflow', async () => {
+    server.issues.push(makeJiraIssue(1, '2026-02-01T10:00:00.000Z', { assigneeEmail: 'ana@example.com' }));
+    const engine = createSyncEngine({ store, connectors: [jira()] });
+    await engine.pull('jira');
+    const incidents = createIncidentService({ store });
+    await incidents.startWork('OPS-1', { actor: ana });
+    expect((await engine.push('jira')).totals.pushed).toBe(1);
+    expect(server.issues[0]?.status).toBe('In Progress');
+    // The pull that follows sees In Progress on both sides: no conflict, nothing overwritten.
+    const after = await engine.pull('jira', { since: '2000-01-01T00:00:00Z' });
+    expect(after.totals.conflicts).toBe(0);
+    expect((await store.getIncident('OPS-1'))?.status).toBe('IN_PROGRESS');
+  });
+
+  it('retries a failing item with backoff and ends it DEAD after max_attempts, visible in status()', async () => {
+    server.issues.push(makeJiraIssue(1, '2026-02-01T10:00:00.000Z'));
+    let now = Date.parse('2026-03-01T10:00:00.000Z');
+    const clock = { now: () => new Date(now) };
+    const engine = createSyncEngine({
+      store,
+      connectors: [jira()],
+      clock,
+      maxAttempts: 3,
+      backoff: { baseMs: 60_000, factor: 2 },
+    });
+    await engine.pull('jira');
+    await createIncidentService({ store, clock }).addComment(
+      { incident_id: 'OPS-1', text: 'Any news?' },
+      { actor: ana },
+    );
+    server.issues.length = 0; // the issue is gone in Jira: every push answers 404
+
+    const first = await engine.push('jira');
+    expect(first.totals).toMatchObject({ pushed: 0, failed: 1, dead: 0 });
+    const [failed] = (await store.listOutbound({ status: 'FAILED' })).items;
+    expect(failed).toMatchObject({ attempts: 1, next_attempt_at: '2026-03-01T10:01:00.000Z' });
+    expect(failed?.error_message).toMatch(/404|not exist/i);
+    // Not due before its backoff.
+    expect((await engine.push('jira')).totals.failed).toBe(0);
+    now += 60_000;
+    expect((await engine.push('jira')).totals).toMatchObject({ failed: 1, dead: 0 });
+    now += 120_000;
+    expect((await engine.push('jira')).totals).toMatchObject({ failed: 0, dead: 1 });
+    now += 10 * 60_000;
+    expect((await engine.push('jira')).totals).toMatchObject({ failed: 0, dead: 0, pushed: 0 });
+
+    const status = await engine.status();
+    expect(status.queue).toMatchObject({ DEAD: 1, FAILED: 0, PENDING: 0 });
+    expect(status.dead).toEqual([
+      expect.objectContaining({ sync_type: 'COMMENT', attempts: 3, status: 'DEAD', incident_id: 'OPS-1' }),
+    ]);
+    expect(server.requestsTo('/rest/api/3/issue/OPS-1/comment', 'POST')).toHaveLength(3);
+  });
+});
+
+describe('sync engine: faults across connectors', () => {
+  let zendesk: ZendeskServer;
+  beforeEach(async () => {
+    zendesk = await startZendeskServer(zdCreds);
+  });
+  afterEach(async () => {
+    await zendesk.close();
+  });
+
+  it('an auth failure stops that connector with a clear error and does not stop another', async () => {
+    seedIssues();
+    for (let n = 1; n <= 4; n++) zendesk.tickets.push(makeZdTicket(n, `2026-02-0${n}T10:00:00Z`));
+    const badJira = jira({ auth: { email: creds.email, apiToken: 'revoked' } });
+    const zd = createZendeskConnector({ baseUrl: zendesk.url, auth: zdCreds, retry: { baseDelayMs: 1 } });
+    const engine = createSyncEngine({ store, connectors: [badJira, zd] });
+    const summary = await engine.run('all');
+    expect(summary.errors).toEqual([expect.objectContaining({ connector: 'jira', code: 'connector.auth' })]);
+    expect(summary.errors[0]?.message).not.toContain('revoked');
+    expect(summary.connectors[1]).toMatchObject({ connector: 'zendesk', ok: true, created: 4 });
+    expect((await store.getSyncCursor('jira'))?.last_error).toMatch(/jira/);
+    expect((await store.getSyncCursor('zendesk'))?.high_watermark).toBe('2026-02-04T10:00:00.000Z');
+  });
+
+  it('a dry run reports what would change and writes nothing', async () => {
+    seedIssues();
+    const engine = createSyncEngine({ store, connectors: [jira()] });
+    const dry = await engine.pull('jira', { dryRun: true });
+    expect(dry).toMatchObject({ dryRun: true, totals: { created: 7 } });
+    expect(await store.getIncident('OPS-1')).toBeNull();
+    expect(await store.getSyncCursor('jira')).toBeNull();
+    await expect(engine.pull('nope')).rejects.toThrow(/unknown connector nope/);
+  });
+});
