@@ -66,7 +66,9 @@ export async function applyMigrations(
   const latest = migrations.reduce((max, m) => Math.max(max, m.version), 0);
   const appliedVersions = async (): Promise<Set<number>> => {
     // Read-only first, so that opening an up-to-date database needs no write access.
-    const table = await client.execute("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'");
+    const table = await client.execute(
+      "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'",
+    );
     if (!table.rows.length) return new Set();
     const rows = await client.execute('SELECT version FROM schema_migrations');
     return new Set(rows.rows.map((r) => Number(r.version)));

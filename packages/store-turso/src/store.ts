@@ -57,7 +57,7 @@ import type {
 import type { Client, InStatement, InValue, ResultSet } from '@libsql/client';
 import { z } from 'zod';
 import { mapDriverError, type StatementOwner } from './driver-errors.js';
-import { InstrumentedClient } from './instrumented-client.js';
+import type { InstrumentedClient } from './instrumented-client.js';
 import * as syncState from './sync-state.js';
 import {
   decodePosition,
@@ -90,7 +90,8 @@ const INSERT_INCIDENT = `INSERT INTO incidents (${INCIDENT_COLUMNS.join(', ')}, 
 const UPDATE_INCIDENT = `UPDATE incidents SET ${INCIDENT_COLUMNS.filter((c) => c !== 'incident_id')
   .map((c) => `${c} = ?`)
   .join(', ')}, write_id = ? WHERE incident_id = ? AND revision = ?`;
-const INSERT_VERSION = 'INSERT INTO incident_versions (incident_id, version, changed_at, changed_by, version_notes, snapshot)';
+const INSERT_VERSION =
+  'INSERT INTO incident_versions (incident_id, version, changed_at, changed_by, version_notes, snapshot)';
 const INSERT_INTERACTION = `INSERT INTO interactions (${INTERACTION_COLUMNS.join(', ')})`;
 const UPSERT_SOURCE_RECORD_TAIL = ` ON CONFLICT (incident_id, source_system, record_id) DO UPDATE SET ${SOURCE_RECORD_COLUMNS.filter(
   (c) => c !== 'incident_id' && c !== 'source_system' && c !== 'record_id',
@@ -137,9 +138,7 @@ function versionArgs(incident: Incident, version: number): InValue[] {
   ];
 }
 
-const PageSchema = z
-  .object({ limit: z.number().optional(), cursor: z.string().nullish() })
-  .optional();
+const PageSchema = z.object({ limit: z.number().optional(), cursor: z.string().nullish() }).optional();
 
 function checkPage(page: PageRequest | undefined): PageRequest | undefined {
   return parseInput(PageSchema, page, 'page');
@@ -148,7 +147,13 @@ function checkPage(page: PageRequest | undefined): PageRequest | undefined {
 function conflictStale(incidentId: string, expected: number, actual: number | undefined): ConflictError {
   return new ConflictError(
     `Incident ${incidentId} changed: you read revision ${expected}, it is now at revision ${actual}; re-read it and try again`,
-    { entity: 'Incident', id: incidentId, expectedRevision: expected, ...(actual !== undefined ? { actualRevision: actual } : {}), reason: 'stale_revision' },
+    {
+      entity: 'Incident',
+      id: incidentId,
+      expectedRevision: expected,
+      ...(actual !== undefined ? { actualRevision: actual } : {}),
+      reason: 'stale_revision',
+    },
   );
 }
 
@@ -159,7 +164,10 @@ function parseAt<S extends z.ZodType>(schema: S, value: unknown, path: string): 
   } catch (err) {
     if (!(err instanceof ValidationError)) throw err;
     throw new ValidationError(
-      err.details.issues.map((issue) => ({ path: issue.path ? `${path}.${issue.path}` : path, message: issue.message })),
+      err.details.issues.map((issue) => ({
+        path: issue.path ? `${path}.${issue.path}` : path,
+        message: issue.message,
+      })),
       { cause: err.cause, context: path },
     );
   }
@@ -209,15 +217,26 @@ export class TursoIncidentStore implements IncidentStore {
   // ---------------------------------------------------------------------------------------------
   // writes
 
-  #checkCreate(write: CreateIncidentWrite, path: string): { incident: Incident; children: Interaction[]; sourceRecords: SourceRecord[] } {
-    if (typeof write !== 'object' || write === null) throw new ValidationError([{ path, message: 'expected { incident, interactions?, sourceRecords? }' }]);
+  #checkCreate(
+    write: CreateIncidentWrite,
+    path: string,
+  ): { incident: Incident; children: Interaction[]; sourceRecords: SourceRecord[] } {
+    if (typeof write !== 'object' || write === null)
+      throw new ValidationError([{ path, message: 'expected { incident, interactions?, sourceRecords? }' }]);
     const incident = checkIncident(write.incident, `${path}.incident`);
-    if (incident.version !== 0) throw new ValidationError([{ path: `${path}.incident.version`, message: 'a new record is version 0' }]);
-    if (incident.revision !== 1) throw new ValidationError([{ path: `${path}.incident.revision`, message: 'a new record has revision 1' }]);
+    if (incident.version !== 0)
+      throw new ValidationError([{ path: `${path}.incident.version`, message: 'a new record is version 0' }]);
+    if (incident.revision !== 1)
+      throw new ValidationError([{ path: `${path}.incident.revision`, message: 'a new record has revision 1' }]);
     return {
       incident,
       children: checkChildren(write.interactions, InteractionSchema, incident.incident_id, `${path}.interactions`),
-      sourceRecords: checkChildren(write.sourceRecords, SourceRecordSchema, incident.incident_id, `${path}.sourceRecords`),
+      sourceRecords: checkChildren(
+        write.sourceRecords,
+        SourceRecordSchema,
+        incident.incident_id,
+        `${path}.sourceRecords`,
+      ),
     };
   }
 
@@ -231,7 +250,10 @@ export class TursoIncidentStore implements IncidentStore {
     ];
     owners.push({ incidentId: id }, { incidentId: id });
     for (const row of interactions) {
-      stmts.push({ sql: `${INSERT_INTERACTION} VALUES (${placeholders(INTERACTION_COLUMNS.length)})`, args: interactionArgs(row) });
+      stmts.push({
+        sql: `${INSERT_INTERACTION} VALUES (${placeholders(INTERACTION_COLUMNS.length)})`,
+        args: interactionArgs(row),
+      });
       owners.push({ incidentId: id, interactionId: row.interaction_id });
     }
     for (const record of records) {
@@ -276,7 +298,11 @@ export class TursoIncidentStore implements IncidentStore {
       const { incident, children, sourceRecords } = this.#checkCreate(write, `writes.${i}`);
       const id = incident.incident_id;
       if (ids.has(id)) {
-        throw new ConflictError(`Incident ${id} appears twice in the bulk create`, { entity: 'Incident', id, reason: 'already_exists' });
+        throw new ConflictError(`Incident ${id} appears twice in the bulk create`, {
+          entity: 'Incident',
+          id,
+          reason: 'already_exists',
+        });
       }
       const source = `${incident.source_system}\u0000${incident.external_id}`;
       if (sources.has(source)) {
@@ -332,7 +358,10 @@ export class TursoIncidentStore implements IncidentStore {
         const chunk = writes.slice(i, i + 200).map((w) => w.incident);
         const rs = await this.#read(
           byId
-            ? { sql: `SELECT incident_id FROM incidents WHERE incident_id IN (${placeholders(chunk.length)}) LIMIT 1`, args: chunk.map((c) => c.incident_id) }
+            ? {
+                sql: `SELECT incident_id FROM incidents WHERE incident_id IN (${placeholders(chunk.length)}) LIMIT 1`,
+                args: chunk.map((c) => c.incident_id),
+              }
             : {
                 sql: `SELECT source_system, external_id FROM incidents WHERE (source_system, external_id) IN (VALUES ${chunk.map(() => '(?, ?)').join(', ')}) LIMIT 1`,
                 args: chunk.flatMap((c) => [c.source_system, c.external_id]),
@@ -349,11 +378,15 @@ export class TursoIncidentStore implements IncidentStore {
     };
     const existing = await find(true);
     if (existing) {
-      return new ConflictError(`Incident ${existing.incident_id} already exists`, {
-        entity: 'Incident',
-        id: existing.incident_id,
-        reason: 'already_exists',
-      }, { cause: err });
+      return new ConflictError(
+        `Incident ${existing.incident_id} already exists`,
+        {
+          entity: 'Incident',
+          id: existing.incident_id,
+          reason: 'already_exists',
+        },
+        { cause: err },
+      );
     }
     const duplicate = await find(false);
     if (duplicate) {
@@ -368,7 +401,10 @@ export class TursoIncidentStore implements IncidentStore {
 
   async getIncident(incidentId: string): Promise<Incident | null> {
     this.#checkOpen();
-    const rs = await this.#read({ sql: `SELECT ${INCIDENT_SELECT} FROM incidents WHERE incident_id = ?`, args: [incidentId] }, 'read the incident');
+    const rs = await this.#read(
+      { sql: `SELECT ${INCIDENT_SELECT} FROM incidents WHERE incident_id = ?`, args: [incidentId] },
+      'read the incident',
+    );
     const row = rs.rows[0];
     return row ? rowToIncident(row) : null;
   }
@@ -380,9 +416,12 @@ export class TursoIncidentStore implements IncidentStore {
     if (!Number.isInteger(expected) || expected < 1) {
       throw new ValidationError([{ path: 'write.expectedRevision', message: 'must be a positive integer' }]);
     }
-    if (incident.version !== 0) throw new ValidationError([{ path: 'write.incident.version', message: 'version 0 is the record written' }]);
+    if (incident.version !== 0)
+      throw new ValidationError([{ path: 'write.incident.version', message: 'version 0 is the record written' }]);
     if (incident.revision !== expected + 1) {
-      throw new ValidationError([{ path: 'write.incident.revision', message: `must be expectedRevision + 1 (${expected + 1})` }]);
+      throw new ValidationError([
+        { path: 'write.incident.revision', message: `must be expectedRevision + 1 (${expected + 1})` },
+      ]);
     }
     const id = incident.incident_id;
     const interactions = checkChildren(write.interactions, InteractionSchema, id, 'write.interactions');
@@ -391,7 +430,10 @@ export class TursoIncidentStore implements IncidentStore {
     const [, ...columnArgs] = incidentArgs(incident);
     const stmts: InStatement[] = [
       { sql: UPDATE_INCIDENT, args: [...columnArgs, token, id, expected] },
-      { sql: `${INSERT_VERSION} SELECT ${placeholders(6)} WHERE ${WRITTEN}`, args: [...versionArgs(incident, incident.revision), id, token] },
+      {
+        sql: `${INSERT_VERSION} SELECT ${placeholders(6)} WHERE ${WRITTEN}`,
+        args: [...versionArgs(incident, incident.revision), id, token],
+      },
     ];
     const owners: (StatementOwner | undefined)[] = [{ incidentId: id }, { incidentId: id }];
     for (const row of interactions) {
@@ -452,17 +494,36 @@ export class TursoIncidentStore implements IncidentStore {
       // write transaction they succeed or fail together.
       {
         sql: `${UPDATE_INCIDENT} AND EXISTS (SELECT 1 FROM incidents WHERE incident_id = ? AND revision = ?)`,
-        args: [...fromArgs, token, from.incident_id, write.fromExpectedRevision, to.incident_id, write.toExpectedRevision],
+        args: [
+          ...fromArgs,
+          token,
+          from.incident_id,
+          write.fromExpectedRevision,
+          to.incident_id,
+          write.toExpectedRevision,
+        ],
       },
       {
         sql: `${UPDATE_INCIDENT} AND ${WRITTEN}`,
         args: [...toArgs, token, to.incident_id, write.toExpectedRevision, from.incident_id, token],
       },
-      { sql: `${INSERT_VERSION} SELECT ${placeholders(6)} WHERE ${guard}`, args: [...versionArgs(from, from.revision), ...guardArgs] },
-      { sql: `${INSERT_VERSION} SELECT ${placeholders(6)} WHERE ${guard}`, args: [...versionArgs(to, to.revision), ...guardArgs] },
+      {
+        sql: `${INSERT_VERSION} SELECT ${placeholders(6)} WHERE ${guard}`,
+        args: [...versionArgs(from, from.revision), ...guardArgs],
+      },
+      {
+        sql: `${INSERT_VERSION} SELECT ${placeholders(6)} WHERE ${guard}`,
+        args: [...versionArgs(to, to.revision), ...guardArgs],
+      },
       // Move the timeline and the source records (a record the target already has keeps the target's).
-      { sql: `UPDATE interactions SET incident_id = ? WHERE incident_id = ? AND ${guard}`, args: [to.incident_id, from.incident_id, ...guardArgs] },
-      { sql: `UPDATE OR IGNORE source_records SET incident_id = ? WHERE incident_id = ? AND ${guard}`, args: [to.incident_id, from.incident_id, ...guardArgs] },
+      {
+        sql: `UPDATE interactions SET incident_id = ? WHERE incident_id = ? AND ${guard}`,
+        args: [to.incident_id, from.incident_id, ...guardArgs],
+      },
+      {
+        sql: `UPDATE OR IGNORE source_records SET incident_id = ? WHERE incident_id = ? AND ${guard}`,
+        args: [to.incident_id, from.incident_id, ...guardArgs],
+      },
       { sql: `DELETE FROM source_records WHERE incident_id = ? AND ${guard}`, args: [from.incident_id, ...guardArgs] },
     ];
     const owners: (StatementOwner | undefined)[] = stmts.map(() => ({ incidentId: to.incident_id }));
@@ -480,10 +541,14 @@ export class TursoIncidentStore implements IncidentStore {
       throw mapDriverError(err, 'link the incidents', { incidentId: to.incident_id }, owners);
     }
     if (results[0]?.rowsAffected === 1 && results[1]?.rowsAffected === 1) return;
-    const [fromRev, toRev] = await Promise.all([this.#currentRevision(from.incident_id), this.#currentRevision(to.incident_id)]);
+    const [fromRev, toRev] = await Promise.all([
+      this.#currentRevision(from.incident_id),
+      this.#currentRevision(to.incident_id),
+    ]);
     if (fromRev === undefined) throw new NotFoundError('Incident', from.incident_id);
     if (toRev === undefined) throw new NotFoundError('Incident', to.incident_id);
-    if (fromRev !== write.fromExpectedRevision) throw conflictStale(from.incident_id, write.fromExpectedRevision, fromRev);
+    if (fromRev !== write.fromExpectedRevision)
+      throw conflictStale(from.incident_id, write.fromExpectedRevision, fromRev);
     throw conflictStale(to.incident_id, write.toExpectedRevision, toRev);
   }
 
@@ -494,18 +559,30 @@ export class TursoIncidentStore implements IncidentStore {
    */
   async #resumeLink(from: Incident, to: Incident): Promise<void> {
     if (from.merged_into !== to.incident_id) {
-      throw new ValidationError([{ path: 'write.from.merged_into', message: `must be ${to.incident_id} to resume a link` }], {
-        context: 'link',
-      });
+      throw new ValidationError(
+        [{ path: 'write.from.merged_into', message: `must be ${to.incident_id} to resume a link` }],
+        {
+          context: 'link',
+        },
+      );
     }
     const guard = 'EXISTS (SELECT 1 FROM incidents WHERE incident_id = ? AND merged_into = ?)';
     const guardArgs = [from.incident_id, to.incident_id];
     try {
       await this.db.batch(
         [
-          { sql: `UPDATE interactions SET incident_id = ? WHERE incident_id = ? AND ${guard}`, args: [to.incident_id, from.incident_id, ...guardArgs] },
-          { sql: `UPDATE OR IGNORE source_records SET incident_id = ? WHERE incident_id = ? AND ${guard}`, args: [to.incident_id, from.incident_id, ...guardArgs] },
-          { sql: `DELETE FROM source_records WHERE incident_id = ? AND ${guard}`, args: [from.incident_id, ...guardArgs] },
+          {
+            sql: `UPDATE interactions SET incident_id = ? WHERE incident_id = ? AND ${guard}`,
+            args: [to.incident_id, from.incident_id, ...guardArgs],
+          },
+          {
+            sql: `UPDATE OR IGNORE source_records SET incident_id = ? WHERE incident_id = ? AND ${guard}`,
+            args: [to.incident_id, from.incident_id, ...guardArgs],
+          },
+          {
+            sql: `DELETE FROM source_records WHERE incident_id = ? AND ${guard}`,
+            args: [from.incident_id, ...guardArgs],
+          },
         ],
         'write',
       );
@@ -520,7 +597,10 @@ export class TursoIncidentStore implements IncidentStore {
   async getVersion(incidentId: string, version: number): Promise<Incident | null> {
     this.#checkOpen();
     const rs = await this.#read(
-      { sql: 'SELECT snapshot FROM incident_versions WHERE incident_id = ? AND version = ?', args: [incidentId, version] },
+      {
+        sql: 'SELECT snapshot FROM incident_versions WHERE incident_id = ? AND version = ?',
+        args: [incidentId, version],
+      },
       'read the history version',
     );
     const row = rs.rows[0];
@@ -535,7 +615,9 @@ export class TursoIncidentStore implements IncidentStore {
     if (p?.cursor) {
       const raw = decodeCursor<{ k?: unknown; v?: unknown }>(p.cursor);
       if (raw?.k !== 'versions' || !Number.isInteger(raw.v)) {
-        throw new ValidationError([{ path: 'cursor', message: 'this cursor belongs to another query; pass the cursor of the previous page' }]);
+        throw new ValidationError([
+          { path: 'cursor', message: 'this cursor belongs to another query; pass the cursor of the previous page' },
+        ]);
       }
       after = raw.v as number;
     }
@@ -579,7 +661,10 @@ export class TursoIncidentStore implements IncidentStore {
   async findBySource(sourceSystem: SourceSystem, externalId: string): Promise<Incident | null> {
     this.#checkOpen();
     const rs = await this.#read(
-      { sql: `SELECT ${INCIDENT_SELECT} FROM incidents WHERE source_system = ? AND external_id = ?`, args: [sourceSystem, externalId] },
+      {
+        sql: `SELECT ${INCIDENT_SELECT} FROM incidents WHERE source_system = ? AND external_id = ?`,
+        args: [sourceSystem, externalId],
+      },
       'find the incident by source',
     );
     const row = rs.rows[0];
@@ -714,7 +799,12 @@ export class TursoIncidentStore implements IncidentStore {
   async aggregateMetrics(filter: MetricsFilter): Promise<MetricsAggregate> {
     this.#checkOpen();
     const f = parseInput(
-      z.object({ team: z.string().optional(), assigned_to: z.string().optional(), from: z.string().optional(), to: z.string().optional() }),
+      z.object({
+        team: z.string().optional(),
+        assigned_to: z.string().optional(),
+        from: z.string().optional(),
+        to: z.string().optional(),
+      }),
       filter ?? {},
       'metrics filter',
     );
@@ -818,7 +908,9 @@ export class TursoIncidentStore implements IncidentStore {
     if (p?.cursor) {
       const raw = decodeCursor<{ k?: unknown; v?: unknown }>(p.cursor);
       if (raw?.k !== 'users' || typeof raw.v !== 'string') {
-        throw new ValidationError([{ path: 'cursor', message: 'this cursor belongs to another query; pass the cursor of the previous page' }]);
+        throw new ValidationError([
+          { path: 'cursor', message: 'this cursor belongs to another query; pass the cursor of the previous page' },
+        ]);
       }
       after = raw.v;
     }
@@ -897,7 +989,10 @@ export class TursoIncidentStore implements IncidentStore {
   }
 
   async #currentRevision(incidentId: string): Promise<number | undefined> {
-    const rs = await this.#read({ sql: 'SELECT revision FROM incidents WHERE incident_id = ?', args: [incidentId] }, 'read the revision');
+    const rs = await this.#read(
+      { sql: 'SELECT revision FROM incidents WHERE incident_id = ?', args: [incidentId] },
+      'read the revision',
+    );
     const row = rs.rows[0];
     return row ? Number(row.revision) : undefined;
   }
