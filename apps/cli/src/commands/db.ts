@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { IncidentsError, type IncidentStore, systemClock } from '@incidents/core';
-import { localDatabasePath } from '@incidents/config';
+import { type IncidentsConfig, localDatabasePath } from '@incidents/config';
 import type { TursoStore } from '@incidents/store-turso';
 import { UsageError } from '../errors.js';
 import { renderFields, renderTable } from '../output/table.js';
@@ -36,6 +36,14 @@ export function describeDatabase(url: string): string {
   const path = localDatabasePath(url);
   if (path) return path;
   return url.replace(/([?&](authToken|token)=)[^&]+/gi, '$1***');
+}
+
+/** Where the configured store keeps its data, for people: the DynamoDB table or the libSQL database. */
+function describeTarget(config: IncidentsConfig): string {
+  if (config.store === 'dynamo') {
+    return `DynamoDB table ${config.dynamo.table}${config.dynamo.endpoint ? ` at ${config.dynamo.endpoint}` : ''}`;
+  }
+  return describeDatabase(config.dbUrl);
 }
 
 function formatBytes(bytes: number): string {
@@ -93,7 +101,7 @@ export function registerDbCommands(program: Command, rt: Runtime): void {
       p.result(
         result,
         () =>
-          `${p.colors.green('✔')} Seeded ${result.users} users, ${result.incidents} incidents and ${result.interactions} interactions into ${describeDatabase(rt.config().dbUrl)}\n${p.colors.dim('Try: incidents list')}`,
+          `${p.colors.green('✔')} Seeded ${result.users} users, ${result.incidents} incidents and ${result.interactions} interactions into ${describeTarget(rt.config())}\n${p.colors.dim('Try: incidents list')}`,
       );
     });
 
