@@ -13,6 +13,13 @@ import { createDynamoStore, type DynamoIncidentStore, ensureTable } from '@incid
 import { inject } from 'vitest';
 import type { StreamEventLike } from '../../src/index.js';
 
+// Provided by the global setup shared with store-dynamo (packages/store-dynamo/test/global-setup.ts).
+declare module 'vitest' {
+  export interface ProvidedContext {
+    dynamoEndpoint: string;
+  }
+}
+
 export const ADMIN: Actor = { id: 'admin@example.com', roles: ['admin'] };
 const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
