@@ -77,6 +77,49 @@ export function isFailedRun(result: KbSyncResult): boolean {
   return result.status !== 'completed';
 }
 
+/** What differs between the handlers that run the knowledge-base job. */
+export interface ConfiguredKbSyncOptions {
+  runtime: KbRuntime;
+  config: LambdaConfig;
+  deps: HandlerDependencies;
+  log: Logger;
+  /** The store the job pages through (the whole table, or a view scoped to some incidents). */
+  store: Parameters<typeof runKbSync>[0]['store'];
+  /** Start an ingestion even when no document changed. */
+  force: boolean;
+  timeoutMs: number;
+  description: string;
+}
+
+/**
+ * Runs `runKbSync` as the Lambda handlers do: the configured prefix, concurrency, alerts and metrics,
+ * and an automatic ingestion that waits for a running job and for its own completion.
+ */
+export function runConfiguredKbSync(o: ConfiguredKbSyncOptions): Promise<KbSyncResult> {
+  const { runtime, config, deps } = o;
+  return runKbSync({
+    store: o.store,
+    objectStore: runtime.objectStore,
+    ...(runtime.knowledgeBase ? { knowledgeBase: runtime.knowledgeBase } : {}),
+    prefix: config.kb.prefix,
+    concurrency: config.kb.concurrency,
+    alertThreshold: config.kb.alertThreshold,
+    alertSink: runtime.alertSink,
+    metricsNamespace: config.kb.metricsNamespace,
+    ...(deps.metrics !== undefined ? { metrics: deps.metrics } : {}),
+    ingestion: {
+      wait: true,
+      onConflict: 'wait',
+      ...(config.kb.pollIntervalMs ? { pollIntervalMs: config.kb.pollIntervalMs } : {}),
+      timeoutMs: o.timeoutMs,
+      force: o.force,
+      description: o.description,
+    },
+    logger: o.log,
+    ...(deps.clock ? { clock: deps.clock } : {}),
+  });
+}
+
 /** Emits the handler's own EMF line: `IngestionFailures` (same namespace and dimension as `runKbSync`'s). */
 export function emitIngestionFailureMetric(
   result: KbSyncResult,
@@ -137,26 +180,15 @@ export function createKbBatchSyncHandler(deps: HandlerDependencies = {}): KbBatc
     const log = logger.child({ request_id: context?.awsRequestId ?? null });
     log.info('kb batch sync started', { trigger: event?.source ?? 'direct', scheduled_time: event?.time ?? null });
     const budget = timeLeft(context, 20_000, config.kb.ingestionTimeoutMs + 60_000);
-    const result = await runKbSync({
+    const result = await runConfiguredKbSync({
+      runtime,
+      config,
+      deps,
+      log,
       store: runtime.store,
-      objectStore: runtime.objectStore,
-      ...(runtime.knowledgeBase ? { knowledgeBase: runtime.knowledgeBase } : {}),
-      prefix: config.kb.prefix,
-      concurrency: config.kb.concurrency,
-      alertThreshold: config.kb.alertThreshold,
-      alertSink: runtime.alertSink,
-      metricsNamespace: config.kb.metricsNamespace,
-      ...(deps.metrics !== undefined ? { metrics: deps.metrics } : {}),
-      ingestion: {
-        wait: true,
-        onConflict: 'wait',
-        ...(config.kb.pollIntervalMs ? { pollIntervalMs: config.kb.pollIntervalMs } : {}),
-        timeoutMs: Math.min(config.kb.ingestionTimeoutMs, budget),
-        force: event?.forceIngestion === true,
-        description: 'incident-kb-batch-sync (scheduled)',
-      },
-      logger: log,
-      ...(deps.clock ? { clock: deps.clock } : {}),
+      force: event?.forceIngestion === true,
+      timeoutMs: Math.min(config.kb.ingestionTimeoutMs, budget),
+      description: 'incident-kb-batch-sync (scheduled)',
     });
     emitIngestionFailureMetric(result, config, deps.metrics, log);
     if (isFailedRun(result)) {

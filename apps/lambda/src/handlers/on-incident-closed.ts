@@ -10,9 +10,8 @@
  * @module
  */
 import type { Incident, IncidentStore, KbSyncStore, Page } from '@incidents/core';
-import { runKbSync } from '@incidents/kb-sync';
 import { createKbRuntime } from '../runtime.js';
-import { emitIngestionFailureMetric, summarize } from './kb-batch-sync.js';
+import { emitIngestionFailureMetric, runConfiguredKbSync, summarize } from './kb-batch-sync.js';
 import { type HandlerDependencies, type LambdaContextLike, once, resolveBase, timeLeft } from './shared.js';
 
 /** One DynamoDB Streams record as Lambda delivers it (only the fields the handler reads). */
@@ -148,27 +147,16 @@ export function createOnIncidentClosedHandler(deps: HandlerDependencies = {}): O
       };
       try {
         const budget = timeLeft(context, 15_000, config.kb.ingestionTimeoutMs + 60_000);
-        const result = await runKbSync({
+        // Forced: a retried record finds its incident already synced, but its ingestion must still run.
+        const result = await runConfiguredKbSync({
+          runtime,
+          config,
+          deps,
+          log,
           store: scopeStoreTo(runtime.store, ids),
-          objectStore: runtime.objectStore,
-          ...(runtime.knowledgeBase ? { knowledgeBase: runtime.knowledgeBase } : {}),
-          prefix: config.kb.prefix,
-          concurrency: config.kb.concurrency,
-          alertThreshold: config.kb.alertThreshold,
-          alertSink: runtime.alertSink,
-          metricsNamespace: config.kb.metricsNamespace,
-          ...(deps.metrics !== undefined ? { metrics: deps.metrics } : {}),
-          // Forced: a retried record finds its incident already synced, but its ingestion must still run.
-          ingestion: {
-            wait: true,
-            onConflict: 'wait',
-            ...(config.kb.pollIntervalMs ? { pollIntervalMs: config.kb.pollIntervalMs } : {}),
-            force: true,
-            timeoutMs: Math.min(config.kb.ingestionTimeoutMs, budget),
-            description: `incident-on-closed: ${ids.slice(0, 5).join(', ')}${ids.length > 5 ? '…' : ''}`,
-          },
-          logger: log,
-          ...(deps.clock ? { clock: deps.clock } : {}),
+          force: true,
+          timeoutMs: Math.min(config.kb.ingestionTimeoutMs, budget),
+          description: `incident-on-closed: ${ids.slice(0, 5).join(', ')}${ids.length > 5 ? '…' : ''}`,
         });
         emitIngestionFailureMetric(result, config, deps.metrics, log);
         if (['ingestion_failed', 'ingestion_timeout', 'ingestion_conflict'].includes(result.status)) {
