@@ -61,6 +61,40 @@ export async function openLoader(url: string): Promise<Client> {
   return client;
 }
 
+/** A database file seeded for one benchmark run. */
+export interface SeededDatabase<T> {
+  dir: TempDir;
+  url: string;
+  /** What `seed` returned. */
+  seeded: T;
+  /** Wall time of the seeding, checkpoint included. */
+  seedMs: number;
+}
+
+/**
+ * Creates a temporary database `name`, fills it through a loader connection ({@link openLoader}),
+ * checkpoints the WAL and closes the loader, so that measured connections start from a clean file.
+ * On failure the directory is deleted and the error rethrown; on success the caller cleans up.
+ */
+export async function seedDatabase<T>(name: string, seed: (loader: Client) => Promise<T>): Promise<SeededDatabase<T>> {
+  const dir = await tempDir(name);
+  const url = dir.url(name);
+  const started = performance.now();
+  try {
+    const loader = await openLoader(url);
+    try {
+      const seeded = await seed(loader);
+      await loader.execute('PRAGMA wal_checkpoint(TRUNCATE)');
+      return { dir, url, seeded, seedMs: performance.now() - started };
+    } finally {
+      loader.close();
+    }
+  } catch (err) {
+    await dir.cleanup();
+    throw err;
+  }
+}
+
 /** Time spent inside the driver, by kind of call. */
 export interface DriverTime {
   executeMs: number;

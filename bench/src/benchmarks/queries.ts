@@ -17,7 +17,7 @@ import {
 } from '@incidents/core';
 import type { InStatement } from '@libsql/client';
 import { attributeCalls } from '../attribution.js';
-import { captureStatements, explain, openLoader, openRaw, openStore, type QueryPlan, tempDir } from '../databases.js';
+import { captureStatements, explain, openRaw, openStore, type QueryPlan, seedDatabase } from '../databases.js';
 import { watchLoad } from '../environment.js';
 import { INCIDENT_COLUMNS } from '../raw-sql.js';
 import { measureReads } from '../read-loop.js';
@@ -107,26 +107,13 @@ export const queriesBenchmark: Benchmark = {
     const total = quick ? 5_000 : 100_000;
     const rounds = quick ? 2 : 10;
     const perRound = quick ? 50 : 200;
-    const dir = await tempDir('queries');
-    const url = dir.url('queries');
-    const seedStarted = performance.now();
-    try {
-      const loader = await openLoader(url);
-      try {
-        await seedIncidents(loader, {
-          count: total,
-          assignees: ASSIGNEES,
-          mix: { NEW: 0.2, ASSIGNED: 0.1, IN_PROGRESS: 0.15, PENDING: 0.05, RESOLVED: 0.2, CLOSED: 0.3 },
-        });
-        await loader.execute('PRAGMA wal_checkpoint(TRUNCATE)');
-      } finally {
-        loader.close();
-      }
-    } catch (err) {
-      await dir.cleanup();
-      throw err;
-    }
-    const seedMs = performance.now() - seedStarted;
+    const { dir, url, seedMs } = await seedDatabase('queries', (loader) =>
+      seedIncidents(loader, {
+        count: total,
+        assignees: ASSIGNEES,
+        mix: { NEW: 0.2, ASSIGNED: 0.1, IN_PROGRESS: 0.15, PENDING: 0.05, RESOLVED: 0.2, CLOSED: 0.3 },
+      }),
+    );
     log(`  data set ready in ${(seedMs / 1000).toFixed(1)} s`);
     const raw = await openRaw(url);
     const store = await openStore(url);

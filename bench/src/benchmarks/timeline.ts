@@ -9,7 +9,7 @@
 import { type Actor, createIncidentService, IncidentSchema, InteractionSchema } from '@incidents/core';
 import type { InStatement } from '@libsql/client';
 import { attributeCalls } from '../attribution.js';
-import { captureStatements, explain, openLoader, openRaw, openStore, type QueryPlan, tempDir } from '../databases.js';
+import { captureStatements, explain, openRaw, openStore, type QueryPlan, seedDatabase } from '../databases.js';
 import { watchLoad } from '../environment.js';
 import { INTERACTION_COLUMNS } from '../raw-sql.js';
 import { measureReads } from '../read-loop.js';
@@ -36,28 +36,23 @@ export const timelineBenchmark: Benchmark = {
     const interactions = quick ? 50_000 : 1_000_000;
     const rounds = quick ? 2 : 10;
     const perRound = quick ? 50 : 200;
-    const dir = await tempDir('timeline');
-    const url = dir.url('timeline');
     const failures: string[] = [];
     const notes: string[] = [];
-    const seedStarted = performance.now();
-    let ids: string[];
-    try {
-      const loader = await openLoader(url);
-      try {
-        ids = await seedIncidents(loader, { count: incidents, mix: { IN_PROGRESS: 0.7, RESOLVED: 0.2, NEW: 0.1 } });
-        await seedInteractions(loader, ids, interactions, (n) => {
-          if (n % 200_000 === 0) log(`  seeded ${count(n)} interactions`);
-        });
-        await loader.execute('PRAGMA wal_checkpoint(TRUNCATE)');
-      } finally {
-        loader.close();
-      }
-    } catch (err) {
-      await dir.cleanup();
-      throw err;
-    }
-    const seedMs = performance.now() - seedStarted;
+    const {
+      dir,
+      url,
+      seeded: ids,
+      seedMs,
+    } = await seedDatabase('timeline', async (loader) => {
+      const seededIds = await seedIncidents(loader, {
+        count: incidents,
+        mix: { IN_PROGRESS: 0.7, RESOLVED: 0.2, NEW: 0.1 },
+      });
+      await seedInteractions(loader, seededIds, interactions, (n) => {
+        if (n % 200_000 === 0) log(`  seeded ${count(n)} interactions`);
+      });
+      return seededIds;
+    });
     log(`  data set ready in ${(seedMs / 1000).toFixed(1)} s`);
     const raw = await openRaw(url);
     const store = await openStore(url);
