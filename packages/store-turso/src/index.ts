@@ -4,6 +4,8 @@
  * - {@link createTursoStore} opens a local file, `:memory:` or a Turso cloud database, applies the
  *   versioned schema migrations and returns a {@link TursoStore}: the whole `IncidentStore` port of
  *   `@incidents/core` plus bulk creation, backup, integrity check, maintenance and statistics.
+ * - {@link createLocalClient} is the libSQL `Client` the store uses for local files: the
+ *   `@libsql/client` interface with prepared statements kept and reused.
  * - {@link seedDemoData} fills any store with a small, deterministic support desk.
  * - {@link TURSO_MIGRATIONS} are the SQL migrations the store applies (for review or external tooling).
  *
@@ -11,6 +13,7 @@
  */
 
 export type { SlowQuery } from './instrumented-client.js';
+export { canUseLocalClient, createLocalClient, type LocalClientOptions } from './local-client.js';
 export { type MigrationReport, TURSO_MIGRATIONS, type TursoMigration } from './migrations.js';
 export {
   type BackupResult,

@@ -17,6 +17,7 @@ import { mapDriverError } from './driver-errors.js';
 import { InstrumentedClient, type SlowQuery } from './instrumented-client.js';
 import { applyMigrations, type MigrationReport } from './migrations.js';
 import { hotQueries } from './queries.js';
+import { canUseLocalClient, createLocalClient } from './local-client.js';
 import { TursoIncidentStore } from './store.js';
 
 /** Options of {@link createTursoStore}. */
@@ -44,6 +45,13 @@ export interface TursoStoreOptions {
    * power loss may lose the last transactions but never corrupts the file; `full` syncs every commit.
    */
   synchronous?: 'normal' | 'full';
+  /**
+   * Local databases only: keep prepared statements and reuse them (default `true`). The store then
+   * talks to the file through its own `Client` over the same `libsql` engine `@libsql/client` uses,
+   * which prepares every statement again on every call — for the store's wide statements that costs
+   * as much as running them. `false` opens the database with `@libsql/client`'s `createClient`.
+   */
+  preparedStatements?: boolean;
 }
 
 /** Result of {@link TursoStore.backup}. */
@@ -154,6 +162,7 @@ const OptionsSchema = z
       )
       .optional(),
     busyTimeoutMs: z.number().int().nonnegative().default(5000),
+    preparedStatements: z.boolean().default(true),
     slowQueryMs: z.number().nonnegative().default(100),
     synchronous: z.enum(['normal', 'full']).default('normal'),
   })
@@ -336,14 +345,17 @@ export async function createTursoStore(options: TursoStoreOptions): Promise<Turs
     const url = opts.url as string;
     const local = isLocalUrl(url);
     try {
-      client = createClient({
-        url,
-        ...(opts.authToken && !local ? { authToken: opts.authToken } : {}),
-        intMode: 'number',
-        // One connection per store object for local databases: the pragmas below hold on it, and
-        // writes from this process are naturally serialized (libSQL runs a batch synchronously).
-        ...(local ? { concurrency: 1, timeout: opts.busyTimeoutMs } : {}),
-      });
+      client =
+        local && opts.preparedStatements !== false && canUseLocalClient(url)
+          ? createLocalClient({ url, timeoutMs: opts.busyTimeoutMs })
+          : createClient({
+              url,
+              ...(opts.authToken && !local ? { authToken: opts.authToken } : {}),
+              intMode: 'number',
+              // One connection per store object for local databases: the pragmas below hold on it, and
+              // writes from this process are naturally serialized (libSQL runs a batch synchronously).
+              ...(local ? { concurrency: 1, timeout: opts.busyTimeoutMs } : {}),
+            });
     } catch (cause) {
       throw new IncidentsError('config', `Cannot use the database URL: ${(cause as Error).message}`, {
         cause,

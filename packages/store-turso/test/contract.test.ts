@@ -19,3 +19,9 @@ runIncidentStoreContract({
   name: 'turso file:',
   createStore: () => createTursoStore({ url: `file:${dir}/contract-${++n}.db` }),
 });
+
+// The same contract through `@libsql/client`'s own local client (no prepared-statement reuse).
+runIncidentStoreContract({
+  name: 'turso file: via @libsql/client',
+  createStore: () => createTursoStore({ url: `file:${dir}/contract-plain-${++n}.db`, preparedStatements: false }),
+});
