@@ -190,7 +190,7 @@ export {
 export { outboundFor, sendsOutbound } from './service/outbound.js';
 export type { KnowledgeBaseFilters, KnowledgeBaseRetriever, RetrievedIncident } from './ports/knowledge-base.js';
 export { collectAll, decodeCursor, encodeCursor, pageLimit } from './ports/pagination.js';
-export { parseInput } from './validation.js';
+export { markValidated, parseInput, takeValidated } from './validation.js';
 export {
   createIncidentService,
   DEFAULT_SLA_MINUTES,

@@ -21,3 +21,32 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, conte
     { cause: result.error, context },
   );
 }
+
+const VALIDATED = new WeakSet<object>();
+
+/**
+ * Marks a write (or a record) as built by SDK code from values that were already validated — the
+ * service from a parsed use-case input and a record read from the store, the sync engine from a mapped
+ * and validated vendor record — so that the store it is handed to may skip validating it a second
+ * time. Stores still check what is cheap (ids, revisions) and still validate every unmarked write.
+ *
+ * The mark is for one write: {@link takeValidated} consumes it. Never mark data that came from
+ * outside the SDK.
+ *
+ * @example
+ * ```ts
+ * await store.createIncident(markValidated({ incident, interactions }));
+ * ```
+ */
+export function markValidated<T extends object>(value: T): T {
+  VALIDATED.add(value);
+  return value;
+}
+
+/**
+ * For store implementations: whether `value` was marked with {@link markValidated}; the mark is
+ * removed, so a write object reused later is validated again.
+ */
+export function takeValidated(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && VALIDATED.delete(value);
+}

@@ -12,7 +12,7 @@ import {
   UpdateProgressInputSchema,
 } from '../src/model/inputs.js';
 import { ActorSchema } from '../src/model/user.js';
-import { parseInput } from '../src/validation.js';
+import { markValidated, parseInput, takeValidated } from '../src/validation.js';
 import { newIncident } from './fixtures.js';
 
 function validationError(fn: () => unknown): ValidationError {
@@ -182,5 +182,21 @@ describe('model schemas', () => {
     const bad = IncidentSchema.safeParse({ ...newIncident(), revision: 0, status: 'OPEN' });
     expect(bad.success).toBe(false);
     expect(bad.error?.issues.map((i) => i.path.join('.')).sort()).toEqual(['revision', 'status']);
+  });
+});
+
+describe('markValidated / takeValidated', () => {
+  it('marks an object for one write: the mark is consumed', () => {
+    const write = markValidated({ incident: { incident_id: 'INC-1' } });
+    expect(takeValidated(write)).toBe(true);
+    expect(takeValidated(write)).toBe(false);
+  });
+
+  it('does not mark copies, and ignores non-objects', () => {
+    const write = markValidated({ a: 1 });
+    expect(takeValidated({ ...write })).toBe(false);
+    expect(takeValidated(null)).toBe(false);
+    expect(takeValidated('x')).toBe(false);
+    expect(takeValidated(write)).toBe(true);
   });
 });

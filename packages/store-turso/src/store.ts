@@ -34,6 +34,7 @@ import {
   type Priority,
   pageLimit,
   parseInput,
+  takeValidated,
   type Severity,
   type SourceRecord,
   SourceRecordSchema,
@@ -183,9 +184,10 @@ function checkChildren<T extends { incident_id: string }>(
   schema: z.ZodType<T>,
   incidentId: string,
   path: string,
+  trusted = false,
 ): T[] {
   return (items ?? []).map((item, i) => {
-    const parsed = parseAt(schema, item, `${path}.${i}`);
+    const parsed = trusted ? item : parseAt(schema, item, `${path}.${i}`);
     if (parsed.incident_id !== incidentId) {
       throw new ValidationError([
         { path: `${path}.${i}.incident_id`, message: `must be ${incidentId}, the incident being written` },
@@ -223,19 +225,28 @@ export class TursoIncidentStore implements IncidentStore {
   ): { incident: Incident; children: Interaction[]; sourceRecords: SourceRecord[] } {
     if (typeof write !== 'object' || write === null)
       throw new ValidationError([{ path, message: 'expected { incident, interactions?, sourceRecords? }' }]);
-    const incident = checkIncident(write.incident, `${path}.incident`);
+    // Writes the service or the sync engine built from validated values skip the second parse.
+    const trusted = takeValidated(write);
+    const incident = trusted ? write.incident : checkIncident(write.incident, `${path}.incident`);
     if (incident.version !== 0)
       throw new ValidationError([{ path: `${path}.incident.version`, message: 'a new record is version 0' }]);
     if (incident.revision !== 1)
       throw new ValidationError([{ path: `${path}.incident.revision`, message: 'a new record has revision 1' }]);
     return {
       incident,
-      children: checkChildren(write.interactions, InteractionSchema, incident.incident_id, `${path}.interactions`),
+      children: checkChildren(
+        write.interactions,
+        InteractionSchema,
+        incident.incident_id,
+        `${path}.interactions`,
+        trusted,
+      ),
       sourceRecords: checkChildren(
         write.sourceRecords,
         SourceRecordSchema,
         incident.incident_id,
         `${path}.sourceRecords`,
+        trusted,
       ),
     };
   }
@@ -411,7 +422,8 @@ export class TursoIncidentStore implements IncidentStore {
 
   async updateIncident(write: UpdateIncidentWrite): Promise<void> {
     this.#checkOpen();
-    const incident = checkIncident(write.incident, 'write.incident');
+    const trusted = takeValidated(write);
+    const incident = trusted ? write.incident : checkIncident(write.incident, 'write.incident');
     const expected = write.expectedRevision;
     if (!Number.isInteger(expected) || expected < 1) {
       throw new ValidationError([{ path: 'write.expectedRevision', message: 'must be a positive integer' }]);
@@ -424,8 +436,8 @@ export class TursoIncidentStore implements IncidentStore {
       ]);
     }
     const id = incident.incident_id;
-    const interactions = checkChildren(write.interactions, InteractionSchema, id, 'write.interactions');
-    const records = checkChildren(write.sourceRecords, SourceRecordSchema, id, 'write.sourceRecords');
+    const interactions = checkChildren(write.interactions, InteractionSchema, id, 'write.interactions', trusted);
+    const records = checkChildren(write.sourceRecords, SourceRecordSchema, id, 'write.sourceRecords', trusted);
     const token = newWriteId();
     const [, ...columnArgs] = incidentArgs(incident);
     const stmts: InStatement[] = [

@@ -1,4 +1,4 @@
-import { ConflictError, IncidentsError, ValidationError } from '@incidents/core';
+import { ConflictError, IncidentsError, markValidated, ValidationError } from '@incidents/core';
 import { createClient } from '@libsql/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTursoStore, type TursoStore } from '../src/index.js';
@@ -97,6 +97,30 @@ describe('TursoStore beyond the contract', () => {
         store.createIncident({ incident: { ...incidentRecord(3), severity: 'URGENT' as 'HIGH' } }),
       ).rejects.toMatchObject({ details: { issues: [{ path: 'write.incident.severity' }] } });
       expect(await store.getIncident(incident.incident_id)).toEqual(incident);
+    });
+
+    it('skips the record parse only for a write marked by SDK code, and only once', async () => {
+      const bad = { ...incidentRecord(4), tags: [42 as unknown as string] };
+      // Marked: the store trusts the builder (the read path still validates what it returns).
+      const marked = markValidated({ incident: bad });
+      await store.createIncident(marked);
+      await expect(store.getIncident(bad.incident_id)).rejects.toMatchObject({ code: 'store.corrupt_row' });
+      // The cheap structural checks still run on a marked write.
+      await expect(
+        store.createIncident(markValidated({ incident: { ...incidentRecord(5), revision: 3 } })),
+      ).rejects.toMatchObject({ details: { issues: [{ path: 'write.incident.revision' }] } });
+      // The same object again is not marked any more: validated, refused.
+      const other = { ...bad, incident_id: 'INC-MARK-2', external_id: 'INC-MARK-2' };
+      const reused = markValidated({ incident: other });
+      await store.createIncident(reused).catch(() => undefined);
+      await store.client.execute({
+        sql: 'DELETE FROM incident_versions WHERE incident_id = ?',
+        args: [other.incident_id],
+      });
+      await store.client.execute({ sql: 'DELETE FROM incidents WHERE incident_id = ?', args: [other.incident_id] });
+      await expect(store.createIncident(reused)).rejects.toMatchObject({
+        details: { issues: [{ path: 'write.incident.tags.0' }] },
+      });
     });
 
     it('keeps optional fields absent (no undefined keys) and nested groups intact', async () => {

@@ -53,7 +53,7 @@ import type { IncidentQuery, IncidentStore, Page, PageRequest } from '../ports/i
 import type { KnowledgeBaseFilters, KnowledgeBaseRetriever, RetrievedIncident } from '../ports/knowledge-base.js';
 import { collectAll } from '../ports/pagination.js';
 import { type Action, applyTransition, minutesBetween, updateSla } from '../state-machine.js';
-import { parseInput } from '../validation.js';
+import { markValidated, parseInput } from '../validation.js';
 import { SEVERITY_TO_PRIORITY } from '../vocabulary.js';
 import { buildMetricsReport, type MetricsReport } from './metrics.js';
 import { outboundFor } from './outbound.js';
@@ -296,12 +296,15 @@ export function createIncidentService(options: IncidentServiceOptions): Incident
       const rows = buildInteractions(record, revision, now, actor, interactions);
       const outbound = outboundFor(current, record, rows, actor, now, ids, options.outboundMaxAttempts);
       try {
-        await store.updateIncident({
-          incident: record,
-          expectedRevision: current.revision,
-          interactions: rows,
-          ...(outbound.length ? { outbound } : {}),
-        });
+        // Built here from the validated record read and validated inputs: the store need not re-parse it.
+        await store.updateIncident(
+          markValidated({
+            incident: record,
+            expectedRevision: current.revision,
+            interactions: rows,
+            ...(outbound.length ? { outbound } : {}),
+          }),
+        );
         return { incident: record, interactions: rows };
       } catch (err) {
         const stale = err instanceof ConflictError && err.details.reason === 'stale_revision';
@@ -469,7 +472,7 @@ export function createIncidentService(options: IncidentServiceOptions): Incident
       }
       updateSla(incident, now);
       const interactions = buildInteractions(incident, 1, now, actor, entries);
-      await store.createIncident({ incident, interactions });
+      await store.createIncident(markValidated({ incident, interactions }));
       return incident;
     },
 
