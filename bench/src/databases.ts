@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Client, createClient, type InStatement, type ResultSet } from '@libsql/client';
-import { createTursoStore, type TursoStore } from '@incidents/store-turso';
+import { createLocalClient, createTursoStore, type TursoStore } from '@incidents/store-turso';
 
 /** A temporary directory for the database files of one benchmark run. */
 export interface TempDir {
@@ -43,6 +43,21 @@ export async function openRaw(url: string): Promise<Client> {
   const store = await createTursoStore({ url });
   await store.close();
   const client = createClient({ url, intMode: 'number', concurrency: 1, timeout: 5000 });
+  await client.execute('PRAGMA foreign_keys = ON');
+  await client.execute('PRAGMA busy_timeout = 5000');
+  await client.execute('PRAGMA journal_mode = WAL');
+  await client.execute('PRAGMA synchronous = NORMAL');
+  return client;
+}
+
+/**
+ * Like {@link openRaw}, through the store's own local client (`createLocalClient`: the same engine with
+ * prepared statements kept): the best a hand-written caller of the same SQL could do.
+ */
+export async function openRawPrepared(url: string): Promise<Client> {
+  const store = await createTursoStore({ url });
+  await store.close();
+  const client = createLocalClient({ url, timeoutMs: 5000 });
   await client.execute('PRAGMA foreign_keys = ON');
   await client.execute('PRAGMA busy_timeout = 5000');
   await client.execute('PRAGMA journal_mode = WAL');
