@@ -1,5 +1,5 @@
 /**
- * A libSQL {@link Client} for local databases (`file:` and `:memory:`) that keeps its prepared
+ * A libSQL `Client` for local databases (`file:` and `:memory:`) that keeps its prepared
  * statements.
  *
  * `@libsql/client` prepares every statement again on every call: for the store's wide statements
@@ -269,20 +269,26 @@ class Connection {
     }
   }
 
+  /** Runs statements inside the open transaction; a failure names the statement's index. */
+  runInTransaction(stmts: ReadonlyArray<InStatement | [string, InArgs?]>): ResultSet[] {
+    const results: ResultSet[] = [];
+    for (let i = 0; i < stmts.length; i++) {
+      if (!this.db.inTransaction) {
+        throw new LibsqlBatchError('The transaction has been rolled back', i, 'TRANSACTION_CLOSED');
+      }
+      try {
+        results.push(this.execute(stmts[i] as InStatement));
+      } catch (err) {
+        throw toBatchError(err, i);
+      }
+    }
+    return results;
+  }
+
   batch(stmts: ReadonlyArray<InStatement | [string, InArgs?]>, mode: TransactionMode): ResultSet[] {
     this.execute(beginStatement(mode));
     try {
-      const results: ResultSet[] = [];
-      for (let i = 0; i < stmts.length; i++) {
-        if (!this.db.inTransaction) {
-          throw new LibsqlBatchError('The transaction has been rolled back', i, 'TRANSACTION_CLOSED');
-        }
-        try {
-          results.push(this.execute(stmts[i] as InStatement));
-        } catch (err) {
-          throw toBatchError(err, i);
-        }
-      }
+      const results = this.runInTransaction(stmts);
       this.execute('COMMIT');
       return results;
     } finally {
@@ -342,7 +348,7 @@ export function canUseLocalClient(url: string): boolean {
   }
 }
 
-/** Opens a {@link Client} on a local database with prepared-statement reuse. */
+/** Opens a libSQL `Client` (the `@libsql/client` interface) on a local database, with prepared-statement reuse. */
 export function createLocalClient(options: LocalClientOptions): Client {
   const config = expandConfig({ url: options.url, intMode: 'number' }, true);
   if (config.scheme !== 'file') {
@@ -479,19 +485,7 @@ class LocalTransaction implements Transaction {
   }
 
   async batch(stmts: InStatement[]): Promise<ResultSet[]> {
-    const connection = this.#use();
-    const results: ResultSet[] = [];
-    for (let i = 0; i < stmts.length; i++) {
-      if (!connection.db.inTransaction) {
-        throw new LibsqlBatchError('The transaction has been rolled back', i, 'TRANSACTION_CLOSED');
-      }
-      try {
-        results.push(connection.execute(stmts[i] as InStatement));
-      } catch (err) {
-        throw toBatchError(err, i);
-      }
-    }
-    return results;
+    return this.#use().runInTransaction(stmts);
   }
 
   async executeMultiple(sql: string): Promise<void> {
