@@ -16,6 +16,10 @@
  * | `INCIDENTS_MCP_TOOLS` | comma-separated subset of MCP tools | all |
  * | `INCIDENTS_HOME` | folder for the local database and knowledge base | `.incidents` |
  *
+ * Connector settings of the `sync` commands: {@link loadConnectorsConfig} (a config file and the
+ * `INCIDENTS_<SYSTEM>_*` prefixes); the connectors are built by the `@incidents/config/connectors`
+ * subpath. The Lambda handlers read {@link loadLambdaConfig}.
+ *
  * @packageDocumentation
  */
 import { mkdirSync } from 'node:fs';
@@ -184,6 +188,19 @@ export async function resolveActor(
   if (!user.active) throw new PermissionDeniedError(email, '*', `user ${email} is deactivated`);
   return { id: user.email, roles: [user.role], ...(user.team ? { team: user.team } : {}) };
 }
+export {
+  CONNECTOR_ENV_PREFIXES,
+  CONNECTOR_TYPES,
+  type ConnectorSettings,
+  type ConnectorsConfig,
+  type ConnectorsConfigOptions,
+  type ConnectorType,
+  checkConnectorOptions,
+  connectorEnvVariables,
+  DEFAULT_CONNECTORS_FILE,
+  loadConnectorsConfig,
+  RESERVED_CONNECTOR_NAMES,
+} from './connectors-config.js';
 export {
   isSecretReference,
   LAMBDA_CONNECTOR_TYPES,

@@ -27,11 +27,12 @@
  */
 import { IncidentsError } from '@incidents/core';
 import { z } from 'zod';
+import { CONNECTOR_TYPES, type ConnectorType } from './connectors-config.js';
 
-/** Connector types the Lambda can build. */
-export const LAMBDA_CONNECTOR_TYPES = ['jira', 'servicenow', 'remedy', 'zendesk', 'slack', 'shortcut'] as const;
+/** Connector types the Lambda can build (the same as {@link CONNECTOR_TYPES}). */
+export const LAMBDA_CONNECTOR_TYPES = CONNECTOR_TYPES;
 /** A connector type. */
-export type LambdaConnectorType = (typeof LAMBDA_CONNECTOR_TYPES)[number];
+export type LambdaConnectorType = ConnectorType;
 
 const SECRETS_MANAGER_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/;
 const SSM_ARN = /^arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:parameter\/.+$/;

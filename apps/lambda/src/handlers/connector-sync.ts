@@ -9,18 +9,9 @@
  *
  * @module
  */
-import type { LambdaConnectorConfig, LambdaConnectorType } from '@incidents/config';
-import {
-  type Connector,
-  createJiraConnector,
-  createRemedyConnector,
-  createServiceNowConnector,
-  createShortcutConnector,
-  createSlackConnector,
-  createSyncEngine,
-  createZendeskConnector,
-  type SyncRunSummary,
-} from '@incidents/connectors';
+import type { LambdaConnectorConfig } from '@incidents/config';
+import { buildConnector as buildFromSettings, CONNECTOR_FACTORIES } from '@incidents/config/connectors';
+import { type Connector, createSyncEngine, type SyncRunSummary } from '@incidents/connectors';
 import { IncidentsError, ValidationError } from '@incidents/core';
 import { createStoreFromConfig } from '../runtime.js';
 import { createSecretResolver, type SecretResolver } from '../secrets.js';
@@ -52,28 +43,30 @@ export class ConnectorSyncFailedError extends IncidentsError<{ errors: SyncRunSu
   }
 }
 
-type Factory = (options: never) => Connector;
-/** The connector factories by type. */
-export const CONNECTOR_FACTORIES: Readonly<Record<LambdaConnectorType, Factory>> = {
-  jira: createJiraConnector as Factory,
-  servicenow: createServiceNowConnector as Factory,
-  remedy: createRemedyConnector as Factory,
-  zendesk: createZendeskConnector as Factory,
-  slack: createSlackConnector as Factory,
-  shortcut: createShortcutConnector as Factory,
-};
+/** The connector factories by type (shared with the CLI: `@incidents/config/connectors`). */
+export { CONNECTOR_FACTORIES };
 
-/** Builds one connector: its options merged with the JSON object of its secret. */
+/**
+ * Builds one connector: its options merged with the JSON object of its secret, checked and passed to
+ * the factory of its type by `@incidents/config/connectors` (the code the CLI uses too).
+ *
+ * @throws IncidentsError `config` naming the option in `INCIDENTS_CONNECTORS` (never its value).
+ */
 export async function buildConnector(
   name: string,
   config: LambdaConnectorConfig,
   secrets: SecretResolver,
 ): Promise<Connector> {
   const credentials = config.secret ? await secrets.getJson(config.secret) : {};
-  const factory = CONNECTOR_FACTORIES[config.type];
-  const connector = factory({ ...config.options, ...credentials } as never);
-  // The engine keys cursors by connector name: keep the configured one (e.g. two Jira sites).
-  return connector.name === name ? connector : { ...connector, name };
+  return buildFromSettings(
+    name,
+    {
+      type: config.type,
+      options: config.options,
+      describe: (path) => `INCIDENTS_CONNECTORS (${name}.options.${path}${config.secret ? ' or its secret' : ''})`,
+    },
+    credentials,
+  );
 }
 
 /**
