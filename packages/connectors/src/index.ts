@@ -25,6 +25,8 @@ export type {
 export { ConnectorError, type ConnectorErrorCode, type ConnectorErrorDetails, isConnectorError } from './errors.js';
 export {
   type BackoffOption,
+  type ConflictResolution,
+  type ConflictSide,
   type ConnectorRunSummary,
   createSyncEngine,
   DEFAULT_LEASE_MS,
@@ -34,6 +36,7 @@ export {
   type PullRunOptions,
   REMOTE_FIELDS,
   type RemoteField,
+  type ResolveConflictInput,
   type SyncEngine,
   type SyncEngineOptions,
   type SyncEngineStatus,

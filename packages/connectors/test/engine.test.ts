@@ -1,9 +1,12 @@
 import {
   type Actor,
+  ConflictError,
   createIncidentService,
   type IncidentStore,
   IncidentsError,
   type Interaction,
+  NotFoundError,
+  ValidationError,
 } from '@incidents/core';
 import { collectAll } from '@incidents/core';
 import { createTursoStore, type TursoStore } from '@incidents/store-turso';
@@ -218,6 +221,199 @@ describe('sync engine: pull', () => {
     expect((await engine.conflicts()).map((c) => c.incident_id)).toEqual(['OPS-2']);
     await engine.pull('jira', { since: '2000-01-01T00:00:00Z' });
     expect((await store.getIncident('OPS-2'))?.sync_metadata.conflicts).toHaveLength(1);
+  });
+});
+
+/** Imports the seeded issues, then makes OPS-2 conflict on status (IN_PROGRESS here, PENDING in Jira). */
+async function statusConflict() {
+  seedIssues();
+  const engine = createSyncEngine({ store, connectors: [jira()] });
+  await engine.pull('jira');
+  await createIncidentService({ store }).claim('OPS-2', { actor: ana });
+  await createIncidentService({ store }).startWork('OPS-2', { actor: ana });
+  // The person's status change is queued for Jira; drop it so that only the conflict matters here.
+  for (const item of (await store.listOutbound({ status: 'PENDING' })).items) {
+    await store.updateOutbound({ item, changes: { status: 'COMPLETED', completed_at: item.created_at } });
+  }
+  const issue = server.issues.find((i) => i.key === 'OPS-2');
+  if (!issue) throw new Error('missing issue');
+  issue.status = 'Waiting for customer';
+  issue.category = 'indeterminate';
+  issue.priority = 'Low';
+  issue.updated = '2026-02-10T10:00:00.000Z';
+  // A local priority change too: a second conflict, on another field.
+  const before = await store.getIncident('OPS-2');
+  if (!before) throw new Error('missing incident');
+  await store.updateIncident({
+    incident: { ...before, priority: 'P1', revision: before.revision + 1 },
+    expectedRevision: before.revision,
+  });
+  const summary = await engine.pull('jira');
+  expect(summary.totals.conflicts).toBe(2);
+  return engine;
+}
+
+describe('sync engine: resolving conflicts', () => {
+  it('keep=remote applies the source value with its side effects and clears only that field', async () => {
+    const engine = await statusConflict();
+    const before = await store.getIncident('OPS-2');
+    const result = await engine.resolveConflict({ incident_id: 'OPS-2', field: 'status', keep: 'remote', actor: ana });
+    expect(result).toMatchObject({
+      incident_id: 'OPS-2',
+      field: 'status',
+      keep: 'remote',
+      value: 'PENDING',
+      revision: (before?.revision ?? 0) + 1,
+      queued: false,
+    });
+    expect(result.resolved).toEqual([
+      expect.objectContaining({ field: 'status', local_value: 'IN_PROGRESS', remote_value: 'PENDING', resolved: true }),
+    ]);
+    expect(result.resolved[0]).toHaveProperty('resolved_at', result.resolved_at);
+
+    const got = await store.getIncident('OPS-2');
+    expect(got?.status).toBe('PENDING');
+    expect(got?.sync_metadata.conflicts?.map((c) => [c.field, c.resolved])).toEqual([
+      ['status', true],
+      ['priority', false],
+    ]);
+    const history = await versions(store, 'OPS-2');
+    expect(history.at(-1)?.metadata).toMatchObject({
+      last_modified_by: 'ana@example.com',
+      version_notes: 'conflict on status resolved: kept the remote value',
+    });
+    const timeline = await collectAll((cursor) =>
+      store.listInteractions('OPS-2', { types: ['status_change'], order: 'asc', cursor }),
+    );
+    expect(timeline.at(-1)).toMatchObject({
+      author: 'ana@example.com',
+      metadata: { from: 'IN_PROGRESS', to: 'PENDING' },
+    });
+    // Nothing goes back to Jira: it already has that value.
+    expect((await store.listOutbound({ status: 'PENDING' })).items).toEqual([]);
+    expect((await engine.conflicts()).flatMap((i) => i.conflicts.map((c) => c.field))).toEqual(['priority']);
+    expect((await engine.status()).conflicts).toBe(1);
+
+    // keep=remote on a plain field, and the next pull records nothing again.
+    const priority = await engine.resolveConflict({ incident_id: 'OPS-2', field: 'priority', keep: 'remote' });
+    expect(priority.value).toBe('P4');
+    expect(await engine.conflicts()).toEqual([]);
+    const again = await engine.pull('jira', { since: '2000-01-01T00:00:00Z' });
+    expect(again.totals.conflicts).toBe(0);
+    expect(await store.getIncident('OPS-2')).toMatchObject({ status: 'PENDING', priority: 'P4' });
+  });
+
+  it('keep=local keeps the value and queues the status for the source system', async () => {
+    const engine = await statusConflict();
+    const result = await engine.resolveConflict({ incident_id: 'OPS-2', field: 'status', keep: 'local' });
+    expect(result).toMatchObject({ value: 'IN_PROGRESS', queued: true });
+    expect((await store.getIncident('OPS-2'))?.status).toBe('IN_PROGRESS');
+    expect((await store.listOutbound({ status: 'PENDING' })).items).toEqual([
+      expect.objectContaining({
+        sync_type: 'STATUS_CHANGE',
+        connector: 'jira',
+        incident_id: 'OPS-2',
+        payload: { from: 'PENDING', to: 'IN_PROGRESS' },
+      }),
+    ]);
+    expect((await engine.push('jira')).totals.pushed).toBe(1);
+    expect(server.issues.find((i) => i.key === 'OPS-2')?.status).toBe('In Progress');
+    // Jira now agrees: the next pull records no conflict on status.
+    await engine.pull('jira', { since: '2000-01-01T00:00:00Z' });
+    expect((await engine.conflicts()).flatMap((i) => i.conflicts.map((c) => c.field))).toEqual(['priority']);
+
+    // keep=local on priority: nothing to push (connectors push only comments and status).
+    const priority = await engine.resolveConflict({ incident_id: 'OPS-2', field: 'priority', keep: 'local' });
+    expect(priority).toMatchObject({ value: 'P1', queued: false });
+    expect((await store.getIncident('OPS-2'))?.priority).toBe('P1');
+    expect(await engine.conflicts()).toEqual([]);
+  });
+
+  it('re-reads after a concurrent write, and names what is wrong', async () => {
+    await statusConflict();
+    // A person comments between the engine's read and its write: the first write is stale.
+    let raced = false;
+    const racing = new Proxy(store, {
+      get(target, prop, receiver) {
+        if (prop === 'getIncident') {
+          return async (id: string) => {
+            const read = await target.getIncident(id);
+            if (!raced) {
+              raced = true;
+              await createIncidentService({ store: target }).addComment(
+                { incident_id: id, text: 'Still waiting on the customer' },
+                { actor: ana },
+              );
+            }
+            return read;
+          };
+        }
+        const value = Reflect.get(target, prop, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const engine = createSyncEngine({ store: racing, connectors: [] });
+    const before = await store.getIncident('OPS-2');
+    const result = await engine.resolveConflict({ incident_id: 'OPS-2', field: 'status', keep: 'remote' });
+    expect(raced).toBe(true);
+    expect(result.revision).toBe((before?.revision ?? 0) + 2);
+    expect(await comments(store, 'OPS-2')).toEqual([
+      expect.objectContaining({ text: 'Still waiting on the customer' }),
+    ]);
+
+    const readOnly = createSyncEngine({ store, connectors: [] });
+    await expect(readOnly.resolveConflict({ incident_id: 'OPS-404', field: 'status', keep: 'remote' })).rejects.toThrow(
+      NotFoundError,
+    );
+    const none = await readOnly
+      .resolveConflict({ incident_id: 'OPS-2', field: 'status', keep: 'remote' })
+      .catch((e: unknown) => e);
+    expect(none).toBeInstanceOf(ValidationError);
+    expect((none as ValidationError).details.issues).toEqual([
+      { path: 'field', message: 'incident OPS-2 has no unresolved conflict on status; open conflicts: priority' },
+    ]);
+    const bad = await readOnly
+      .resolveConflict({ incident_id: 'OPS-2', field: 'priority', keep: 'theirs' as 'local' })
+      .catch((e: unknown) => e);
+    expect((bad as ValidationError).details.issues).toEqual([
+      { path: 'keep', message: 'expected "local" or "remote"' },
+    ]);
+  });
+
+  it('surfaces ConflictError when the incident keeps changing', async () => {
+    await statusConflict();
+    const busy = new Proxy(store, {
+      get(target, prop, receiver) {
+        if (prop === 'getIncident') {
+          return async (id: string) => {
+            const read = await target.getIncident(id);
+            if (read) {
+              await target.updateIncident({
+                incident: { ...read, revision: read.revision + 1 },
+                expectedRevision: read.revision,
+              });
+            }
+            return read;
+          };
+        }
+        const value = Reflect.get(target, prop, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const engine = createSyncEngine({ store: busy, connectors: [] });
+    await expect(engine.resolveConflict({ incident_id: 'OPS-2', field: 'status', keep: 'remote' })).rejects.toThrow(
+      ConflictError,
+    );
+    expect((await store.getIncident('OPS-2'))?.sync_metadata.conflicts?.every((c) => !c.resolved)).toBe(true);
+  });
+
+  it('an engine without connectors lists the conflicts of every source system', async () => {
+    await statusConflict();
+    const readOnly = createSyncEngine({ store, connectors: [] });
+    expect((await readOnly.conflicts()).map((c) => [c.incident_id, c.source_system, c.conflicts.length])).toEqual([
+      ['OPS-2', 'JIRA', 2],
+    ]);
+    expect((await readOnly.status()).conflicts).toBe(2);
   });
 });
 

@@ -9,6 +9,7 @@ import {
   ConflictError,
   collectAll,
   createIdGenerator,
+  DEFAULT_OUTBOUND_MAX_ATTEMPTS,
   type Actor,
   type CreateIncidentWrite,
   type Incident,
@@ -17,8 +18,13 @@ import {
   type Interaction,
   type InteractionSource,
   isIncidentsError,
+  markValidated,
+  NotFoundError,
   type OutboundItem,
+  SOURCE_SYSTEMS,
+  type SourceSystem,
   type Status,
+  type SyncConflict,
   type SyncCursor,
   systemClock,
   ValidationError,
@@ -28,9 +34,11 @@ import { createLimiter } from '../http/limiter.js';
 import { maxIso } from '../mapping/common.js';
 import type {
   BackoffOption,
+  ConflictResolution,
   ConnectorRunSummary,
   IncidentConflicts,
   PullRunOptions,
+  ResolveConflictInput,
   SyncEngine,
   SyncEngineOptions,
   SyncEngineStatus,
@@ -39,6 +47,7 @@ import type {
   SyncTotals,
 } from './options.js';
 import {
+  applyRemoteStatus,
   commentInteractions,
   newIncident,
   reconcile,
@@ -118,6 +127,17 @@ function backoffFn(option: BackoffOption | undefined): (attempt: number) => numb
   const factor = option?.factor ?? 2;
   const max = option?.maxMs ?? 3_600_000;
   return (attempt) => Math.min(max, base * factor ** Math.max(0, attempt - 1));
+}
+
+/** Version 0 after a change: the next revision, written now by `by`, with its history note. */
+function nextVersion(next: Incident, revision: number, now: string, by: string, notes: string): Incident {
+  return {
+    ...next,
+    version: 0,
+    revision,
+    updated_at: now,
+    metadata: { ...next.metadata, last_modified_by: by, version_notes: notes },
+  };
 }
 
 const isStale = (err: unknown) => err instanceof ConflictError && err.details.reason === 'stale_revision';
@@ -261,11 +281,13 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     const incident = newIncident(item, incidentId, connector.sourceSystem, actor.id, connector.name, now);
     const source = connector.sourceSystem as InteractionSource;
     const first = item.comments.slice(0, COMMENTS_PER_WRITE);
-    const write: CreateIncidentWrite = {
+    // Built from the connector's validated mapping (`newIncident` applies the schema's defaults): the
+    // store need not parse it again.
+    const write: CreateIncidentWrite = markValidated({
       incident,
       interactions: commentInteractions(incidentId, first, source, 1, ids.interactionId),
       sourceRecords: [sourceRecordOf(item, incidentId)],
-    };
+    });
     return { write, rest: item.comments.slice(COMMENTS_PER_WRITE) };
   }
 
@@ -316,24 +338,20 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     const fresh = item.comments.filter((c) => !known.has(c.external_id));
     if (dryRun) return { outcome: 'updated', conflicts: conflicts.length, comments: fresh.length };
     const revision = current.revision + 1;
-    const record: Incident = {
-      ...next,
-      version: 0,
+    const record = nextVersion(
+      next,
       revision,
-      updated_at: now,
-      metadata: {
-        ...next.metadata,
-        last_modified_by: actor.id,
-        version_notes: [
-          `synced from ${connector.name}`,
-          applied.length ? `applied ${applied.join(', ')}` : '',
-          conflicts.length ? `conflicts on ${conflicts.map((c) => c.field).join(', ')}` : '',
-          fresh.length ? `${fresh.length} comments` : '',
-        ]
-          .filter(Boolean)
-          .join('; '),
-      },
-    };
+      now,
+      actor.id,
+      [
+        `synced from ${connector.name}`,
+        applied.length ? `applied ${applied.join(', ')}` : '',
+        conflicts.length ? `conflicts on ${conflicts.map((c) => c.field).join(', ')}` : '',
+        fresh.length ? `${fresh.length} comments` : '',
+      ]
+        .filter(Boolean)
+        .join('; '),
+    );
     const interactions: Interaction[] = [];
     if (applied.includes('status')) {
       interactions.push(
@@ -772,7 +790,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   }
 
   async function conflicts(): Promise<IncidentConflicts[]> {
-    const systems = [...new Set(options.connectors.map((c) => c.sourceSystem))];
+    // Without connectors (a read-only engine), every system incidents are imported from.
+    const systems: SourceSystem[] = options.connectors.length
+      ? [...new Set(options.connectors.map((c) => c.sourceSystem))]
+      : SOURCE_SYSTEMS.filter((s) => s !== 'MANUAL');
     const out: IncidentConflicts[] = [];
     for (const source_system of systems) {
       let cursor: string | null = null;
@@ -798,6 +819,156 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     return out;
   }
 
+  // -----------------------------------------------------------------------------------------------
+  // conflict resolution
+
+  /** The connector that pushes to `system`: the configured one, else core's default name. */
+  function connectorNameFor(system: SourceSystem): string {
+    const matching = options.connectors.filter((c) => c.sourceSystem === system);
+    return matching.length === 1 ? (matching[0] as Connector).name : system.toLowerCase();
+  }
+
+  function checkResolveInput(input: ResolveConflictInput): void {
+    const issues: Array<{ path: string; message: string }> = [];
+    if (!input || typeof input !== 'object') {
+      throw new ValidationError([{ path: 'input', message: 'expected { incident_id, field, keep }' }], {
+        context: 'conflict resolution',
+      });
+    }
+    if (typeof input.incident_id !== 'string' || input.incident_id.trim() === '') {
+      issues.push({ path: 'incident_id', message: 'expected an incident id' });
+    }
+    if (typeof input.field !== 'string' || input.field.trim() === '') {
+      issues.push({ path: 'field', message: 'expected a field name' });
+    }
+    if (input.keep !== 'local' && input.keep !== 'remote') {
+      issues.push({ path: 'keep', message: 'expected "local" or "remote"' });
+    }
+    if (issues.length) throw new ValidationError(issues, { context: 'conflict resolution' });
+  }
+
+  async function resolveOnce(input: ResolveConflictInput): Promise<ConflictResolution> {
+    const { incident_id: id, field, keep } = input;
+    const by = input.actor ?? actor;
+    const current = await store.getIncident(id);
+    if (!current) throw new NotFoundError('Incident', id);
+    const all = current.sync_metadata.conflicts ?? [];
+    const open = all.filter((c) => !c.resolved && c.field === field);
+    if (open.length === 0) {
+      const others = [...new Set(all.filter((c) => !c.resolved).map((c) => c.field))];
+      throw new ValidationError(
+        [
+          {
+            path: 'field',
+            message: `incident ${id} has no unresolved conflict on ${field}${others.length ? `; open conflicts: ${others.join(', ')}` : ''}`,
+          },
+        ],
+        { context: 'conflict resolution' },
+      );
+    }
+    const now = nowIso();
+    const revision = current.revision + 1;
+    const next = structuredClone(current);
+    const snapshot = current.sync_metadata.remote_snapshot;
+    const interactions: Interaction[] = [];
+    const outbound: OutboundItem[] = [];
+    const source = current.source_system as InteractionSource;
+    if (keep === 'remote') {
+      // The source system's current value: the last pull's snapshot, else the latest conflict's.
+      const remote =
+        snapshot && Object.hasOwn(snapshot, field)
+          ? snapshot[field]
+          : (open[open.length - 1] as SyncConflict).remote_value;
+      if (field === 'status') {
+        const to = remote as Status;
+        if (to !== current.status) {
+          applyRemoteStatus(next, current.status, to, now);
+          interactions.push(
+            remoteStatusInteraction(
+              id,
+              current.status,
+              to,
+              typeof snapshot?.remote_status === 'string' ? snapshot.remote_status : to,
+              source,
+              by.id,
+              now,
+              revision,
+              ids.interactionId(),
+            ),
+          );
+        }
+      } else {
+        (next as Record<string, unknown>)[field] = structuredClone(remote);
+      }
+    } else if (field === 'status' && current.source_system !== 'MANUAL' && snapshot?.status !== current.status) {
+      // Local wins: the source system is moved to the local status by the next push.
+      const resolution =
+        current.resolution && (current.status === 'RESOLVED' || current.status === 'CLOSED')
+          ? { type: current.resolution.resolution_type, description: current.resolution.resolution_description }
+          : undefined;
+      outbound.push({
+        sync_id: `OUT-${ids.interactionId()}`,
+        incident_id: id,
+        source_system: current.source_system,
+        external_id: current.external_id,
+        connector: connectorNameFor(current.source_system),
+        sync_direction: 'TO_EXTERNAL',
+        sync_type: 'STATUS_CHANGE',
+        payload: {
+          from: snapshot?.status ?? open[open.length - 1]?.remote_value,
+          to: current.status,
+          ...(resolution ? { resolution } : {}),
+        },
+        status: 'PENDING',
+        attempts: 0,
+        max_attempts: options.maxAttempts ?? DEFAULT_OUTBOUND_MAX_ATTEMPTS,
+        created_at: now,
+        next_attempt_at: now,
+      });
+    }
+    const resolved: SyncConflict[] = [];
+    next.sync_metadata = {
+      ...next.sync_metadata,
+      conflicts: all.map((c) => {
+        if (c.resolved || c.field !== field) return c;
+        // `resolved_at` is kept by stores whose schema knows it.
+        const done: SyncConflict = Object.assign({}, c, { resolved: true, resolved_at: now });
+        resolved.push(done);
+        return done;
+      }),
+    };
+    const record = nextVersion(next, revision, now, by.id, `conflict on ${field} resolved: kept the ${keep} value`);
+    await store.updateIncident({
+      incident: record,
+      expectedRevision: current.revision,
+      ...(interactions.length ? { interactions } : {}),
+      ...(outbound.length ? { outbound } : {}),
+    });
+    return {
+      incident_id: id,
+      field,
+      keep,
+      value: (record as Record<string, unknown>)[field],
+      resolved_at: now,
+      resolved,
+      revision,
+      queued: outbound.length > 0,
+    };
+  }
+
+  async function resolveConflict(input: ResolveConflictInput): Promise<ConflictResolution> {
+    checkResolveInput(input);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await resolveOnce(input);
+      } catch (err) {
+        // Someone wrote the incident meanwhile: re-read (the conflict may be gone) and redo.
+        if (isStale(err) && attempt < UPSERT_RETRIES) continue;
+        throw err;
+      }
+    }
+  }
+
   return {
     pull: (target, opts = {}) => execute(target, opts, { pull: true, push: false }),
     push: (target) => execute(target, {}, { pull: false, push: true }),
@@ -817,5 +988,6 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       };
     },
     conflicts,
+    resolveConflict,
   };
 }

@@ -5,9 +5,12 @@
 export { createSyncEngine, DEFAULT_LEASE_MS, DEFAULT_LOOKBACK_MS, DEFAULT_SYNC_ACTOR } from './engine.js';
 export type {
   BackoffOption,
+  ConflictResolution,
+  ConflictSide,
   ConnectorRunSummary,
   IncidentConflicts,
   PullRunOptions,
+  ResolveConflictInput,
   SyncEngine,
   SyncEngineOptions,
   SyncEngineStatus,

@@ -115,6 +115,40 @@ export interface IncidentConflicts {
   conflicts: SyncConflict[];
 }
 
+/** Which value wins when a conflict is resolved: the local one, or the one in the source system. */
+export type ConflictSide = 'local' | 'remote';
+
+/** Input of {@link SyncEngine.resolveConflict}. */
+export interface ResolveConflictInput {
+  incident_id: string;
+  /** The conflicting field (`status`, `priority`… — one of `REMOTE_FIELDS`). */
+  field: string;
+  /**
+   * `remote` applies the source system's value to the field (a status with its side effects);
+   * `local` keeps the local value (a status is then queued to be pushed to the source system).
+   */
+  keep: ConflictSide;
+  /** Who resolves it, recorded as the version's `last_modified_by`. Default: the engine's actor. */
+  actor?: Actor;
+}
+
+/** What {@link SyncEngine.resolveConflict} did. */
+export interface ConflictResolution {
+  incident_id: string;
+  field: string;
+  keep: ConflictSide;
+  /** The field's value after the resolution. */
+  value: unknown;
+  /** When the conflicts were marked resolved (also the new version's `updated_at`). */
+  resolved_at: string;
+  /** The conflicts marked resolved (several when the field conflicted with more than one remote value). */
+  resolved: SyncConflict[];
+  /** The incident's revision after the resolution. */
+  revision: number;
+  /** `true` when a status change was queued to bring the source system to the local value. */
+  queued: boolean;
+}
+
 /** What {@link SyncEngine.status} reports. */
 export interface SyncEngineStatus {
   /** Saved pull cursors (every connector name the store knows). */
@@ -123,7 +157,10 @@ export interface SyncEngineStatus {
   queue: OutboundCounts;
   /** The dead items (first 100), for a person to look at. */
   dead: OutboundItem[];
-  /** Unresolved conflicts on incidents of the configured connectors' source systems. */
+  /**
+   * Unresolved conflicts on incidents of the configured connectors' source systems (of every source
+   * system when the engine has no connectors).
+   */
   conflicts: number;
 }
 
@@ -137,6 +174,18 @@ export interface SyncEngine {
   run(target: string | 'all', options?: PullRunOptions): Promise<SyncRunSummary>;
   /** Cursors, queue counts by status, dead items and the number of unresolved conflicts. */
   status(): Promise<SyncEngineStatus>;
-  /** Incidents of the configured source systems with unresolved conflicts. */
+  /**
+   * Incidents of the configured connectors' source systems with unresolved conflicts (of every
+   * source system when the engine has no connectors: a read-only engine needs no credentials).
+   */
   conflicts(): Promise<IncidentConflicts[]>;
+  /**
+   * Resolves the unresolved conflicts on one field of an incident: writes a new version (with the
+   * expected revision; a concurrent write is re-read and retried, then surfaced as `ConflictError`)
+   * whose conflicts on that field are `resolved: true` with `resolved_at`.
+   *
+   * @throws NotFoundError when the incident does not exist; ValidationError (`field`, `keep`) when
+   * the field has no unresolved conflict or `keep` is not `local` / `remote`.
+   */
+  resolveConflict(input: ResolveConflictInput): Promise<ConflictResolution>;
 }

@@ -111,6 +111,8 @@ export const SyncConflictSchema = z.object({
   detected_at: TimestampSchema,
   source_system: SourceSystemSchema.optional(),
   resolved: z.boolean().default(false),
+  /** When someone resolved it (`resolveConflict` of the sync engine). */
+  resolved_at: TimestampSchema.optional(),
 });
 export type SyncConflict = z.infer<typeof SyncConflictSchema>;
 
