@@ -1,16 +1,19 @@
 /**
  * A lightweight Jira Cloud search server for the import benchmark, run as a child process so that its
  * memory is not counted in the engine's RSS. It answers `POST /rest/api/3/search/jql` with the
- * documented payload (issues, `nextPageToken`, `isLast`), generating issue N on the fly (sorted by
- * `updated`, no storage), and waits `DELAY_MS` per page (a vendor's response time).
+ * documented payload (issues, `nextPageToken`, `isLast`), sorted by `updated`, and waits `DELAY_MS`
+ * per page (a vendor's response time). The pages of the benchmark's page size are serialized before
+ * `READY`, so that a page costs the server its delay and nothing more (the floor is pages × delay);
+ * other page sizes are generated on the fly.
  *
- * Usage: node --import tsx bench/jira-bench-server.ts <issues> <delayMs>; prints `READY <url>`.
+ * Usage: node --import tsx bench/jira-bench-server.ts <issues> <delayMs> [pageSize=100]; prints `READY <url>`.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 const total = Number(process.argv[2] ?? 10_000);
 const delayMs = Number(process.argv[3] ?? 20);
+const prebuiltSize = Number(process.argv[4] ?? 100);
 const start = Date.parse('2026-01-01T00:00:00.000Z');
 const jiraDate = (ms: number) => new Date(ms).toISOString().replace('Z', '+0000');
 
@@ -52,6 +55,17 @@ function issue(n: number) {
   };
 }
 
+function page(from: number, size: number): string {
+  const to = Math.min(total, from + size);
+  const issues = [];
+  for (let n = from; n < to; n++) issues.push(issue(n));
+  const next = to < total ? Buffer.from(String(to)).toString('base64') : undefined;
+  return JSON.stringify({ issues, ...(next ? { nextPageToken: next } : {}), isLast: !next });
+}
+
+const prebuilt = new Map<number, string>();
+for (let from = 0; from < total; from += prebuiltSize) prebuilt.set(from, page(from, prebuiltSize));
+
 const server = createServer((req, res) => {
   const chunks: Buffer[] = [];
   req.on('data', (c: Buffer) => chunks.push(c));
@@ -64,13 +78,10 @@ const server = createServer((req, res) => {
     const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { maxResults?: number; nextPageToken?: string };
     const from = body.nextPageToken ? Number(Buffer.from(body.nextPageToken, 'base64').toString()) : 0;
     const size = body.maxResults ?? 50;
-    const to = Math.min(total, from + size);
-    const issues = [];
-    for (let n = from; n < to; n++) issues.push(issue(n));
-    const next = to < total ? Buffer.from(String(to)).toString('base64') : undefined;
+    const text = (size === prebuiltSize ? prebuilt.get(from) : undefined) ?? page(from, size);
     setTimeout(() => {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ issues, ...(next ? { nextPageToken: next } : {}), isLast: !next }));
+      res.end(text);
     }, delayMs);
   });
 });
