@@ -13,6 +13,7 @@ import { registerDemoCommand } from './commands/demo.js';
 import { registerDynamoCommands } from './commands/dynamo.js';
 import { registerIncidentCommands } from './commands/incidents.js';
 import { registerKbCommands } from './commands/kb.js';
+import { registerSyncCommands } from './commands/sync.js';
 import { registerUserCommands } from './commands/users.js';
 import { describeFailure } from './errors.js';
 import { type CliOutput, createPrinter, type Printer } from './output/printer.js';
@@ -70,6 +71,14 @@ Environment:
   INCIDENTS_KB_ID            Amazon Bedrock knowledge base id (selects bedrock)
   INCIDENTS_KB_DATA_SOURCE_ID  its S3 data source id
   INCIDENTS_KB_LOCAL_URL     libSQL URL of the local index (default <home>/kb/index.db)
+  INCIDENTS_CONFIG           connectors file for sync (default <home>/connectors.json)
+  INCIDENTS_JIRA_*           BASE_URL, EMAIL + API_TOKEN or BEARER_TOKEN, JQL, PROJECT, TIME_ZONE
+  INCIDENTS_SERVICENOW_*     BASE_URL, USERNAME + PASSWORD or BEARER_TOKEN, TABLE, QUERY
+  INCIDENTS_REMEDY_*         BASE_URL, USERNAME, PASSWORD, FORM, QUERY
+  INCIDENTS_ZENDESK_*        BASE_URL or SUBDOMAIN, EMAIL + API_TOKEN or BEARER_TOKEN
+  INCIDENTS_SLACK_*          BOT_TOKEN, CHANNEL_ID, WORKSPACE_URL
+  INCIDENTS_SHORTCUT_*       API_TOKEN, QUERY
+                             (every prefix: PAGE_SIZE, TEAM, TIMEOUT_MS, CONCURRENCY, MAX_RETRIES)
   NO_COLOR                   disable colours
   INCIDENTS_DEBUG=1          print stack traces of errors
 
@@ -155,6 +164,7 @@ export function createCli(deps: CliDeps): Cli {
       registerIncidentCommands(program, rt);
       registerUserCommands(program, rt);
       registerKbCommands(program, rt);
+      registerSyncCommands(program, rt);
       registerDynamoCommands(program, rt);
       registerDemoCommand(program, rt);
 
