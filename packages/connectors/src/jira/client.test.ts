@@ -48,6 +48,42 @@ describe('jira connector', () => {
     expect((search[1]?.json as { nextPageToken?: string } | undefined)?.nextPageToken).toEqual(expect.any(String));
   });
 
+  it('requests the next page while the caller works on the current one, and stops when the caller stops', async () => {
+    for (let n = 1; n <= 6; n++) server.issues.push(makeJiraIssue(n, `2026-02-0${n}T10:00:00.000Z`));
+    const iterator = connector({ pageSize: 2 }).pull()[Symbol.asyncIterator]();
+    const first = await iterator.next();
+    expect((first.value as PulledPage).items.map((i) => i.external_id)).toEqual(['OPS-1', 'OPS-2']);
+    // The request for page 2 left before page 1 was handed over.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(server.requestsTo('/rest/api/3/search/jql')).toHaveLength(2);
+    await iterator.return?.(undefined);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(server.requestsTo('/rest/api/3/search/jql')).toHaveLength(2);
+  });
+
+  it('delivers a page before the read-ahead error of the next one', async () => {
+    server.issues.push(makeJiraIssue(1, '2026-02-01T10:00:00.000Z'));
+    const issue = await (
+      await fetch(`${server.url}/rest/api/3/issue/OPS-1`, {
+        headers: { authorization: `Basic ${Buffer.from(`${creds.email}:${creds.apiToken}`).toString('base64')}` },
+      })
+    ).json();
+    server.failNext(
+      '/rest/api/3/search/jql',
+      {
+        status: 200,
+        body: { issues: [issue], nextPageToken: 'page-2', isLast: false },
+      },
+      { status: 400, body: { errorMessages: ['The JQL query is invalid'] } },
+    );
+    const iterator = connector().pull()[Symbol.asyncIterator]();
+    const first = await iterator.next();
+    expect((first.value as PulledPage).items.map((i) => i.external_id)).toEqual(['OPS-1']);
+    const err = await iterator.next().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConnectorError);
+    expect((err as ConnectorError).message).toContain('HTTP 400');
+  });
+
   it('resumes from a cursor with the same query', async () => {
     for (let n = 1; n <= 5; n++) server.issues.push(makeJiraIssue(n, `2026-02-0${n}T10:00:00.000Z`));
     const first = await connector({ pageSize: 2 })

@@ -153,7 +153,12 @@ export function createJiraConnector(options: JiraConnectorOptions): Connector {
       for (;;) {
         const { body } = await inflight;
         token = body.nextPageToken && body.isLast !== true ? body.nextPageToken : null;
-        if (token) inflight = search(token);
+        if (token) {
+          inflight = search(token);
+          // Let the request actually leave (auth headers, limiter, the socket write all run in
+          // microtasks) before the synchronous mapping of this page occupies the thread.
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
         const mapped = mapEach(body.issues, 'issues', (issue) => mapJiraIssue(issue, mapping));
         const items: PulledIncident[] = await Promise.all(
           mapped.map(async (m, i) => {
