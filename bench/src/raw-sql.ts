@@ -151,9 +151,11 @@ export const writeToken = (): string => globalThis.crypto.randomUUID();
 const INSERT_INCIDENT = `INSERT INTO incidents (${INCIDENT_COLUMNS.join(', ')}, write_id) VALUES (${marks(INCIDENT_COLUMNS.length + 1)})`;
 const INSERT_VERSION = `INSERT INTO incident_versions (${VERSION_COLUMNS.join(', ')})`;
 const INSERT_INTERACTION = `INSERT INTO interactions (${INTERACTION_COLUMNS.join(', ')})`;
+/** The store's UPDATE: `kb_sync_status` takes a keep flag (0 here: the record's value is written) and the value. */
 const UPDATE_INCIDENT = `UPDATE incidents SET ${INCIDENT_COLUMNS.slice(1)
-  .map((c) => `${c} = ?`)
+  .map((c) => (c === 'kb_sync_status' ? 'kb_sync_status = CASE WHEN ? THEN kb_sync_status ELSE ? END' : `${c} = ?`))
   .join(', ')}, write_id = ? WHERE incident_id = ? AND revision = ?`;
+const KB_ARG = INCIDENT_COLUMNS.indexOf('kb_sync_status') - 1;
 /** The store's guard: later statements of a change land only if its conditional UPDATE did. */
 const WRITTEN = 'EXISTS (SELECT 1 FROM incidents WHERE incident_id = ? AND write_id = ?)';
 
@@ -181,6 +183,7 @@ export function updateStatements(
   const token = writeToken();
   const id = incident.incident_id;
   const [, ...columns] = incidentValues(incident);
+  columns.splice(KB_ARG, 0, 0);
   return [
     { sql: UPDATE_INCIDENT, args: [...columns, token, id, expectedRevision] },
     {

@@ -88,9 +88,18 @@ import {
 const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 
 const INSERT_INCIDENT = `INSERT INTO incidents (${INCIDENT_COLUMNS.join(', ')}, write_id) VALUES (${placeholders(INCIDENT_COLUMNS.length + 1)})`;
+/**
+ * The conditional UPDATE of version 0. `kb_sync_status` takes two arguments: a flag (1 keeps the
+ * stored value — the KB job's marks change it without a new revision) and the record's value.
+ */
 const UPDATE_INCIDENT = `UPDATE incidents SET ${INCIDENT_COLUMNS.filter((c) => c !== 'incident_id')
-  .map((c) => `${c} = ?`)
+  .map((c) => (c === 'kb_sync_status' ? 'kb_sync_status = CASE WHEN ? THEN kb_sync_status ELSE ? END' : `${c} = ?`))
   .join(', ')}, write_id = ? WHERE incident_id = ? AND revision = ?`;
+/** Position of `kb_sync_status` among the UPDATE's column arguments (incident_id excluded). */
+const KB_ARG = INCIDENT_COLUMNS.indexOf('kb_sync_status') - 1;
+/** The history snapshot with the `kb_sync_status` version 0 holds after the UPDATE (kept or written). */
+const SNAPSHOT_WITH_STORED_KB =
+  "json_set(?, '$.kb_sync_status', json((SELECT kb_sync_status FROM incidents WHERE incident_id = ?)))";
 const INSERT_VERSION =
   'INSERT INTO incident_versions (incident_id, version, changed_at, changed_by, version_notes, snapshot)';
 const INSERT_INTERACTION = `INSERT INTO interactions (${INTERACTION_COLUMNS.join(', ')})`;
@@ -126,6 +135,13 @@ function multiRowInserts(head: string, rows: InValue[][], tail = ''): InStatemen
 
 function newWriteId(): string {
   return globalThis.crypto.randomUUID();
+}
+
+/** Arguments of {@link UPDATE_INCIDENT}'s SET list: the columns but `incident_id`, with the keep-KB flag. */
+function updateColumnArgs(incident: Incident, keepKb: boolean): InValue[] {
+  const [, ...args] = incidentArgs(incident);
+  args.splice(KB_ARG, 0, keepKb ? 1 : 0);
+  return args;
 }
 
 function versionArgs(incident: Incident, version: number): InValue[] {
@@ -439,13 +455,19 @@ export class TursoIncidentStore implements IncidentStore {
     const interactions = checkChildren(write.interactions, InteractionSchema, id, 'write.interactions', trusted);
     const records = checkChildren(write.sourceRecords, SourceRecordSchema, id, 'write.sourceRecords', trusted);
     const token = newWriteId();
-    const [, ...columnArgs] = incidentArgs(incident);
+    const keepKb = write.keepKbSyncStatus === true;
+    const columnArgs = updateColumnArgs(incident, keepKb);
     const stmts: InStatement[] = [
       { sql: UPDATE_INCIDENT, args: [...columnArgs, token, id, expected] },
-      {
-        sql: `${INSERT_VERSION} SELECT ${placeholders(6)} WHERE ${WRITTEN}`,
-        args: [...versionArgs(incident, incident.revision), id, token],
-      },
+      keepKb
+        ? {
+            sql: `${INSERT_VERSION} SELECT ${placeholders(5)}, ${SNAPSHOT_WITH_STORED_KB} WHERE ${WRITTEN}`,
+            args: [...versionArgs(incident, incident.revision), id, id, token],
+          }
+        : {
+            sql: `${INSERT_VERSION} SELECT ${placeholders(6)} WHERE ${WRITTEN}`,
+            args: [...versionArgs(incident, incident.revision), id, token],
+          },
     ];
     const owners: (StatementOwner | undefined)[] = [{ incidentId: id }, { incidentId: id }];
     for (const row of interactions) {
@@ -499,8 +521,8 @@ export class TursoIncidentStore implements IncidentStore {
     const token = newWriteId();
     const guard = `(SELECT count(*) FROM incidents WHERE incident_id IN (?, ?) AND write_id = ?) = 2`;
     const guardArgs = [from.incident_id, to.incident_id, token];
-    const [, ...fromArgs] = incidentArgs(from);
-    const [, ...toArgs] = incidentArgs(to);
+    const fromArgs = updateColumnArgs(from, false);
+    const toArgs = updateColumnArgs(to, false);
     const stmts: InStatement[] = [
       // Both conditional updates, the first one also conditional on the second's revision: inside the
       // write transaction they succeed or fail together.

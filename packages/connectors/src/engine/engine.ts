@@ -268,6 +268,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         },
       };
       await store.updateIncident({
+        // The engine never changes the KB bookkeeping: keep a mark made since its read.
+        keepKbSyncStatus: true,
         incident: next,
         expectedRevision: current.revision,
         interactions: commentInteractions(current.incident_id, chunk, source, revision, ids.interactionId),
@@ -378,6 +380,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       ),
     );
     await store.updateIncident({
+      // The engine never changes the KB bookkeeping: keep a mark made since its read.
+      keepKbSyncStatus: true,
       incident: record,
       expectedRevision: current.revision,
       interactions,
@@ -423,6 +427,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     };
     const source = connector.sourceSystem as InteractionSource;
     await store.updateIncident({
+      // The engine never changes the KB bookkeeping: keep a mark made since its read.
+      keepKbSyncStatus: true,
       incident: record,
       expectedRevision: target.revision,
       interactions: commentInteractions(
@@ -939,6 +945,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     };
     const record = nextVersion(next, revision, now, by.id, `conflict on ${field} resolved: kept the ${keep} value`);
     await store.updateIncident({
+      // The engine never changes the KB bookkeeping: keep a mark made since its read.
+      keepKbSyncStatus: true,
       incident: record,
       expectedRevision: current.revision,
       ...(interactions.length ? { interactions } : {}),

@@ -119,6 +119,14 @@ export interface UpdateIncidentWrite {
    * update is. See {@link SyncStateStore}.
    */
   outbound?: OutboundItem[];
+  /**
+   * `true` when the change did not touch `kb_sync_status`: the store then keeps the stored value
+   * instead of the record's. The knowledge-base job's marks (`markKbSynced`, `markKbSyncFailed`)
+   * change it without a new revision, so a write computed from a read taken before a mark would
+   * otherwise undo the mark (the document would be exported again and failed attempts forgotten).
+   * The history version written with the change carries the kept value too.
+   */
+  keepKbSyncStatus?: boolean;
 }
 
 /** Linking `from` into `to` (seed 003): both records change, `from` becomes a tombstone. */

@@ -303,6 +303,8 @@ export function createIncidentService(options: IncidentServiceOptions): Incident
             expectedRevision: current.revision,
             interactions: rows,
             ...(outbound.length ? { outbound } : {}),
+            // A KB mark made after our read must survive a change that is not about the KB.
+            ...(sameJson(current.kb_sync_status, record.kb_sync_status) ? { keepKbSyncStatus: true } : {}),
           }),
         );
         return { incident: record, interactions: rows };
@@ -854,6 +856,11 @@ export function createIncidentService(options: IncidentServiceOptions): Incident
 }
 
 /** Admins and services may reassign any incident; operators only those assigned to them. */
+/** Deep equality of two JSON values built from the same record (same key order). */
+function sameJson(a: unknown, b: unknown): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
+}
+
 function canAssignOver(actor: Actor, _incident: Incident): boolean {
   return actor.roles.some((r) => r !== 'operator' && r !== 'customer');
 }

@@ -742,6 +742,79 @@ export function runIncidentStoreContract(options: IncidentStoreContractOptions):
         expect(await store.markKbSyncFailed({ incident_id: 'INC-NOPE', attempted_at: at, error: 'x' })).toBeNull();
       });
 
+      it('keeps a KB mark made after a writer read the record when the write does not change the KB state', async () => {
+        const inc = await closed();
+        const before = (await store.getIncident(inc.incident_id)) as Incident;
+        const at = clock.now().toISOString();
+        expect(
+          await store.markKbSynced({
+            incident_id: inc.incident_id,
+            expectedRevision: before.revision,
+            synced_at: at,
+            document_key: 'closed/kept.json',
+          }),
+        ).toBe(true);
+        // A change computed from the read taken before the mark, not about the KB.
+        await store.updateIncident({
+          incident: bumped(before, { title: 'Checkout fails (edited)' }),
+          expectedRevision: before.revision,
+          keepKbSyncStatus: true,
+        });
+        const after = await store.getIncident(inc.incident_id);
+        expect(after?.title).toBe('Checkout fails (edited)');
+        expect(after?.revision).toBe(before.revision + 1);
+        expect(after?.kb_sync_status).toMatchObject({
+          state: 'SYNCED',
+          synced: true,
+          document_key: 'closed/kept.json',
+        });
+        // The history version of the change holds what version 0 holds.
+        expect((await store.getVersion(inc.incident_id, before.revision + 1))?.kb_sync_status).toEqual(
+          after?.kb_sync_status,
+        );
+        expect((await store.listPendingKbSync()).items).toEqual([]);
+
+        // Without the flag the record's value is written, as given.
+        await store.updateIncident({
+          incident: bumped(after as Incident, { kb_sync_status: before.kb_sync_status }),
+          expectedRevision: (after as Incident).revision,
+        });
+        expect((await store.getIncident(inc.incident_id))?.kb_sync_status.state).toBe('PENDING');
+      });
+
+      it('lets a service change that raced a KB mark keep the mark', async () => {
+        const inc = await closed();
+        // A store that, right after the service reads the incident, lets the KB job mark it.
+        let marked = false;
+        const racing = new Proxy(store, {
+          get(target, prop) {
+            if (prop !== 'getIncident') {
+              // Bound to the store itself: implementations may use private fields.
+              const value = Reflect.get(target, prop, target);
+              return typeof value === 'function' ? value.bind(target) : value;
+            }
+            return async (id: string) => {
+              const read = await target.getIncident(id);
+              if (read && !marked && id === inc.incident_id) {
+                marked = await target.markKbSynced({
+                  incident_id: id,
+                  expectedRevision: read.revision,
+                  synced_at: clock.now().toISOString(),
+                  document_key: 'closed/raced.json',
+                });
+              }
+              return read;
+            };
+          },
+        });
+        const racingService = createIncidentService({ store: racing, clock });
+        await racingService.addComment({ incident_id: inc.incident_id, text: 'one more note' }, admin);
+        expect(marked).toBe(true);
+        const after = await store.getIncident(inc.incident_id);
+        expect(after?.revision).toBe(inc.revision + 1);
+        expect(after?.kb_sync_status).toMatchObject({ state: 'SYNCED', document_key: 'closed/raced.json' });
+      });
+
       it('queues a withdrawal when a synced incident is reopened, and clears it once withdrawn', async () => {
         const inc = await closed();
         const at = clock.now().toISOString();

@@ -120,6 +120,19 @@ export interface DynamoIncidentStore extends IncidentStore {
   querySourceRecords(query: SourceRecordQuery, page?: PageRequest): Promise<Page<SourceRecord>>;
 }
 
+/** Deep equality of two JSON-like values, whatever the order of their keys. */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
+  const kb = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
+  return (
+    ka.length === kb.length &&
+    ka.every((k) => sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+  );
+}
+
 function isDocumentClient(client: DynamoDBDocumentClient | DynamoDBClient): client is DynamoDBDocumentClient {
   return 'translateConfig' in (client.config as object);
 }
@@ -295,6 +308,7 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoIncidentSt
     sourceRecords: SourceRecord[],
     rekeyFrom?: { source_system: string; external_id: string },
     outbound: readonly unknown[] = [],
+    keepKb = false,
   ): Promise<TransactionOutcome> {
     return run(
       (e) => [
@@ -306,6 +320,9 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoIncidentSt
               op.eq(a.revision, expectedRevision),
               op.eq(a.source_system, rekeyFrom?.source_system ?? incident.source_system),
               op.eq(a.external_id, rekeyFrom?.external_id ?? incident.external_id),
+              // Keeping the KB bookkeeping: the stored map must still be the one the record carries
+              // (a mark since the read changes it without a new revision; the caller merges and retries).
+              ...(keepKb ? [op.eq(a.kb_sync_status, incident.kb_sync_status)] : []),
             ].join(' AND '),
           )
           .commit(),
@@ -379,7 +396,7 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoIncidentSt
     getIncident,
 
     async updateIncident(write): Promise<void> {
-      const incident = validateIncident(write.incident, 'incident');
+      let incident = validateIncident(write.incident, 'incident');
       const expected = write.expectedRevision;
       if (!Number.isInteger(expected) || incident.version !== 0 || incident.revision !== expected + 1) {
         throw new ValidationError([
@@ -392,12 +409,18 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoIncidentSt
       // Transactional outbox: the outbound items are the last actions of the same transaction.
       const outbound = checkOutbound(write.outbound, 'outbound').map((o) => outboundPutAction(table, o));
       checkWriteSize(2 + interactions.length + sourceRecords.length + 2 + outbound.length, 'interactions');
-      let outcome = await writeUpdate(incident, expected, interactions, sourceRecords, undefined, outbound);
-      if (!outcome.canceled) return;
-      if (reasonAt(outcome, 0) === 'ConditionalCheckFailed') {
+      const keepKb = write.keepKbSyncStatus === true;
+      let outcome = await writeUpdate(incident, expected, interactions, sourceRecords, undefined, outbound, keepKb);
+      for (let merges = 0; outcome.canceled && reasonAt(outcome, 0) === 'ConditionalCheckFailed'; merges++) {
         const current = await getIncident(incident.incident_id);
         if (!current) throw new NotFoundError('Incident', incident.incident_id);
         if (current.revision !== expected) await conflictFor(incident, expected);
+        // Same revision, another KB map: the KB job marked it since the caller's read. Keep the mark.
+        if (keepKb && merges < 3 && !sameValue(current.kb_sync_status, incident.kb_sync_status)) {
+          incident = { ...incident, kb_sync_status: current.kb_sync_status };
+          outcome = await writeUpdate(incident, expected, interactions, sourceRecords, undefined, outbound, keepKb);
+          continue;
+        }
         // Same revision, different (source_system, external_id): move the uniqueness item with the record.
         outcome = await writeUpdate(
           incident,
@@ -406,12 +429,15 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoIncidentSt
           sourceRecords,
           { source_system: current.source_system, external_id: current.external_id },
           outbound,
+          keepKb,
         );
         if (!outcome.canceled) return;
         if (reasonAt(outcome, 0) === 'ConditionalCheckFailed') await conflictFor(incident, expected);
         const guardIndex = 2 + interactions.length + sourceRecords.length + 1;
         if (reasonAt(outcome, guardIndex) === 'ConditionalCheckFailed') await duplicateSource(incident);
+        break;
       }
+      if (!outcome.canceled) return;
       if (reasonAt(outcome, 1) === 'ConditionalCheckFailed') await conflictFor(incident, expected);
       interactionConflict(outcome, 2, interactions);
       const outboxReasons = outcome.canceled && outbound.length ? outcome.reasons.slice(-outbound.length) : [];
