@@ -258,7 +258,7 @@ export const lifecycleBenchmark: Benchmark = {
   title: 'Lifecycle throughput (create → claim → progress → resolve → close)',
   description:
     'One sample = one incident taken through the 5 use cases, sequentially, on a `file:` database (WAL, synchronous=NORMAL). ' +
-    'SDK = `createIncidentService` over `createTursoStore`; baseline = raw `@libsql/client` writing the same rows with the same statements (conditional UPDATE of version 0, history version, interactions; one batch per change), record kept in memory. A second baseline runs the same raw SQL through `createLocalClient` (statements kept prepared, as the store does for local files), to show the SDK\'s own overhead. Rounds rotate the order of the three.',
+    "SDK = `createIncidentService` over `createTursoStore`; baseline = raw `@libsql/client` writing the same rows with the same statements (conditional UPDATE of version 0, history version, interactions; one batch per change), record kept in memory. A second baseline runs the same raw SQL through `createLocalClient` (statements kept prepared, as the store does for local files), to show the SDK's own overhead. Rounds rotate the order of the three.",
   score: (run) => {
     const sdk = run.variants.find((v) => v.kind === 'sdk');
     return sdk ? sdk.ratio : Number.POSITIVE_INFINITY;
@@ -479,7 +479,7 @@ export const lifecycleBenchmark: Benchmark = {
             pass: ratio <= TARGET_RATIO,
           },
           {
-            name: 'SDK time vs raw SQL with statements kept prepared (the SDK\'s own overhead; no target)',
+            name: "SDK time vs raw SQL with statements kept prepared (the SDK's own overhead; no target)",
             target: 'reported',
             measured: `${round(preparedRatio, 2)}×`,
             pass: true,
