@@ -5,6 +5,7 @@
 import type { ImportedComment, PulledIncident, PulledPage, PullOptions, Connector } from '../connector.js';
 import { ConnectorError } from '../errors.js';
 import { basicAuth, bearerAuth } from '../http/auth.js';
+import { readAhead } from '../http/read-ahead.js';
 import { createHttpClient } from '../http/http-client.js';
 import { decodePullCursor, encodePullCursor, normaliseSince } from '../mapping/cursor.js';
 import { mapEach, maxIso, tableKey } from '../mapping/common.js';
@@ -132,54 +133,40 @@ export function createJiraConnector(options: JiraConnectorOptions): Connector {
     const jql = buildJql(since);
     let high: string | null = null;
     const size = opts.pageSize ? Math.min(100, Math.max(1, opts.pageSize)) : pageSize;
-    // Read-ahead: the request for page N+1 leaves as soon as page N's token is known, so the vendor's
-    // response time overlaps with mapping page N and with the caller persisting it. Stopping early
-    // (or an error) aborts the request in flight.
-    const ahead = new AbortController();
-    const signal = opts.signal ? AbortSignal.any([opts.signal, ahead.signal]) : ahead.signal;
-    const search = (pageToken: string | null) => {
-      const request = http.request({
-        method: 'POST',
-        path: '/rest/api/3/search/jql',
-        json: { jql, maxResults: size, fields: SEARCH_FIELDS, ...(pageToken ? { nextPageToken: pageToken } : {}) },
-        schema: SearchPageSchema,
-        signal,
-      });
-      request.catch(() => undefined); // observed when awaited; never an unhandled rejection
-      return request;
-    };
-    let inflight = search(token);
-    try {
-      for (;;) {
-        const { body } = await inflight;
-        token = body.nextPageToken && body.isLast !== true ? body.nextPageToken : null;
-        if (token) {
-          inflight = search(token);
-          // Let the request actually leave (auth headers, limiter, the socket write all run in
-          // microtasks) before the synchronous mapping of this page occupies the thread.
-          await new Promise<void>((resolve) => setImmediate(resolve));
-        }
-        const mapped = mapEach(body.issues, 'issues', (issue) => mapJiraIssue(issue, mapping));
-        const items: PulledIncident[] = await Promise.all(
-          mapped.map(async (m, i) => {
-            const total =
-              typeof m.sourceRecord.data.comment_total === 'number'
-                ? m.sourceRecord.data.comment_total
-                : m.comments.length;
-            const comments = total > m.comments.length ? await fetchComments(m.external_id, opts) : m.comments;
-            return { ...m, comments, ...(options.includeRaw ? { raw: body.issues[i] } : {}) };
-          }),
-        );
-        for (const item of items) high = maxIso(high, item.updated_at);
-        yield {
-          items,
-          nextCursor: token ? encodePullCursor(name, { since, position: token }) : null,
-          highWatermark: high,
-        };
-        if (!token) return;
-      }
-    } finally {
-      ahead.abort();
+    const search = async (pageToken: string | null, signal: AbortSignal) =>
+      (
+        await http.request({
+          method: 'POST',
+          path: '/rest/api/3/search/jql',
+          json: { jql, maxResults: size, fields: SEARCH_FIELDS, ...(pageToken ? { nextPageToken: pageToken } : {}) },
+          schema: SearchPageSchema,
+          signal,
+        })
+      ).body;
+    const pages = readAhead(
+      token,
+      search,
+      (body) => (body.nextPageToken && body.isLast !== true ? body.nextPageToken : null),
+      opts.signal,
+    );
+    for await (const { body, next } of pages) {
+      const mapped = mapEach(body.issues, 'issues', (issue) => mapJiraIssue(issue, mapping));
+      const items: PulledIncident[] = await Promise.all(
+        mapped.map(async (m, i) => {
+          const total =
+            typeof m.sourceRecord.data.comment_total === 'number'
+              ? m.sourceRecord.data.comment_total
+              : m.comments.length;
+          const comments = total > m.comments.length ? await fetchComments(m.external_id, opts) : m.comments;
+          return { ...m, comments, ...(options.includeRaw ? { raw: body.issues[i] } : {}) };
+        }),
+      );
+      for (const item of items) high = maxIso(high, item.updated_at);
+      yield {
+        items,
+        nextCursor: next ? encodePullCursor(name, { since, position: next }) : null,
+        highWatermark: high,
+      };
     }
   }
 

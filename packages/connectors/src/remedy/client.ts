@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Connector, ImportedComment, PulledIncident, PulledPage, PullOptions } from '../connector.js';
 import { ConnectorError } from '../errors.js';
 import type { AuthProvider } from '../http/auth.js';
+import { readAhead } from '../http/read-ahead.js';
 import { createHttpClient, type HttpClient } from '../http/http-client.js';
 import { mapEach, maxIso } from '../mapping/common.js';
 import { decodePullCursor, encodePullCursor, normaliseSince } from '../mapping/cursor.js';
@@ -122,18 +123,28 @@ export function createRemedyConnector(options: RemedyConnectorOptions): Connecto
     if (options.query?.trim()) clauses.push(`(${options.query.trim()})`);
     if (since) clauses.push(`'Last Modified Date' >= ${Math.floor(Date.parse(since) / 1000)}`);
     let high: string | null = null;
-    for (;;) {
-      const { body } = await http.request({
-        path: entryPath(form),
-        query: {
-          q: clauses.length ? clauses.join(' AND ') : undefined,
-          sort: 'Last Modified Date.asc',
-          offset,
-          limit: size,
-        },
-        schema: EntryListSchema,
-        ...(opts.signal ? { signal: opts.signal } : {}),
-      });
+    const list = async (position: number, signal: AbortSignal) =>
+      (
+        await http.request({
+          path: entryPath(form),
+          query: {
+            q: clauses.length ? clauses.join(' AND ') : undefined,
+            sort: 'Last Modified Date.asc',
+            offset: position,
+            limit: size,
+          },
+          schema: EntryListSchema,
+          signal,
+        })
+      ).body;
+    const pages = readAhead(
+      offset,
+      list,
+      (body, position) =>
+        body._links?.next?.length && body.entries.length > 0 ? position + body.entries.length : null,
+      opts.signal,
+    );
+    for await (const { body, next } of pages) {
       const mapped = mapEach(body.entries, 'entries', (e) => mapRemedyEntry(e, options.mapping));
       const logs = mapped.length
         ? await workLogs(mapped.map((m) => `'Incident Number' = ${q(m.external_id)}`).join(' OR '), opts.signal)
@@ -146,14 +157,11 @@ export function createRemedyConnector(options: RemedyConnectorOptions): Connecto
         ...(options.includeRaw ? { raw: body.entries[i] } : {}),
       }));
       for (const item of items) high = maxIso(high, item.updated_at);
-      offset += body.entries.length;
-      const more = Boolean(body._links?.next?.length) && body.entries.length > 0;
       yield {
         items,
-        nextCursor: more ? encodePullCursor(name, { since, position: offset }) : null,
+        nextCursor: next !== null ? encodePullCursor(name, { since, position: next }) : null,
         highWatermark: high,
       };
-      if (!more) return;
     }
   }
 

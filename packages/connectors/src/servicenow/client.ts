@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Connector, ImportedComment, PulledIncident, PulledPage, PullOptions } from '../connector.js';
 import { ConnectorError } from '../errors.js';
 import { basicAuth, bearerAuth } from '../http/auth.js';
+import { readAhead } from '../http/read-ahead.js';
 import { createHttpClient, type HttpClient } from '../http/http-client.js';
 import { mapEach, maxIso } from '../mapping/common.js';
 import { decodePullCursor, encodePullCursor, normaliseSince } from '../mapping/cursor.js';
@@ -120,20 +121,30 @@ export function createServiceNowConnector(options: ServiceNowConnectorOptions): 
     }
     const query = [...clauses, 'ORDERBYsys_updated_on', 'ORDERBYsys_id'].join('^');
     let high: string | null = null;
-    for (;;) {
-      const { body } = await http.request({
-        path: `/api/now/table/${table}`,
-        query: {
-          sysparm_query: query,
-          sysparm_limit: size,
-          sysparm_offset: offset,
-          sysparm_display_value: 'all',
-          sysparm_exclude_reference_link: true,
-          sysparm_fields: FIELDS,
-        },
-        schema: ResultListSchema,
-        ...(opts.signal ? { signal: opts.signal } : {}),
-      });
+    const list = async (position: number, signal: AbortSignal) =>
+      (
+        await http.request({
+          path: `/api/now/table/${table}`,
+          query: {
+            sysparm_query: query,
+            sysparm_limit: size,
+            sysparm_offset: position,
+            sysparm_display_value: 'all',
+            sysparm_exclude_reference_link: true,
+            sysparm_fields: FIELDS,
+          },
+          schema: ResultListSchema,
+          signal,
+        })
+      ).body;
+    // A full page means there may be more: the next offset is known before the page is mapped.
+    const pages = readAhead(
+      offset,
+      list,
+      (body, position) => (body.result.length === size ? position + body.result.length : null),
+      opts.signal,
+    );
+    for await (const { body, next } of pages) {
       const mapped = mapEach(body.result, 'result', (r) => mapServiceNowIncident(r, mapping));
       const comments = mapped.length
         ? await commentsOf(
@@ -149,14 +160,11 @@ export function createServiceNowConnector(options: ServiceNowConnectorOptions): 
         ...(options.includeRaw ? { raw: body.result[i] } : {}),
       }));
       for (const item of items) high = maxIso(high, item.updated_at);
-      offset += body.result.length;
-      const more = body.result.length === size;
       yield {
         items,
-        nextCursor: more ? encodePullCursor(name, { since, position: offset }) : null,
+        nextCursor: next !== null ? encodePullCursor(name, { since, position: next }) : null,
         highWatermark: high,
       };
-      if (!more) return;
     }
   }
 

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { Connector, PulledIncident, PulledPage, PullOptions } from '../connector.js';
 import { ConnectorError } from '../errors.js';
 import { headerAuth } from '../http/auth.js';
+import { readAhead } from '../http/read-ahead.js';
 import { createHttpClient } from '../http/http-client.js';
 import { mapEach, maxIso, tableKey } from '../mapping/common.js';
 import { decodePullCursor, encodePullCursor, normaliseSince } from '../mapping/cursor.js';
@@ -115,15 +116,17 @@ export function createShortcutConnector(options: ShortcutConnectorOptions): Conn
       [options.query?.trim(), since ? `updated:${since.slice(0, 10)}..*` : undefined].filter(Boolean).join(' ') ||
       'is:story';
     let high: string | null = null;
-    for (;;) {
-      const { body } = next
-        ? await http.request({ path: next, schema: SearchPageSchema, ...(opts.signal ? { signal: opts.signal } : {}) })
+    const search = async (position: string | null, signal: AbortSignal) =>
+      (position
+        ? await http.request({ path: position, schema: SearchPageSchema, signal })
         : await http.request({
             path: '/api/v3/search/stories',
             query: { query, page_size: size, detail: 'full' },
             schema: SearchPageSchema,
-            ...(opts.signal ? { signal: opts.signal } : {}),
-          });
+            signal,
+          })
+      ).body;
+    for await (const { body, next: following } of readAhead(next, search, (b) => b.next ?? null, opts.signal)) {
       const stories = body.data.filter(
         (s) =>
           !(
@@ -143,9 +146,11 @@ export function createShortcutConnector(options: ShortcutConnectorOptions): Conn
         }),
       );
       for (const item of items) high = maxIso(high, item.updated_at);
-      next = body.next ?? null;
-      yield { items, nextCursor: next ? encodePullCursor(name, { since, position: next }) : null, highWatermark: high };
-      if (!next) return;
+      yield {
+        items,
+        nextCursor: following ? encodePullCursor(name, { since, position: following }) : null,
+        highWatermark: high,
+      };
     }
   }
 

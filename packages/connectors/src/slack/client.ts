@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { Connector, ImportedComment, PulledIncident, PulledPage, PullOptions } from '../connector.js';
 import { ConnectorError } from '../errors.js';
 import { createHttpClient } from '../http/http-client.js';
+import { readAhead } from '../http/read-ahead.js';
 import { mapEach, maxIso } from '../mapping/common.js';
 import { decodePullCursor, encodePullCursor, normaliseSince } from '../mapping/cursor.js';
 import { fromSlackError } from './errors.js';
@@ -119,19 +120,28 @@ export function createSlackConnector(options: SlackConnectorOptions): Connector 
     }
     const size = opts.pageSize ? Math.min(999, Math.max(1, opts.pageSize)) : pageSize;
     let high: string | null = null;
-    for (;;) {
-      opts.signal?.throwIfAborted();
-      const body = await call(
+    // WebClient calls cannot be aborted: a read-ahead call left behind by an early stop just completes.
+    const history = (position: string | null, signal: AbortSignal) => {
+      signal.throwIfAborted();
+      return call(
         'conversations.history',
         {
           channel,
           limit: size,
           inclusive: true,
           ...(since ? { oldest: (Date.parse(since) / 1000).toFixed(6) } : {}),
-          ...(cursor ? { cursor } : {}),
+          ...(position ? { cursor: position } : {}),
         },
         HistorySchema,
       );
+    };
+    const pages = readAhead(
+      cursor,
+      history,
+      (body) => (body.has_more ? body.response_metadata?.next_cursor || null : null),
+      opts.signal,
+    );
+    for await (const { body, next } of pages) {
       const reports = body.messages.filter((m) => {
         const msg = m as { subtype?: string; thread_ts?: string; ts?: string };
         return REPORT_SUBTYPES.has(msg.subtype) && (!msg.thread_ts || msg.thread_ts === msg.ts);
@@ -148,10 +158,7 @@ export function createSlackConnector(options: SlackConnectorOptions): Connector 
         })),
       );
       for (const item of items) high = maxIso(high, item.updated_at);
-      const next = body.has_more ? body.response_metadata?.next_cursor || null : null;
-      cursor = next;
       yield { items, nextCursor: next ? encodePullCursor(name, { since, position: next }) : null, highWatermark: high };
-      if (!next) return;
     }
   }
 

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Connector, ImportedComment, PulledIncident, PulledPage, PullOptions } from '../connector.js';
 import { ConnectorError } from '../errors.js';
 import { basicAuth, bearerAuth } from '../http/auth.js';
+import { readAhead } from '../http/read-ahead.js';
 import { createHttpClient } from '../http/http-client.js';
 import { mapEach, maxIso } from '../mapping/common.js';
 import { decodePullCursor, encodePullCursor, normaliseSince } from '../mapping/cursor.js';
@@ -93,18 +94,37 @@ export function createZendeskConnector(options: ZendeskConnectorOptions): Connec
     );
     const size = opts.pageSize ? Math.min(1000, Math.max(1, opts.pageSize)) : pageSize;
     let high: string | null = null;
-    for (;;) {
-      const { body } = await http.request({
-        path: '/api/v2/incremental/tickets/cursor.json',
-        query: {
-          ...(cursor ? { cursor } : { start_time: startTime }),
-          per_page: size,
-          include: 'users,groups',
-          exclude_deleted: options.excludeDeleted ? true : undefined,
-        },
-        schema: ExportPageSchema,
-        ...(opts.signal ? { signal: opts.signal } : {}),
-      });
+    const exportPage = async (position: string | null, signal: AbortSignal) =>
+      (
+        await http.request({
+          path: '/api/v2/incremental/tickets/cursor.json',
+          query: {
+            ...(position ? { cursor: position } : { start_time: startTime }),
+            per_page: size,
+            include: 'users,groups',
+            exclude_deleted: options.excludeDeleted ? true : undefined,
+          },
+          schema: ExportPageSchema,
+          signal,
+        })
+      ).body;
+    const pages = readAhead(
+      cursor,
+      exportPage,
+      (body) => {
+        if (body.end_of_stream) return null;
+        if (!body.after_cursor) {
+          throw new ConnectorError(
+            'connector.invalid_response',
+            'the export page is not the last one but has no after_cursor',
+            { connector: name },
+          );
+        }
+        return body.after_cursor;
+      },
+      opts.signal,
+    );
+    for await (const { body, next } of pages) {
       const mapping = {
         ...options.mapping,
         baseUrl: options.baseUrl,
@@ -120,21 +140,11 @@ export function createZendeskConnector(options: ZendeskConnectorOptions): Connec
         })),
       );
       for (const item of items) high = maxIso(high, item.updated_at);
-      const more = !body.end_of_stream && Boolean(body.after_cursor);
-      if (!body.end_of_stream && !body.after_cursor) {
-        throw new ConnectorError(
-          'connector.invalid_response',
-          'the export page is not the last one but has no after_cursor',
-          { connector: name },
-        );
-      }
-      cursor = body.after_cursor ?? null;
       yield {
         items,
-        nextCursor: more && cursor ? encodePullCursor(name, { since, position: cursor }) : null,
+        nextCursor: next ? encodePullCursor(name, { since, position: next }) : null,
         highWatermark: high,
       };
-      if (!more) return;
     }
   }
 
