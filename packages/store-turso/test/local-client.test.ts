@@ -155,3 +155,36 @@ describe('createLocalClient', () => {
     expect(() => createLocalClient({ url: 'file://remote-host/x.db' })).toThrow(/Invalid host/);
   });
 });
+
+describe('createLocalClient: the rest of the Client interface', () => {
+  it('migrate() runs statements in one transaction with foreign keys off, then on again', async () => {
+    const client = createLocalClient({ url: ':memory:' });
+    await client.executeMultiple('PRAGMA foreign_keys = ON; ' + SCHEMA);
+    // u references t: with foreign keys on, this insert would fail.
+    const results = await client.migrate([{ sql: "INSERT INTO u (id) VALUES ('orphan')", args: [] }]);
+    expect(results[0]?.rowsAffected).toBe(1);
+    expect((await client.execute('PRAGMA foreign_keys')).rows[0]?.[0]).toBe(1);
+    await expect(client.execute("INSERT INTO u (id) VALUES ('another orphan')")).rejects.toMatchObject({
+      code: 'SQLITE_CONSTRAINT',
+    });
+    client.close();
+  });
+
+  it('executeMultiple() rolls back a transaction the script left open', async () => {
+    const client = createLocalClient({ url: ':memory:' });
+    await client.executeMultiple(SCHEMA);
+    await client.executeMultiple("BEGIN; INSERT INTO t (id, n) VALUES ('left-open', 1);");
+    expect((await client.execute('SELECT count(*) AS n FROM t')).rows[0]?.n).toBe(0);
+    client.close();
+  });
+
+  it('reconnect() opens the same file again; sync() says it needs an embedded replica', async () => {
+    const client = createLocalClient({ url: `file:${dir}/reconnect.db` });
+    await client.executeMultiple(SCHEMA);
+    await client.execute("INSERT INTO t (id, n) VALUES ('kept', 1)");
+    client.reconnect();
+    expect((await client.execute('SELECT id FROM t')).rows.map((r) => r.id)).toEqual(['kept']);
+    await expect(client.sync()).rejects.toMatchObject({ code: 'SYNC_NOT_SUPPORTED' });
+    client.close();
+  });
+});
