@@ -65,6 +65,8 @@ export const DEFAULT_SYNC_ACTOR: Actor = { id: 'sync@incidents', roles: ['sync']
 
 /** Comments written per transaction (DynamoDB caps a transaction at 100 items). */
 const COMMENTS_PER_WRITE = 50;
+/** The engine never changes the KB bookkeeping: its writes keep a mark made since their read. */
+const KEEP_KB = { keepKbSyncStatus: true } as const;
 /** Attempts of one record upsert when a concurrent writer changed the incident meanwhile. */
 const UPSERT_RETRIES = 5;
 
@@ -268,8 +270,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         },
       };
       await store.updateIncident({
-        // The engine never changes the KB bookkeeping: keep a mark made since its read.
-        keepKbSyncStatus: true,
+        ...KEEP_KB,
         incident: next,
         expectedRevision: current.revision,
         interactions: commentInteractions(current.incident_id, chunk, source, revision, ids.interactionId),
@@ -380,8 +381,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       ),
     );
     await store.updateIncident({
-      // The engine never changes the KB bookkeeping: keep a mark made since its read.
-      keepKbSyncStatus: true,
+      ...KEEP_KB,
       incident: record,
       expectedRevision: current.revision,
       interactions,
@@ -427,8 +427,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     };
     const source = connector.sourceSystem as InteractionSource;
     await store.updateIncident({
-      // The engine never changes the KB bookkeeping: keep a mark made since its read.
-      keepKbSyncStatus: true,
+      ...KEEP_KB,
       incident: record,
       expectedRevision: target.revision,
       interactions: commentInteractions(
@@ -945,8 +944,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     };
     const record = nextVersion(next, revision, now, by.id, `conflict on ${field} resolved: kept the ${keep} value`);
     await store.updateIncident({
-      // The engine never changes the KB bookkeeping: keep a mark made since its read.
-      keepKbSyncStatus: true,
+      ...KEEP_KB,
       incident: record,
       expectedRevision: current.revision,
       ...(interactions.length ? { interactions } : {}),
