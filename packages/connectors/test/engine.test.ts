@@ -254,6 +254,48 @@ async function statusConflict() {
 }
 
 describe('sync engine: resolving conflicts', () => {
+  it('a pull that updates a closed incident keeps a knowledge-base mark made after the engine read it', async () => {
+    seedIssues();
+    await createSyncEngine({ store, connectors: [jira()] }).pull('jira');
+    const incidents = createIncidentService({ store });
+    await incidents.claim('OPS-1', { actor: ana });
+    await incidents.resolve(
+      { incident_id: 'OPS-1', solution: 'Restarted the pool', root_cause: 'pool exhausted' },
+      { actor: ana },
+    );
+    await incidents.close('OPS-1', { actor: ana });
+    // The KB job marks OPS-1 after the engine read it and before the engine's write lands.
+    let marked = false;
+    const racing = new Proxy(store, {
+      get(target, prop) {
+        const value = Reflect.get(target, prop, target);
+        if (typeof value !== 'function') return value;
+        if (prop !== 'updateIncident') return value.bind(target);
+        return async (write: Parameters<IncidentStore['updateIncident']>[0]) => {
+          if (write.incident.incident_id === 'OPS-1' && !marked) {
+            marked = await target.markKbSynced({
+              incident_id: 'OPS-1',
+              expectedRevision: write.expectedRevision,
+              synced_at: '2026-02-11T00:00:00.000Z',
+              document_key: 'incidents/OPS-1.json',
+            });
+          }
+          return target.updateIncident(write);
+        };
+      },
+    });
+    const issue = server.issues.find((i) => i.key === 'OPS-1');
+    if (!issue) throw new Error('missing issue');
+    issue.summary = 'Checkout latency (renamed in Jira)';
+    issue.updated = '2026-02-10T10:00:00.000Z';
+    const summary = await createSyncEngine({ store: racing, connectors: [jira()] }).pull('jira');
+    expect(summary.totals).toMatchObject({ updated: 1 });
+    expect(marked).toBe(true);
+    const got = await store.getIncident('OPS-1');
+    expect(got?.title).toBe('Checkout latency (renamed in Jira)');
+    expect(got?.kb_sync_status).toMatchObject({ state: 'SYNCED', document_key: 'incidents/OPS-1.json' });
+  });
+
   it('keep=remote applies the source value with its side effects and clears only that field', async () => {
     const engine = await statusConflict();
     const before = await store.getIncident('OPS-2');
