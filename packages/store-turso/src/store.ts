@@ -761,7 +761,7 @@ export class TursoIncidentStore implements IncidentStore {
   }
 
   /** Validates the inputs of {@link TursoIncidentStore.markKbSyncedMany} (built once, not per call). */
-  static readonly #kbMarks = z.array(
+  private static readonly kbMarksSchema = z.array(
     z.object({
       incident_id: z.string().min(1),
       expectedRevision: z.number().int().positive(),
@@ -782,7 +782,10 @@ export class TursoIncidentStore implements IncidentStore {
    */
   async markKbSyncedMany(inputs: readonly MarkKbSyncedInput[]): Promise<boolean[]> {
     this.#checkOpen();
-    const marks = parseInput(TursoIncidentStore.#kbMarks, inputs, 'KB marks');
+    // Marks the KB job built from listed records skip the schema check (see markValidated).
+    const marks = takeValidated(inputs)
+      ? (inputs as z.output<typeof TursoIncidentStore.kbMarksSchema>)
+      : parseInput(TursoIncidentStore.kbMarksSchema, inputs, 'KB marks');
     if (marks.length === 0) return [];
     const attempts = "coalesce(json_extract(kb_sync_status, '$.sync_attempts'), 0)";
     const stmts: InStatement[] = marks.map((m) => ({

@@ -10,6 +10,7 @@ import {
   type IncidentStore,
   type KbSyncStore,
   type MarkKbSyncedInput,
+  markValidated,
   parseInput,
   systemClock,
   ValidationError,
@@ -412,7 +413,8 @@ export async function runKbSync(options: RunKbSyncOptions): Promise<KbSyncResult
     if (markMany) {
       let oks: boolean[] | null = null;
       try {
-        oks = await markMany(pending.map((p) => p.mark));
+        // Built here from listed records, the clock and computed keys: the store need not re-check them.
+        oks = await markMany(markValidated(pending.map((p) => p.mark)));
         if (!Array.isArray(oks) || oks.length !== pending.length) {
           throw new Error(
             `markKbSyncedMany returned ${Array.isArray(oks) ? oks.length : typeof oks} results for ${pending.length} marks`,

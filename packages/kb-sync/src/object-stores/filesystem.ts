@@ -3,9 +3,11 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { rename as renameCallback, writeFile as writeFileCallback } from 'node:fs';
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { ValidationError } from '@incidents/core';
 import { KbError } from '../errors.js';
 import type { ObjectInfo, ObjectPage, ObjectStore, PutObjectOptions, StoredObject } from '../ports.js';
@@ -17,6 +19,9 @@ export interface FilesystemObjectStoreOptions {
 }
 
 const TMP_PREFIX = '.kbtmp-';
+// The callback API: no FileHandle object per write (a put is two file operations on the hot path).
+const writeFile = promisify(writeFileCallback);
+const rename = promisify(renameCallback);
 
 function contentTypeOf(key: string): string {
   if (key.endsWith('.json')) return 'application/json';
@@ -69,6 +74,9 @@ export function createFilesystemObjectStore(options: FilesystemObjectStoreOption
   const dirCache = new Map<string, { mtime: bigint; entries: DirEntry[] }>();
   /** Folders this store has created or seen; a vanished one is recreated on ENOENT. */
   const madeDirs = new Set<string>();
+  // Temporary names: random per store object, then a counter (no random bytes per write).
+  const tmpBase = `${TMP_PREFIX}${randomBytes(6).toString('hex')}-`;
+  let tmpSeq = 0;
 
   const pathOf = (key: string) => join(root, ...checkKey(key));
 
@@ -155,7 +163,7 @@ export function createFilesystemObjectStore(options: FilesystemObjectStoreOption
           await mkdir(dir, { recursive: true });
           madeDirs.add(dir);
         }
-        const tmp = join(dir, `${TMP_PREFIX}${randomBytes(6).toString('hex')}`);
+        const tmp = join(dir, `${tmpBase}${(++tmpSeq).toString(36)}`);
         try {
           try {
             await writeFile(tmp, body);
