@@ -57,6 +57,13 @@ function seedIssues() {
   }
 }
 
+/** Changes an issue on the Jira server, as someone editing it in Jira would. */
+function editIssue(key: string, changes: Partial<(typeof server.issues)[number]>) {
+  const issue = server.issues.find((i) => i.key === key);
+  if (!issue) throw new Error(`missing issue ${key}`);
+  Object.assign(issue, changes);
+}
+
 async function versions(s: IncidentStore, id: string) {
   return collectAll((cursor) => s.listVersions(id, { limit: 100, cursor }));
 }
@@ -189,12 +196,12 @@ describe('sync engine: pull', () => {
       { actor: ana },
     );
     // Remote: new title (local kept it) and a new status (local changed it too, differently).
-    const issue = server.issues.find((i) => i.key === 'OPS-2');
-    if (!issue) throw new Error('missing issue');
-    issue.summary = 'Checkout 502 in eu-west';
-    issue.status = 'Waiting for customer';
-    issue.category = 'indeterminate';
-    issue.updated = '2026-02-10T10:00:00.000Z';
+    editIssue('OPS-2', {
+      summary: 'Checkout 502 in eu-west',
+      status: 'Waiting for customer',
+      category: 'indeterminate',
+      updated: '2026-02-10T10:00:00.000Z',
+    });
 
     const summary = await engine.pull('jira');
     expect(summary.totals).toMatchObject({ updated: 1, conflicts: 1 });
@@ -222,38 +229,6 @@ describe('sync engine: pull', () => {
     await engine.pull('jira', { since: '2000-01-01T00:00:00Z' });
     expect((await store.getIncident('OPS-2'))?.sync_metadata.conflicts).toHaveLength(1);
   });
-});
-
-/** Imports the seeded issues, then makes OPS-2 conflict on status (IN_PROGRESS here, PENDING in Jira). */
-async function statusConflict() {
-  seedIssues();
-  const engine = createSyncEngine({ store, connectors: [jira()] });
-  await engine.pull('jira');
-  await createIncidentService({ store }).claim('OPS-2', { actor: ana });
-  await createIncidentService({ store }).startWork('OPS-2', { actor: ana });
-  // The person's status change is queued for Jira; drop it so that only the conflict matters here.
-  for (const item of (await store.listOutbound({ status: 'PENDING' })).items) {
-    await store.updateOutbound({ item, changes: { status: 'COMPLETED', completed_at: item.created_at } });
-  }
-  const issue = server.issues.find((i) => i.key === 'OPS-2');
-  if (!issue) throw new Error('missing issue');
-  issue.status = 'Waiting for customer';
-  issue.category = 'indeterminate';
-  issue.priority = 'Low';
-  issue.updated = '2026-02-10T10:00:00.000Z';
-  // A local priority change too: a second conflict, on another field.
-  const before = await store.getIncident('OPS-2');
-  if (!before) throw new Error('missing incident');
-  await store.updateIncident({
-    incident: { ...before, priority: 'P1', revision: before.revision + 1 },
-    expectedRevision: before.revision,
-  });
-  const summary = await engine.pull('jira');
-  expect(summary.totals.conflicts).toBe(2);
-  return engine;
-}
-
-describe('sync engine: resolving conflicts', () => {
   it('a pull that updates a closed incident keeps a knowledge-base mark made after the engine read it', async () => {
     seedIssues();
     await createSyncEngine({ store, connectors: [jira()] }).pull('jira');
@@ -284,10 +259,7 @@ describe('sync engine: resolving conflicts', () => {
         };
       },
     });
-    const issue = server.issues.find((i) => i.key === 'OPS-1');
-    if (!issue) throw new Error('missing issue');
-    issue.summary = 'Checkout latency (renamed in Jira)';
-    issue.updated = '2026-02-10T10:00:00.000Z';
+    editIssue('OPS-1', { summary: 'Checkout latency (renamed in Jira)', updated: '2026-02-10T10:00:00.000Z' });
     const summary = await createSyncEngine({ store: racing, connectors: [jira()] }).pull('jira');
     expect(summary.totals).toMatchObject({ updated: 1 });
     expect(marked).toBe(true);
@@ -295,7 +267,38 @@ describe('sync engine: resolving conflicts', () => {
     expect(got?.title).toBe('Checkout latency (renamed in Jira)');
     expect(got?.kb_sync_status).toMatchObject({ state: 'SYNCED', document_key: 'incidents/OPS-1.json' });
   });
+});
 
+/** Imports the seeded issues, then makes OPS-2 conflict on status (IN_PROGRESS here, PENDING in Jira). */
+async function statusConflict() {
+  seedIssues();
+  const engine = createSyncEngine({ store, connectors: [jira()] });
+  await engine.pull('jira');
+  await createIncidentService({ store }).claim('OPS-2', { actor: ana });
+  await createIncidentService({ store }).startWork('OPS-2', { actor: ana });
+  // The person's status change is queued for Jira; drop it so that only the conflict matters here.
+  for (const item of (await store.listOutbound({ status: 'PENDING' })).items) {
+    await store.updateOutbound({ item, changes: { status: 'COMPLETED', completed_at: item.created_at } });
+  }
+  editIssue('OPS-2', {
+    status: 'Waiting for customer',
+    category: 'indeterminate',
+    priority: 'Low',
+    updated: '2026-02-10T10:00:00.000Z',
+  });
+  // A local priority change too: a second conflict, on another field.
+  const before = await store.getIncident('OPS-2');
+  if (!before) throw new Error('missing incident');
+  await store.updateIncident({
+    incident: { ...before, priority: 'P1', revision: before.revision + 1 },
+    expectedRevision: before.revision,
+  });
+  const summary = await engine.pull('jira');
+  expect(summary.totals.conflicts).toBe(2);
+  return engine;
+}
+
+describe('sync engine: resolving conflicts', () => {
   it('keep=remote applies the source value with its side effects and clears only that field', async () => {
     const engine = await statusConflict();
     const before = await store.getIncident('OPS-2');

@@ -187,9 +187,10 @@ export {
   SyncCursorSchema,
   type SyncStateStore,
 } from './ports/sync-store.js';
-export { outboundFor, sendsOutbound } from './service/outbound.js';
+export { outboundFor, sendsOutbound, statusChangeOutbound } from './service/outbound.js';
 export type { KnowledgeBaseFilters, KnowledgeBaseRetriever, RetrievedIncident } from './ports/knowledge-base.js';
 export { collectAll, decodeCursor, encodeCursor, pageLimit } from './ports/pagination.js';
+export { canonicalJson, sameJson } from './json.js';
 export { markValidated, parseInput, takeValidated } from './validation.js';
 export {
   createIncidentService,

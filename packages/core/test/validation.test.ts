@@ -12,6 +12,7 @@ import {
   UpdateProgressInputSchema,
 } from '../src/model/inputs.js';
 import { ActorSchema } from '../src/model/user.js';
+import { canonicalJson, sameJson } from '../src/json.js';
 import { markValidated, parseInput, takeValidated } from '../src/validation.js';
 import { newIncident } from './fixtures.js';
 
@@ -198,5 +199,16 @@ describe('markValidated / takeValidated', () => {
     expect(takeValidated(null)).toBe(false);
     expect(takeValidated('x')).toBe(false);
     expect(takeValidated(write)).toBe(true);
+  });
+});
+
+describe('sameJson / canonicalJson', () => {
+  it('compares content whatever the key order, at every level', () => {
+    expect(sameJson({ a: 1, b: { c: [1, { d: 2, e: 3 }] } }, { b: { c: [1, { e: 3, d: 2 }] }, a: 1 })).toBe(true);
+    expect(sameJson({ a: 1, b: undefined }, { a: 1 })).toBe(true);
+    expect(sameJson([1, 2], [2, 1])).toBe(false);
+    expect(sameJson({ a: 1 }, { a: '1' })).toBe(false);
+    expect(sameJson(undefined, null)).toBe(false);
+    expect(canonicalJson({ b: 1, a: 2 })).toBe('{"a":2,"b":1}');
   });
 });

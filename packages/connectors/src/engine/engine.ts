@@ -24,6 +24,7 @@ import {
   SOURCE_SYSTEMS,
   type SourceSystem,
   type Status,
+  statusChangeOutbound,
   type SyncConflict,
   type SyncCursor,
   systemClock,
@@ -907,37 +908,24 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       }
     } else if (field === 'status' && current.source_system !== 'MANUAL' && snapshot?.status !== current.status) {
       // Local wins: the source system is moved to the local status by the next push.
-      const resolution =
-        current.resolution && (current.status === 'RESOLVED' || current.status === 'CLOSED')
-          ? { type: current.resolution.resolution_type, description: current.resolution.resolution_description }
-          : undefined;
-      outbound.push({
-        sync_id: `OUT-${ids.interactionId()}`,
-        incident_id: id,
-        source_system: current.source_system,
-        external_id: current.external_id,
-        connector: connectorNameFor(current.source_system),
-        sync_direction: 'TO_EXTERNAL',
-        sync_type: 'STATUS_CHANGE',
-        payload: {
-          from: snapshot?.status ?? open[open.length - 1]?.remote_value,
-          to: current.status,
-          ...(resolution ? { resolution } : {}),
-        },
-        status: 'PENDING',
-        attempts: 0,
-        max_attempts: options.maxAttempts ?? DEFAULT_OUTBOUND_MAX_ATTEMPTS,
-        created_at: now,
-        next_attempt_at: now,
-      });
+      const from = (snapshot?.status ?? open[open.length - 1]?.remote_value) as Status;
+      outbound.push(
+        statusChangeOutbound(
+          current,
+          from,
+          now,
+          ids,
+          options.maxAttempts ?? DEFAULT_OUTBOUND_MAX_ATTEMPTS,
+          connectorNameFor(current.source_system),
+        ),
+      );
     }
     const resolved: SyncConflict[] = [];
     next.sync_metadata = {
       ...next.sync_metadata,
       conflicts: all.map((c) => {
         if (c.resolved || c.field !== field) return c;
-        // `resolved_at` is kept by stores whose schema knows it.
-        const done: SyncConflict = Object.assign({}, c, { resolved: true, resolved_at: now });
+        const done: SyncConflict = { ...c, resolved: true, resolved_at: now };
         resolved.push(done);
         return done;
       }),

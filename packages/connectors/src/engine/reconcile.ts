@@ -23,6 +23,7 @@ import {
   type InteractionSource,
   minutesBetween,
   type SourceRecord,
+  sameJson,
   type Status,
   type SyncConflict,
   updateSla,
@@ -36,18 +37,6 @@ export type RemoteField = (typeof REMOTE_FIELDS)[number];
 
 const DONE: ReadonlySet<Status> = new Set(['RESOLVED', 'CLOSED']);
 const FINISHED: ReadonlySet<Status> = new Set(['RESOLVED', 'CLOSED', 'CANCELLED']);
-
-/** A canonical JSON form for comparisons (object keys sorted). */
-export function canonical(value: unknown): string {
-  if (value === undefined) return 'undefined';
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
-      : v,
-  );
-}
-
-const same = (a: unknown, b: unknown) => canonical(a) === canonical(b);
 
 /** The values of the remote-owned fields as the source system has them now, plus its version. */
 export function remoteSnapshot(item: PulledIncident): Record<string, unknown> {
@@ -68,7 +57,7 @@ export function remoteSnapshot(item: PulledIncident): Record<string, unknown> {
 /** Whether the record is exactly as last seen (same vendor version and the same remote values). */
 export function unchangedSince(incident: Incident, item: PulledIncident): boolean {
   const before = incident.sync_metadata.remote_snapshot;
-  return before !== undefined && same(before, remoteSnapshot(item));
+  return before !== undefined && sameJson(before, remoteSnapshot(item));
 }
 
 /** Applies a status set by the source system, with the lifecycle's side effects (dates, reopen count, KB state). */
@@ -122,16 +111,16 @@ export function reconcile(current: Incident, item: PulledIncident, now: string):
   for (const field of REMOTE_FIELDS) {
     const remoteValue = remote[field];
     const localValue = current[field];
-    if (base !== undefined && same(remoteValue, base[field])) continue;
-    if (same(localValue, remoteValue)) continue;
+    if (base !== undefined && sameJson(remoteValue, base[field])) continue;
+    if (sameJson(localValue, remoteValue)) continue;
     // No base (imported before snapshots existed): the source system wins, as on the first import.
-    if (base === undefined || same(localValue, base[field])) {
+    if (base === undefined || sameJson(localValue, base[field])) {
       if (field === 'status') applyRemoteStatus(next, current.status, remoteValue as Status, item.updated_at);
       else (next as Record<string, unknown>)[field] = remoteValue;
       applied.push(field);
       continue;
     }
-    const known = existing.some((c) => !c.resolved && c.field === field && same(c.remote_value, remoteValue));
+    const known = existing.some((c) => !c.resolved && c.field === field && sameJson(c.remote_value, remoteValue));
     if (known) continue;
     conflicts.push({
       field,

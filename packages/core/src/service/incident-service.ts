@@ -53,6 +53,7 @@ import type { IncidentQuery, IncidentStore, Page, PageRequest } from '../ports/i
 import type { KnowledgeBaseFilters, KnowledgeBaseRetriever, RetrievedIncident } from '../ports/knowledge-base.js';
 import { collectAll } from '../ports/pagination.js';
 import { type Action, applyTransition, minutesBetween, updateSla } from '../state-machine.js';
+import { sameJson } from '../json.js';
 import { markValidated, parseInput } from '../validation.js';
 import { SEVERITY_TO_PRIORITY } from '../vocabulary.js';
 import { buildMetricsReport, type MetricsReport } from './metrics.js';
@@ -856,11 +857,6 @@ export function createIncidentService(options: IncidentServiceOptions): Incident
 }
 
 /** Admins and services may reassign any incident; operators only those assigned to them. */
-/** Deep equality of two JSON values built from the same record (same key order). */
-function sameJson(a: unknown, b: unknown): boolean {
-  return a === b || JSON.stringify(a) === JSON.stringify(b);
-}
-
 function canAssignOver(actor: Actor, _incident: Incident): boolean {
   return actor.roles.some((r) => r !== 'operator' && r !== 'customer');
 }

@@ -33,6 +33,7 @@ import {
   type PageRequest,
   pageLimit,
   parseInput,
+  sameJson,
   type SourceRecord,
   type SourceSystem,
   type User,
@@ -118,19 +119,6 @@ export interface DynamoIncidentStore extends IncidentStore {
   getIncidentCollection(incidentId: string): Promise<IncidentCollection>;
   /** Source records across incidents by priority (GSI-1), state (GSI-6) or source system (GSI-5 + BatchGetItem). */
   querySourceRecords(query: SourceRecordQuery, page?: PageRequest): Promise<Page<SourceRecord>>;
-}
-
-/** Deep equality of two JSON-like values, whatever the order of their keys. */
-function sameValue(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
-  const kb = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
-  return (
-    ka.length === kb.length &&
-    ka.every((k) => sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
-  );
 }
 
 function isDocumentClient(client: DynamoDBDocumentClient | DynamoDBClient): client is DynamoDBDocumentClient {
@@ -416,7 +404,7 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoIncidentSt
         if (!current) throw new NotFoundError('Incident', incident.incident_id);
         if (current.revision !== expected) await conflictFor(incident, expected);
         // Same revision, another KB map: the KB job marked it since the caller's read. Keep the mark.
-        if (keepKb && merges < 3 && !sameValue(current.kb_sync_status, incident.kb_sync_status)) {
+        if (keepKb && merges < 3 && !sameJson(current.kb_sync_status, incident.kb_sync_status)) {
           incident = { ...incident, kb_sync_status: current.kb_sync_status };
           outcome = await writeUpdate(incident, expected, interactions, sourceRecords, undefined, outbound, keepKb);
           continue;
