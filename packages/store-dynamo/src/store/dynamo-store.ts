@@ -67,7 +67,7 @@ import {
 } from './items.js';
 import { linkIncidents } from './link.js';
 import { checkOutbound, createSyncState, outboundPutAction } from '../sync-queue/sync-state.js';
-import { pageSegments, readAll, type Segment } from './paging.js';
+import { collectionSegment, indexSegment, pageSegments, readAll, type Segment } from './paging.js';
 import { incidentQuerySegments, isKeysOnly, metricsSegments } from './queries.js';
 import {
   MAX_TRANSACTION_ACTIONS,
@@ -450,19 +450,7 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoIncidentSt
           run,
           getIncident,
           readPartition: (incidentId, prefix) =>
-            readAll(
-              doc,
-              table,
-              [
-                {
-                  KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-                  ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
-                  ExpressionAttributeValues: { ':pk': incidentPartition(incidentId), ':prefix': prefix },
-                  ConsistentRead: true,
-                },
-              ],
-              extra,
-            ),
+            readAll(doc, table, [collectionSegment(incidentPartition(incidentId), prefix)], extra),
         },
         { ...write, from, to },
       );
@@ -504,14 +492,8 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoIncidentSt
         table,
         [
           {
-            KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-            ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
-            ExpressionAttributeValues: {
-              ':pk': incidentPartition(incidentId),
-              ':prefix': COLLECTION_PREFIX.interaction,
-            },
+            ...collectionSegment(incidentPartition(incidentId), COLLECTION_PREFIX.interaction),
             ScanIndexForward: options.order === 'asc',
-            ConsistentRead: true,
           },
         ],
         {
@@ -533,17 +515,7 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoIncidentSt
       const items = await readAll(
         doc,
         table,
-        [
-          {
-            KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-            ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
-            ExpressionAttributeValues: {
-              ':pk': incidentPartition(incidentId),
-              ':prefix': COLLECTION_PREFIX.sourceRecord,
-            },
-            ConsistentRead: true,
-          },
-        ],
+        [collectionSegment(incidentPartition(incidentId), COLLECTION_PREFIX.sourceRecord)],
         extra,
       );
       return items.map(toSourceRecord);
@@ -584,36 +556,20 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoIncidentSt
     },
 
     async listUsers(page) {
-      const res = await pageSegments(
-        doc,
-        table,
-        [
-          {
-            IndexName: 'gsi7',
-            KeyConditionExpression: '#pk = :pk',
-            ExpressionAttributeNames: { '#pk': 'gsi7pk' },
-            ExpressionAttributeValues: { ':pk': indexPartition.users() },
-          },
-        ],
-        { limit: pageLimit(page), cursor: page?.cursor, extra },
-      );
+      const res = await pageSegments(doc, table, [indexSegment('gsi7', indexPartition.users())], {
+        limit: pageLimit(page),
+        cursor: page?.cursor,
+        extra,
+      });
       return { items: res.items.map(toUser), cursor: res.cursor };
     },
 
     async listPendingKbSync(page) {
-      const res = await pageSegments(
-        doc,
-        table,
-        [
-          {
-            IndexName: 'gsi7',
-            KeyConditionExpression: '#pk = :pk',
-            ExpressionAttributeNames: { '#pk': 'gsi7pk' },
-            ExpressionAttributeValues: { ':pk': indexPartition.kbPending() },
-          },
-        ],
-        { limit: pageLimit(page), cursor: page?.cursor, extra },
-      );
+      const res = await pageSegments(doc, table, [indexSegment('gsi7', indexPartition.kbPending())], {
+        limit: pageLimit(page),
+        cursor: page?.cursor,
+        extra,
+      });
       return { items: res.items.map(toIncident), cursor: res.cursor };
     },
 
@@ -732,19 +688,7 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoIncidentSt
     setInteractionExternalId: syncState.setInteractionExternalId,
 
     async getIncidentCollection(incidentId) {
-      const items = await readAll(
-        doc,
-        table,
-        [
-          {
-            KeyConditionExpression: '#pk = :pk',
-            ExpressionAttributeNames: { '#pk': PK },
-            ExpressionAttributeValues: { ':pk': incidentPartition(incidentId) },
-            ConsistentRead: true,
-          },
-        ],
-        extra,
-      );
+      const items = await readAll(doc, table, [collectionSegment(incidentPartition(incidentId))], extra);
       const out: IncidentCollection = { incident: null, versions: [], interactions: [], sourceRecords: [] };
       for (const item of items) {
         const sk = String(item[SK]);
@@ -759,26 +703,11 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoIncidentSt
     async querySourceRecords(query, page) {
       let segment: Segment;
       if (query.by === 'priority') {
-        segment = {
-          IndexName: 'gsi1',
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': 'gsi1pk' },
-          ExpressionAttributeValues: { ':pk': indexPartition.sourceRecordPriority(query.priority) },
-        };
+        segment = indexSegment('gsi1', indexPartition.sourceRecordPriority(query.priority));
       } else if (query.by === 'state') {
-        segment = {
-          IndexName: 'gsi6',
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': 'gsi6pk' },
-          ExpressionAttributeValues: { ':pk': indexPartition.sourceRecordState(query.status) },
-        };
+        segment = indexSegment('gsi6', indexPartition.sourceRecordState(query.status));
       } else if (query.by === 'source') {
-        segment = {
-          IndexName: 'gsi5',
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': 'gsi5pk' },
-          ExpressionAttributeValues: { ':pk': indexPartition.sourceRecordSystem(query.source_system) },
-        };
+        segment = indexSegment('gsi5', indexPartition.sourceRecordSystem(query.source_system));
       } else {
         throw new ValidationError([{ path: 'by', message: 'expected priority, state or source' }]);
       }

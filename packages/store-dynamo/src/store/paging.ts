@@ -16,6 +16,37 @@ import type { Item } from './items.js';
 /** One Query (without `Limit`/`ExclusiveStartKey`). */
 export type Segment = Omit<QueryCommandInput, 'Limit' | 'ExclusiveStartKey' | 'TableName'>;
 
+/** A Query of one partition of a global secondary index (every item under `pk`, in sort-key order). */
+export function indexSegment(index: IndexName, pk: string): Segment {
+  return {
+    IndexName: index,
+    KeyConditionExpression: '#pk = :pk',
+    ExpressionAttributeNames: { '#pk': INDEXES[index].pk },
+    ExpressionAttributeValues: { ':pk': pk },
+  };
+}
+
+/**
+ * A strongly consistent Query of one item collection of the base table: every item under `pk`, or
+ * only those whose sort key starts with `prefix`.
+ */
+export function collectionSegment(pk: string, prefix?: string): Segment {
+  if (prefix === undefined) {
+    return {
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': PK },
+      ExpressionAttributeValues: { ':pk': pk },
+      ConsistentRead: true,
+    };
+  }
+  return {
+    KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+    ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
+    ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+    ConsistentRead: true,
+  };
+}
+
 interface Position {
   s: number;
   k?: Item;

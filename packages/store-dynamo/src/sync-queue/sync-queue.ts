@@ -19,7 +19,7 @@ import { z } from 'zod';
 import type { DynamoIncidentStore } from '../store/dynamo-store.js';
 import { guarded, isConditionFailure, storeError } from '../store/errors.js';
 import { clean, strip } from '../store/items.js';
-import { pageSegments } from '../store/paging.js';
+import { indexSegment, pageSegments } from '../store/paging.js';
 import { indexPartition } from '../table/keys.js';
 
 /** Seconds a completed item is kept. */
@@ -130,14 +130,7 @@ export function createSyncQueue(options: { store: DynamoIncidentStore }): SyncQu
       const res = await pageSegments(
         store.client,
         store.tableName,
-        [
-          {
-            IndexName: 'gsi7',
-            KeyConditionExpression: '#pk = :pk',
-            ExpressionAttributeNames: { '#pk': 'gsi7pk' },
-            ExpressionAttributeValues: { ':pk': indexPartition.syncQueue(status) },
-          },
-        ],
+        [indexSegment('gsi7', indexPartition.syncQueue(status))],
         { limit: pageLimit(page), cursor: page?.cursor },
       );
       return { items: res.items.map(toItem), cursor: res.cursor };

@@ -45,7 +45,7 @@ import {
 import { z } from 'zod';
 import { guarded, isConditionFailure, storeError } from '../store/errors.js';
 import { clean, type Item, strip } from '../store/items.js';
-import { pageSegments, readAll, type Segment } from '../store/paging.js';
+import { indexSegment, pageSegments, readAll, type Segment } from '../store/paging.js';
 import { MAX_TRANSACTION_ACTIONS } from '../store/transactions.js';
 import { incidentPartition, PK, SK, utcKey } from '../table/keys.js';
 import { SYNC_QUEUE_TTL_SECONDS } from './sync-queue.js';
@@ -148,19 +148,7 @@ export function createSyncState(options: {
     },
 
     async listSyncCursors(): Promise<SyncCursor[]> {
-      const items = await readAll(
-        client,
-        table,
-        [
-          {
-            IndexName: 'gsi7',
-            KeyConditionExpression: '#pk = :pk',
-            ExpressionAttributeNames: { '#pk': 'gsi7pk' },
-            ExpressionAttributeValues: { ':pk': CURSORS_PARTITION },
-          },
-        ],
-        extra,
-      );
+      const items = await readAll(client, table, [indexSegment('gsi7', CURSORS_PARTITION)], extra);
       return items.map((i) => SyncCursorSchema.parse(i.cursor));
     },
 
