@@ -12,6 +12,7 @@ import {
   type Status,
 } from '@incidents/core';
 import { z } from 'zod';
+import type { ImportedComment } from '../connector.js';
 import { ConnectorError, invalidResponse } from '../errors.js';
 
 /** Mapping settings every mapper accepts; vendor mappers add their own. */
@@ -126,4 +127,28 @@ export function maxIso(a: string | null, b: string | null | undefined): string |
   if (!b) return a;
   if (!a) return b;
   return Date.parse(b) > Date.parse(a) ? b : a;
+}
+
+/** A comment fetched for a whole page, tagged with the `external_id` of the record it belongs to. */
+export interface OwnedComment {
+  owner: string;
+  comment: ImportedComment;
+}
+
+/**
+ * Gives each mapped record of a page the comments fetched for the whole page in one request (in the
+ * order they came), and its vendor record as `raw` when `raws` is given.
+ */
+export function attachPageComments<M extends { external_id: string }>(
+  mapped: readonly M[],
+  comments: readonly OwnedComment[],
+  raws?: readonly unknown[],
+): Array<M & { comments: ImportedComment[]; raw?: unknown }> {
+  const byRecord = new Map<string, ImportedComment[]>(mapped.map((m) => [m.external_id, []]));
+  for (const c of comments) byRecord.get(c.owner)?.push(c.comment);
+  return mapped.map((m, i) => ({
+    ...m,
+    comments: byRecord.get(m.external_id) ?? [],
+    ...(raws ? { raw: raws[i] } : {}),
+  }));
 }

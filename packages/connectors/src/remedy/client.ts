@@ -3,12 +3,12 @@
  * @module
  */
 import { z } from 'zod';
-import type { Connector, ImportedComment, PulledIncident, PulledPage, PullOptions } from '../connector.js';
+import type { Connector, PulledIncident, PulledPage, PullOptions } from '../connector.js';
 import { ConnectorError } from '../errors.js';
 import type { AuthProvider } from '../http/auth.js';
 import { readAhead } from '../http/read-ahead.js';
 import { createHttpClient, type HttpClient } from '../http/http-client.js';
-import { mapEach, maxIso } from '../mapping/common.js';
+import { attachPageComments, mapEach, maxIso, type OwnedComment } from '../mapping/common.js';
 import { decodePullCursor, encodePullCursor, normaliseSince } from '../mapping/cursor.js';
 import { remedyErrorMessage } from './errors.js';
 import { mapRemedyEntry, mapRemedyWorkLog, REMEDY_PUSH_STATUSES, RemedyWorkLogSchema } from './mapper.js';
@@ -92,11 +92,8 @@ export function createRemedyConnector(options: RemedyConnectorOptions): Connecto
   http = createHttpClient({ ...options, connector: name, auth, errorMessage: remedyErrorMessage });
   const entryPath = (f: string) => `/api/arsys/v1/entry/${encodeURIComponent(f)}`;
 
-  async function workLogs(
-    qualification: string,
-    signal?: AbortSignal,
-  ): Promise<Array<{ owner: string; comment: ImportedComment }>> {
-    const out: Array<{ owner: string; comment: ImportedComment }> = [];
+  async function workLogs(qualification: string, signal?: AbortSignal): Promise<OwnedComment[]> {
+    const out: OwnedComment[] = [];
     for (let offset = 0; ; offset += 500) {
       const { body } = await http.request({
         path: entryPath(workLogForm),
@@ -149,13 +146,7 @@ export function createRemedyConnector(options: RemedyConnectorOptions): Connecto
       const logs = mapped.length
         ? await workLogs(mapped.map((m) => `'Incident Number' = ${q(m.external_id)}`).join(' OR '), opts.signal)
         : [];
-      const byRecord = new Map<string, ImportedComment[]>(mapped.map((m) => [m.external_id, []]));
-      for (const log of logs) byRecord.get(log.owner)?.push(log.comment);
-      const items: PulledIncident[] = mapped.map((m, i) => ({
-        ...m,
-        comments: byRecord.get(m.external_id) ?? [],
-        ...(options.includeRaw ? { raw: body.entries[i] } : {}),
-      }));
+      const items: PulledIncident[] = attachPageComments(mapped, logs, options.includeRaw ? body.entries : undefined);
       for (const item of items) high = maxIso(high, item.updated_at);
       yield {
         items,

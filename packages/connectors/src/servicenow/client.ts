@@ -3,12 +3,12 @@
  * @module
  */
 import { z } from 'zod';
-import type { Connector, ImportedComment, PulledIncident, PulledPage, PullOptions } from '../connector.js';
+import type { Connector, PulledIncident, PulledPage, PullOptions } from '../connector.js';
 import { ConnectorError } from '../errors.js';
 import { basicAuth, bearerAuth } from '../http/auth.js';
 import { readAhead } from '../http/read-ahead.js';
 import { createHttpClient, type HttpClient } from '../http/http-client.js';
-import { mapEach, maxIso } from '../mapping/common.js';
+import { attachPageComments, mapEach, maxIso, type OwnedComment } from '../mapping/common.js';
 import { decodePullCursor, encodePullCursor, normaliseSince } from '../mapping/cursor.js';
 import { serviceNowErrorMessage } from './errors.js';
 import {
@@ -49,11 +49,8 @@ const ResultListSchema = z.looseObject({ result: z.array(z.unknown()) });
 const JournalListSchema = z.looseObject({ result: z.array(ServiceNowJournalSchema) });
 const JOURNAL_PAGE = 1000;
 
-interface JournalEntry {
-  /** sys_id of the record the entry belongs to (`element_id`). */
-  owner: string;
-  comment: ImportedComment;
-}
+/** A journal entry; its `owner` is the sys_id of the record it belongs to (`element_id`). */
+type JournalEntry = OwnedComment;
 
 async function readJournal(http: HttpClient, query: string, signal?: AbortSignal): Promise<JournalEntry[]> {
   const out: JournalEntry[] = [];
@@ -152,13 +149,11 @@ export function createServiceNowConnector(options: ServiceNowConnectorOptions): 
             opts.signal,
           )
         : [];
-      const byRecord = new Map<string, ImportedComment[]>(mapped.map((m) => [m.external_id, []]));
-      for (const entry of comments) byRecord.get(entry.owner)?.push(entry.comment);
-      const items: PulledIncident[] = mapped.map((m, i) => ({
-        ...m,
-        comments: byRecord.get(m.external_id) ?? [],
-        ...(options.includeRaw ? { raw: body.result[i] } : {}),
-      }));
+      const items: PulledIncident[] = attachPageComments(
+        mapped,
+        comments,
+        options.includeRaw ? body.result : undefined,
+      );
       for (const item of items) high = maxIso(high, item.updated_at);
       yield {
         items,
