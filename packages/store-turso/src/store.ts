@@ -734,42 +734,36 @@ export class TursoIncidentStore implements IncidentStore {
 
   async markKbSynced(input: MarkKbSyncedInput): Promise<boolean> {
     this.#checkOpen();
-    const data = parseInput(
-      z.object({
-        incident_id: z.string().min(1),
-        expectedRevision: z.number().int().positive(),
-        synced_at: z.string().min(1),
-        document_key: z.string().min(1),
-        withdrawn: z.boolean().optional(),
-      }),
-      input,
-      'KB mark',
-    );
-    const attempts = "coalesce(json_extract(kb_sync_status, '$.sync_attempts'), 0)";
-    const status = data.withdrawn
-      ? `json_object('state', 'NOT_APPLICABLE', 'synced', json('false'), 'synced_at', ?, 'sync_attempts', ${attempts})`
-      : `json_object('state', 'SYNCED', 'synced', json('true'), 'synced_at', ?, 'sync_attempts', ${attempts}, 'document_key', ?)`;
-    const args: InValue[] = data.withdrawn ? [data.synced_at] : [data.synced_at, data.document_key];
-    const rs = await this.#write(
-      {
-        sql: `UPDATE incidents SET kb_sync_status = ${status} WHERE incident_id = ? AND revision = ?`,
-        args: [...args, data.incident_id, data.expectedRevision],
-      },
-      'mark the incident synced',
-    );
+    const mark = parseInput(TursoIncidentStore.kbMarkSchema, input, 'KB mark');
+    const rs = await this.#write(TursoIncidentStore.kbMarkStatement(mark), 'mark the incident synced');
     return rs.rowsAffected === 1;
   }
 
-  /** Validates the inputs of {@link TursoIncidentStore.markKbSyncedMany} (built once, not per call). */
-  private static readonly kbMarksSchema = z.array(
-    z.object({
-      incident_id: z.string().min(1),
-      expectedRevision: z.number().int().positive(),
-      synced_at: z.string().min(1),
-      document_key: z.string().min(1),
-      withdrawn: z.boolean().optional(),
-    }),
-  );
+  /** Validates one KB mark (built once, not per call). */
+  private static readonly kbMarkSchema = z.object({
+    incident_id: z.string().min(1),
+    expectedRevision: z.number().int().positive(),
+    synced_at: z.string().min(1),
+    document_key: z.string().min(1),
+    withdrawn: z.boolean().optional(),
+  });
+
+  /** Validates the inputs of {@link TursoIncidentStore.markKbSyncedMany}. */
+  private static readonly kbMarksSchema = z.array(TursoIncidentStore.kbMarkSchema);
+
+  /** The conditional UPDATE of one KB mark: guarded by the revision, attempts kept. */
+  private static kbMarkStatement(m: z.output<typeof TursoIncidentStore.kbMarkSchema>): InStatement {
+    const attempts = "coalesce(json_extract(kb_sync_status, '$.sync_attempts'), 0)";
+    return m.withdrawn
+      ? {
+          sql: `UPDATE incidents SET kb_sync_status = json_object('state', 'NOT_APPLICABLE', 'synced', json('false'), 'synced_at', ?, 'sync_attempts', ${attempts}) WHERE incident_id = ? AND revision = ?`,
+          args: [m.synced_at, m.incident_id, m.expectedRevision],
+        }
+      : {
+          sql: `UPDATE incidents SET kb_sync_status = json_object('state', 'SYNCED', 'synced', json('true'), 'synced_at', ?, 'sync_attempts', ${attempts}, 'document_key', ?) WHERE incident_id = ? AND revision = ?`,
+          args: [m.synced_at, m.document_key, m.incident_id, m.expectedRevision],
+        };
+  }
 
   /**
    * The batched form of {@link TursoIncidentStore.markKbSynced}, for the knowledge-base job's pages:
@@ -787,15 +781,7 @@ export class TursoIncidentStore implements IncidentStore {
       ? (inputs as z.output<typeof TursoIncidentStore.kbMarksSchema>)
       : parseInput(TursoIncidentStore.kbMarksSchema, inputs, 'KB marks');
     if (marks.length === 0) return [];
-    const attempts = "coalesce(json_extract(kb_sync_status, '$.sync_attempts'), 0)";
-    const stmts: InStatement[] = marks.map((m) => ({
-      sql: m.withdrawn
-        ? `UPDATE incidents SET kb_sync_status = json_object('state', 'NOT_APPLICABLE', 'synced', json('false'), 'synced_at', ?, 'sync_attempts', ${attempts}) WHERE incident_id = ? AND revision = ?`
-        : `UPDATE incidents SET kb_sync_status = json_object('state', 'SYNCED', 'synced', json('true'), 'synced_at', ?, 'sync_attempts', ${attempts}, 'document_key', ?) WHERE incident_id = ? AND revision = ?`,
-      args: m.withdrawn
-        ? [m.synced_at, m.incident_id, m.expectedRevision]
-        : [m.synced_at, m.document_key, m.incident_id, m.expectedRevision],
-    }));
+    const stmts = marks.map((m) => TursoIncidentStore.kbMarkStatement(m));
     let results: ResultSet[];
     try {
       results = await this.db.batch(stmts, 'write');
