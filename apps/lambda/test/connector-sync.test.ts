@@ -67,19 +67,20 @@ describe('connectorSync handler', () => {
     expect(first.errors).toEqual([]);
     expect(first.connectors[0]).toMatchObject({ connector: 'zendesk', ok: true, created: 3 });
     const imported = await table.store.findBySource('ZENDESK', '1');
+    if (!imported) throw new Error('ticket 1 was not imported');
     expect(imported).toMatchObject({ title: 'Ticket 1', source_system: 'ZENDESK' });
     expect((await table.store.getSyncCursor('zendesk'))?.high_watermark).toBe('2026-02-03T10:00:00.000Z');
 
     // A person comments locally: the change goes back to Zendesk on the next scheduled run.
     await table.service.addComment(
-      { incident_id: imported!.incident_id, text: 'Rolled back the deploy, please retry', visibility: 'PUBLIC' },
+      { incident_id: imported.incident_id, text: 'Rolled back the deploy, please retry', visibility: 'PUBLIC' },
       { actor: ADMIN },
     );
     const second = await handler({ connector: 'zendesk' }, context);
     expect(second.totals).toMatchObject({ pushed: 1, failed: 0 });
     const puts = zendesk.requestsTo('/api/v2/tickets/1.json', 'PUT');
     expect(puts).toHaveLength(1);
-    expect(puts[0]!.json).toMatchObject({
+    expect(puts[0]?.json).toMatchObject({
       ticket: { comment: { body: 'Rolled back the deploy, please retry', public: true } },
     });
     expect(await table.store.countOutbound()).toMatchObject({ COMPLETED: 1, PENDING: 0 });

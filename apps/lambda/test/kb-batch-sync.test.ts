@@ -133,9 +133,9 @@ describe('kbBatchSync handler', () => {
         ])
         .sort(),
     );
-    const doc = await readJson(`${t.tableName}/closed/${closed[0]!.incident_id}.json`);
+    const doc = await readJson(`${t.tableName}/closed/${closed[0]?.incident_id}.json`);
     expect(doc).toMatchObject({
-      incident_id: closed[0]!.incident_id,
+      incident_id: closed[0]?.incident_id,
       title: 'Checkout 502',
       root_cause: 'connection pool exhausted',
     });
@@ -149,7 +149,7 @@ describe('kbBatchSync handler', () => {
     expect((await t.store.getIncident(open.incident_id))?.kb_sync_status.state).toBe('NOT_APPLICABLE');
     // One ingestion job on the configured knowledge base and data source.
     expect(mock.commandCalls(StartIngestionJobCommand)).toHaveLength(1);
-    expect(mock.commandCalls(StartIngestionJobCommand)[0]!.args[0].input).toMatchObject({
+    expect(mock.commandCalls(StartIngestionJobCommand)[0]?.args[0].input).toMatchObject({
       knowledgeBaseId: KB_ID,
       dataSourceId: DS_ID,
     });

@@ -19,8 +19,8 @@ describe('createLogger', () => {
     log.child({ request_id: 'r1' }).info('hello', { n: 1 });
     log.debug('hidden');
     expect(lines).toHaveLength(1);
-    expect(lines[0]!.endsWith('\n')).toBe(true);
-    expect(JSON.parse(lines[0]!)).toEqual({
+    expect(lines[0]?.endsWith('\n')).toBe(true);
+    expect(JSON.parse(lines[0] as string)).toEqual({
       timestamp: '2026-02-01T00:00:00.000Z',
       level: 'info',
       message: 'hello',
@@ -43,7 +43,7 @@ describe('createLogger', () => {
     expect(text).not.toContain('abc123456');
     expect(text).not.toContain('hunter22');
     expect(text).not.toContain('xoxb-very-secret-token');
-    const record = JSON.parse(lines[0]!);
+    const record = JSON.parse(lines[0] as string);
     expect(record.auth).toEqual({ apiToken: '[REDACTED]', email: 'a@example.com' });
     expect(record.error).toMatchObject({ name: 'Error', message: '401 for token [REDACTED]' });
   });

@@ -49,7 +49,7 @@ describe('IncidentsStack', () => {
     const def = incidentsTableDefinition();
     const tables = template.findResources('AWS::DynamoDB::Table') as Record<string, Resource>;
     expect(Object.keys(tables)).toHaveLength(1);
-    const table = Object.values(tables)[0]!;
+    const [table] = Object.values(tables) as [Resource];
     expect(table.Properties.KeySchema).toEqual(def.KeySchema);
     expect(
       new Set(table.Properties.AttributeDefinitions.map((a: { AttributeName: string }) => a.AttributeName)),
@@ -155,9 +155,7 @@ describe('IncidentsStack', () => {
       DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
       MaximumRetryAttempts: 5,
     });
-    const mapping = Object.values(
-      template.findResources('AWS::Lambda::EventSourceMapping') as Record<string, Resource>,
-    )[0]!;
+    const [mapping] = Object.values(template.findResources('AWS::Lambda::EventSourceMapping')) as [Resource];
     const patterns = mapping.Properties.FilterCriteria.Filters.map((f: { Pattern: string }) => JSON.parse(f.Pattern));
     expect(patterns).toContainEqual({
       eventName: ['MODIFY'],
@@ -178,7 +176,8 @@ describe('IncidentsStack', () => {
       }
     }
     const kb = all.find((s) => s.Sid === 'IncidentsTableKbBookkeeping');
-    expect(actionsOf(kb!).sort()).toEqual(
+    expect(kb).toBeDefined();
+    expect(actionsOf(kb as NonNullable<typeof kb>).sort()).toEqual(
       [
         'dynamodb:BatchGetItem',
         'dynamodb:ConditionCheckItem',
@@ -235,7 +234,7 @@ describe('IncidentsStack', () => {
   it("builds a dashboard with the seed's metrics", () => {
     const dashboards = Object.values(template.findResources('AWS::CloudWatch::Dashboard') as Record<string, Resource>);
     expect(dashboards).toHaveLength(1);
-    const body = JSON.stringify(dashboards[0]!.Properties.DashboardBody);
+    const body = JSON.stringify(dashboards[0]?.Properties.DashboardBody);
     for (const metric of [
       'IncidentsSynced',
       'SyncErrors',

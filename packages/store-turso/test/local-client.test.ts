@@ -159,7 +159,7 @@ describe('createLocalClient', () => {
 describe('createLocalClient: the rest of the Client interface', () => {
   it('migrate() runs statements in one transaction with foreign keys off, then on again', async () => {
     const client = createLocalClient({ url: ':memory:' });
-    await client.executeMultiple('PRAGMA foreign_keys = ON; ' + SCHEMA);
+    await client.executeMultiple(`PRAGMA foreign_keys = ON; ${SCHEMA}`);
     // u references t: with foreign keys on, this insert would fail.
     const results = await client.migrate([{ sql: "INSERT INTO u (id) VALUES ('orphan')", args: [] }]);
     expect(results[0]?.rowsAffected).toBe(1);
