@@ -87,9 +87,16 @@ export async function seededStore(dir: string, name: string, count: number): Pro
   return store;
 }
 
+/**
+ * Where the benchmarks put their databases, documents and s3rver's data: `KB_BENCH_DIR` if set
+ * (e.g. `/dev/shm`, to take a slow virtual disk's file creation out of the comparison), else the
+ * system's temporary folder.
+ */
+export const benchBaseDir = (): string => process.env.KB_BENCH_DIR || tmpdir();
+
 /** Starts s3rver in a child process (see test/support/s3rver-child.cjs). */
 export async function startS3rver(bucket: string) {
-  const dir = await mkdtemp(join(tmpdir(), 'kb-bench-s3-'));
+  const dir = await mkdtemp(join(benchBaseDir(), 'kb-bench-s3-'));
   const child = spawn(
     process.execPath,
     [new URL('../test/support/s3rver-child.cjs', import.meta.url).pathname, dir, bucket],
