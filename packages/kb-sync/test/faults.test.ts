@@ -119,6 +119,34 @@ describe('faults', () => {
     }
   });
 
+  it('errors come back sorted by incident id even when later incidents fail first', async () => {
+    await closeMany(desk.service, 6);
+    const failing: ObjectStore = {
+      ...real,
+      async put(key) {
+        // INC-0000 fails last, INC-0005 first: completion order is the reverse of the id order.
+        const n = Number(/INC-(\d+)/.exec(key)?.[1]);
+        await new Promise((resolve) => setTimeout(resolve, (6 - n) * 15));
+        throw new Error(`disk gone for ${key}`);
+      },
+    };
+    const r = await runKbSync({
+      store: desk.store,
+      objectStore: failing,
+      alertSink,
+      alertThreshold: 0,
+      logger: quiet,
+      metrics: false,
+      concurrency: 6,
+    });
+    const ids = ['INC-0000', 'INC-0001', 'INC-0002', 'INC-0003', 'INC-0004', 'INC-0005'];
+    expect(r.status).toBe('completed_with_errors');
+    expect(r.errors.map((e) => e.incident_id)).toEqual(ids);
+    expect(r.alerted).toEqual(ids);
+    // The alerts themselves went out as the failures happened: latest id first.
+    expect(alerts.map((a) => a.incident_id)).toEqual([...ids].reverse());
+  });
+
   it('a crash between upload and mark loses nothing and duplicates nothing', async () => {
     await closeMany(desk.service, 30);
     const controller = new AbortController();

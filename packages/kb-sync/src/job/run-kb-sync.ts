@@ -140,8 +140,9 @@ export interface KbSyncResult {
   failed: number;
   /** Incidents that changed while being exported: left pending for the next run. */
   changed: number;
+  /** One entry per failed incident, sorted by incident id (exports run concurrently). */
   errors: KbSyncError[];
-  /** Incidents an alert was sent for (failed more than `alertThreshold` times). */
+  /** Incidents an alert was sent for (failed more than `alertThreshold` times), sorted. */
   alerted: string[];
   ingestion: KbIngestionResult;
   durations: { syncMs: number; ingestionMs: number; totalMs: number };
@@ -501,6 +502,9 @@ export async function runKbSync(options: RunKbSyncOptions): Promise<KbSyncResult
   else if (ingestion.reason === 'error' || ingestion.status === 'FAILED' || ingestion.status === 'STOPPED')
     status = 'ingestion_failed';
 
+  // Failures are recorded as concurrent exports finish; report them in a stable order.
+  result.errors.sort((a, b) => byCodePoint(a.incident_id, b.incident_id));
+  result.alerted.sort(byCodePoint);
   const final: KbSyncResult = {
     status,
     ...result,
@@ -620,4 +624,9 @@ export async function runKbSync(options: RunKbSyncOptions): Promise<KbSyncResult
       }
     }
   }
+}
+
+/** Code-point order (not locale order): the same on every machine. */
+function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
