@@ -16,13 +16,25 @@ import type { Item } from './items.js';
 /** One Query (without `Limit`/`ExclusiveStartKey`). */
 export type Segment = Omit<QueryCommandInput, 'Limit' | 'ExclusiveStartKey' | 'TableName'>;
 
-/** A Query of one partition of a global secondary index (every item under `pk`, in sort-key order). */
-export function indexSegment(index: IndexName, pk: string): Segment {
+/**
+ * A Query of one partition of a global secondary index: every item under `pk` (in sort-key order),
+ * or only those whose index sort key starts with `prefix`.
+ */
+export function indexSegment(index: IndexName, pk: string, prefix?: string): Segment {
+  const { pk: pkName, sk: skName } = INDEXES[index];
+  if (prefix === undefined) {
+    return {
+      IndexName: index,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': pkName },
+      ExpressionAttributeValues: { ':pk': pk },
+    };
+  }
   return {
     IndexName: index,
-    KeyConditionExpression: '#pk = :pk',
-    ExpressionAttributeNames: { '#pk': INDEXES[index].pk },
-    ExpressionAttributeValues: { ':pk': pk },
+    KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+    ExpressionAttributeNames: { '#pk': pkName, '#sk': skName },
+    ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
   };
 }
 

@@ -6,28 +6,14 @@
  * @module
  */
 import { type IncidentQuery, type MetricsFilter, PRIORITIES, STATUSES, type Status } from '@incidents/core';
-import { indexPartition, severityRank, statusRank, utcKey } from '../table/keys.js';
-import type { Segment } from './paging.js';
+import { type IndexName, indexPartition, severityRank, statusRank, utcKey } from '../table/keys.js';
+import { indexSegment, type Segment } from './paging.js';
 
 function statusList(status: Status | readonly Status[] | undefined): Status[] | undefined {
   if (status === undefined) return undefined;
   const wanted = new Set(Array.isArray(status) ? status : [status as Status]);
   return STATUSES.filter((s) => wanted.has(s));
 }
-
-const eq = (index: string, pk: string): Segment => ({
-  IndexName: index,
-  KeyConditionExpression: '#pk = :pk',
-  ExpressionAttributeNames: { '#pk': `${index}pk` },
-  ExpressionAttributeValues: { ':pk': pk },
-});
-
-const prefixed = (index: string, pk: string, prefix: string): Segment => ({
-  IndexName: index,
-  KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-  ExpressionAttributeNames: { '#pk': `${index}pk`, '#sk': `${index}sk` },
-  ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
-});
 
 /** Whether a pattern's index projects keys only (then version 0 is read with BatchGetItem). */
 export function isKeysOnly(query: IncidentQuery): boolean {
@@ -40,26 +26,26 @@ export function incidentQuerySegments(query: IncidentQuery): Segment[] {
     case 'status':
       return (statusList(query.status) ?? []).map((s) =>
         query.priority
-          ? prefixed('gsi1', indexPartition.status(s), `${query.priority}#`)
-          : eq('gsi1', indexPartition.status(s)),
+          ? indexSegment('gsi1', indexPartition.status(s), `${query.priority}#`)
+          : indexSegment('gsi1', indexPartition.status(s)),
       );
     case 'assignee': {
       const pk = indexPartition.assignee(query.assigned_to);
       const statuses = statusList(query.status);
-      return statuses ? statuses.map((s) => prefixed('gsi2', pk, `${statusRank(s)}#`)) : [eq('gsi2', pk)];
+      return statuses ? statuses.map((s) => indexSegment('gsi2', pk, `${statusRank(s)}#`)) : [indexSegment('gsi2', pk)];
     }
     case 'team': {
       const pk = indexPartition.team(query.team);
       const statuses = statusList(query.status);
-      return statuses ? statuses.map((s) => prefixed('gsi3', pk, `${statusRank(s)}#`)) : [eq('gsi3', pk)];
+      return statuses ? statuses.map((s) => indexSegment('gsi3', pk, `${statusRank(s)}#`)) : [indexSegment('gsi3', pk)];
     }
     case 'category': {
       const pk = indexPartition.category(query.category);
-      return [query.severity ? prefixed('gsi4', pk, `${severityRank(query.severity)}#`) : eq('gsi4', pk)];
+      return [query.severity ? indexSegment('gsi4', pk, `${severityRank(query.severity)}#`) : indexSegment('gsi4', pk)];
     }
     case 'source': {
       const pk = indexPartition.source(query.source_system);
-      if (query.external_id === undefined) return [eq('gsi5', pk)];
+      if (query.external_id === undefined) return [indexSegment('gsi5', pk)];
       return [
         {
           IndexName: 'gsi5',
@@ -81,13 +67,13 @@ export function incidentQuerySegments(query: IncidentQuery): Segment[] {
                 ':before': utcKey(query.due_before as string),
               },
             }
-          : eq('gsi6', indexPartition.due(s)),
+          : indexSegment('gsi6', indexPartition.due(s)),
       );
   }
 }
 
 /** A key condition on `prefix + created_at` within [from, to) (the `#created_at#id` suffix keeps `to` exclusive). */
-function createdRange(index: string, pk: string, prefix: string, from?: string, to?: string): Segment {
+function createdRange(index: IndexName, pk: string, prefix: string, from?: string, to?: string): Segment {
   const names = { '#pk': `${index}pk`, '#sk': `${index}sk` };
   const lo = `${prefix}${from ? utcKey(from) : ''}`;
   if (to) {
@@ -106,7 +92,7 @@ function createdRange(index: string, pk: string, prefix: string, from?: string, 
       ExpressionAttributeValues: { ':pk': pk, ':lo': lo, ':hi': `${prefix}\uffff` },
     };
   }
-  return prefixed(index, pk, prefix);
+  return indexSegment(index, pk, prefix);
 }
 
 /**
@@ -118,17 +104,17 @@ export function metricsSegments(filter: MetricsFilter): Segment[] {
   const ranged = filter.from !== undefined || filter.to !== undefined;
   if (filter.assigned_to) {
     const pk = indexPartition.assignee(filter.assigned_to);
-    if (!ranged) return [eq('gsi2', pk)];
+    if (!ranged) return [indexSegment('gsi2', pk)];
     return STATUSES.flatMap((s) =>
       PRIORITIES.map((p) => createdRange('gsi2', pk, `${statusRank(s)}#${p}#`, filter.from, filter.to)),
     );
   }
   if (filter.team) {
     const pk = indexPartition.team(filter.team);
-    if (!ranged) return [eq('gsi3', pk)];
+    if (!ranged) return [indexSegment('gsi3', pk)];
     return STATUSES.map((s) => createdRange('gsi3', pk, `${statusRank(s)}#`, filter.from, filter.to));
   }
-  if (!ranged) return STATUSES.map((s) => eq('gsi1', indexPartition.status(s)));
+  if (!ranged) return STATUSES.map((s) => indexSegment('gsi1', indexPartition.status(s)));
   return STATUSES.flatMap((s) =>
     PRIORITIES.map((p) => createdRange('gsi1', indexPartition.status(s), `${p}#`, filter.from, filter.to)),
   );
