@@ -1,8 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Actor, createIncidentService } from '@incidents/core';
-import { createTursoStore } from '@incidents/store-turso';
+import { createFilesystemObjectStore, createLocalKnowledgeBase, type ObjectStore } from '@incidents/kb-sync';
+import { createLocalClient, createTursoStore } from '@incidents/store-turso';
 import { runCli, runCliJson, tempDir } from './helpers.js';
 
 const ADMIN: Actor = { id: 'local-admin@localhost', roles: ['admin'] };
@@ -203,5 +205,42 @@ describe('kb commands (in-process createCli)', () => {
     expect(bad.stderr).toMatch(
       /^error: Invalid knowledge-base configuration: .*INCIDENTS_KB_PREFIX: .*INCIDENTS_KB_ID: /,
     );
+  });
+
+  it('a job left by a killed run: kb sync says what it waits for, then takes the job over at once', async () => {
+    const { dir: cwd, cleanup: done } = await tempDir();
+    try {
+      await closeIncidents(join(cwd, '.incidents', 'incidents.db'), 1, 'INC-T');
+      const indexUrl = `file:${join(cwd, '.incidents', 'kb', 'index.db')}`;
+      await mkdir(join(cwd, '.incidents', 'kb'), { recursive: true });
+      // Another run's job: its listing never answers, so it stays IN_PROGRESS.
+      const files = createFilesystemObjectStore({ dir: join(cwd, '.incidents', 'kb', 'documents') });
+      const stuck: ObjectStore = { ...files, name: 'stuck', list: () => new Promise(() => {}) };
+      const client = createLocalClient({ url: indexUrl });
+      const holder = await createLocalKnowledgeBase({ client, objectStore: stuck });
+      const held = await holder.startIngestion({ description: 'held' });
+
+      // Its process (this one) is alive: the run waits, says for what, and gives up at --timeout.
+      const waited = await runCli(['kb', 'sync', '--ingest', '--timeout', '1'], { cwd });
+      expect(waited.code).toBe(1);
+      expect(waited.stderr).toContain(
+        `waiting: An ingestion job is already running for this data source (${held.jobId}, run by process ${process.pid} on `,
+      );
+
+      // The same job as a killed process leaves it: owned by a pid that no longer exists.
+      const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+      await client.execute({
+        sql: `UPDATE kb_ingestion_jobs SET owner_json = json_set(owner_json, '$.pid', ?, '$.instance', 'gone') WHERE job_id = ?`,
+        args: [dead, held.jobId],
+      });
+      const took = await runCli(['kb', 'sync', '--ingest'], { cwd });
+      expect(took.code, took.stderr).toBe(0);
+      expect(took.stderr).toContain(
+        `took over ingestion job ${held.jobId} (abandoned: its process (process ${dead} on `,
+      );
+      expect(took.stdout).toMatch(/Ingestion\s+COMPLETE/);
+    } finally {
+      await done();
+    }
   });
 });

@@ -89,6 +89,13 @@ export interface IngestionJob {
   description?: string;
   startedAt?: string;
   updatedAt?: string;
+  /** Who runs the job, when the knowledge base records it (the local index: `process <pid> on <host>`). */
+  owner?: string;
+  /**
+   * Jobs of runs that died (left `IN_PROGRESS` by a killed process, or silent past the heartbeat
+   * window) that this job's start marked `FAILED` so it could run, with the reason.
+   */
+  tookOver?: Array<{ jobId: string; reason: string }>;
 }
 
 /**

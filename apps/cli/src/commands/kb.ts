@@ -146,7 +146,12 @@ function registerSync(kb: Command, rt: Runtime): void {
           metrics: false,
           logger: { info: log('info'), warn: log('warn'), error: log('error') },
           ...(rt.deps.clock ? { clock: rt.deps.clock } : {}),
-          onProgress: (update) => progress.update(update),
+          onProgress: (update) => {
+            // What the job is doing while it is not counting (waiting for another run, taking over a
+            // dead one's job) is said on stderr, also without a TTY: a silent wait looks like a hang.
+            if (update.note && !p.json) rt.deps.stderr.write(`${update.note}\n`);
+            progress.update(update);
+          },
         });
       } finally {
         progress.stop();

@@ -65,6 +65,12 @@ export interface KbSyncProgress {
   phase: 'sync' | 'ingestion';
   done: number;
   total?: number;
+  /**
+   * A line for people about what the run is doing when it is not counting documents: waiting for
+   * another run's ingestion job (who runs it, its last heartbeat), or taking over a job that a
+   * killed run left behind. Sent once per change.
+   */
+  note?: string;
 }
 
 /** Options of {@link runKbSync}. */
@@ -119,6 +125,8 @@ export interface KbIngestionResult {
   status?: IngestionJobStatus;
   statistics?: IngestionJobStatistics;
   failureReasons: string[];
+  /** Jobs of runs that died that this run's job took over (marked `FAILED` with the reason). */
+  tookOver?: Array<{ jobId: string; reason: string }>;
   durationMs: number;
 }
 
@@ -258,10 +266,10 @@ export async function runKbSync(options: RunKbSyncOptions): Promise<KbSyncResult
   const checkAbort = () => {
     if (signal?.aborted) throw signal.reason ?? new Error('aborted');
   };
-  const progress = (phase: KbSyncProgress['phase']) => {
+  const progress = (phase: KbSyncProgress['phase'], note?: string) => {
     if (!onProgress) return;
     try {
-      onProgress({ phase, done, ...(total !== undefined ? { total } : {}) });
+      onProgress({ phase, done, ...(total !== undefined ? { total } : {}), ...(note ? { note } : {}) });
     } catch {
       // A progress bar must never break the job.
     }
@@ -556,6 +564,7 @@ export async function runKbSync(options: RunKbSyncOptions): Promise<KbSyncResult
       ingestionOpts.description ?? `kb-sync: ${result.synced} synced, ${result.withdrawn} withdrawn`.slice(0, 200);
 
     let job: IngestionJob;
+    let lastWait: string | undefined;
     for (;;) {
       checkAbort();
       try {
@@ -566,6 +575,17 @@ export async function runKbSync(options: RunKbSyncOptions): Promise<KbSyncResult
           if (ingestionOpts.onConflict === 'report') {
             return out({ started: false, reason: 'conflict', failureReasons: [errorMessage(err)] });
           }
+          // Said once per running job (its message names the job, who runs it and its last heartbeat).
+          const running = (err as { details?: { runningJobId?: string } }).details?.runningJobId;
+          if (running !== lastWait) {
+            lastWait = running;
+            logger.warn('kb-sync: an ingestion job is already running; waiting to start ours', {
+              runningJobId: running,
+              retryInMs: pollMs,
+              message: errorMessage(err),
+            });
+            progress('ingestion', `waiting: ${errorMessage(err).replace(/^IngestionConflictError: /, '')}`);
+          }
           if (Date.now() + pollMs > deadline) {
             return out({
               started: false,
@@ -573,7 +593,6 @@ export async function runKbSync(options: RunKbSyncOptions): Promise<KbSyncResult
               failureReasons: [`another ingestion job was still running after ${timeoutMs} ms`],
             });
           }
-          logger.info('kb-sync: an ingestion job is already running; waiting to start ours', { retryInMs: pollMs });
           await sleep(pollMs, signal);
           continue;
         }
@@ -582,9 +601,15 @@ export async function runKbSync(options: RunKbSyncOptions): Promise<KbSyncResult
       }
     }
     logger.info('kb-sync: ingestion job started', { jobId: job.jobId });
+    const tookOver = job.tookOver?.length ? { tookOver: job.tookOver } : {};
+    for (const t of job.tookOver ?? []) {
+      logger.warn('kb-sync: took over an ingestion job left by a run that died', { jobId: t.jobId, reason: t.reason });
+      progress('ingestion', `took over ingestion job ${t.jobId} (${t.reason})`);
+    }
     if (ingestionOpts.wait === false || FINAL.includes(job.status)) {
       return out({
         started: true,
+        ...tookOver,
         jobId: job.jobId,
         status: job.status,
         statistics: job.statistics,
@@ -595,6 +620,7 @@ export async function runKbSync(options: RunKbSyncOptions): Promise<KbSyncResult
       if (Date.now() + pollMs > deadline) {
         return out({
           started: true,
+          ...tookOver,
           reason: 'timeout',
           jobId: job.jobId,
           status: job.status,
@@ -616,6 +642,7 @@ export async function runKbSync(options: RunKbSyncOptions): Promise<KbSyncResult
       if (FINAL.includes(job.status)) {
         return out({
           started: true,
+          ...tookOver,
           jobId: job.jobId,
           status: job.status,
           statistics: job.statistics,

@@ -4,6 +4,7 @@
  * @module
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { type Client, createClient, type InStatement, type InValue } from '@libsql/client';
 import { type KnowledgeBaseFilters, NotFoundError, type RetrievedIncident, ValidationError } from '@incidents/core';
 import { forEachLimit } from '../concurrency.js';
@@ -19,6 +20,38 @@ import type {
   ObjectStore,
 } from '../ports.js';
 import { type FilterClause, parseFilters } from './filters.js';
+
+/** The process that runs an ingestion job, as stored with the job. */
+interface JobOwner {
+  host: string;
+  pid: number;
+  /** One per knowledge-base object: tells this object's jobs from another's in the same process. */
+  instance: string;
+}
+
+function parseOwner(value: unknown): JobOwner | undefined {
+  if (typeof value !== 'string') return undefined;
+  try {
+    const o = JSON.parse(value) as Partial<JobOwner>;
+    return typeof o.host === 'string' && typeof o.pid === 'number' && typeof o.instance === 'string'
+      ? (o as JobOwner)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const describeOwner = (o: JobOwner) => `process ${o.pid} on ${o.host}`;
+
+/** Whether a process of this machine exists (`EPERM`: it exists, owned by another user). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 /** Options of {@link createLocalKnowledgeBase}. Give `url` or `client`. */
 export interface LocalKnowledgeBaseOptions {
@@ -36,8 +69,14 @@ export interface LocalKnowledgeBaseOptions {
   embedder?: Embedder;
   /** Documents fetched in parallel during ingestion (default 16). */
   concurrency?: number;
-  /** A running job whose heartbeat is older than this is considered abandoned (default 5 minutes). */
+  /**
+   * A running job whose heartbeat is older than this is considered abandoned and taken over by the
+   * next job (default 60 seconds). A job owned by a process of this machine that no longer exists is
+   * taken over at once, whatever its heartbeat.
+   */
   staleJobMs?: number;
+  /** How often a running job refreshes its heartbeat (default 10 seconds, at most `staleJobMs / 3`). */
+  heartbeatMs?: number;
   /**
    * Query terms found in more documents than this are too common to rank by (default 2,000): BM25
    * scores every matching document and counts every occurrence of a term for its IDF, so one word
@@ -78,7 +117,8 @@ const JOB_TABLES = [
     statistics_json TEXT NOT NULL,
     failure_reasons_json TEXT NOT NULL,
     started_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL
+    updated_at TEXT NOT NULL,
+    owner_json TEXT
   )`,
   'CREATE INDEX IF NOT EXISTS kb_ingestion_jobs_started ON kb_ingestion_jobs (started_at)',
   'CREATE TABLE IF NOT EXISTS kb_settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)',
@@ -309,7 +349,10 @@ export async function createLocalKnowledgeBase(options: LocalKnowledgeBaseOption
   const objects = options.objectStore;
   const embedder = options.embedder;
   const concurrency = options.concurrency ?? 16;
-  const staleJobMs = options.staleJobMs ?? 5 * 60_000;
+  const staleJobMs = options.staleJobMs ?? 60_000;
+  const heartbeatMs = Math.max(10, Math.min(options.heartbeatMs ?? 10_000, Math.floor(staleJobMs / 3) || 10));
+  /** Who runs this process's jobs: stored with each job so that another process can tell a crash. */
+  const owner: JobOwner = { host: hostname(), pid: process.pid, instance: randomUUID() };
   const maxScored = options.maxScoredDocuments ?? MAX_SCORED_DOCUMENTS;
   if (!Number.isInteger(maxScored) || maxScored < 1) {
     throw new ValidationError(
@@ -322,7 +365,13 @@ export async function createLocalKnowledgeBase(options: LocalKnowledgeBaseOption
   const ownsClient = !options.client;
   const client =
     options.client ??
-    createClient({ url: options.url as string, ...(options.authToken ? { authToken: options.authToken } : {}) });
+    createClient({
+      url: options.url as string,
+      ...(options.authToken ? { authToken: options.authToken } : {}),
+      // Another process may write the same index file (a second run, a job's heartbeat): wait for
+      // its lock instead of failing with SQLITE_BUSY.
+      ...(/^file:/i.test(options.url as string) ? { timeout: 5_000 } : {}),
+    });
   const running = new Map<string, Promise<IngestionJob>>();
 
   const dbFail = (op: string, err: unknown) =>
@@ -347,6 +396,7 @@ export async function createLocalKnowledgeBase(options: LocalKnowledgeBaseOption
   // Schema.
   try {
     await client.batch([...JOB_TABLES], 'write');
+    await addOwnerColumn();
     const version = await schemaVersion();
     if (version !== null && version > SCHEMA_VERSION) {
       throw new KbError(
@@ -412,7 +462,21 @@ export async function createLocalKnowledgeBase(options: LocalKnowledgeBaseOption
     throw dbFail('schema setup', err);
   }
 
+  /** Indexes created before jobs recorded their owner get the column (idempotent across processes). */
+  async function addOwnerColumn(): Promise<void> {
+    const hasOwner = async () =>
+      (await client.execute(`SELECT 1 FROM pragma_table_info('kb_ingestion_jobs') WHERE name = 'owner_json'`)).rows
+        .length > 0;
+    if (await hasOwner()) return;
+    try {
+      await client.execute('ALTER TABLE kb_ingestion_jobs ADD COLUMN owner_json TEXT');
+    } catch (err) {
+      if (!(await hasOwner())) throw err; // another process added it first
+    }
+  }
+
   function rowToJob(row: Record<string, unknown>): IngestionJob {
+    const jobOwner = parseOwner(row.owner_json);
     return {
       jobId: String(row.job_id),
       status: String(row.status) as IngestionJobStatus,
@@ -421,7 +485,30 @@ export async function createLocalKnowledgeBase(options: LocalKnowledgeBaseOption
       ...(row.description ? { description: String(row.description) } : {}),
       startedAt: String(row.started_at),
       updatedAt: String(row.updated_at),
+      ...(jobOwner ? { owner: describeOwner(jobOwner) } : {}),
     };
+  }
+
+  /**
+   * Why an active job of another run is abandoned, or `undefined` while it may still be alive: its
+   * owner is a process of this machine that is gone, or its heartbeat is older than `staleJobMs`.
+   */
+  function abandonedBecause(row: Record<string, unknown>, now: number): string | undefined {
+    const jobOwner = parseOwner(row.owner_json);
+    if (jobOwner?.instance === owner.instance && running.has(String(row.job_id))) return undefined;
+    if (
+      jobOwner &&
+      jobOwner.host === owner.host &&
+      jobOwner.instance !== owner.instance &&
+      !processAlive(jobOwner.pid)
+    ) {
+      return `abandoned: its process (${describeOwner(jobOwner)}) is gone`;
+    }
+    const beat = Date.parse(String(row.updated_at));
+    if (!Number.isFinite(beat) || now - beat > staleJobMs) {
+      return `abandoned: no heartbeat since ${String(row.updated_at)}${jobOwner ? ` (${describeOwner(jobOwner)})` : ''}`;
+    }
+    return undefined;
   }
 
   async function saveJob(jobId: string, status: IngestionJobStatus, stats: IngestionJobStatistics, reasons: string[]) {
@@ -453,6 +540,18 @@ export async function createLocalKnowledgeBase(options: LocalKnowledgeBaseOption
   async function runIngestion(jobId: string): Promise<IngestionJob> {
     const stats = zeroStats();
     const reasons: string[] = [];
+    // The heartbeat tells other processes that this job is alive between its progress writes.
+    const heartbeat = setInterval(() => {
+      client
+        .execute({
+          sql: `UPDATE kb_ingestion_jobs SET updated_at = ? WHERE job_id = ? AND status IN ('STARTING', 'IN_PROGRESS')`,
+          args: [new Date().toISOString(), jobId],
+        })
+        .catch(() => {
+          // A missed beat only makes the job look older; the next progress write refreshes it.
+        });
+    }, heartbeatMs);
+    heartbeat.unref?.();
     try {
       await saveJob(jobId, 'IN_PROGRESS', stats, reasons);
       const docs = new Map<string, ObjectInfo>();
@@ -616,8 +715,10 @@ export async function createLocalKnowledgeBase(options: LocalKnowledgeBaseOption
       try {
         await saveJob(jobId, 'FAILED', stats, reasons);
       } catch {
-        // The index itself is unusable; getIngestionJob will report the stale job as abandoned.
+        // The index itself is unusable; the next start reports the stale job as abandoned.
       }
+    } finally {
+      clearInterval(heartbeat);
     }
     return kb.getIngestionJob(jobId);
   }
@@ -625,45 +726,70 @@ export async function createLocalKnowledgeBase(options: LocalKnowledgeBaseOption
   async function start(description?: string): Promise<{ job: IngestionJob; done: Promise<IngestionJob> }> {
     const jobId = randomUUID();
     const now = new Date();
-    const staleBefore = new Date(now.getTime() - staleJobMs).toISOString();
     const active = ACTIVE.map((s) => `'${s}'`).join(', ');
+    const tookOver: Array<{ jobId: string; reason: string }> = [];
     let inserted: number;
     try {
+      // Jobs left active by a run that died: failed (with the reason) so that this one can start.
+      // The update is conditional on the heartbeat read here: a job that beats meanwhile is kept.
+      const current = await client.execute(
+        `SELECT job_id, updated_at, owner_json FROM kb_ingestion_jobs WHERE status IN (${active})`,
+      );
+      const takeOver: InStatement[] = [];
+      for (const row of current.rows as unknown as Array<Record<string, unknown>>) {
+        const reason = abandonedBecause(row, now.getTime());
+        if (!reason) continue;
+        tookOver.push({ jobId: String(row.job_id), reason });
+        takeOver.push({
+          sql: `UPDATE kb_ingestion_jobs SET status = 'FAILED', failure_reasons_json = ?, updated_at = ?
+                WHERE job_id = ? AND status IN (${active}) AND updated_at = ?`,
+          args: [JSON.stringify([reason]), now.toISOString(), String(row.job_id), String(row.updated_at)],
+        });
+      }
       const results = await client.batch(
         [
+          ...takeOver,
           {
-            sql: `UPDATE kb_ingestion_jobs SET status = 'FAILED', failure_reasons_json = '["abandoned: no progress reported"]', updated_at = ?
-                  WHERE status IN (${active}) AND updated_at < ?`,
-            args: [now.toISOString(), staleBefore],
-          },
-          {
-            sql: `INSERT INTO kb_ingestion_jobs (job_id, status, description, statistics_json, failure_reasons_json, started_at, updated_at)
-                  SELECT ?, 'STARTING', ?, ?, '[]', ?, ?
+            sql: `INSERT INTO kb_ingestion_jobs (job_id, status, description, statistics_json, failure_reasons_json, started_at, updated_at, owner_json)
+                  SELECT ?, 'STARTING', ?, ?, '[]', ?, ?, ?
                   WHERE NOT EXISTS (SELECT 1 FROM kb_ingestion_jobs WHERE status IN (${active}))`,
-            args: [jobId, description ?? null, JSON.stringify(zeroStats()), now.toISOString(), now.toISOString()],
+            args: [
+              jobId,
+              description ?? null,
+              JSON.stringify(zeroStats()),
+              now.toISOString(),
+              now.toISOString(),
+              JSON.stringify(owner),
+            ],
           },
         ],
         'write',
       );
-      inserted = results[1]?.rowsAffected ?? 0;
+      inserted = results[takeOver.length]?.rowsAffected ?? 0;
     } catch (err) {
       throw dbFail('startIngestion', err);
     }
     if (inserted === 0) {
       const r = await client.execute(
-        `SELECT job_id FROM kb_ingestion_jobs WHERE status IN (${active}) ORDER BY started_at DESC LIMIT 1`,
+        `SELECT job_id, updated_at, owner_json FROM kb_ingestion_jobs WHERE status IN (${active}) ORDER BY started_at DESC LIMIT 1`,
       );
-      const runningJobId = r.rows[0] ? String(r.rows[0].job_id) : undefined;
+      const row = r.rows[0] as unknown as Record<string, unknown> | undefined;
+      const runningJobId = row ? String(row.job_id) : undefined;
+      const jobOwner = row ? parseOwner(row.owner_json) : undefined;
+      const who = jobOwner ? `, run by ${describeOwner(jobOwner)}` : '';
+      const beat = row ? `, last heartbeat ${String(row.updated_at)}` : '';
       throw new IngestionConflictError(
         'local',
-        `An ingestion job is already running for this data source${runningJobId ? ` (${runningJobId})` : ''}`,
+        `An ingestion job is already running for this data source${runningJobId ? ` (${runningJobId}${who}${beat})` : ''}`,
         {
           ...(runningJobId ? { runningJobId } : {}),
         },
       );
     }
-    const job = await kb.getIngestionJob(jobId);
-    const done = runIngestion(jobId).finally(() => running.delete(jobId));
+    const job = { ...(await kb.getIngestionJob(jobId)), ...(tookOver.length ? { tookOver } : {}) };
+    const done = runIngestion(jobId)
+      .then((finished) => ({ ...finished, ...(tookOver.length ? { tookOver } : {}) }))
+      .finally(() => running.delete(jobId));
     running.set(jobId, done);
     return { job, done };
   }
