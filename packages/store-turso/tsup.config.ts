@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'tsup';
 
 /**
@@ -18,15 +19,22 @@ interface RawSqlBuild {
   ): void;
 }
 
+/** The package folder: raw-sql paths are kept relative to it, so no builder's path reaches `dist/`. */
+const packageDir = dirname(fileURLToPath(import.meta.url));
+
 const rawSql = {
   name: 'raw-sql',
   setup(build: RawSqlBuild) {
     build.onResolve({ filter: /\.sql\?raw$/ }, (args) => ({
-      path: resolve(args.resolveDir, args.path.replace(/\?raw$/, '')),
+      // esbuild names the module in a comment of the bundle: a relative, '/'-separated path keeps
+      // builds reproducible (the same dist/ from any folder).
+      path: relative(packageDir, resolve(args.resolveDir, args.path.replace(/\?raw$/, '')))
+        .split('\\')
+        .join('/'),
       namespace: 'raw-sql',
     }));
     build.onLoad({ filter: /.*/, namespace: 'raw-sql' }, async (args) => ({
-      contents: await readFile(args.path, 'utf8'),
+      contents: await readFile(resolve(packageDir, args.path), 'utf8'),
       loader: 'text',
     }));
   },

@@ -11,6 +11,9 @@ import {
   parseInput,
   ValidationError,
 } from '@incidents/core';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type Client, createClient } from '@libsql/client';
 import { z } from 'zod';
 import { mapDriverError } from './driver-errors.js';
@@ -170,6 +173,32 @@ const OptionsSchema = z
 
 function isLocalUrl(url: string): boolean {
   return url === ':memory:' || url.startsWith('file:');
+}
+
+/**
+ * The file of a `file:` URL (`file:db/x.db`, `file:///abs/x.db`, with or without `?query`), or
+ * `undefined` for `:memory:` and in-memory `file::memory:` URLs.
+ */
+function localFilePath(url: string): string | undefined {
+  if (!url.startsWith('file:')) return undefined;
+  const bare = url.replace(/[?#].*$/, '');
+  if (bare === 'file::memory:' || bare === 'file:') return undefined;
+  return bare.startsWith('file://') ? fileURLToPath(bare) : decodeURIComponent(bare.slice('file:'.length));
+}
+
+/** SQLite creates the database file but not its folder: create the folder, or say why not. */
+function ensureParentFolder(url: string): void {
+  const file = localFilePath(url);
+  if (!file) return;
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+  } catch (cause) {
+    throw new IncidentsError(
+      'config',
+      `Cannot create the folder of the database file ${file}: ${(cause as Error).message}`,
+      { cause, userError: true, details: { path: dirname(file) } },
+    );
+  }
 }
 
 class TursoStoreImpl extends TursoIncidentStore implements TursoStore {
@@ -344,6 +373,7 @@ export async function createTursoStore(options: TursoStoreOptions): Promise<Turs
   } else {
     const url = opts.url as string;
     const local = isLocalUrl(url);
+    ensureParentFolder(url);
     try {
       client =
         local && opts.preparedStatements !== false && canUseLocalClient(url)

@@ -1,3 +1,7 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { ConflictError, IncidentsError, markValidated, ValidationError } from '@incidents/core';
 import { createClient } from '@libsql/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -219,6 +223,35 @@ describe('createTursoStore options and errors', () => {
       code: 'config',
       userError: true,
     });
+  });
+
+  it('creates the folder of a file: database (absolute, file:// and relative), or says why it cannot', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'turso-folder-'));
+    try {
+      for (const url of [
+        `file:${join(root, 'a', 'b', 'incidents.db')}`,
+        `${pathToFileURL(join(root, 'c', 'incidents.db')).href}`,
+        `file:${relative(process.cwd(), join(root, 'd', 'incidents.db'))}`,
+      ]) {
+        const store = await createTursoStore({ url });
+        await store.createIncident({ incident: incidentRecord(1) });
+        expect((await store.getIncident('BULK-000001'))?.incident_id, url).toBe('BULK-000001');
+        await store.close();
+      }
+      // A plain file where the folder should be: a config error naming the path, not SQLite's code 14.
+      await writeFile(join(root, 'taken'), 'not a folder');
+      await expect(createTursoStore({ url: `file:${join(root, 'taken', 'x', 'incidents.db')}` })).rejects.toMatchObject(
+        {
+          code: 'config',
+          userError: true,
+          message: expect.stringContaining(
+            `Cannot create the folder of the database file ${join(root, 'taken', 'x', 'incidents.db')}`,
+          ),
+        },
+      );
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 
   it('works over an injected client and leaves closing it to its owner', async () => {
