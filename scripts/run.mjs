@@ -154,7 +154,11 @@ async function main() {
           }
           mkdirSync(dirname(dbFile), { recursive: true });
           for (const suffix of ['', '-shm', '-wal', '-journal']) rmSync(`${dbFile}${suffix}`, { force: true });
-          return run(process.execPath, [bin, '--db', dbUrl, 'demo', ...rest], { cwd: root });
+          // The demo's "Explore it" hints name the command that works in a clone: `pnpm incidents`.
+          return run(process.execPath, [bin, '--db', dbUrl, 'demo', ...rest], {
+            cwd: root,
+            env: { ...env, INCIDENTS_PROGRAM: 'pnpm incidents' },
+          });
         },
       },
     );

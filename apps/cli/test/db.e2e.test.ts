@@ -67,7 +67,13 @@ describe('init, seed, db backup|check|maintain|stats and demo (built binary)', (
 
   it('demo runs the lifecycle on a fresh .incidents/demo.db, twice in a row', async () => {
     for (let run = 0; run < 2; run++) {
-      const r = await runBin(['demo'], { cwd: dir });
+      // The second run is started the way the root's `npm run demo` starts it.
+      const r = await runBin(['demo'], {
+        cwd: dir,
+        ...(run === 1 ? { env: { INCIDENTS_PROGRAM: 'pnpm incidents' } } : {}),
+      });
+      // The hints name the command that works where the demo was run.
+      expect(r.stdout).toContain(`Explore it: ${run === 1 ? 'pnpm incidents' : 'incidents'} --db file:`);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr).toBe('');
       expect(r.stdout).toContain('3. Claim — two operators race for the critical one');

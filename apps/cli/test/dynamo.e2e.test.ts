@@ -37,6 +37,8 @@ describe('--store dynamo against DynamoDB Local started by `incidents dynamo loc
       INCIDENTS_DYNAMO_TABLE: 'cli-e2e',
     };
     expect(local.stdout()).toContain(`export AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:${port}`);
+    // It cannot be bound to loopback only, and says so.
+    expect(local.stdout()).toContain(`listens on port ${port} of every network interface`);
   }, 90_000);
 
   afterAll(async () => {

@@ -92,6 +92,25 @@ describe('local knowledge base: query path', () => {
     expect(filled.map((h) => h.score)).toEqual([...filled.map((h) => h.score)].sort((a, b) => b - a));
   });
 
+  it('leaves out ranked hits far below the best one (relevance floor), unless the floor is 0', async () => {
+    // "pool" is in all eight documents (FTS5 weighs it 1e-6) and, with maxScoredDocuments 16, is
+    // ranked; "drift" names Q-5 only. The other seven share with the query nothing but "pool".
+    const ranked = (minRelativeScore?: number) =>
+      createLocalKnowledgeBase({
+        client,
+        objectStore: objects,
+        maxScoredDocuments: 16,
+        ...(minRelativeScore === undefined ? {} : { minRelativeScore }),
+      });
+    const strict = await (await ranked()).retrieve({ text: 'drift pool', limit: 8 });
+    expect(ids(strict)).toEqual(['Q-5']);
+    const loose = await (await ranked(0)).retrieve({ text: 'drift pool', limit: 8 });
+    expect(ids(loose)[0]).toBe('Q-5');
+    expect(loose).toHaveLength(8);
+    expect(loose.at(-1)?.score).toBeLessThan((loose[0]?.score ?? 0) * 0.05);
+    await expect(ranked(2)).rejects.toMatchObject({ details: { issues: [{ path: 'minRelativeScore' }] } });
+  });
+
   it('leaves terms found in too many documents out of the ranking', async () => {
     // "pool" is in all eight documents: ranking by it would return all of them.
     expect(ids(await kb.retrieve({ text: 'redis pool', limit: 10 })).sort()).toEqual(['Q-1', 'Q-2']);

@@ -132,7 +132,17 @@ describe('local knowledge base', () => {
     });
     await publish(objects, 'R-3', { title: 'Payment provider timeout', description: 'stripe 504', category: 'API' });
     await kb.ingest();
-    const hits = await kb.retrieve({ text: 'redis refused', limit: 5 });
+    // "redis" is in two of the three documents, so BM25 (FTS5) weighs it 1e-6: R-2, which shares
+    // only that word with the query, falls under the relevance floor (minRelativeScore)…
+    expect((await kb.retrieve({ text: 'redis refused', limit: 5 })).map((h) => h.incident_id)).toEqual(['R-1']);
+    // …and comes back, ranked below R-1, without the floor.
+    const all = await createLocalKnowledgeBase({
+      url: `file:${join(dir, 'index.db')}`,
+      objectStore: objects,
+      minRelativeScore: 0,
+    });
+    const hits = await all.retrieve({ text: 'redis refused', limit: 5 });
+    await all.close();
     expect(hits.map((h) => h.incident_id)).toEqual(['R-1', 'R-2']);
     expect(hits[0]?.score).toBeGreaterThan(hits[1]?.score ?? Infinity);
     expect(hits[0]?.text).toContain('R-1: Redis connection refused');

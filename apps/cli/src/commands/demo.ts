@@ -392,7 +392,10 @@ export function registerDemoCommand(program: Command, rt: Runtime): void {
       const summary = `Demo complete: ${created.length} incidents created, ${closed.incident_id} closed after ${versions.length} versions and ${timeline.items.length} timeline entries; 1 concurrent claim rejected (assigned to ${conflict}). Knowledge base: ${kbData.synced} documents; top match for the new report: ${topMatch || 'none'}.`;
       say('');
       say(c.bold(c.green(summary)));
-      const explore = `incidents --db ${path ? `file:${path}` : dbUrl}`;
+      // How the user runs this CLI: `incidents` once installed, `pnpm incidents` in a clone (the
+      // root's `npm run demo` says so through INCIDENTS_PROGRAM).
+      const program = rt.deps.env.INCIDENTS_PROGRAM?.trim() || 'incidents';
+      const explore = `${program} --db ${path ? `file:${path}` : dbUrl}`;
       say(c.dim(`Explore it: ${explore} show ${closed.incident_id} --full   ·   ${explore} list --status all`));
       say(c.dim(`Search it:  INCIDENTS_HOME=${shellQuote(kbHome)} ${explore} kb search "502 at checkout"`));
       p.data({

@@ -160,19 +160,33 @@ export function registerDynamoCommands(program: Command, rt: Runtime): void {
       }
       const endpoint = `http://127.0.0.1:${o.port}`;
       const region = config.dynamo.region ?? 'us-east-1';
-      p.result({ endpoint, port: o.port, inMemory: path === null, path, region, pid: child.pid ?? null }, () =>
-        [
-          `${p.colors.green('✔')} DynamoDB Local is running at ${p.colors.bold(endpoint)} (${path ? `data in ${path}` : 'in memory'})`,
-          '',
-          'In another terminal:',
-          '  export INCIDENTS_STORE=dynamo',
-          `  export AWS_ENDPOINT_URL_DYNAMODB=${endpoint}`,
-          `  export AWS_REGION=${region}`,
-          `  export INCIDENTS_DYNAMO_TABLE=${config.dynamo.table}`,
-          '  incidents dynamo create-table',
-          '',
-          p.colors.dim('Press Ctrl-C to stop.'),
-        ].join('\n'),
+      // DynamoDB Local (Jetty) has no bind-address option: it accepts connections on every interface.
+      // Say so instead of implying loopback only; the data is unauthenticated.
+      const exposure = `DynamoDB Local listens on port ${o.port} of every network interface (it has no option to listen on loopback only): on a shared network, block that port with a firewall.`;
+      p.result(
+        {
+          endpoint,
+          port: o.port,
+          listening: 'all interfaces',
+          inMemory: path === null,
+          path,
+          region,
+          pid: child.pid ?? null,
+        },
+        () =>
+          [
+            `${p.colors.green('✔')} DynamoDB Local is running at ${p.colors.bold(endpoint)} (${path ? `data in ${path}` : 'in memory'})`,
+            p.colors.yellow(`! ${exposure}`),
+            '',
+            'In another terminal:',
+            '  export INCIDENTS_STORE=dynamo',
+            `  export AWS_ENDPOINT_URL_DYNAMODB=${endpoint}`,
+            `  export AWS_REGION=${region}`,
+            `  export INCIDENTS_DYNAMO_TABLE=${config.dynamo.table}`,
+            '  incidents dynamo create-table',
+            '',
+            p.colors.dim('Press Ctrl-C to stop.'),
+          ].join('\n'),
       );
       const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
       let stopping = false;

@@ -84,6 +84,15 @@ export interface LocalKnowledgeBaseOptions {
    * Such terms are left out of ranked queries (see {@link LocalKnowledgeBase.retrieve}).
    */
   maxScoredDocuments?: number;
+  /**
+   * Relevance floor of ranked (BM25) results, relative to the best one (default 0.05; 0 keeps all):
+   * a document scoring less than this fraction of the top match is left out. BM25 weighs each
+   * matched term by its rarity, and FTS5 gives a term found in more than half of the documents a
+   * weight of 1e-6, so such a document shares with the query only words that most documents have —
+   * an unrelated incident, not a "similar" one. The floor is relative because BM25 scores have no
+   * fixed scale (they grow with the query's length and the corpus).
+   */
+  minRelativeScore?: number;
 }
 
 /** The local knowledge base: core's retriever, the ingestion side, and a few local conveniences. */
@@ -354,6 +363,12 @@ export async function createLocalKnowledgeBase(options: LocalKnowledgeBaseOption
   /** Who runs this process's jobs: stored with each job so that another process can tell a crash. */
   const owner: JobOwner = { host: hostname(), pid: process.pid, instance: randomUUID() };
   const maxScored = options.maxScoredDocuments ?? MAX_SCORED_DOCUMENTS;
+  const minRelativeScore = options.minRelativeScore ?? 0.05;
+  if (!(minRelativeScore >= 0 && minRelativeScore <= 1)) {
+    throw new ValidationError([{ path: 'minRelativeScore', message: 'minRelativeScore must be between 0 and 1' }], {
+      context: 'local knowledge base options',
+    });
+  }
   if (!Number.isInteger(maxScored) || maxScored < 1) {
     throw new ValidationError(
       [{ path: 'maxScoredDocuments', message: 'maxScoredDocuments must be a positive integer' }],
@@ -967,7 +982,10 @@ export async function createLocalKnowledgeBase(options: LocalKnowledgeBaseOption
       try {
         const fetch = embedder ? Math.max(limit * 4, 20) : limit;
         const lexicalHits = await lexical(request.text, fetch, clauses);
-        if (!embedder) return lexicalHits.map((h) => toResult(h.row, h.score));
+        if (!embedder) {
+          const floor = (lexicalHits[0]?.score ?? 0) * minRelativeScore;
+          return lexicalHits.filter((h) => h.score >= floor).map((h) => toResult(h.row, h.score));
+        }
 
         // Hybrid: reciprocal-rank fusion of the lexical ranking and vector neighbours.
         const f = filterSql(clauses, 'd.id');
