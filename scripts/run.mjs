@@ -3,7 +3,8 @@
  * The two commands of the README's quick start, on a machine with only Node 20 and npm:
  *
  *   npm run demo   install → build the CLI → `incidents demo` on an embedded libSQL file under .incidents/
- *   npm test       install → build → lint → typecheck → vitest (every project)
+ *   npm test       install → build → lint → typecheck → packed-package checks (publint, attw,
+ *                  consumers, README/docs examples) → vitest (every project)
  *
  * Extra arguments go to the last step: `npm run demo -- --json`, `npm test -- --project core`.
  *
@@ -168,6 +169,18 @@ async function main() {
       // Lint and typecheck failures do not stop the run: the tests still run, and the run fails at the end.
       { title: 'Lint and format check (biome)', keepGoing: true, run: () => run(...pn('run', 'lint')) },
       { title: 'Typecheck (turbo)', keepGoing: true, run: () => run(...pn('run', 'typecheck')) },
+      {
+        title: 'Published packages: publint + are-the-types-wrong',
+        keepGoing: true,
+        run: () => run(...pn('run', 'check:packages')),
+      },
+      {
+        // Packs and installs the packages like a user, compiles ESM/CJS/bundler consumers, and
+        // type-checks (and runs) every TypeScript block of the READMEs and docs/.
+        title: 'Documentation examples and consumers, against the packed packages',
+        keepGoing: true,
+        run: () => run(process.execPath, [join(root, 'scripts', 'check-docs.mjs')]),
+      },
       { title: 'Start local services (redis-server)', run: ensureServices },
       { title: 'Run the tests (vitest, every project)', run: () => run(...pn('exec', 'vitest', 'run', ...rest)) },
     );
