@@ -5,7 +5,9 @@
  *
  * Relationship rules on top of the permission strings:
  * - an operator changes only incidents assigned to them (claiming an unassigned one is allowed);
- * - a customer sees and comments on only the incidents they created, and never sees INTERNAL entries.
+ * - a customer sees and comments on only the incidents they created, and never sees INTERNAL entries;
+ * - only holders of `incidents.import` (the `sync` service and admins) bind an incident or a comment to a
+ *   record of a source system (`source_system` other than MANUAL, `external_id`, `source_url`).
  *
  * @module
  */
@@ -22,6 +24,7 @@ export type Permission =
   | 'incidents.update'
   | 'incidents.assign'
   | 'incidents.delete'
+  | 'incidents.import'
   | 'interactions.select'
   | 'interactions.select_internal'
   | 'interactions.insert'
@@ -79,6 +82,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'incidents.insert',
     'incidents.update',
     'incidents.assign',
+    'incidents.import',
     'interactions.select',
     'interactions.select_internal',
     'interactions.insert',
