@@ -16,6 +16,7 @@ import {
   StatusSchema,
   VisibilitySchema,
 } from './enums.js';
+import { EmailSchema, HttpUrlSchema, IncidentIdInputSchema, PersonRefSchema } from './fields.js';
 import {
   AnalysisSchema,
   AttachmentSchema,
@@ -24,13 +25,13 @@ import {
   TimestampSchema,
 } from './incident.js';
 
-const IncidentIdSchema = z.string().trim().min(1, 'incident_id is required');
+const IncidentIdSchema = IncidentIdInputSchema;
 /** Optional optimistic-concurrency token: the revision the caller read. A stale one is refused. */
 const ExpectedRevisionSchema = z.number().int().positive().optional();
 
 export const CreateIncidentInputSchema = z.object({
   /** Explicit id (imports keep the source id, e.g. `JIRA-12345`); generated when omitted. */
-  incident_id: z.string().trim().min(1).max(200).optional(),
+  incident_id: IncidentIdInputSchema.optional(),
   title: z.string().trim().min(1, 'title is required').max(500),
   description: z.string().max(100_000).default(''),
   category: z.string().trim().min(1).default('General'),
@@ -41,7 +42,7 @@ export const CreateIncidentInputSchema = z.object({
   source_system: SourceSystemSchema.default('MANUAL'),
   /** Id in the source system; defaults to the incident id for MANUAL incidents. */
   external_id: z.string().trim().min(1).optional(),
-  source_url: z.string().optional(),
+  source_url: HttpUrlSchema.optional(),
   team: z.string().trim().min(1).optional(),
   /** Defaults to created_at + the SLA of the severity. */
   due_date: TimestampSchema.optional(),
@@ -55,7 +56,7 @@ export const CreateIncidentInputSchema = z.object({
   tags: z.array(z.string()).default([]),
   labels: z.array(z.string()).default([]),
   /** Assign on creation (admins and services only). */
-  assigned_to: z.string().trim().min(1).optional(),
+  assigned_to: PersonRefSchema.optional(),
 });
 export type CreateIncidentInput = z.input<typeof CreateIncidentInputSchema>;
 
@@ -66,7 +67,7 @@ export const IncidentRefSchema = z.object({
 export type IncidentRef = z.input<typeof IncidentRefSchema>;
 
 export const AssignInputSchema = IncidentRefSchema.extend({
-  assignee: z.string().trim().min(1, 'assignee is required'),
+  assignee: PersonRefSchema,
 });
 export type AssignInput = z.input<typeof AssignInputSchema>;
 
@@ -119,7 +120,7 @@ export const AddCommentInputSchema = IncidentRefSchema.extend({
   /** Id of the comment in its source system (imports). */
   external_id: z.string().optional(),
   /** Author of an imported comment (sync and admin only); defaults to the actor. */
-  author: z.string().optional(),
+  author: PersonRefSchema.optional(),
   /** Time of an imported comment; defaults to now. */
   created_at: TimestampSchema.optional(),
 });
@@ -133,7 +134,7 @@ export type LinkInput = z.input<typeof LinkInputSchema>;
 
 export const MetricsInputSchema = z.object({
   team: z.string().optional(),
-  assigned_to: z.string().optional(),
+  assigned_to: PersonRefSchema.optional(),
   from: TimestampSchema.optional(),
   to: TimestampSchema.optional(),
 });
@@ -149,7 +150,7 @@ const StatusOrList = z.union([StatusSchema, z.array(StatusSchema).min(1)]);
 /** The access patterns as a validated input (see `IncidentQuery`). */
 export const IncidentQuerySchema = z.discriminatedUnion('by', [
   z.object({ by: z.literal('status'), status: StatusOrList, priority: PrioritySchema.optional() }),
-  z.object({ by: z.literal('assignee'), assigned_to: z.string().min(1), status: StatusOrList.optional() }),
+  z.object({ by: z.literal('assignee'), assigned_to: PersonRefSchema, status: StatusOrList.optional() }),
   z.object({ by: z.literal('team'), team: z.string().min(1), status: StatusOrList.optional() }),
   z.object({ by: z.literal('category'), category: z.string().min(1), severity: SeveritySchema.optional() }),
   z.object({ by: z.literal('source'), source_system: SourceSystemSchema, external_id: z.string().optional() }),
@@ -157,7 +158,7 @@ export const IncidentQuerySchema = z.discriminatedUnion('by', [
 ]);
 
 export const CreateUserInputSchema = z.object({
-  email: z.email(),
+  email: EmailSchema,
   name: z.string().trim().min(1).optional(),
   role: RoleSchema.default('operator'),
   team: z.string().optional(),
