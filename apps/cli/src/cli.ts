@@ -15,7 +15,8 @@ import { registerIncidentCommands } from './commands/incidents.js';
 import { registerKbCommands } from './commands/kb.js';
 import { registerSyncCommands } from './commands/sync.js';
 import { registerUserCommands } from './commands/users.js';
-import { describeFailure } from './errors.js';
+import { describeFailure, UsageError } from './errors.js';
+import { rejectEmptyValues } from './options.js';
 import { type CliOutput, createPrinter, type Printer } from './output/printer.js';
 import { createRuntime, type GlobalOptions, type ResolvedDeps } from './runtime.js';
 
@@ -158,7 +159,14 @@ export function createCli(deps: CliDeps): Cli {
           writeErr: (s) => resolved.stderr.write(s),
         })
         .showSuggestionAfterError(true)
-        .addHelpText('after', ENV_HELP);
+        .addHelpText('after', ENV_HELP)
+        .hook('preAction', (_root, action) => {
+          try {
+            rejectEmptyValues(argv, action);
+          } catch (err) {
+            throw new UsageError((err as Error).message);
+          }
+        });
 
       registerDbCommands(program, rt);
       registerIncidentCommands(program, rt);
