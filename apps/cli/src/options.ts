@@ -59,6 +59,8 @@ export function minutes(value: string): number {
  */
 export function when(value: string): string {
   const v = value.trim();
+  // An impossible date (2026-02-30) would roll over to March: pass it through for the model to refuse.
+  if (!existingDate(v)) return v;
   if (/^\d{4}-\d{2}-\d{2}$/.test(v)) {
     const d = new Date(`${v}T00:00:00.000Z`);
     return Number.isNaN(d.getTime()) ? v : d.toISOString();
@@ -69,6 +71,15 @@ export function when(value: string): string {
     return Number.isNaN(d.getTime()) ? v : d.toISOString();
   }
   return v;
+}
+
+/** Whether `value` starts with a `YYYY-MM-DD` date that exists in the calendar. */
+function existingDate(value: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(value);
+  if (!m) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const d = new Date(Date.UTC(year, month - 1, day));
+  return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
 }
 
 /** Quotes an argument for display in a suggested command line. */

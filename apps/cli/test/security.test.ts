@@ -113,4 +113,15 @@ describe('CLI identity and empty values', () => {
     expect(change.code).toBe(2);
     expect(change.stderr).toContain('--change');
   });
+
+  it('impossible dates and reversed ranges are refused naming the field, nothing written', async () => {
+    const before = await run([...db, '--json', 'list', '--all'], { cwd: dir });
+    const due = await run([...db, 'create', '--title', 'x', '--due', '2026-02-30'], { cwd: dir });
+    expect(due.code).toBe(1);
+    expect(due.stderr).toContain('due_date');
+    const range = await run([...db, 'metrics', '--from', '2026-05-01', '--to', '2026-01-01'], { cwd: dir });
+    expect(range.code).toBe(1);
+    expect(range.stderr).toContain('from must not be after to');
+    expect((await run([...db, '--json', 'list', '--all'], { cwd: dir })).stdout).toBe(before.stdout);
+  });
 });
