@@ -124,4 +124,16 @@ describe('CLI identity and empty values', () => {
     expect(range.stderr).toContain('from must not be after to');
     expect((await run([...db, '--json', 'list', '--all'], { cwd: dir })).stdout).toBe(before.stdout);
   });
+
+  it('db maintenance and seed need procedures.execute (admins, batch worker): operators and customers are refused', async () => {
+    for (const args of [['db', 'stats'], ['db', 'check'], ['db', 'maintain'], ['db', 'backup', 'copy.db'], ['seed']]) {
+      for (const who of ['ana@example.com', 'carla.ruiz@cliente.example']) {
+        const r = await run([...db, '--as', who, ...args], { cwd: dir });
+        expect(r.code, `${who} ${args.join(' ')}`).toBe(1);
+        expect(r.stderr).toContain('Permission denied');
+      }
+    }
+    const admin = await run([...db, 'db', 'check'], { cwd: dir });
+    expect(admin.code).toBe(0);
+  });
 });

@@ -158,18 +158,16 @@ export function requireCanUpdate(actor: Actor, incident: Incident): void {
 }
 
 /**
- * Throws unless the actor may assign this incident to `assignee`: admins and services with
- * `incidents.assign` may assign anyone; an operator may only claim an unassigned incident for themselves.
+ * Throws unless the actor may assign this incident: `assign` needs `incidents.assign` (admins and
+ * services), whoever the assignee is. Operators take an unassigned incident with `claim` and give it
+ * back with `release`; they never assign — not even to themselves.
  */
-export function requireCanAssign(actor: Actor, incident: Incident, assignee: string): void {
+export function requireCanAssign(actor: Actor, incident: Incident, _assignee: string): void {
   if (hasPermission(actor, 'incidents.assign')) return;
-  requirePermission(actor, 'incidents.update', incident.incident_id);
-  if (assignee !== actor.id) {
-    throw new PermissionDeniedError(
-      actor.id,
-      'incidents.assign',
-      `only admins and services assign incidents to someone else`,
-      incident.incident_id,
-    );
-  }
+  throw new PermissionDeniedError(
+    actor.id,
+    'incidents.assign',
+    `only admins and services assign incidents; operators take an unassigned incident with claim`,
+    incident.incident_id,
+  );
 }

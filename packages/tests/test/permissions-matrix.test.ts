@@ -272,7 +272,6 @@ describe('operators change only incidents assigned to them', () => {
     ['setPending', (id, ctx) => h.service.setPending(id, ctx)],
     ['resolve', (id, ctx) => h.service.resolve({ incident_id: id, solution: 'x', root_cause: 'y' }, ctx)],
     ['cancel', (id, ctx) => h.service.cancel(id, ctx)],
-    ['assign to self', (id, ctx) => h.service.assign({ incident_id: id, assignee: 'bob@example.com' }, ctx)],
   ];
 
   it.each(changes)("bob may not %s ana's incident, and nothing is written", async (_name, change) => {
@@ -284,6 +283,18 @@ describe('operators change only incidents assigned to them', () => {
       actor: 'bob@example.com',
       incidentId: inc.incident_id,
     });
+    expect((await h.store.getIncident(inc.incident_id))?.revision).toBe(inc.revision);
+  });
+
+  it.each([
+    ['an unassigned incident', async () => reported()],
+    ["ana's incident", async () => assignedTo('ana@example.com')],
+    ['his own incident', async () => assignedTo('bob@example.com')],
+  ])('bob (operator) may not assign %s, even to himself: operators claim; nothing is written', async (_what, make) => {
+    const inc = await make();
+    const err = await rejection(h.service.assign({ incident_id: inc.incident_id, assignee: 'bob@example.com' }, bob));
+    expect(err).toBeInstanceOf(PermissionDeniedError);
+    expect((err as PermissionDeniedError).details).toMatchObject({ permission: 'incidents.assign' });
     expect((await h.store.getIncident(inc.incident_id))?.revision).toBe(inc.revision);
   });
 
