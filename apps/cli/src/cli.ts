@@ -15,8 +15,10 @@ import { registerIncidentCommands } from './commands/incidents.js';
 import { registerKbCommands } from './commands/kb.js';
 import { registerSyncCommands } from './commands/sync.js';
 import { registerUserCommands } from './commands/users.js';
-import { describeFailure } from './errors.js';
+import { describeFailure, UsageError } from './errors.js';
+import { rejectEmptyValues } from './options.js';
 import { type CliOutput, createPrinter, type Printer } from './output/printer.js';
+import { neutralizeControls } from './output/safe-text.js';
 import { createRuntime, type GlobalOptions, type ResolvedDeps } from './runtime.js';
 
 /** What the CLI needs from its environment. Only `stdout` and `stderr` are required. */
@@ -154,11 +156,18 @@ export function createCli(deps: CliDeps): Cli {
         .option('--region <region>', 'AWS region (env AWS_REGION)')
         .exitOverride()
         .configureOutput({
-          writeOut: (s) => resolved.stdout.write(s),
-          writeErr: (s) => resolved.stderr.write(s),
+          writeOut: (s) => resolved.stdout.write(neutralizeControls(s)),
+          writeErr: (s) => resolved.stderr.write(neutralizeControls(s)),
         })
         .showSuggestionAfterError(true)
-        .addHelpText('after', ENV_HELP);
+        .addHelpText('after', ENV_HELP)
+        .hook('preAction', (_root, action) => {
+          try {
+            rejectEmptyValues(argv, action);
+          } catch (err) {
+            throw new UsageError((err as Error).message);
+          }
+        });
 
       registerDbCommands(program, rt);
       registerIncidentCommands(program, rt);
@@ -174,7 +183,8 @@ export function createCli(deps: CliDeps): Cli {
         return 0;
       } catch (err) {
         const { exitCode, lines } = describeFailure(err, debug);
-        for (const line of lines) resolved.stderr.write(`${line}\n`);
+        // Error messages quote input (ids, titles, emails): never let them drive the terminal.
+        for (const line of lines) resolved.stderr.write(`${neutralizeControls(line)}\n`);
         return exitCode;
       } finally {
         await rt.close();

@@ -25,7 +25,6 @@ export {
   type StartOptions,
   startStdioServer,
   startupErrorMessage,
-  UNKNOWN_USER_ROLES,
 } from './main.js';
 export { createLocalKnowledgeBaseSetup } from './local-kb.js';
 export type { ToolPage } from './paging.js';

@@ -7,15 +7,18 @@
  */
 import type { Readable, Writable } from 'node:stream';
 import { type IncidentsConfig, loadConfig, openStore, resolveActor } from '@incidents/config';
-import { type Actor, createIncidentService, type IncidentStore, isIncidentsError, type Role } from '@incidents/core';
+import {
+  type Actor,
+  createIncidentService,
+  type IncidentStore,
+  IncidentsError,
+  isIncidentsError,
+} from '@incidents/core';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { KbWorkflow } from './kb.js';
 import { createStreamLogger, type Logger, type LogLevel } from './logger.js';
 import { createServer } from './server.js';
 import type { KnowledgeBaseRetriever } from '@incidents/core';
-
-/** Roles given to an `INCIDENTS_ACTOR` that is not registered as a user: a developer (operator). */
-export const UNKNOWN_USER_ROLES: readonly Role[] = ['operator'];
 
 /** A knowledge base the server can use: the workflow for the KB tools and the retriever for `find_similar_incidents`. */
 export interface KnowledgeBaseSetup {
@@ -57,20 +60,20 @@ function describeStore(config: IncidentsConfig): Record<string, unknown> {
 
 /**
  * Loads the configuration, opens the store, resolves the actor and serves MCP over stdio until stdin
- * closes. Unknown users get {@link UNKNOWN_USER_ROLES}; a missing `INCIDENTS_ACTOR` is a configuration error.
+ * closes. The actor must be a registered, active user (matched case-insensitively; its roles come from
+ * the store); an unknown or missing `INCIDENTS_ACTOR` and a bad `INCIDENTS_MCP_LOG_LEVEL` are
+ * configuration errors.
  */
 export async function startStdioServer(options: StartOptions = {}): Promise<RunningServer> {
   const env = options.env ?? process.env;
   const stderr = options.stderr ?? process.stderr;
-  const level = (['debug', 'info', 'warn', 'error'] as const).find((l) => l === env.INCIDENTS_MCP_LOG_LEVEL) as
-    | LogLevel
-    | undefined;
-  const logger = createStreamLogger(stderr, level ?? 'info');
+  const logger = createStreamLogger(stderr, logLevelOf(env.INCIDENTS_MCP_LOG_LEVEL));
   const config = loadConfig({ env, ...(options.cwd ? { cwd: options.cwd } : {}) });
   const store = await openStore(config);
   let kbSetup: KnowledgeBaseSetup | null = null;
   try {
-    const actor = await resolveActor(store, config.actor, { unknownRoles: [...UNKNOWN_USER_ROLES] });
+    // Only registered users: an unknown email is refused (its roles could not come from the store).
+    const actor = await resolveActor(store, config.actor);
     kbSetup = options.knowledgeBase ? await options.knowledgeBase(config, store, logger) : null;
     const service = createIncidentService({ store, ...(kbSetup ? { knowledgeBase: kbSetup.retriever } : {}) });
     const { server, tools, drain } = createServer({
@@ -117,6 +120,21 @@ export async function startStdioServer(options: StartOptions = {}): Promise<Runn
     await store.close().catch(() => {});
     throw err;
   }
+}
+
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+
+/** The log level of `INCIDENTS_MCP_LOG_LEVEL` (default `info`); anything else is a configuration error. */
+function logLevelOf(value: string | undefined): LogLevel {
+  if (value === undefined) return 'info';
+  const level = LOG_LEVELS.find((l) => l === value.trim().toLowerCase());
+  if (!level) {
+    throw new IncidentsError(
+      'config',
+      `Invalid configuration: INCIDENTS_MCP_LOG_LEVEL: expected one of ${LOG_LEVELS.join(', ')}, got "${value}"`,
+    );
+  }
+  return level;
 }
 
 /** A one-line message for a startup failure (configuration errors without a stack). */

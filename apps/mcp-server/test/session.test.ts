@@ -160,10 +160,11 @@ describe('a whole session through the stdio server', () => {
     expect(stored.comments.map((c) => c.visibility)).toEqual(['INTERNAL', 'INTERNAL', 'PUBLIC']);
   });
 
-  it('acts as an unregistered INCIDENTS_ACTOR with the operator role', async () => {
+  it('a registered operator given in another case acts as that operator, scoped to their incidents', async () => {
     const [other] = await seed(db, [{ title: 'Flaky login', severity: 'MEDIUM' }]);
     const id = other?.incident_id as string;
-    const carol = await spawnServer(db, { INCIDENTS_ACTOR: 'carol@example.com' });
+    await db.service.putUser({ email: 'carol@example.com', role: 'operator', name: 'Carol' }, { actor: ADMIN });
+    const carol = await spawnServer(db, { INCIDENTS_ACTOR: 'Carol@Example.com' });
     try {
       const claimed = ok(await call(carol, 'claim_incident', { incident_id: id }));
       expect(claimed.incident.assigned_to).toBe('carol@example.com');

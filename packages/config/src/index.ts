@@ -83,10 +83,15 @@ const ENV_NAMES: Record<string, string> = {
   'mcp.tools': 'INCIDENTS_MCP_TOOLS',
 };
 
+/** Variables whose empty value is an error rather than "unset" (see {@link loadConfig}). */
+export const EXPLICIT_VALUE_VARIABLES = ['INCIDENTS_ACTOR', 'INCIDENTS_DB_URL', 'INCIDENTS_STORE'] as const;
+
 const nonEmpty = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v.trim());
 
 /**
  * Reads the configuration from `env` (default `process.env`) and command-line `overrides`.
+ * `INCIDENTS_ACTOR`, `INCIDENTS_DB_URL` and `INCIDENTS_STORE` set to an empty value (and an empty
+ * `actor` override) are errors, not defaults.
  * @throws IncidentsError with code `config` naming the variable (or option) that is wrong.
  */
 export function loadConfig(
@@ -95,6 +100,18 @@ export function loadConfig(
   const env = options.env ?? process.env;
   const o = options.overrides ?? {};
   const cwd = options.cwd ?? process.cwd();
+  // An explicitly empty value is a mistake (a script's unset variable), never "use the default":
+  // an empty actor would otherwise fall back to the local admin.
+  const empty: string[] = EXPLICIT_VALUE_VARIABLES.filter(
+    (name) => env[name] !== undefined && env[name]?.trim() === '',
+  );
+  if (o.actor !== undefined && o.actor.trim() === '') empty.unshift('--as');
+  if (empty.length) {
+    const problems = empty.map((name) => `${name}: is set but empty; give a value or unset it`);
+    throw new IncidentsError('config', `Invalid configuration: ${problems.join('; ')}`, {
+      details: { issues: problems },
+    });
+  }
   const tools = nonEmpty(env.INCIDENTS_MCP_TOOLS)
     ?.split(',')
     .map((t) => t.trim())
@@ -163,9 +180,11 @@ export async function openStore(config: IncidentsConfig): Promise<IncidentStore>
 export const LOCAL_ADMIN: Actor = { id: 'local-admin@localhost', roles: ['admin'] };
 
 /**
- * Resolves the configured actor email to an {@link Actor} with the roles registered for that user.
- * No email: `fallback` (e.g. {@link LOCAL_ADMIN} for the CLI on a local file). Unknown user:
- * `unknownRoles` when given, otherwise an error telling how to register the user.
+ * Resolves the configured actor email to an {@link Actor} with the roles registered for that user
+ * (emails match case-insensitively; the actor's id is the registered, normalised email). No email:
+ * `fallback` (e.g. {@link LOCAL_ADMIN} for the CLI on a local file). Unknown user: an error telling how
+ * to register the user — or `unknownRoles` when given (an explicit opt-in for a local database only;
+ * the CLI and the MCP server never pass it).
  */
 export async function resolveActor(
   store: IncidentStore,

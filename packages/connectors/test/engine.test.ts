@@ -587,3 +587,75 @@ describe('sync engine: faults across connectors', () => {
     await expect(engine.pull('nope')).rejects.toThrow(/unknown connector nope/);
   });
 });
+
+describe('sync engine: incidents bound to a source record by someone without the import right', () => {
+  const carla = 'carla.ruiz@cliente.example';
+
+  /**
+   * An incident bound to Jira OPS-3 whose creator is a registered customer: what a customer could
+   * write before the service refused source fields to non-importers (data written then still exists).
+   */
+  async function squat() {
+    await store.putUser({
+      email: carla,
+      name: 'Carla',
+      role: 'customer',
+      active: true,
+      created_at: '2026-01-01T00:00:00.000Z',
+    });
+    const legacy = createIncidentService({ store });
+    return legacy.create(
+      { title: 'my printer', source_system: 'JIRA', external_id: 'OPS-3' },
+      { actor: { id: carla, roles: ['admin'] } },
+    );
+  }
+
+  it('a pull does not merge the vendor record into it, and counts a conflict', async () => {
+    seedIssues();
+    const squatter = await squat();
+    const engine = createSyncEngine({ store, connectors: [jira()] });
+    const summary = await engine.pull('jira');
+    expect(summary.errors).toEqual([]);
+    expect(summary.totals).toMatchObject({ created: 6, updated: 0, conflicts: 1 });
+    const after = await store.getIncident(squatter.incident_id);
+    expect(after).toMatchObject({ title: 'my printer', description: '', revision: 1 });
+    expect(await comments(store, squatter.incident_id)).toEqual([]);
+  });
+
+  it('a comment on it is never pushed to the vendor record', async () => {
+    seedIssues();
+    const squatter = await squat();
+    const incidents = createIncidentService({ store });
+    await incidents.addComment(
+      { incident_id: squatter.incident_id, text: 'please escalate' },
+      { actor: { id: carla, roles: ['customer'] } },
+    );
+    const engine = createSyncEngine({ store, connectors: [jira()] });
+    const pushed = await engine.push('jira');
+    expect(pushed.totals).toMatchObject({ pushed: 0, skipped: 1 });
+    expect(server.requestsTo('/rest/api/3/issue/OPS-3/comment', 'POST')).toHaveLength(0);
+  });
+
+  it('an incident an admin bound is merged as before', async () => {
+    seedIssues();
+    await store.putUser({
+      email: 'lead@example.com',
+      name: 'Lead',
+      role: 'admin',
+      active: true,
+      created_at: '2026-01-01T00:00:00.000Z',
+    });
+    const incidents = createIncidentService({ store });
+    const bound = await incidents.create(
+      { title: 'pre-registered', source_system: 'JIRA', external_id: 'OPS-3' },
+      { actor: { id: 'lead@example.com', roles: ['admin'] } },
+    );
+    const summary = await engine().pull('jira');
+    expect(summary.totals).toMatchObject({ created: 6, updated: 1, conflicts: 0 });
+    expect((await store.getIncident(bound.incident_id))?.description).toBe('Issue 3 description');
+  });
+
+  function engine() {
+    return createSyncEngine({ store, connectors: [jira()] });
+  }
+});

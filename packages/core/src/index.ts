@@ -111,6 +111,15 @@ export {
   UpdateProgressInputSchema,
 } from './model/inputs.js';
 export { type Interaction, InteractionSchema, type SourceRecord, SourceRecordSchema } from './model/interaction.js';
+export {
+  EmailSchema,
+  HttpUrlSchema,
+  hasControlCharacters,
+  IncidentIdInputSchema,
+  MAX_EMAIL_LENGTH,
+  normalizeEmail,
+  PersonRefSchema,
+} from './model/fields.js';
 export { type Actor, ActorSchema, type UseCaseContext, type User, UserSchema } from './model/user.js';
 export { type Clock, createIdGenerator, type IdGenerator, systemClock } from './ids.js';
 export {

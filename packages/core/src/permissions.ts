@@ -5,7 +5,9 @@
  *
  * Relationship rules on top of the permission strings:
  * - an operator changes only incidents assigned to them (claiming an unassigned one is allowed);
- * - a customer sees and comments on only the incidents they created, and never sees INTERNAL entries.
+ * - a customer sees and comments on only the incidents they created, and never sees INTERNAL entries;
+ * - only holders of `incidents.import` (the `sync` service and admins) bind an incident or a comment to a
+ *   record of a source system (`source_system` other than MANUAL, `external_id`, `source_url`).
  *
  * @module
  */
@@ -22,6 +24,7 @@ export type Permission =
   | 'incidents.update'
   | 'incidents.assign'
   | 'incidents.delete'
+  | 'incidents.import'
   | 'interactions.select'
   | 'interactions.select_internal'
   | 'interactions.insert'
@@ -79,6 +82,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'incidents.insert',
     'incidents.update',
     'incidents.assign',
+    'incidents.import',
     'interactions.select',
     'interactions.select_internal',
     'interactions.insert',
@@ -154,18 +158,16 @@ export function requireCanUpdate(actor: Actor, incident: Incident): void {
 }
 
 /**
- * Throws unless the actor may assign this incident to `assignee`: admins and services with
- * `incidents.assign` may assign anyone; an operator may only claim an unassigned incident for themselves.
+ * Throws unless the actor may assign this incident: `assign` needs `incidents.assign` (admins and
+ * services), whoever the assignee is. Operators take an unassigned incident with `claim` and give it
+ * back with `release`; they never assign — not even to themselves.
  */
-export function requireCanAssign(actor: Actor, incident: Incident, assignee: string): void {
+export function requireCanAssign(actor: Actor, incident: Incident, _assignee: string): void {
   if (hasPermission(actor, 'incidents.assign')) return;
-  requirePermission(actor, 'incidents.update', incident.incident_id);
-  if (assignee !== actor.id) {
-    throw new PermissionDeniedError(
-      actor.id,
-      'incidents.assign',
-      `only admins and services assign incidents to someone else`,
-      incident.incident_id,
-    );
-  }
+  throw new PermissionDeniedError(
+    actor.id,
+    'incidents.assign',
+    `only admins and services assign incidents; operators take an unassigned incident with claim`,
+    incident.incident_id,
+  );
 }

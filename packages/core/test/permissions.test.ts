@@ -21,6 +21,7 @@ const PERMISSIONS: Permission[] = [
   'incidents.update',
   'incidents.assign',
   'incidents.delete',
+  'incidents.import',
   'interactions.select',
   'interactions.select_internal',
   'interactions.insert',
@@ -79,6 +80,7 @@ const GRANTS: Record<Role, Permission[] | '*'> = {
     'incidents.insert',
     'incidents.update',
     'incidents.assign',
+    'incidents.import',
     'interactions.select',
     'interactions.select_internal',
     'interactions.insert',
@@ -166,12 +168,13 @@ describe('relationship rules', () => {
     expect(() => requireCanUpdate(actor('kb_sync'), anas)).toThrow(PermissionDeniedError);
   });
 
-  it('only roles with incidents.assign assign to someone else; an operator only to themselves', () => {
+  it('only roles with incidents.assign assign, to anyone; an operator not even to themselves (they claim)', () => {
     const inc = newIncident();
-    expect(() => requireCanAssign(actor('operator', 'ana@example.com'), inc, 'ana@example.com')).not.toThrow();
-    expect(() => requireCanAssign(actor('operator', 'ana@example.com'), inc, 'bob@example.com')).toThrow(
-      /only admins and services assign incidents to someone else/,
-    );
+    for (const assignee of ['ana@example.com', 'bob@example.com']) {
+      expect(() => requireCanAssign(actor('operator', 'ana@example.com'), inc, assignee)).toThrow(
+        /only admins and services assign incidents; operators take an unassigned incident with claim/,
+      );
+    }
     for (const role of ['admin', 'api_server', 'batch_worker', 'sync'] as const) {
       expect(() => requireCanAssign(actor(role), inc, 'bob@example.com')).not.toThrow();
     }

@@ -358,9 +358,9 @@ const INCIDENTS: readonly DemoIncident[] = [
 ];
 
 /** Deterministic ids, so that two runs write identical records. */
-function demoIds(): IdGenerator {
+function demoIds(firstInteraction = 0): IdGenerator {
   let incident = 0;
-  let interaction = 0;
+  let interaction = firstInteraction;
   let session = 0;
   return {
     incidentId: () => `DEMO-${String(++incident).padStart(4, '0')}`,
@@ -399,23 +399,42 @@ const INTERNAL_NOTES = [
  * const counts = await seedDemoData(store); // { users: 5, incidents: 20, interactions: 100 }
  * ```
  *
- * @throws ConflictError `already_exists` when the demo data is already there.
+ * Resumable: each write is one step of one incident's lifecycle, so a seed that was interrupted (a
+ * crash, a killed process) is completed by running it again — without duplicates. When every demo
+ * record is already there it throws.
+ *
+ * @throws ConflictError `already_exists` when the whole demo data is already there.
  */
 export async function seedDemoData(
   store: IncidentStore,
   options: SeedDemoDataOptions = {},
 ): Promise<SeedDemoDataResult> {
-  if (await store.getIncident('DEMO-0001')) {
-    throw new ConflictError('The demo data is already in this database (DEMO-0001 exists)', {
-      entity: 'Incident',
-      id: 'DEMO-0001',
-      reason: 'already_exists',
-    });
-  }
   const end = (options.clock?.now() ?? new Date(DEFAULT_NOW)).getTime();
   let now = end - 21 * DAY;
   const clock: Clock = { now: () => new Date(now) };
-  const service = createIncidentService({ store, clock, ids: demoIds() });
+  // What an interrupted seed already wrote: every step below is one write (one revision) of one
+  // incident, so an incident's revision says how many of its steps are done. A re-run resumes there.
+  const existing = await Promise.all(INCIDENTS.map((_, i) => store.getIncident(demoIncidentId(i + 1))));
+  const countInteractions = async (id: string) =>
+    (await collectAll((cursor) => store.listInteractions(id, { includeInternal: true, limit: 500, cursor }))).length;
+  const resuming = existing.some((incident) => incident !== null);
+  if (resuming) {
+    const complete = INCIDENTS.every((spec, i) => (existing[i]?.revision ?? 0) >= lifecycleSteps(spec).length);
+    let total = 0;
+    if (complete) for (const incident of existing) total += await countInteractions(incident?.incident_id ?? '');
+    if (complete && total >= TARGET_INTERACTIONS) {
+      throw new ConflictError('The demo data is already in this database (DEMO-0001 exists)', {
+        entity: 'Incident',
+        id: 'DEMO-0001',
+        reason: 'already_exists',
+      });
+    }
+  }
+  // Interaction ids of a resumed run sort after (and never collide with) those of the interrupted one.
+  // Incident ids follow the spec's position (DEMO-0001…), also when earlier creates are skipped.
+  let currentId = demoIncidentId(1);
+  const ids0 = demoIds(resuming ? RESUMED_INTERACTIONS : 0);
+  const service = createIncidentService({ store, clock, ids: { ...ids0, incidentId: () => currentId } });
   const ctx = (index: number, notes?: string) => ({ actor: actor(index), ...(notes ? { notes } : {}) });
   const step = (ms: number) => {
     now += ms;
@@ -442,74 +461,20 @@ export async function seedDemoData(
   const ids: Array<{ id: string; spec: DemoIncident }> = [];
   for (const [i, spec] of INCIDENTS.entries()) {
     now = end - 21 * DAY + i * DAY + (i % 5) * HOUR;
-    const created = await service.create(
-      {
-        title: spec.title,
-        description: spec.description,
-        category: spec.category,
-        severity: spec.severity,
-        team: spec.team,
-        environment: 'PRODUCTION',
-        tags: [spec.category.toLowerCase(), spec.team],
-        ...(spec.errorMessage ? { technical_details: { error_messages: [spec.errorMessage] } } : {}),
-      },
-      ctx(spec.reporter),
-    );
-    const id = created.incident_id;
+    const id = demoIncidentId(i + 1);
+    currentId = id;
     ids.push({ id, spec });
-    const op = spec.operator;
-    if (spec.status === 'NEW') continue;
-    if (spec.status === 'CANCELLED') {
-      step(2 * HOUR);
-      await service.cancel({ incident_id: id, reason: 'Duplicado / no longer needed' }, ctx(ADMIN));
-      continue;
+    const done = existing[i]?.revision ?? 0;
+    const steps = lifecycleSteps(spec);
+    for (const [n, run] of steps.entries()) {
+      if (n < done) continue;
+      await run({ service, id, index: i, ctx, step, comment });
     }
-    step(25 * MINUTE);
-    await service.claim(id, ctx(op));
-    await comment(id, op, OPERATOR_COMMENTS[i % OPERATOR_COMMENTS.length] as string);
-    if (spec.status === 'ASSIGNED') continue;
-    step(20 * MINUTE);
-    await service.startWork(id, ctx(op));
-    step(40 * MINUTE);
-    await service.updateProgress(
-      {
-        incident_id: id,
-        progress_notes: spec.progress ?? 'Investigating.',
-        time_spent_minutes: 40,
-        ...(spec.analysis ? { analysis: { ...spec.analysis, similar_incidents_found: i % 3 } } : {}),
-      },
-      ctx(op),
-    );
-    if (spec.status === 'IN_PROGRESS') continue;
-    if (spec.status === 'PENDING') {
-      step(30 * MINUTE);
-      await service.setPending({ incident_id: id, reason: spec.pendingReason ?? 'Waiting for the customer' }, ctx(op));
-      continue;
-    }
-    const solution = spec.solution ?? { description: 'Fixed', steps: [], root_cause: 'Unknown' };
-    step(90 * MINUTE);
-    await service.resolve(
-      {
-        incident_id: id,
-        solution: solution.description,
-        steps: solution.steps,
-        root_cause: solution.root_cause,
-        resolution_type: 'FIXED',
-        time_spent_minutes: 60,
-      },
-      ctx(op),
-    );
-    if (spec.status === 'RESOLVED') continue;
-    step(3 * HOUR);
-    await service.close({ incident_id: id, reason: 'Confirmed by the customer' }, ctx(op));
   }
 
   // Top up the timeline with a deterministic conversation until it holds TARGET_INTERACTIONS entries.
   let total = 0;
-  for (const { id } of ids) {
-    total += (await collectAll((cursor) => store.listInteractions(id, { includeInternal: true, limit: 500, cursor })))
-      .length;
-  }
+  for (const { id } of ids) total += await countInteractions(id);
   now = end - 12 * HOUR;
   for (let k = 0; total < TARGET_INTERACTIONS; k++) {
     const { id, spec } = ids[k % ids.length] as { id: string; spec: DemoIncident };
@@ -521,4 +486,104 @@ export async function seedDemoData(
     total += 1;
   }
   return { users: USERS.length, incidents: ids.length, interactions: total };
+}
+
+/** First interaction number of a resumed seed (a fresh seed writes a few hundred at most). */
+const RESUMED_INTERACTIONS = 500_000;
+
+function demoIncidentId(n: number): string {
+  return `DEMO-${String(n).padStart(4, '0')}`;
+}
+
+interface StepContext {
+  service: ReturnType<typeof createIncidentService>;
+  id: string;
+  index: number;
+  ctx: (index: number, notes?: string) => { actor: Actor; notes?: string };
+  step: (ms: number) => void;
+  comment: (incidentId: string, by: number, text: string, visibility?: 'PUBLIC' | 'INTERNAL') => Promise<void>;
+}
+
+/** The writes that bring one demo incident to its status, in order; each is one revision. */
+function lifecycleSteps(spec: DemoIncident): Array<(s: StepContext) => Promise<unknown>> {
+  const op = spec.operator;
+  const steps: Array<(s: StepContext) => Promise<unknown>> = [
+    ({ service, ctx }) =>
+      service.create(
+        {
+          title: spec.title,
+          description: spec.description,
+          category: spec.category,
+          severity: spec.severity,
+          team: spec.team,
+          environment: 'PRODUCTION',
+          tags: [spec.category.toLowerCase(), spec.team],
+          ...(spec.errorMessage ? { technical_details: { error_messages: [spec.errorMessage] } } : {}),
+        },
+        ctx(spec.reporter),
+      ),
+  ];
+  if (spec.status === 'NEW') return steps;
+  if (spec.status === 'CANCELLED') {
+    steps.push(({ service, id, ctx, step }) => {
+      step(2 * HOUR);
+      return service.cancel({ incident_id: id, reason: 'Duplicado / no longer needed' }, ctx(ADMIN));
+    });
+    return steps;
+  }
+  steps.push(
+    ({ service, id, ctx, step }) => {
+      step(25 * MINUTE);
+      return service.claim(id, ctx(op));
+    },
+    ({ id, index, comment }) => comment(id, op, OPERATOR_COMMENTS[index % OPERATOR_COMMENTS.length] as string),
+  );
+  if (spec.status === 'ASSIGNED') return steps;
+  steps.push(
+    ({ service, id, ctx, step }) => {
+      step(20 * MINUTE);
+      return service.startWork(id, ctx(op));
+    },
+    ({ service, id, index, ctx, step }) => {
+      step(40 * MINUTE);
+      return service.updateProgress(
+        {
+          incident_id: id,
+          progress_notes: spec.progress ?? 'Investigating.',
+          time_spent_minutes: 40,
+          ...(spec.analysis ? { analysis: { ...spec.analysis, similar_incidents_found: index % 3 } } : {}),
+        },
+        ctx(op),
+      );
+    },
+  );
+  if (spec.status === 'IN_PROGRESS') return steps;
+  if (spec.status === 'PENDING') {
+    steps.push(({ service, id, ctx, step }) => {
+      step(30 * MINUTE);
+      return service.setPending({ incident_id: id, reason: spec.pendingReason ?? 'Waiting for the customer' }, ctx(op));
+    });
+    return steps;
+  }
+  const solution = spec.solution ?? { description: 'Fixed', steps: [], root_cause: 'Unknown' };
+  steps.push(({ service, id, ctx, step }) => {
+    step(90 * MINUTE);
+    return service.resolve(
+      {
+        incident_id: id,
+        solution: solution.description,
+        steps: solution.steps,
+        root_cause: solution.root_cause,
+        resolution_type: 'FIXED',
+        time_spent_minutes: 60,
+      },
+      ctx(op),
+    );
+  });
+  if (spec.status === 'RESOLVED') return steps;
+  steps.push(({ service, id, ctx, step }) => {
+    step(3 * HOUR);
+    return service.close({ incident_id: id, reason: 'Confirmed by the customer' }, ctx(op));
+  });
+  return steps;
 }

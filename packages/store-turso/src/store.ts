@@ -41,6 +41,7 @@ import {
   type SourceSystem,
   type Status,
   type UpdateIncidentWrite,
+  normalizeEmail,
   type User,
   UserSchema,
   ValidationError,
@@ -916,7 +917,11 @@ export class TursoIncidentStore implements IncidentStore {
   async getUser(email: string): Promise<User | null> {
     this.#checkOpen();
     const rs = await this.#read(
-      { sql: 'SELECT email, name, role, team, active, created_at FROM users WHERE email = ?', args: [email] },
+      {
+        sql: 'SELECT email, name, role, team, active, created_at FROM users WHERE email = ?',
+        // Stored normalised (UserSchema): the lookup is case-insensitive.
+        args: [normalizeEmail(email)],
+      },
       'read the user',
     );
     const row = rs.rows[0];

@@ -52,4 +52,45 @@ describe('seedDemoData', () => {
     }
     await store.close();
   });
+
+  it.each([1, 7, 23, 60])(
+    'interrupted after %i writes, a re-run completes the full set without duplicates',
+    async (writesBeforeCrash) => {
+      const store = await createTursoStore({ url: ':memory:' });
+      // The real store, failing from the N-th incident write on (like a process killed mid-seed).
+      let writes = 0;
+      const crashing = new Proxy(store, {
+        get(target, prop, receiver) {
+          const value = Reflect.get(target, prop, receiver);
+          if ((prop === 'createIncident' || prop === 'updateIncident') && typeof value === 'function') {
+            return (...args: unknown[]) => {
+              writes += 1;
+              if (writes > writesBeforeCrash) return Promise.reject(new Error('killed'));
+              return value.apply(target, args);
+            };
+          }
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+      await expect(seedDemoData(crashing)).rejects.toThrow('killed');
+      const partial = (await store.stats()).tables.find((t) => t.name === 'incidents')?.rows ?? 0;
+      expect(partial).toBeLessThan(20);
+
+      expect(await seedDemoData(store)).toEqual({ users: 5, incidents: 20, interactions: 100 });
+      const tables = (await store.stats()).tables;
+      expect(tables.find((t) => t.name === 'incidents')?.rows).toBe(20);
+      expect(tables.find((t) => t.name === 'interactions')?.rows).toBe(100);
+      expect(tables.find((t) => t.name === 'users')?.rows).toBe(5);
+
+      // Every incident reached the status a fresh seed gives it.
+      const fresh = await createTursoStore({ url: ':memory:' });
+      await seedDemoData(fresh);
+      for (let i = 1; i <= 20; i++) {
+        const id = `DEMO-${String(i).padStart(4, '0')}`;
+        expect((await store.getIncident(id))?.status).toBe((await fresh.getIncident(id))?.status);
+      }
+      await expect(seedDemoData(store)).rejects.toMatchObject({ code: 'conflict' });
+      await Promise.all([store.close(), fresh.close()]);
+    },
+  );
 });

@@ -131,6 +131,24 @@ const USE_CASES = {
     run: async (ctx) => h.service.addComment({ incident_id: (await reported()).incident_id, text: 'Any news?' }, ctx),
     check: (r) => expect(r).toMatchObject({ text: 'Any news?', visibility: 'PUBLIC' }),
   },
+  'create bound to a source record': {
+    run: async (ctx) => {
+      seq += 1;
+      return h.service.create(
+        { title: `Imported ${seq}`, team: 'matrix', source_system: 'JIRA', external_id: `OPS-${seq}` },
+        ctx,
+      );
+    },
+    check: (r) => expect((r as Incident).source_system).toBe('JIRA'),
+  },
+  'addComment with a source external_id': {
+    run: async (ctx) =>
+      h.service.addComment(
+        { incident_id: (await reported()).incident_id, text: 'From Jira', external_id: `c-${seq}`, source: 'JIRA' },
+        ctx,
+      ),
+    check: (r) => expect(r).toMatchObject({ text: 'From Jira', source: 'JIRA' }),
+  },
   'addComment INTERNAL': {
     run: async (ctx) =>
       h.service.addComment(
@@ -193,6 +211,8 @@ const ALLOWED: Record<UseCaseName, Role[]> = {
   reopen: CHANGERS,
   cancel: CHANGERS,
   'addComment PUBLIC': ['customer', 'operator', 'admin', 'api_server', 'sync'],
+  'create bound to a source record': ['admin', 'sync'],
+  'addComment with a source external_id': ['admin', 'sync'],
   'addComment INTERNAL': ['operator', 'admin', 'api_server', 'sync'],
   timeline: ALL,
   history: ['operator', 'admin', 'api_server', 'batch_worker', 'sync', 'kb_sync'],
@@ -213,7 +233,7 @@ const matrix = ROLES.flatMap((role) =>
 
 describe('permission matrix (role × use case)', () => {
   it('has one row per role and use case', () => {
-    expect(matrix).toHaveLength(7 * 22);
+    expect(matrix).toHaveLength(7 * 24);
   });
 
   it.each(matrix)('$role $useCase → $expected', async ({ role, useCase, expected }) => {
@@ -252,7 +272,6 @@ describe('operators change only incidents assigned to them', () => {
     ['setPending', (id, ctx) => h.service.setPending(id, ctx)],
     ['resolve', (id, ctx) => h.service.resolve({ incident_id: id, solution: 'x', root_cause: 'y' }, ctx)],
     ['cancel', (id, ctx) => h.service.cancel(id, ctx)],
-    ['assign to self', (id, ctx) => h.service.assign({ incident_id: id, assignee: 'bob@example.com' }, ctx)],
   ];
 
   it.each(changes)("bob may not %s ana's incident, and nothing is written", async (_name, change) => {
@@ -264,6 +283,18 @@ describe('operators change only incidents assigned to them', () => {
       actor: 'bob@example.com',
       incidentId: inc.incident_id,
     });
+    expect((await h.store.getIncident(inc.incident_id))?.revision).toBe(inc.revision);
+  });
+
+  it.each([
+    ['an unassigned incident', async () => reported()],
+    ["ana's incident", async () => assignedTo('ana@example.com')],
+    ['his own incident', async () => assignedTo('bob@example.com')],
+  ])('bob (operator) may not assign %s, even to himself: operators claim; nothing is written', async (_what, make) => {
+    const inc = await make();
+    const err = await rejection(h.service.assign({ incident_id: inc.incident_id, assignee: 'bob@example.com' }, bob));
+    expect(err).toBeInstanceOf(PermissionDeniedError);
+    expect((err as PermissionDeniedError).details).toMatchObject({ permission: 'incidents.assign' });
     expect((await h.store.getIncident(inc.incident_id))?.revision).toBe(inc.revision);
   });
 

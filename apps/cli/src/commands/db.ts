@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { IncidentsError, type IncidentStore, systemClock } from '@incidents/core';
+import { IncidentsError, type IncidentStore, type Permission, requirePermission, systemClock } from '@incidents/core';
 import { type IncidentsConfig, localDatabasePath } from '@incidents/config';
 import type { TursoStore } from '@incidents/store-turso';
 import { UsageError } from '../errors.js';
@@ -19,12 +19,22 @@ export function isTursoStore(store: IncidentStore): store is TursoStore {
   return typeof s.backup === 'function' && typeof s.checkIntegrity === 'function' && typeof s.stats === 'function';
 }
 
+/**
+ * Maintenance and seeding act on the whole database, below the use cases: only actors holding the
+ * permissions (`procedures.execute` — admins and the batch worker; seeding also `users.insert`) run them.
+ */
+async function requireMaintenance(rt: Runtime, ...permissions: Permission[]): Promise<void> {
+  const actor = await rt.actor();
+  for (const permission of permissions) requirePermission(actor, permission);
+}
+
 async function tursoStore(rt: Runtime, command: string): Promise<TursoStore> {
   if (rt.config().store !== 'turso') {
     throw new UsageError(
       `${command} works on the libSQL store only (--store turso); DynamoDB has its own backups (PITR)`,
     );
   }
+  await requireMaintenance(rt, 'procedures.execute');
   const store = await rt.store();
   if (!isTursoStore(store)) throw new UsageError(`${command} needs the libSQL store`);
   return store;
@@ -93,6 +103,7 @@ export function registerDbCommands(program: Command, rt: Runtime): void {
     .command('seed')
     .description('load demo users, incidents and interactions into the database')
     .action(async () => {
+      await requireMaintenance(rt, 'procedures.execute', 'users.insert');
       const store = await rt.store();
       const { seedDemoData } = await import('@incidents/store-turso');
       // The seed's timestamps fall in the three weeks before now, so due dates and metrics look current.

@@ -380,7 +380,7 @@ export function parseChanges(values: readonly string[]): CodeChange[] {
     const at = v.indexOf(':');
     const file = (at < 0 ? v : v.slice(0, at)).trim();
     const description = at < 0 ? '' : v.slice(at + 1).trim();
-    if (!file) throw new UsageError(`--change "${v}": expected file:description`);
+    if (!file || at < 0 || !description) throw new UsageError(`--change "${v}": expected file:description`);
     return { file, description };
   });
 }

@@ -5,6 +5,7 @@
  * @module
  */
 import pc from 'picocolors';
+import { neutralizeControls } from './safe-text.js';
 
 /** A stream the CLI writes to (`process.stdout`, or a buffer in tests). */
 export interface CliOutput {
@@ -49,7 +50,12 @@ export function createPrinter(options: {
   const force = env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '' && env.FORCE_COLOR !== '0';
   const enabled = !json && !noColor && (force || stdout.isTTY === true);
   const colors = pc.createColors(enabled);
-  const withNewline = (t: string) => (t.endsWith('\n') ? t : `${t}\n`);
+  // Human text never carries the terminal control characters of the data it shows (titles, comments…).
+  const safe = (t: string) => neutralizeControls(t, { keepColors: enabled });
+  const withNewline = (t: string) => {
+    const text = safe(t);
+    return text.endsWith('\n') ? text : `${text}\n`;
+  };
   return {
     json,
     colors,

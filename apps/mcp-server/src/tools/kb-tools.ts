@@ -101,12 +101,12 @@ export const registerKbTools: ToolRegistrar = (server, ctx, enabled) => {
         description:
           'Runs the knowledge-base export now instead of waiting for the hourly job: closed incidents not yet published become ' +
           'documents (reopened ones are withdrawn). It does NOT index them for search: use sync_and_ingest for that.',
-        inputSchema: {
+        inputSchema: z.strictObject({
           wait_for_completion: z
             .boolean({ error: 'wait_for_completion must be true or false' })
             .default(true)
             .describe('true (default): wait and return the counts; false: start it and return at once.'),
-        },
+        }),
         outputSchema: {
           status: z.enum(['completed', 'started']).describe('completed, or started when not waiting.'),
           sync_results: SyncResultsSchema.optional(),
@@ -145,7 +145,7 @@ export const registerKbTools: ToolRegistrar = (server, ctx, enabled) => {
           'The whole knowledge-base workflow: exports closed incidents as documents, then starts an ingestion job so the ' +
           'knowledge base indexes them (uploaded documents are not searchable until a job runs), and waits for it. Use it ' +
           'when recently closed incidents do not show up in find_similar_incidents.',
-        inputSchema: {
+        inputSchema: z.strictObject({
           wait_for_sync: z
             .boolean({ error: 'wait_for_sync must be true or false' })
             .default(true)
@@ -154,7 +154,7 @@ export const registerKbTools: ToolRegistrar = (server, ctx, enabled) => {
             .boolean({ error: 'wait_for_ingestion must be true or false' })
             .default(true)
             .describe('true (default): wait for the ingestion job to finish; false: return once it has started.'),
-        },
+        }),
         outputSchema: {
           status: z
             .enum(['completed', 'started', 'ingesting', 'failed'])

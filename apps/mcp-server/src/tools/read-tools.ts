@@ -87,7 +87,12 @@ export const registerReadTools: ToolRegistrar = (server, ctx, enabled) => {
         description:
           'Lists the incidents assigned to you (the configured developer), most urgent first. By default only open work ' +
           '(ASSIGNED, IN_PROGRESS, PENDING). Filter by status and priority; page with limit and cursor.',
-        inputSchema: { status: statusArg, priority: priorityArg, limit: limitArg(20, 100), cursor: cursorArg },
+        inputSchema: z.strictObject({
+          status: statusArg,
+          priority: priorityArg,
+          limit: limitArg(20, 100),
+          cursor: cursorArg,
+        }),
         outputSchema: {
           assigned_to: z.string().describe('Whose incidents these are.'),
           statuses: z.array(StatusSchema).describe('The statuses searched.'),
@@ -141,7 +146,7 @@ export const registerReadTools: ToolRegistrar = (server, ctx, enabled) => {
         description:
           'Lists unassigned incidents (status NEW) that anyone may claim, most urgent priority first, then oldest first. ' +
           'Use claim_incident to take one.',
-        inputSchema: { priority: priorityArg, limit: limitArg(20, 100), cursor: cursorArg },
+        inputSchema: z.strictObject({ priority: priorityArg, limit: limitArg(20, 100), cursor: cursorArg }),
         outputSchema: listOutput,
         annotations: READ_ANNOTATIONS,
       },
@@ -174,7 +179,7 @@ export const registerReadTools: ToolRegistrar = (server, ctx, enabled) => {
         description:
           'Shows one incident: description, technical details, the analysis, progress notes and solution recorded so far, ' +
           'resolution and comments. Compact by default (long texts shortened, latest 10 comments and notes); full=true returns the whole record.',
-        inputSchema: { incident_id: incidentIdArg, full: fullArg },
+        inputSchema: z.strictObject({ incident_id: incidentIdArg, full: fullArg }),
         outputSchema: {
           incident: IncidentViewSchema.describe('The incident (compact view unless full=true).'),
           full: z.boolean().describe('Whether `incident` is the whole record.'),
@@ -197,7 +202,12 @@ export const registerReadTools: ToolRegistrar = (server, ctx, enabled) => {
         description:
           'The audit trail of an incident, oldest change first: one entry per version with its status, assignee, who ' +
           'changed it, the notes and which fields changed. full=true adds the whole record of each version.',
-        inputSchema: { incident_id: incidentIdArg, limit: limitArg(20, 100), cursor: cursorArg, full: fullArg },
+        inputSchema: z.strictObject({
+          incident_id: incidentIdArg,
+          limit: limitArg(20, 100),
+          cursor: cursorArg,
+          full: fullArg,
+        }),
         outputSchema: {
           incident_id: z.string(),
           entries: z.array(HistoryEntrySchema).describe('History versions, oldest first.'),
@@ -257,7 +267,7 @@ export const registerReadTools: ToolRegistrar = (server, ctx, enabled) => {
         description:
           'Searches the knowledge base of closed incidents for ones similar to an incident (incident_id) or to a text ' +
           '(an error message, a symptom). Returns how they were fixed. Give exactly one of incident_id or text.',
-        inputSchema: {
+        inputSchema: z.strictObject({
           incident_id: incidentIdArg.optional().describe('Find incidents similar to this one.'),
           text: z
             .string({ error: 'text must be a string' })
@@ -267,7 +277,7 @@ export const registerReadTools: ToolRegistrar = (server, ctx, enabled) => {
             .optional()
             .describe('Or: find incidents matching this text (error message, symptom, stack trace line).'),
           limit: limitArg(5, 20),
-        },
+        }),
         outputSchema: {
           items: z.array(
             z.object({

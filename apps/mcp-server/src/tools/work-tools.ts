@@ -11,17 +11,23 @@ import { okResult } from '../results.js';
 import { IncidentSummarySchema, renderComment, summarize } from '../views.js';
 import { expectedRevisionArg, guarded, incidentIdArg, type ToolRegistrar, useCase } from './context.js';
 
+/** Bounds of list arguments (`steps`, `commands_executed`…), the same as the service's. */
+const MAX_LIST_ITEMS = 100;
+const MAX_ITEM_LENGTH = 10_000;
+
 const stringList = (field: string, what: string) =>
   z
     .array(
       z
         .string({ error: `${field} items must be strings` })
         .trim()
-        .min(1, `${field} items must not be empty`),
+        .min(1, `${field} items must not be empty`)
+        .max(MAX_ITEM_LENGTH, `${field} items are at most ${MAX_ITEM_LENGTH} characters`),
       {
         error: `${field} must be a list of strings`,
       },
     )
+    .max(MAX_LIST_ITEMS, `${field} has at most ${MAX_LIST_ITEMS} items`)
     .optional()
     .describe(what);
 
@@ -32,7 +38,7 @@ const minutesArg = z
   .optional()
   .describe('Minutes you worked on it in this session; recorded as a time-tracking session ending now.');
 
-const AnalysisObject = z.object({
+const AnalysisObject = z.strictObject({
   root_cause: z
     .string({ error: 'analysis.root_cause must be a string' })
     .trim()
@@ -62,7 +68,7 @@ const analysisArg = z
     'The analysis so far: a text (stored as the diagnosis) or { root_cause, diagnosis, similar_incidents_found }. Merged with earlier analysis.',
   );
 
-const CodeChangeArg = z.object({
+const CodeChangeArg = z.strictObject({
   file: z
     .string({ error: 'code_changes[].file is required (the path of the changed file)' })
     .trim()
@@ -89,7 +95,7 @@ export const registerWorkTools: ToolRegistrar = (server, ctx, enabled) => {
         description:
           'Assigns an unassigned NEW incident to you so you can work on it. If someone else already has it, the call fails ' +
           'and names the current assignee. Claiming an incident that is already yours succeeds and changes nothing.',
-        inputSchema: { incident_id: incidentIdArg },
+        inputSchema: z.strictObject({ incident_id: incidentIdArg }),
         outputSchema: {
           ...changedIncident,
           already_claimed: z.boolean().describe('true when the incident was already assigned to you.'),
@@ -128,7 +134,7 @@ export const registerWorkTools: ToolRegistrar = (server, ctx, enabled) => {
         description:
           'Records your work on an incident assigned to you: analysis (root cause, diagnosis), progress notes and time spent. ' +
           'Moves it to IN_PROGRESS. Give at least one of analysis, progress_notes or time_spent_minutes.',
-        inputSchema: {
+        inputSchema: z.strictObject({
           incident_id: incidentIdArg,
           analysis: analysisArg,
           progress_notes: z
@@ -148,7 +154,7 @@ export const registerWorkTools: ToolRegistrar = (server, ctx, enabled) => {
             .optional()
             .describe('The workspace or repository you work in.'),
           expected_revision: expectedRevisionArg,
-        },
+        }),
         outputSchema: {
           ...changedIncident,
           analysis: AnalysisObject.optional(),
@@ -197,7 +203,7 @@ export const registerWorkTools: ToolRegistrar = (server, ctx, enabled) => {
           'Registers the solution of an incident assigned to you and marks it RESOLVED: what was done, the steps, commands ' +
           'run, tests performed, code changes with diffs, the resolution type and the root cause (defaults to the root cause ' +
           'of the recorded analysis). Closing is a separate step (close_incident).',
-        inputSchema: {
+        inputSchema: z.strictObject({
           incident_id: incidentIdArg,
           solution: z
             .string({ error: 'solution is required: describe what fixed the incident' })
@@ -209,6 +215,7 @@ export const registerWorkTools: ToolRegistrar = (server, ctx, enabled) => {
           tests_performed: stringList('tests_performed', 'Tests you ran to verify the fix.'),
           code_changes: z
             .array(CodeChangeArg, { error: 'code_changes must be a list of { file, description, diff }' })
+            .max(MAX_LIST_ITEMS, `code_changes has at most ${MAX_LIST_ITEMS} items`)
             .optional()
             .describe('Code changes: { file, description, diff } each.'),
           resolution_type: z
@@ -230,7 +237,7 @@ export const registerWorkTools: ToolRegistrar = (server, ctx, enabled) => {
             .describe('Whether documentation was updated.'),
           time_spent_minutes: minutesArg,
           expected_revision: expectedRevisionArg,
-        },
+        }),
         outputSchema: {
           ...changedIncident,
           resolution: z.looseObject({
@@ -278,7 +285,7 @@ export const registerWorkTools: ToolRegistrar = (server, ctx, enabled) => {
         description:
           'Adds a comment to an incident. visibility INTERNAL (default) is seen by staff only; PUBLIC is also seen by the ' +
           'reporter and may be synced back to the source system (Jira, ServiceNow, Zendesk…).',
-        inputSchema: {
+        inputSchema: z.strictObject({
           incident_id: incidentIdArg,
           comment: z
             .string({ error: 'comment is required: the text of the comment' })
@@ -290,7 +297,7 @@ export const registerWorkTools: ToolRegistrar = (server, ctx, enabled) => {
             .enum(VisibilitySchema.options, { error: 'visibility must be INTERNAL or PUBLIC' })
             .default('INTERNAL')
             .describe('INTERNAL (default, staff only) or PUBLIC (visible to the reporter and synced back).'),
-        },
+        }),
         outputSchema: {
           incident_id: z.string(),
           comment: z.object({
@@ -326,7 +333,7 @@ export const registerWorkTools: ToolRegistrar = (server, ctx, enabled) => {
         description:
           'Closes a RESOLVED incident assigned to you. A closed incident is queued for the knowledge base so others can find ' +
           'how it was fixed (force_kb_sync publishes it now).',
-        inputSchema: {
+        inputSchema: z.strictObject({
           incident_id: incidentIdArg,
           reason: z
             .string({ error: 'reason must be a string' })
@@ -335,7 +342,7 @@ export const registerWorkTools: ToolRegistrar = (server, ctx, enabled) => {
             .optional()
             .describe('Optional note, e.g. "confirmed fixed by the reporter".'),
           expected_revision: expectedRevisionArg,
-        },
+        }),
         outputSchema: {
           ...changedIncident,
           status: StatusSchema,

@@ -10,6 +10,7 @@ import {
   collectAll,
   createIdGenerator,
   DEFAULT_OUTBOUND_MAX_ATTEMPTS,
+  hasPermission,
   type Actor,
   type CreateIncidentWrite,
   type Incident,
@@ -452,8 +453,35 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     return found;
   }
 
+  /** Whether each creator may bind incidents to source records (`incidents.import`), by creator id. */
+  const importers = new Map<string, Promise<boolean>>();
+
+  /**
+   * Whether `incident`'s binding to a source record was made by an importer: this engine (or the
+   * default sync actor), or a registered, active user whose role holds `incidents.import`. An incident
+   * bound by anyone else (e.g. a customer, before the service refused it) is never merged with the
+   * vendor's record nor pushed to it.
+   */
+  function boundByImporter(incident: Incident): Promise<boolean> {
+    const creator = incident.metadata.created_by;
+    if (creator === actor.id || creator === DEFAULT_SYNC_ACTOR.id) return Promise.resolve(true);
+    let known = importers.get(creator);
+    if (!known) {
+      known = store
+        .getUser(creator)
+        .then((user) => !!user && user.active !== false && hasPermission({ roles: [user.role] }, 'incidents.import'));
+      importers.set(creator, known);
+    }
+    return known;
+  }
+
   async function upsertOnce(connector: Connector, item: PulledIncident, dryRun: boolean): Promise<UpsertResult> {
     const existing = await store.findBySource(connector.sourceSystem, item.external_id);
+    if (existing && !(await boundByImporter(existing))) {
+      // Someone without the right to import bound an incident to this record: do not merge the vendor's
+      // content into it (counted as a conflict; an admin re-links or cancels the incident).
+      return { outcome: 'unchanged', conflicts: 1, comments: 0 };
+    }
     if (existing?.merged_into) {
       const target = await resolve(existing.merged_into);
       if (target) return updateAttached(connector, target, item, dryRun);
@@ -622,6 +650,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     item: OutboundItem,
   ): Promise<{ external_ref?: string; skipped_reason?: string }> {
     const payload = item.payload as Record<string, unknown>;
+    const incident = await store.getIncident(item.incident_id);
+    if (incident && !(await boundByImporter(incident))) {
+      return { skipped_reason: `incident ${item.incident_id} was not bound to ${item.external_id} by an importer` };
+    }
     if (item.sync_type === 'COMMENT') {
       const visibility = payload.visibility === 'INTERNAL' ? 'INTERNAL' : 'PUBLIC';
       if (visibility === 'INTERNAL' && !connector.capabilities.internalComments) {

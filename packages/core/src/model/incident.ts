@@ -11,8 +11,24 @@ import {
   VisibilitySchema,
 } from './enums.js';
 
-/** ISO 8601 timestamp with offset, as stored (`2026-01-31T10:00:00.000Z`). */
-export const TimestampSchema = z.iso.datetime({ offset: true });
+/** Whether the `YYYY-MM-DD` date at the start of an ISO timestamp exists in the calendar (no 2026-02-30). */
+function isCalendarDate(value: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(value);
+  if (!m) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const d = new Date(Date.UTC(year, month - 1, day));
+  return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
+}
+
+/**
+ * ISO 8601 timestamp with offset, as stored (`2026-01-31T10:00:00.000Z`); the date must exist
+ * (`2026-02-30` is refused rather than rolled over to March).
+ */
+export const TimestampSchema = z.iso.datetime({ offset: true }).refine(isCalendarDate, {
+  message: 'not a calendar date (e.g. February 30)',
+  // Only a well-formed timestamp is checked against the calendar: one issue per bad value.
+  when: (payload) => payload.issues.length === 0,
+});
 
 /** Seed 000 `technical_details`. */
 export const TechnicalDetailsSchema = z.object({

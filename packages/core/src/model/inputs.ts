@@ -16,6 +16,7 @@ import {
   StatusSchema,
   VisibilitySchema,
 } from './enums.js';
+import { EmailSchema, HttpUrlSchema, IncidentIdInputSchema, PersonRefSchema } from './fields.js';
 import {
   AnalysisSchema,
   AttachmentSchema,
@@ -24,38 +25,50 @@ import {
   TimestampSchema,
 } from './incident.js';
 
-const IncidentIdSchema = z.string().trim().min(1, 'incident_id is required');
+const IncidentIdSchema = IncidentIdInputSchema;
+
+/** Bounds of the list inputs and their items (tags, steps, commands…). */
+export const MAX_LIST_ITEMS = 100;
+const MAX_ITEM_LENGTH = 10_000;
+/** A bounded list of non-empty strings. */
+const boundedList = (itemMax = MAX_ITEM_LENGTH) =>
+  z
+    .array(z.string().max(itemMax, `at most ${itemMax} characters`))
+    .max(MAX_LIST_ITEMS, `at most ${MAX_LIST_ITEMS} items`);
+const shortText = (max = 200) => z.string().trim().max(max, `at most ${max} characters`);
+/** Free-text fields (descriptions, notes, solutions): at most 100,000 characters. */
+const longText = () => z.string().max(100_000, 'at most 100000 characters');
 /** Optional optimistic-concurrency token: the revision the caller read. A stale one is refused. */
 const ExpectedRevisionSchema = z.number().int().positive().optional();
 
 export const CreateIncidentInputSchema = z.object({
   /** Explicit id (imports keep the source id, e.g. `JIRA-12345`); generated when omitted. */
-  incident_id: z.string().trim().min(1).max(200).optional(),
+  incident_id: IncidentIdInputSchema.optional(),
   title: z.string().trim().min(1, 'title is required').max(500),
   description: z.string().max(100_000).default(''),
-  category: z.string().trim().min(1).default('General'),
-  subcategory: z.string().optional(),
+  category: shortText().min(1).default('General'),
+  subcategory: shortText().optional(),
   severity: SeveritySchema.default('MEDIUM'),
   /** Defaults to the priority that goes with the severity (CRITICAL → P1 … LOW → P4). */
   priority: PrioritySchema.optional(),
   source_system: SourceSystemSchema.default('MANUAL'),
   /** Id in the source system; defaults to the incident id for MANUAL incidents. */
-  external_id: z.string().trim().min(1).optional(),
-  source_url: z.string().optional(),
-  team: z.string().trim().min(1).optional(),
+  external_id: shortText().min(1).optional(),
+  source_url: HttpUrlSchema.optional(),
+  team: shortText().min(1).optional(),
   /** Defaults to created_at + the SLA of the severity. */
   due_date: TimestampSchema.optional(),
   /** Keeps the source system's creation time on imports; defaults to now. */
   created_at: TimestampSchema.optional(),
-  affected_systems: z.array(z.string()).default([]),
-  affected_services: z.array(z.string()).default([]),
+  affected_systems: boundedList(200).default([]),
+  affected_services: boundedList(200).default([]),
   environment: EnvironmentSchema.default('PRODUCTION'),
   technical_details: TechnicalDetailsSchema.default({}),
-  attachments: z.array(AttachmentSchema).default([]),
-  tags: z.array(z.string()).default([]),
-  labels: z.array(z.string()).default([]),
+  attachments: z.array(AttachmentSchema).max(MAX_LIST_ITEMS).default([]),
+  tags: boundedList(200).default([]),
+  labels: boundedList(200).default([]),
   /** Assign on creation (admins and services only). */
-  assigned_to: z.string().trim().min(1).optional(),
+  assigned_to: PersonRefSchema.optional(),
 });
 export type CreateIncidentInput = z.input<typeof CreateIncidentInputSchema>;
 
@@ -66,7 +79,7 @@ export const IncidentRefSchema = z.object({
 export type IncidentRef = z.input<typeof IncidentRefSchema>;
 
 export const AssignInputSchema = IncidentRefSchema.extend({
-  assignee: z.string().trim().min(1, 'assignee is required'),
+  assignee: PersonRefSchema,
 });
 export type AssignInput = z.input<typeof AssignInputSchema>;
 
@@ -84,8 +97,8 @@ export const UpdateProgressInputSchema = IncidentRefSchema.extend({
     .nonnegative()
     .max(24 * 60)
     .optional(),
-  session_id: z.string().optional(),
-  workspace: z.string().optional(),
+  session_id: shortText().optional(),
+  workspace: shortText(1000).optional(),
 }).refine((v) => v.analysis || v.progress_notes || v.time_spent_minutes !== undefined, {
   message: 'give at least one of analysis, progress_notes or time_spent_minutes',
   path: ['progress_notes'],
@@ -94,15 +107,21 @@ export type UpdateProgressInput = z.input<typeof UpdateProgressInputSchema>;
 
 export const ResolveInputSchema = IncidentRefSchema.extend({
   /** What was done, in a sentence or two (`solution.description`). */
-  solution: z.string().trim().min(1, 'solution is required'),
-  steps: z.array(z.string().min(1)).default([]),
-  commands_executed: z.array(z.string()).optional(),
-  tests_performed: z.array(z.string()).optional(),
-  code_changes: z.array(CodeChangeSchema).optional(),
+  solution: z.string().trim().min(1, 'solution is required').max(100_000),
+  steps: z
+    .array(z.string().min(1).max(MAX_ITEM_LENGTH))
+    .max(MAX_LIST_ITEMS, `at most ${MAX_LIST_ITEMS} steps`)
+    .default([]),
+  commands_executed: boundedList().optional(),
+  tests_performed: boundedList().optional(),
+  code_changes: z
+    .array(CodeChangeSchema.extend({ file: z.string().min(1).max(1000), description: longText().default('') }))
+    .max(MAX_LIST_ITEMS, `at most ${MAX_LIST_ITEMS} code changes`)
+    .optional(),
   resolution_type: ResolutionTypeSchema.default('FIXED'),
   /** Defaults to the analysis' root cause when one was recorded. */
-  root_cause: z.string().trim().min(1).optional(),
-  preventive_actions: z.array(z.string()).optional(),
+  root_cause: z.string().trim().min(1).max(MAX_ITEM_LENGTH).optional(),
+  preventive_actions: boundedList().optional(),
   documentation_updated: z.boolean().default(false),
   time_spent_minutes: z
     .number()
@@ -117,9 +136,9 @@ export const AddCommentInputSchema = IncidentRefSchema.extend({
   visibility: VisibilitySchema.default('PUBLIC'),
   source: InteractionSourceSchema.default('MANUAL'),
   /** Id of the comment in its source system (imports). */
-  external_id: z.string().optional(),
+  external_id: shortText().min(1).optional(),
   /** Author of an imported comment (sync and admin only); defaults to the actor. */
-  author: z.string().optional(),
+  author: PersonRefSchema.optional(),
   /** Time of an imported comment; defaults to now. */
   created_at: TimestampSchema.optional(),
 });
@@ -131,12 +150,17 @@ export const LinkInputSchema = z.object({
 });
 export type LinkInput = z.input<typeof LinkInputSchema>;
 
-export const MetricsInputSchema = z.object({
-  team: z.string().optional(),
-  assigned_to: z.string().optional(),
-  from: TimestampSchema.optional(),
-  to: TimestampSchema.optional(),
-});
+export const MetricsInputSchema = z
+  .object({
+    team: shortText().optional(),
+    assigned_to: PersonRefSchema.optional(),
+    from: TimestampSchema.optional(),
+    to: TimestampSchema.optional(),
+  })
+  .refine((v) => !v.from || !v.to || Date.parse(v.from) <= Date.parse(v.to), {
+    message: 'from must not be after to',
+    path: ['from'],
+  });
 export type MetricsInput = z.input<typeof MetricsInputSchema>;
 
 export const PageInputSchema = z.object({
@@ -149,7 +173,7 @@ const StatusOrList = z.union([StatusSchema, z.array(StatusSchema).min(1)]);
 /** The access patterns as a validated input (see `IncidentQuery`). */
 export const IncidentQuerySchema = z.discriminatedUnion('by', [
   z.object({ by: z.literal('status'), status: StatusOrList, priority: PrioritySchema.optional() }),
-  z.object({ by: z.literal('assignee'), assigned_to: z.string().min(1), status: StatusOrList.optional() }),
+  z.object({ by: z.literal('assignee'), assigned_to: PersonRefSchema, status: StatusOrList.optional() }),
   z.object({ by: z.literal('team'), team: z.string().min(1), status: StatusOrList.optional() }),
   z.object({ by: z.literal('category'), category: z.string().min(1), severity: SeveritySchema.optional() }),
   z.object({ by: z.literal('source'), source_system: SourceSystemSchema, external_id: z.string().optional() }),
@@ -157,16 +181,16 @@ export const IncidentQuerySchema = z.discriminatedUnion('by', [
 ]);
 
 export const CreateUserInputSchema = z.object({
-  email: z.email(),
-  name: z.string().trim().min(1).optional(),
+  email: EmailSchema,
+  name: shortText().min(1).optional(),
   role: RoleSchema.default('operator'),
-  team: z.string().optional(),
+  team: shortText().optional(),
   active: z.boolean().default(true),
 });
 export type CreateUserInput = z.input<typeof CreateUserInputSchema>;
 
 export const FindSimilarInputSchema = z.union([
   z.object({ incident_id: IncidentIdSchema }),
-  z.object({ text: z.string().trim().min(1, 'text is required') }),
+  z.object({ text: z.string().trim().min(1, 'text is required').max(MAX_ITEM_LENGTH) }),
 ]);
 export type FindSimilarInput = z.input<typeof FindSimilarInputSchema>;

@@ -1,10 +1,14 @@
 import { z } from 'zod';
 import { RoleSchema } from './enums.js';
+import { EmailSchema, PersonRefSchema } from './fields.js';
 import { TimestampSchema } from './incident.js';
 
-/** A person or service known to the desk (seed 004's `usuarios`). Authentication is outside the SDK. */
+/**
+ * A person or service known to the desk. Authentication is outside the SDK. The email is stored
+ * normalised (trimmed, lower-case; see `normalizeEmail`): lookups are case-insensitive.
+ */
 export const UserSchema = z.object({
-  email: z.email(),
+  email: EmailSchema,
   name: z.string().min(1),
   role: RoleSchema,
   team: z.string().optional(),
@@ -13,9 +17,9 @@ export const UserSchema = z.object({
 });
 export type User = z.infer<typeof UserSchema>;
 
-/** Who performs a use case: an email (or service id) and its roles. */
+/** Who performs a use case: an email (or service id, normalised like emails) and its roles. */
 export const ActorSchema = z.object({
-  id: z.string().min(1),
+  id: PersonRefSchema,
   roles: z.array(RoleSchema).min(1),
   team: z.string().optional(),
 });

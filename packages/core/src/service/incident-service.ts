@@ -10,7 +10,7 @@
  */
 import { ConflictError, IncidentsError, NotFoundError, PermissionDeniedError, ValidationError } from '../errors.js';
 import { type Clock, createIdGenerator, type IdGenerator, systemClock } from '../ids.js';
-import { OPEN_STATUSES, type InteractionType, type Severity, type Visibility } from '../model/enums.js';
+import { OPEN_STATUSES, SOURCE_SYSTEMS, type InteractionType, type Severity, type Visibility } from '../model/enums.js';
 import { type Comment, type Incident, IncidentSchema } from '../model/incident.js';
 import {
   AddCommentInputSchema,
@@ -43,6 +43,7 @@ import type { Actor, UseCaseContext, User } from '../model/user.js';
 import { ActorSchema } from '../model/user.js';
 import {
   canSeeInternal,
+  hasPermission,
   isCustomerOnly,
   requireCanAssign,
   requireCanRead,
@@ -431,6 +432,12 @@ export function createIncidentService(options: IncidentServiceOptions): Incident
       requirePermission(actor, 'incidents.insert');
       const data = parseInput(CreateIncidentInputSchema, input, 'incident');
       if (data.assigned_to) requirePermission(actor, 'incidents.assign');
+      // Binding an incident to a source system's record is an import: a person who could do it would
+      // receive that record's content on the next sync and push their comments to it.
+      const sourceField = importFieldOf(data);
+      if (sourceField) {
+        requireImport(actor, sourceField);
+      }
       if (data.incident_id && isCustomerOnly(actor)) {
         throw new ValidationError([{ path: 'incident_id', message: 'customers cannot choose incident ids' }]);
       }
@@ -475,7 +482,18 @@ export function createIncidentService(options: IncidentServiceOptions): Incident
       }
       updateSla(incident, now);
       const interactions = buildInteractions(incident, 1, now, actor, entries);
-      await store.createIncident(markValidated({ incident, interactions }));
+      try {
+        await store.createIncident(markValidated({ incident, interactions }));
+      } catch (err) {
+        if (err instanceof ConflictError && err.details.reason === 'duplicate_source') {
+          // The store names the incident that owns the source record; the caller may not be allowed to see it.
+          throw new ConflictError(
+            `Another incident is already bound to ${incident.source_system} record ${incident.external_id}`,
+            { entity: 'Incident', id: incident.incident_id, reason: 'duplicate_source' },
+          );
+        }
+        throw err;
+      }
       return incident;
     },
 
@@ -570,7 +588,6 @@ export function createIncidentService(options: IncidentServiceOptions): Incident
       const data = parseInput(AssignInputSchema, input);
       const { incident } = await mutate(data, ctx, (current, now, actor) => {
         requireCanAssign(actor, current, data.assignee);
-        if (!canAssignOver(actor, current)) requireCanUpdate(actor, current);
         const next = applyTransition(current, 'assign', { now, actorId: actor.id, assignee: data.assignee });
         return { next, interactions: statusEntries(current, next, actor), notes: `assigned to ${data.assignee}` };
       });
@@ -660,6 +677,10 @@ export function createIncidentService(options: IncidentServiceOptions): Incident
           );
           if ((data.author && data.author !== actor.id) || data.created_at) {
             requirePermission(actor, 'incidents.assign', current.incident_id);
+          }
+          if (data.external_id !== undefined) requireImport(actor, 'external_id', current.incident_id);
+          if ((SOURCE_SYSTEMS as readonly string[]).includes(data.source) && data.source !== 'MANUAL') {
+            requireImport(actor, 'source', current.incident_id);
           }
           const next = structuredClone(current);
           const operatorReply =
@@ -856,9 +877,27 @@ export function createIncidentService(options: IncidentServiceOptions): Incident
   return service;
 }
 
-/** Admins and services may reassign any incident; operators only those assigned to them. */
-function canAssignOver(actor: Actor, _incident: Incident): boolean {
-  return actor.roles.some((r) => r !== 'operator' && r !== 'customer');
+/** The first field of a create input that binds the incident to a source system's record, if any. */
+function importFieldOf(data: {
+  source_system: string;
+  external_id?: string | undefined;
+  source_url?: string | undefined;
+}): string | undefined {
+  if (data.source_system !== 'MANUAL') return 'source_system';
+  if (data.external_id !== undefined) return 'external_id';
+  if (data.source_url !== undefined) return 'source_url';
+  return undefined;
+}
+
+/** Throws unless the actor may set `field`, a source-system binding (`incidents.import`: sync and admins). */
+function requireImport(actor: Actor, field: string, incidentId?: string): void {
+  if (hasPermission(actor, 'incidents.import')) return;
+  throw new PermissionDeniedError(
+    actor.id,
+    'incidents.import',
+    `${field} binds to a source system's record; only the sync service and admins import`,
+    incidentId,
+  );
 }
 
 /** Statuses considered "open" (for "my open incidents"). */

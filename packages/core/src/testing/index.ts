@@ -875,6 +875,38 @@ export function runIncidentStoreContract(options: IncidentStoreContractOptions):
         expect(second.items.map((u) => u.email)).toEqual(['zoe@example.com']);
         expect(second.cursor).toBeNull();
       });
+
+      it('matches emails case-insensitively: one user per address whatever its case', async () => {
+        const now = clock.now().toISOString();
+        await store.putUser({
+          email: 'Carla.Ruiz@Cliente.Example',
+          name: 'Carla',
+          role: 'customer',
+          active: true,
+          created_at: now,
+        });
+        for (const spelling of [
+          'carla.ruiz@cliente.example',
+          'CARLA.RUIZ@CLIENTE.EXAMPLE',
+          'Carla.Ruiz@Cliente.Example',
+        ]) {
+          expect(await store.getUser(spelling)).toMatchObject({
+            email: 'carla.ruiz@cliente.example',
+            role: 'customer',
+          });
+        }
+        await store.putUser({
+          email: 'CARLA.RUIZ@cliente.example',
+          name: 'Carla Ruiz',
+          role: 'customer',
+          active: false,
+          created_at: now,
+        });
+        const all = await collectAll((cursor) => store.listUsers({ limit: 10, cursor }));
+        expect(all.filter((u) => u.email.toLowerCase() === 'carla.ruiz@cliente.example')).toEqual([
+          { email: 'carla.ruiz@cliente.example', name: 'Carla Ruiz', role: 'customer', active: false, created_at: now },
+        ]);
+      });
     });
 
     describe('sync state: pull cursors and the outbound queue', () => {

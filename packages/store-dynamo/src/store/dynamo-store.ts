@@ -29,6 +29,7 @@ import {
   type MetricsAggregate,
   type MetricsFilter,
   NotFoundError,
+  normalizeEmail,
   type Page,
   type PageRequest,
   pageLimit,
@@ -551,7 +552,8 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoIncidentSt
     },
 
     async getUser(email) {
-      const item = await getItem({ [PK]: `USER#${email}`, [SK]: 'PROFILE' });
+      // Stored normalised (UserSchema): the lookup is case-insensitive.
+      const item = await getItem({ [PK]: `USER#${normalizeEmail(email)}`, [SK]: 'PROFILE' });
       return item ? toUser(item) : null;
     },
 
