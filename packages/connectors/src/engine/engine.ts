@@ -32,6 +32,7 @@ import {
 } from '@incidents/core';
 import type { Connector, PulledIncident, PulledPage, PullOptions } from '../connector.js';
 import { createLimiter } from '../http/limiter.js';
+import { capText, redactCredentialPatterns } from '../http/redact.js';
 import { maxIso } from '../mapping/common.js';
 import type {
   BackoffOption,
@@ -119,9 +120,20 @@ function emptySummary(connector: string): ConnectorRunSummary {
   };
 }
 
-function errorInfo(err: unknown): { code: string; message: string } {
-  if (isIncidentsError(err)) return { code: String(err.code), message: err.message };
-  return { code: 'internal', message: err instanceof Error ? err.message : String(err) };
+/**
+ * The code and message of an error as the engine stores and reports it: without the connector's
+ * secrets nor anything credential-shaped, and capped (a vendor's error page can be long).
+ */
+function errorInfo(err: unknown, connector?: Connector): { code: string; message: string } {
+  const raw = isIncidentsError(err) ? err.message : err instanceof Error ? err.message : String(err);
+  const code = isIncidentsError(err) ? String(err.code) : 'internal';
+  let message = raw;
+  try {
+    message = connector?.redact ? connector.redact(raw) : raw;
+  } catch {
+    message = raw;
+  }
+  return { code, message: capText(redactCredentialPatterns(message)) };
 }
 
 function backoffFn(option: BackoffOption | undefined): (attempt: number) => number {
@@ -603,7 +615,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         'pending_high_watermark',
       ]);
     } catch (err) {
-      const info = errorInfo(err);
+      const info = errorInfo(err, connector);
       summary.ok = false;
       summary.error = info;
       await save({ last_error: info.message }).catch(() => undefined);
@@ -705,7 +717,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
                   outcome: result.skipped_reason ? 'skipped' : 'completed',
                 });
               } catch (err) {
-                const info = errorInfo(err);
+                const info = errorInfo(err, connector);
                 const at = nowIso();
                 if (info.code === 'connector.auth') {
                   // Not the item's fault: give the attempt back and stop this connector.
@@ -750,7 +762,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       if (stopped) throw stopped;
     } catch (err) {
       summary.ok = false;
-      summary.error = errorInfo(err);
+      summary.error = errorInfo(err, connector);
     } finally {
       summary.pushMs += Math.round(performance.now() - started);
       progress({ type: 'done', connector: connector.name, phase: 'push', summary: { ...summary } });
@@ -974,10 +986,18 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         store.listOutbound({ status: 'DEAD' }, { limit: 100 }),
         conflicts(),
       ]);
+      // Texts stored by an older version (or another writer) are cleaned on the way out too.
+      const clean = (name: string, text: string) =>
+        errorInfo(
+          new Error(text),
+          options.connectors.find((c) => c.name === name),
+        ).message;
       return {
-        cursors,
+        cursors: cursors.map((c) => (c.last_error ? { ...c, last_error: clean(c.connector, c.last_error) } : c)),
         queue,
-        dead: dead.items,
+        dead: dead.items.map((i) =>
+          i.error_message ? { ...i, error_message: clean(i.connector, i.error_message) } : i,
+        ),
         conflicts: open.reduce((n, i) => n + i.conflicts.length, 0),
       };
     },

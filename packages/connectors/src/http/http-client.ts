@@ -1,7 +1,9 @@
 /**
  * The HTTP layer every connector uses: base URL + custom `fetch`, authentication (with one refresh
  * on 401), a per-connector concurrency limit, retries with exponential backoff and jitter on 5xx and
- * network errors, `Retry-After` on 429, typed errors and zod-validated bodies.
+ * network errors, `Retry-After` on 429, typed errors and zod-validated bodies. Every error it throws
+ * has the connector's secrets redacted (see `redact.ts`): a vendor page echoing the request never
+ * carries a credential into a message.
  *
  * @module
  */
@@ -9,6 +11,7 @@ import type { z } from 'zod';
 import { ConnectorError, invalidResponse } from '../errors.js';
 import type { AuthProvider } from './auth.js';
 import { createLimiter } from './limiter.js';
+import { createRedactor, type Redactor, type SecretSource } from './redact.js';
 import { backoffDelay, parseRetryAfter, type RetryOptions, resolveRetry, sleep } from './retry.js';
 
 /** A WHATWG `fetch` (the global one by default). */
@@ -26,6 +29,12 @@ export interface HttpOptions {
   timeoutMs?: number;
   /** `User-Agent` sent with every request. Default `@incidents/connectors`. */
   userAgent?: string;
+  /**
+   * More secrets to remove from every error and log text of this connector (verbatim values; their
+   * base64, URL-encoded and escaped forms are derived). The connector's own credentials are always
+   * redacted; `@incidents/config` adds the values of secret `${VAR}` references here.
+   */
+  redact?: readonly string[];
 }
 
 /** Options of {@link createHttpClient}. */
@@ -39,6 +48,8 @@ export interface HttpClientOptions extends HttpOptions {
   errorMessage?: (body: unknown) => string | undefined;
   /** Source of randomness for the jitter (tests). */
   random?: () => number;
+  /** Secrets the connector holds outside `auth` (Slack's token); `auth.secrets` and `redact` are added. */
+  secrets?: readonly SecretSource[];
 }
 
 /** Query-string values; `undefined` and `null` are left out. */
@@ -90,6 +101,10 @@ export interface HttpClient {
   parse<S extends z.ZodType>(schema: S, body: unknown, what: string): z.output<S>;
   /** The auth error that stopped this connector, if any. */
   readonly stoppedBy: ConnectorError | undefined;
+  /** Removes this connector's secrets from a text (messages, vendor bodies, log lines). */
+  redact(text: string): string;
+  /** A `ConnectorError` with this connector's secrets removed (other values unchanged). */
+  redactError<E>(err: E): E;
 }
 
 const RETRYABLE_STATUS = new Set([500, 502, 503, 504, 408]);
@@ -109,6 +124,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const userAgent = options.userAgent ?? '@incidents/connectors';
   const random = options.random ?? Math.random;
   let stoppedBy: ConnectorError | undefined;
+  const auth = options.auth;
+  const redactor: Redactor = createRedactor(
+    options.redact ?? [],
+    ...(options.secrets ?? []),
+    ...(auth?.secrets ? [() => auth.secrets?.() ?? []] : []),
+  );
 
   function resolveUrl(path: string, query?: Record<string, QueryValue>): URL {
     let url: URL;
@@ -139,12 +160,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       return undefined;
     }
     if (!text) return undefined;
+    // Redacted before it is shortened: a cut must not leave half a secret behind.
     try {
       const body: unknown = JSON.parse(text);
       const message = options.errorMessage?.(body);
-      return message ? shorten(message) : shorten(text);
+      return shorten(redactor.redact(message ? message : text));
     } catch {
-      return shorten(text.replace(/\s+/g, ' '));
+      return shorten(redactor.redact(text).replace(/\s+/g, ' '));
     }
   }
 
@@ -152,7 +174,15 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
    * The retry loop. `build` returns the request init (auth headers are re-read on every attempt so
    * a refreshed token is used).
    */
-  async function send(
+  async function send(...args: Parameters<typeof sendOnce>): Promise<Response> {
+    try {
+      return await sendOnce(...args);
+    } catch (err) {
+      throw redactor.redactError(err);
+    }
+  }
+
+  async function sendOnce(
     method: string,
     url: URL,
     init: {
@@ -232,7 +262,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
             : `permission denied (HTTP 403) on ${method} ${label}; check the account's permissions/scopes`,
           { connector, ...where, status, attempts: attempt, ...(message ? { vendorMessage: message } : {}) },
         );
-        if (status === 401) stoppedBy = error;
+        if (status === 401) stoppedBy = redactor.redactError(error);
         throw error;
       }
 
@@ -254,12 +284,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   function parse<S extends z.ZodType>(schema: S, body: unknown, what: string): z.output<S> {
     const result = schema.safeParse(body);
     if (result.success) return result.data;
-    throw invalidResponse(
-      connector,
-      what,
-      result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
-      {},
-      result.error,
+    throw redactor.redactError(
+      invalidResponse(
+        connector,
+        what,
+        result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
+        {},
+        result.error,
+      ),
     );
   }
 
@@ -270,6 +302,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       return stoppedBy;
     },
     parse,
+    redact: (text) => redactor.redact(text),
+    redactError: (err) => redactor.redactError(err),
     async request<S extends z.ZodType | undefined = undefined>(req: HttpRequest<S>): Promise<HttpResponse<BodyOf<S>>> {
       const method = req.method ?? 'GET';
       const url = resolveUrl(req.path, req.query);
@@ -306,7 +340,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           `response to ${method} ${label}`,
           [{ path: '', message: 'body is not JSON' }],
           { status: response.status, method, path: url.pathname },
-          cause,
+          // Not the parser's message: it quotes the body, which may echo a secret.
+          cause instanceof Error ? new Error('the body is not valid JSON') : undefined,
         );
       }
       const parsed = req.schema ? parse(req.schema, json, `response to ${method} ${label}`) : json;

@@ -174,6 +174,7 @@ export function createJiraConnector(options: JiraConnectorOptions): Connector {
     name,
     sourceSystem: 'JIRA',
     capabilities: { internalComments: true, status: true },
+    redact: (text) => http.redact(text),
     pull,
     fetchComments,
     async pushComment(input) {

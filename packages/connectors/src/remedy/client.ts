@@ -31,6 +31,8 @@ function q(value: string): string {
 /** AR-JWT authentication: logs in lazily, once at a time, and again when a request gets 401. */
 function arJwtAuth(getHttp: () => HttpClient, credentials: { username: string; password: string }): AuthProvider {
   let token: Promise<string> | undefined;
+  /** Every token this connector obtained: redacted from error texts even after a refresh. */
+  const issued: string[] = [];
   const login = (signal?: AbortSignal) =>
     getHttp()
       .request({
@@ -49,6 +51,8 @@ function arJwtAuth(getHttp: () => HttpClient, credentials: { username: string; p
             connector: 'remedy',
             status: r.status,
           });
+        issued.push(value);
+        if (issued.length > 8) issued.shift();
         return value;
       });
   return {
@@ -67,6 +71,7 @@ function arJwtAuth(getHttp: () => HttpClient, credentials: { username: string; p
       await token;
       return true;
     },
+    secrets: () => [credentials.password, `${credentials.username}:${credentials.password}`, ...issued],
   };
 }
 
@@ -160,6 +165,7 @@ export function createRemedyConnector(options: RemedyConnectorOptions): Connecto
     name,
     sourceSystem: 'REMEDY',
     capabilities: { internalComments: true, status: true },
+    redact: (text) => http.redact(text),
     pull,
     fetchComments: async (externalId, opts = {}) =>
       (await workLogs(`'Incident Number' = ${q(externalId)}`, opts.signal)).map((l) => l.comment),

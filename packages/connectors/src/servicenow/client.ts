@@ -178,6 +178,7 @@ export function createServiceNowConnector(options: ServiceNowConnectorOptions): 
     name,
     sourceSystem: 'SERVICENOW',
     capabilities: { internalComments: true, status: true },
+    redact: (text) => http.redact(text),
     pull,
     fetchComments: (externalId, opts = {}) =>
       readJournal(

@@ -165,6 +165,7 @@ export function createZendeskConnector(options: ZendeskConnectorOptions): Connec
     name,
     sourceSystem: 'ZENDESK',
     capabilities: { internalComments: true, status: true },
+    redact: (text) => http.redact(text),
     pull,
     fetchComments,
     async pushComment(input) {
