@@ -356,7 +356,8 @@ describe('incidents sync', () => {
       expect(run.code).toBe(1);
       outputs.push(run.stdout, run.stderr);
     }
-    expect(jira.requestsTo('/rest/api/3/issue/OPS-1/comment', 'POST')).toHaveLength(2);
+    // Both push attempts met the echo (the retry reads the comments first, then would post).
+    expect(jira.requestsTo('/rest/api/3/issue/OPS-1/comment')).toHaveLength(2);
     // The echo really reached the client (the test can fail): the error is reported, without the secret.
     expect(outputs.join('\n')).toMatch(/HTTP 400 on POST \/rest\/api\/3\/search\/jql/);
     const status = await cli(['sync', 'status'], env);

@@ -628,6 +628,46 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   // -----------------------------------------------------------------------------------------------
   // push
 
+  /**
+   * The vendor id of a comment an earlier attempt of `item` already wrote: one with the same text
+   * (whitespace and HTML entities normalised) that no local comment is linked to yet.
+   */
+  async function findPushedComment(
+    connector: Connector,
+    item: OutboundItem,
+    text: string,
+  ): Promise<string | undefined> {
+    const norm = (t: string) =>
+      t
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"')
+        .replace(/&amp;/g, '&')
+        .replace(/\s+/g, ' ')
+        .trim();
+    const wanted = norm(text);
+    const [remote, local] = await Promise.all([
+      connector.fetchComments(item.external_id),
+      collectAll((cursor) =>
+        store.listInteractions(item.incident_id, {
+          types: ['comment'],
+          includeInternal: true,
+          order: 'asc',
+          limit: 500,
+          cursor,
+        }),
+      ),
+    ]);
+    const linked = new Map(local.flatMap((r) => (r.external_id ? [[r.external_id, r] as const] : [])));
+    const since = Date.parse(item.created_at) - lookbackMs;
+    return remote.find((c) => {
+      if (norm(c.text) !== wanted) return false;
+      const mine = linked.get(c.external_id);
+      // Unknown here, or imported by a pull since the item was queued (the landed write, read back).
+      return !mine || (mine.metadata?.imported === true && Date.parse(mine.created_at) >= since);
+    })?.external_id;
+  }
+
   /** Sends one claimed item; returns what happened. */
   async function send(
     connector: Connector,
@@ -640,7 +680,20 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         return { skipped_reason: `${connector.name} has no internal comments` };
       }
       const text = typeof payload.text === 'string' ? payload.text : '';
-      const { externalCommentId } = await connector.pushComment({ externalId: item.external_id, text, visibility });
+      // A retry: an earlier attempt may have been applied (a timeout, a 5xx, a crash after the
+      // write). Look for the comment in the vendor record before posting it again.
+      let externalCommentId = item.attempts > 1 ? await findPushedComment(connector, item, text) : undefined;
+      if (externalCommentId === undefined) {
+        try {
+          ({ externalCommentId } = await connector.pushComment({ externalId: item.external_id, text, visibility }));
+        } catch (err) {
+          // The vendor may have applied it: look at once, before a pull imports it as theirs.
+          const unknown = isIncidentsError(err) && (err.details as { outcomeUnknown?: unknown })?.outcomeUnknown;
+          if (!unknown) throw err;
+          externalCommentId = await findPushedComment(connector, item, text).catch(() => undefined);
+          if (externalCommentId === undefined) throw err;
+        }
+      }
       if (typeof payload.interaction_id === 'string' && typeof payload.created_at === 'string') {
         await store.setInteractionExternalId({
           interaction: {

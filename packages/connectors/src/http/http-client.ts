@@ -50,6 +50,8 @@ export interface HttpClientOptions extends HttpOptions {
   random?: () => number;
   /** Secrets the connector holds outside `auth` (Slack's token); `auth.secrets` and `redact` are added. */
   secrets?: readonly SecretSource[];
+  /** Whether a request made through `fetch` (a vendor SDK) is idempotent; default by method. */
+  fetchIdempotent?: (method: string, url: URL) => boolean;
 }
 
 /** Query-string values; `undefined` and `null` are left out. */
@@ -74,6 +76,14 @@ export interface HttpRequest<S extends z.ZodType | undefined = undefined> {
   skipAuth?: boolean;
   /** Label used in error messages instead of the path. */
   label?: string;
+  /**
+   * Whether sending the request twice is harmless. Default: `true` for GET/PUT/DELETE, `false` for
+   * POST/PATCH (a comment posted twice is a duplicate). A non-idempotent request is retried only
+   * when it provably did not reach the server (429, connection refused, DNS failure) — never after a
+   * timeout, a reset connection or a 5xx, where it may have been applied: the error then says
+   * `details.outcomeUnknown`. Searches sent as POST (Jira) set it to `true`.
+   */
+  idempotent?: boolean;
   signal?: AbortSignal;
 }
 
@@ -108,6 +118,30 @@ export interface HttpClient {
 }
 
 const RETRYABLE_STATUS = new Set([500, 502, 503, 504, 408]);
+
+/** Methods whose repetition is harmless by definition (RFC 9110 §9.2.2). */
+const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+
+/** Socket error codes meaning the request never left (no connection was made). */
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+
+/** Whether a network error proves the request did not reach the server. */
+function provablyNotSent(cause: unknown): boolean {
+  let e: unknown = cause;
+  for (let depth = 0; e && depth < 4; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && NOT_SENT_CODES.has(code)) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
 
 function shorten(text: string, max = 300): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
@@ -191,6 +225,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       skipAuth?: boolean;
       label: string;
       signal?: AbortSignal | null;
+      idempotent: boolean;
     },
   ): Promise<Response> {
     if (stoppedBy) throw stoppedBy;
@@ -218,15 +253,17 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       } catch (cause) {
         if (userSignal?.aborted) throw userSignal.reason;
         if (cause instanceof ConnectorError) throw cause;
-        if (attempt <= retry.maxRetries) {
+        const safe = init.idempotent || provablyNotSent(cause);
+        if (attempt <= retry.maxRetries && safe) {
           await sleep(backoffDelay(attempt - 1, retry, random), userSignal);
           continue;
         }
         const reason = cause instanceof Error ? cause.message : String(cause);
+        const unknown = !safe;
         throw new ConnectorError(
           'connector.http',
-          `network error on ${method} ${label} after ${attempt} attempt(s): ${reason}`,
-          { connector, ...where, attempts: attempt },
+          `network error on ${method} ${label} after ${attempt} attempt(s): ${reason}${unknown ? '; the write may have been applied, so it was not repeated' : ''}`,
+          { connector, ...where, attempts: attempt, ...(unknown ? { outcomeUnknown: true } : {}) },
           { cause },
         );
       }
@@ -266,17 +303,26 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         throw error;
       }
 
-      if (RETRYABLE_STATUS.has(status) && attempt <= retry.maxRetries) {
+      if (RETRYABLE_STATUS.has(status) && attempt <= retry.maxRetries && init.idempotent) {
         await response.body?.cancel().catch(() => undefined);
         await sleep(backoffDelay(attempt - 1, retry, random), userSignal);
         continue;
       }
 
       const message = await vendorMessage(response);
+      // A 5xx (or 408) to a write may come after the write was applied.
+      const unknown = !init.idempotent && (status >= 500 || status === 408);
       throw new ConnectorError(
         'connector.http',
-        `HTTP ${status} on ${method} ${label}${attempt > 1 ? ` after ${attempt} attempts` : ''}${message ? `: ${message}` : ''}`,
-        { connector, ...where, status, attempts: attempt, ...(message ? { vendorMessage: message } : {}) },
+        `HTTP ${status} on ${method} ${label}${attempt > 1 ? ` after ${attempt} attempts` : ''}${message ? `: ${message}` : ''}${unknown ? ' (the write may have been applied, so it was not repeated)' : ''}`,
+        {
+          connector,
+          ...where,
+          status,
+          attempts: attempt,
+          ...(message ? { vendorMessage: message } : {}),
+          ...(unknown ? { outcomeUnknown: true } : {}),
+        },
       );
     }
   }
@@ -323,6 +369,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         ...(req.skipAuth ? { skipAuth: true } : {}),
         label,
         ...(req.signal ? { signal: req.signal } : {}),
+        idempotent: req.idempotent ?? IDEMPOTENT_METHODS.has(method),
       });
       const type = req.responseType ?? 'json';
       if (type === 'none') {
@@ -363,6 +410,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         skipAuth: !options.auth,
         label: url.pathname,
         signal: init?.signal ?? null,
+        idempotent:
+          options.fetchIdempotent?.(init?.method ?? 'GET', url) ?? IDEMPOTENT_METHODS.has(init?.method ?? 'GET'),
       });
     },
   };

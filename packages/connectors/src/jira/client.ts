@@ -139,6 +139,8 @@ export function createJiraConnector(options: JiraConnectorOptions): Connector {
           method: 'POST',
           path: '/rest/api/3/search/jql',
           json: { jql, maxResults: size, fields: SEARCH_FIELDS, ...(pageToken ? { nextPageToken: pageToken } : {}) },
+          // A search: POST only because the JQL can be long.
+          idempotent: true,
           schema: SearchPageSchema,
           signal,
         })

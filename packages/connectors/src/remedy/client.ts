@@ -40,6 +40,8 @@ function arJwtAuth(getHttp: () => HttpClient, credentials: { username: string; p
         path: '/api/jwt/login',
         form: { username: credentials.username, password: credentials.password },
         responseType: 'text',
+        // A new login is harmless.
+        idempotent: true,
         skipAuth: true,
         label: '/api/jwt/login',
         ...(signal ? { signal } : {}),

@@ -163,9 +163,16 @@ export function createServiceNowConnector(options: ServiceNowConnectorOptions): 
     }
   }
 
-  async function patch(sysId: string, values: Record<string, string>, signal?: AbortSignal): Promise<void> {
+  /** `idempotent`: setting fields to values is; appending to a journal field (comments, work notes) is not. */
+  async function patch(
+    sysId: string,
+    values: Record<string, string>,
+    signal: AbortSignal | undefined,
+    idempotent: boolean,
+  ): Promise<void> {
     await http.request({
       method: 'PATCH',
+      idempotent,
       path: `/api/now/table/${table}/${encodeURIComponent(sysId)}`,
       query: { sysparm_fields: 'sys_id,sys_updated_on' },
       json: values,
@@ -188,7 +195,7 @@ export function createServiceNowConnector(options: ServiceNowConnectorOptions): 
       ).then((rows) => rows.map((r) => r.comment)),
     async pushComment(input) {
       const element = input.visibility === 'INTERNAL' ? 'work_notes' : 'comments';
-      await patch(input.externalId, { [element]: input.text }, input.signal);
+      await patch(input.externalId, { [element]: input.text }, input.signal, false);
       // The Table API does not return the journal entry: find it (newest first) by its text.
       const recent = await http.request({
         path: '/api/now/table/sys_journal_field',
@@ -221,7 +228,7 @@ export function createServiceNowConnector(options: ServiceNowConnectorOptions): 
         values.close_code = options.closeCodes?.[type] ?? SERVICENOW_CLOSE_CODES[type];
         values.close_notes = input.resolution?.description?.trim() || `Set to ${input.status} by the incidents sync`;
       }
-      await patch(input.externalId, values, input.signal);
+      await patch(input.externalId, values, input.signal, true);
     },
   };
 }

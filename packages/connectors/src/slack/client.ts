@@ -66,7 +66,14 @@ function splitExternalId(externalId: string): { channel: string; ts: string } {
 export function createSlackConnector(options: SlackConnectorOptions): Connector {
   const name = 'slack';
   const baseUrl = options.baseUrl ?? 'https://slack.com/api/';
-  const http = createHttpClient({ ...options, baseUrl, connector: name, secrets: [[options.token]] });
+  const http = createHttpClient({
+    ...options,
+    baseUrl,
+    connector: name,
+    secrets: [[options.token]],
+    // Every Web API call is a POST; only chat.postMessage writes.
+    fetchIdempotent: (_method, url) => !url.pathname.endsWith('/chat.postMessage'),
+  });
   const client = new WebClient(options.token, {
     slackApiUrl: baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`,
     fetch: http.fetch as never,

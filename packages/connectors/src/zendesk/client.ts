@@ -148,9 +148,11 @@ export function createZendeskConnector(options: ZendeskConnectorOptions): Connec
     }
   }
 
+  /** A PUT, but one carrying a comment appends it: not idempotent. */
   async function updateTicket(id: string, ticket: Record<string, unknown>, signal?: AbortSignal) {
     return http.request({
       method: 'PUT',
+      idempotent: ticket.comment === undefined,
       path: `/api/v2/tickets/${encodeURIComponent(id)}.json`,
       json: { ticket },
       schema: z.looseObject({

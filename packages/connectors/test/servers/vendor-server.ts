@@ -34,6 +34,12 @@ export interface VendorServer {
   route(method: string, pattern: string, handler: Handler): void;
   /** The next requests whose path starts with `pathPrefix` get these replies, in order. */
   failNext(pathPrefix: string, ...replies: FaultReply[]): void;
+  /**
+   * The next request whose path starts with `pathPrefix` is handled (its write applied), then
+   * answered with `reply` instead — or its connection is reset (`'reset'`): what a client sees when
+   * a gateway times out or a connection drops after the vendor committed the write.
+   */
+  applyThenFail(pathPrefix: string, reply: Reply | 'reset'): void;
   /** Requests to paths starting with `pathPrefix`. */
   requestsTo(pathPrefix: string, method?: string): RecordedRequest[];
   close(): Promise<void>;
@@ -77,6 +83,7 @@ function match(pattern: string, path: string): Record<string, string> | null {
 export async function startVendorServer(options: VendorServerOptions = {}): Promise<VendorServer> {
   const routes: Array<{ method: string; pattern: string; handler: Handler }> = [];
   const faults: Array<{ prefix: string; reply: FaultReply }> = [];
+  const lateFaults: Array<{ prefix: string; reply: Reply | 'reset' }> = [];
   const requests: RecordedRequest[] = [];
 
   const server = createServer((req, res) => {
@@ -114,7 +121,16 @@ export async function startVendorServer(options: VendorServerOptions = {}): Prom
         for (const r of routes) {
           if (r.method !== recorded.method) continue;
           const params = match(r.pattern, url.pathname);
-          if (params) return send(res, await r.handler(recorded, params));
+          if (params) {
+            const reply = await r.handler(recorded, params);
+            const late = lateFaults.findIndex((f) => recorded.path.startsWith(f.prefix));
+            if (late >= 0) {
+              const [fault] = lateFaults.splice(late, 1);
+              if (fault?.reply === 'reset') return void req.socket.destroy();
+              if (fault) return send(res, fault.reply);
+            }
+            return send(res, reply);
+          }
         }
         send(res, { status: 404, body: { error: `no route for ${recorded.method} ${recorded.path}` } });
       })().catch((err: unknown) => send(res, { status: 500, body: { error: String(err) } }));
@@ -128,6 +144,9 @@ export async function startVendorServer(options: VendorServerOptions = {}): Prom
     route: (method, pattern, handler) => routes.push({ method, pattern, handler }),
     failNext: (prefix, ...replies) => {
       for (const reply of replies) faults.push({ prefix, reply });
+    },
+    applyThenFail: (prefix, reply) => {
+      lateFaults.push({ prefix, reply });
     },
     requestsTo: (prefix, method) =>
       requests.filter((r) => r.path.startsWith(prefix) && (!method || r.method === method)),
