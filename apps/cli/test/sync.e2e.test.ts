@@ -124,7 +124,8 @@ describe('incidents sync', () => {
     const env = jiraEnv();
     expect((await cliJson<SyncRunSummary>(['sync', 'jira', '--since', '2026-02-05'], env)).totals.created).toBe(3);
     expect(jira.requestsTo('/rest/api/3/search/jql')[0]?.json).toMatchObject({
-      jql: expect.stringContaining('updated >= "2026-02-05 00:00"'),
+      // The Jira user's profile is at UTC-8: JQL dates are written in that zone.
+      jql: expect.stringContaining('updated >= "2026-02-04 16:00"'),
     });
     expect((await cliJson<SyncRunSummary>(['sync', 'jira', '--since', '36500d'], env)).totals).toMatchObject({
       created: 4,

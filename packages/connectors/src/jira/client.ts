@@ -58,6 +58,16 @@ const TransitionsSchema = z.looseObject({
   ),
 });
 
+/** Whether `zone` is an IANA time zone this runtime knows. */
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Formats an instant as a JQL date literal (`yyyy-MM-dd HH:mm`) in a time zone (JQL has minute precision; the minute is floored). */
 export function jqlDate(iso: string, timeZone = 'UTC'): string {
   const parts = new Intl.DateTimeFormat('en-CA', {
@@ -97,9 +107,27 @@ export function createJiraConnector(options: JiraConnectorOptions): Connector {
   const http = createHttpClient({ ...options, connector: name, auth, errorMessage: jiraErrorMessage });
   const pageSize = Math.min(100, Math.max(1, options.pageSize ?? 50));
   const mapping = { baseUrl: options.baseUrl, ...options.mapping };
-  const timeZone = options.timeZone ?? 'UTC';
+  /**
+   * JQL date literals are read in the integration user's time zone: the configured `timeZone`, else
+   * the one `GET /rest/api/3/myself` reports (looked up once; `UTC` when the profile has none).
+   */
+  let zone: Promise<string> | undefined = options.timeZone ? Promise.resolve(options.timeZone) : undefined;
+  function userZone(signal?: AbortSignal): Promise<string> {
+    zone ??= http
+      .request({
+        path: '/rest/api/3/myself',
+        schema: z.looseObject({ timeZone: z.string().nullish() }),
+        ...(signal ? { signal } : {}),
+      })
+      .then(({ body }) => (body.timeZone && isTimeZone(body.timeZone) ? body.timeZone : 'UTC'))
+      .catch((err: unknown) => {
+        zone = undefined;
+        throw err;
+      });
+    return zone;
+  }
 
-  function buildJql(since: string | null): string {
+  function buildJql(since: string | null, timeZone: string): string {
     const clauses: string[] = [];
     if (options.jql?.trim()) clauses.push(`(${options.jql.trim()})`);
     if (since) clauses.push(`updated >= "${jqlDate(since, timeZone)}"`);
@@ -130,7 +158,7 @@ export function createJiraConnector(options: JiraConnectorOptions): Connector {
       since = resumed.since;
       token = resumed.position;
     }
-    const jql = buildJql(since);
+    const jql = buildJql(since, since ? await userZone(opts.signal) : 'UTC');
     let high: string | null = null;
     const size = opts.pageSize ? Math.min(100, Math.max(1, opts.pageSize)) : pageSize;
     const search = async (pageToken: string | null, signal: AbortSignal) =>

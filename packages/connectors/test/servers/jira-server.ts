@@ -1,9 +1,10 @@
 /**
- * A local Jira Cloud REST v3 server: `POST /rest/api/3/search/jql` (JQL `updated >= "…"`,
+ * A local Jira Cloud REST v3 server: `POST /rest/api/3/search/jql` (JQL `updated >= "…"` read in
+ * the user's time zone, `GET /rest/api/3/myself` telling it,
  * `nextPageToken`), issue comments (startAt/maxResults/total), transitions, Basic/Bearer auth.
  * Shapes follow developer.atlassian.com/cloud/jira/platform/rest/v3.
  */
-import { type RecordedRequest, startVendorServer, type VendorServer } from './vendor-server.js';
+import { type RecordedRequest, startVendorServer, type VendorServer, zonedToUtc } from './vendor-server.js';
 
 export interface JiraComment {
   id: string;
@@ -42,6 +43,11 @@ export interface JiraServer extends VendorServer {
   /** Comments returned in the search payload (the rest must be fetched). */
   searchCommentLimit: number;
   commentPageSize: number;
+  /**
+   * The integration user's time zone (`GET /rest/api/3/myself`): JQL date literals are read in it,
+   * as Jira Cloud does. Default `America/Los_Angeles` (UTC−8 in winter).
+   */
+  userTimeZone: string;
 }
 
 function adf(text: string) {
@@ -68,6 +74,19 @@ export async function startJiraServer(credentials: { email: string; apiToken: st
   server.issues = [];
   server.searchCommentLimit = 20;
   server.commentPageSize = 100;
+  server.userTimeZone = 'America/Los_Angeles';
+
+  base.route('GET', '/rest/api/3/myself', () => ({
+    body: {
+      accountId: 'bot-account',
+      accountType: 'atlassian',
+      emailAddress: credentials.email,
+      displayName: 'Sync bot',
+      active: true,
+      timeZone: server.userTimeZone,
+      locale: 'en_US',
+    },
+  }));
 
   const toJson = (i: JiraIssueData) => ({
     id: String(10000 + server.issues.indexOf(i)),
@@ -104,7 +123,10 @@ export async function startJiraServer(credentials: { email: string; apiToken: st
   base.route('POST', '/rest/api/3/search/jql', (req: RecordedRequest) => {
     const body = req.json as { jql: string; maxResults?: number; nextPageToken?: string };
     const m = /updated >= "(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2})"/.exec(body.jql);
-    const since = m ? Date.parse(`${m[1]}T${m[2]}:00Z`) : -Infinity;
+    // JQL dates are wall-clock times in the user's zone.
+    const since = m
+      ? Date.parse(`${zonedToUtc(m[1] ?? '', `${m[2]}:00`, server.userTimeZone).replace(' ', 'T')}Z`)
+      : -Infinity;
     const all = server.issues
       .filter((i) => Date.parse(i.updated) >= since)
       .sort((a, b) => Date.parse(a.updated) - Date.parse(b.updated) || a.key.localeCompare(b.key));

@@ -7,7 +7,7 @@
  * `PATCH /api/now/table/incident/{sys_id}` (comments, work_notes, state, close_code, close_notes),
  * and `sys_journal_field`. Shapes follow the Table API reference (docs.servicenow.com).
  */
-import { startVendorServer, type VendorServer } from './vendor-server.js';
+import { startVendorServer, type VendorServer, zonedToUtc } from './vendor-server.js';
 
 export interface SnRecord {
   sys_id: string;
@@ -46,26 +46,6 @@ interface Condition {
   field: string;
   op: string;
   value: string;
-}
-
-/** Wall-clock `yyyy-MM-dd HH:mm:ss` in `timeZone` → the UTC literal. */
-function zonedToUtc(date: string, time: string, timeZone: string): string {
-  const guess = Date.parse(`${date}T${time}Z`);
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(new Date(guess));
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '00';
-  const local = Date.parse(
-    `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}:${get('second')}Z`,
-  );
-  return new Date(guess - (local - guess)).toISOString().slice(0, 19).replace('T', ' ');
 }
 
 /** An encoded query as OR-ed branches of AND-ed conditions (ORDERBY parts left out). */

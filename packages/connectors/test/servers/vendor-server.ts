@@ -215,3 +215,23 @@ export const ECHO: Record<
   text400: (req) => ({ status: 400, headers: { 'content-type': 'text/plain' }, body: dumpRequest(req) }),
   text200: (req) => ({ status: 200, headers: { 'content-type': 'text/plain' }, body: dumpRequest(req, 5) }),
 };
+
+/** Wall-clock `yyyy-MM-dd HH:mm:ss` in `timeZone` → the UTC literal. */
+export function zonedToUtc(date: string, time: string, timeZone: string): string {
+  const guess = Date.parse(`${date}T${time}Z`);
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(new Date(guess));
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '00';
+  const local = Date.parse(
+    `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}:${get('second')}Z`,
+  );
+  return new Date(guess - (local - guess)).toISOString().slice(0, 19).replace('T', ' ');
+}
