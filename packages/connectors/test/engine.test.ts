@@ -152,6 +152,40 @@ describe('sync engine: pull', () => {
     expect(await store.getSyncCursor('jira')).toMatchObject({ high_watermark: '2026-02-07T10:00:00.000Z' });
   });
 
+  it('a resume cursor the vendor refuses as expired: the pull starts again from the watermark, says so once, and recovers', async () => {
+    seedIssues();
+    // A first complete pull sets the watermark; two issues change later.
+    const engine = () => createSyncEngine({ store, connectors: [jira({ retry: { baseDelayMs: 1, maxRetries: 0 } })] });
+    await engine().pull('all');
+    editIssue('OPS-2', { summary: 'changed 2', updated: '2026-02-10T10:00:00.000Z' });
+    editIssue('OPS-5', { summary: 'changed 5', updated: '2026-02-11T10:00:00.000Z' });
+    for (let n = 8; n <= 11; n++) server.issues.push(makeJiraIssue(n, `2026-02-12T1${n - 8}:00:00.000Z`));
+    // The next pull stops after its first page (the vendor fails), leaving a resume cursor.
+    let calls = 0;
+    const stopAfterFirst: FetchLike = async (input, init) => {
+      if (String(input).includes('/search/jql') && ++calls === 2) throw new TypeError('fetch failed: reset');
+      return fetch(input, init);
+    };
+    const broken = await createSyncEngine({
+      store,
+      connectors: [jira({ fetch: stopAfterFirst, retry: { baseDelayMs: 1, maxRetries: 0 } })],
+    }).pull('all');
+    expect(broken.connectors[0]?.ok).toBe(false);
+    expect((await store.getSyncCursor('jira'))?.resume_cursor).toEqual(expect.any(String));
+    // Eight days later Jira refuses the old nextPageToken with 400.
+    server.tokensExpireBefore = Date.now() + 1;
+    const again = await engine().pull('all');
+    expect(again.errors).toEqual([]);
+    expect(again.connectors[0]?.warnings).toEqual([expect.stringMatching(/resume cursor was refused.*watermark/)]);
+    const titles = await Promise.all(['OPS-2', 'OPS-5', 'OPS-11'].map((id) => store.getIncident(id)));
+    expect(titles.map((i) => i?.title)).toEqual(['changed 2', 'changed 5', 'Incident 11']);
+    const cursor = await store.getSyncCursor('jira');
+    expect(cursor?.resume_cursor).toBeUndefined();
+    expect(cursor?.high_watermark).toBe('2026-02-12T13:00:00.000Z');
+    // Once: the next run has nothing to say.
+    expect((await engine().pull('all')).connectors[0]?.warnings).toBeUndefined();
+  });
+
   it('after a store failure in the middle of page 3, the cursor still points at page 3 and the re-run completes it', async () => {
     seedIssues();
     let creates = 0;

@@ -155,6 +155,12 @@ function nextVersion(next: Incident, revision: number, now: string, by: string, 
   };
 }
 
+/** A vendor's refusal of a position it handed out (an expired or unknown page token). */
+const isRefusedCursor = (err: unknown) =>
+  isIncidentsError(err) &&
+  err.code === 'connector.http' &&
+  [400, 404, 410, 422].includes(Number((err.details as { status?: unknown } | undefined)?.status));
+
 const isStale = (err: unknown) => err instanceof ConflictError && err.details.reason === 'stale_revision';
 
 /**
@@ -580,8 +586,14 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         next = iterator.next();
         await next;
       } catch (err) {
-        // A resume cursor the vendor no longer accepts: start again from the last complete pull.
-        if (!pullOptions.cursor || !(err instanceof ValidationError)) throw err;
+        // A resume cursor the vendor no longer accepts (malformed, or expired: Jira refuses a
+        // nextPageToken older than 7 days with 400): start again from the watermark minus the
+        // look-back, and say so once in the run's summary.
+        if (!pullOptions.cursor || !(err instanceof ValidationError || isRefusedCursor(err))) throw err;
+        summary.warnings = [
+          ...(summary.warnings ?? []),
+          `the saved resume cursor was refused (${errorInfo(err, connector).message}); pulled again from the watermark minus the look-back`,
+        ];
         pending = null;
         iterator = connector.pull(fromWatermark())[Symbol.asyncIterator]();
         next = iterator.next();

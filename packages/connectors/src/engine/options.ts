@@ -89,10 +89,15 @@ export interface ConnectorRunSummary {
   pushMs: number;
   /** Why the connector stopped: the error's code (`connector.auth`, `store`…) and message (never credentials). */
   error?: { code: string; message: string };
+  /**
+   * What the run worked around without failing, once each (e.g. a saved resume cursor the vendor
+   * refused as expired: the pull started again from the watermark minus the look-back).
+   */
+  warnings?: string[];
 }
 
 /** Totals of a run. */
-export type SyncTotals = Omit<ConnectorRunSummary, 'connector' | 'ok' | 'error'>;
+export type SyncTotals = Omit<ConnectorRunSummary, 'connector' | 'ok' | 'error' | 'warnings'>;
 
 /** The summary of `pull`, `push` or `run`. */
 export interface SyncRunSummary {

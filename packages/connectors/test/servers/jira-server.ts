@@ -48,6 +48,11 @@ export interface JiraServer extends VendorServer {
    * as Jira Cloud does. Default `America/Los_Angeles` (UTC−8 in winter).
    */
   userTimeZone: string;
+  /**
+   * `nextPageToken`s issued before this instant are refused with 400, as Jira Cloud refuses tokens
+   * older than 7 days. Default: none refused.
+   */
+  tokensExpireBefore: number;
 }
 
 function adf(text: string) {
@@ -75,6 +80,7 @@ export async function startJiraServer(credentials: { email: string; apiToken: st
   server.searchCommentLimit = 20;
   server.commentPageSize = 100;
   server.userTimeZone = 'America/Los_Angeles';
+  server.tokensExpireBefore = 0;
 
   base.route('GET', '/rest/api/3/myself', () => ({
     body: {
@@ -130,10 +136,20 @@ export async function startJiraServer(credentials: { email: string; apiToken: st
     const all = server.issues
       .filter((i) => Date.parse(i.updated) >= since)
       .sort((a, b) => Date.parse(a.updated) - Date.parse(b.updated) || a.key.localeCompare(b.key));
-    const start = body.nextPageToken ? Number(Buffer.from(body.nextPageToken, 'base64').toString()) : 0;
+    const [startText, issuedText] = body.nextPageToken
+      ? Buffer.from(body.nextPageToken, 'base64').toString().split(':')
+      : ['0', String(Date.now())];
+    if (Number(issuedText) < server.tokensExpireBefore) {
+      return {
+        status: 400,
+        body: { errorMessages: ['The provided next page token is invalid or expired.'], errors: {} },
+      };
+    }
+    const start = Number(startText);
     const size = body.maxResults ?? 50;
     const page = all.slice(start, start + size);
-    const next = start + size < all.length ? Buffer.from(String(start + size)).toString('base64') : undefined;
+    const next =
+      start + size < all.length ? Buffer.from(`${start + size}:${Date.now()}`).toString('base64') : undefined;
     return { body: { issues: page.map(toJson), ...(next ? { nextPageToken: next } : {}), isLast: !next } };
   });
 
