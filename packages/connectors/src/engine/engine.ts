@@ -155,6 +155,10 @@ function nextVersion(next: Incident, revision: number, now: string, by: string, 
   };
 }
 
+/** The HTTP status a connector error carries, if any. */
+const statusOf = (err: unknown): number | undefined =>
+  isIncidentsError(err) ? ((err.details as { status?: number } | undefined)?.status ?? undefined) : undefined;
+
 /** A vendor's refusal of a position it handed out (an expired or unknown page token). */
 const isRefusedCursor = (err: unknown) =>
   isIncidentsError(err) &&
@@ -784,7 +788,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
               } catch (err) {
                 const info = errorInfo(err, connector);
                 const at = nowIso();
-                if (info.code === 'connector.auth') {
+                // 401: the credentials are refused, stop the connector. A 403 concerns this record
+                // (no permission on it): the item fails, the connector goes on.
+                if (info.code === 'connector.auth' && statusOf(err) !== 403) {
                   // Not the item's fault: give the attempt back and stop this connector.
                   stopped = err;
                   await store.updateOutbound({
@@ -799,7 +805,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
                   return;
                 }
                 const max = options.maxAttempts ?? claimed.max_attempts;
-                const permanent = info.code === 'connector.unsupported';
+                // The vendor refused this write as invalid (422) or cannot do it: retrying will not help.
+                const permanent = info.code === 'connector.unsupported' || statusOf(err) === 422;
                 const dead = permanent || claimed.attempts >= max;
                 await store.updateOutbound({
                   item: claimed,
