@@ -4,7 +4,7 @@
  * retried.
  */
 import { type Actor, collectAll, createIncidentService, type OutboundItem } from '@incidents/core';
-import { createTursoStore, type TursoStore } from '@incidents/store-turso';
+import { createTursoStore } from '@incidents/store-turso';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSyncEngine } from '../src/engine/index.js';
 import { type Fixture, FIXTURES } from './vendors.js';
