@@ -152,6 +152,18 @@ describe('servicenow connector', () => {
     });
   });
 
+  it('never moves a record backwards: ASSIGNED does not reset an In Progress incident to New', async () => {
+    server.records.push(makeSnRecord(1, snNow()), { ...makeSnRecord(2, snNow()), state: '1' });
+    const sn = connector();
+    const [inProgress, fresh] = server.records;
+    await sn.pushStatus({ externalId: inProgress?.sys_id ?? '', status: 'ASSIGNED' });
+    expect(inProgress?.state).toBe('2');
+    expect(server.requestsTo(`/api/now/table/incident/${inProgress?.sys_id}`, 'PATCH')).toHaveLength(0);
+    // A New record may still be written (assignment happens in ServiceNow's own fields).
+    await sn.pushStatus({ externalId: fresh?.sys_id ?? '', status: 'ASSIGNED' });
+    expect(server.requestsTo(`/api/now/table/incident/${fresh?.sys_id}`, 'PATCH')).toHaveLength(1);
+  });
+
   it('reports a missing record as connector.http 404 with the vendor message', async () => {
     const err = await connector()
       .pushStatus({ externalId: 'nope', status: 'IN_PROGRESS' })

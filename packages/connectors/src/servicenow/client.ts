@@ -283,6 +283,18 @@ export function createServiceNowConnector(options: ServiceNowConnectorOptions): 
     },
     async pushStatus(input) {
       const state = options.states?.[input.status] ?? SERVICENOW_PUSH_STATES[input.status];
+      // Never move the record backwards: ASSIGNED (and NEW) are written as state 1 (New), which
+      // would reset an incident already In Progress or On Hold.
+      if (input.status === 'NEW' || input.status === 'ASSIGNED') {
+        const { body } = await http.request({
+          path: `/api/now/table/${table}/${encodeURIComponent(input.externalId)}`,
+          query: { sysparm_fields: 'state' },
+          schema: z.looseObject({ result: z.looseObject({ state: z.unknown() }) }),
+          ...(input.signal ? { signal: input.signal } : {}),
+        });
+        const current = rawValue(body.result.state);
+        if (current !== undefined && current !== '1' && current !== state) return;
+      }
       const values: Record<string, string> = { state };
       if (input.status === 'PENDING') values.hold_reason = options.holdReason ?? '1';
       if (input.status === 'RESOLVED' || input.status === 'CLOSED' || input.status === 'CANCELLED') {

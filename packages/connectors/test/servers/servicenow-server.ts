@@ -177,6 +177,23 @@ export async function startServiceNowServer(credentials: {
     return reply;
   });
 
+  base.route('GET', '/api/now/table/incident/:id', (req, { id }) => {
+    const record = server.records.find((r) => r.sys_id === id);
+    if (!record)
+      return {
+        status: 404,
+        body: {
+          error: { message: 'No Record found', detail: "Record doesn't exist or ACL restricts the record retrieval" },
+          status: 'failure',
+        },
+      };
+    const fields = (req.query.get('sysparm_fields') ?? '').split(',').filter(Boolean);
+    const rendered = render(record, req.query.get('sysparm_display_value'));
+    return {
+      body: { result: fields.length ? Object.fromEntries(fields.map((f) => [f, rendered[f] ?? ''])) : rendered },
+    };
+  });
+
   base.route('PATCH', '/api/now/table/incident/:id', (req, { id }) => {
     const record = server.records.find((r) => r.sys_id === id);
     if (!record)
