@@ -123,3 +123,31 @@ describe('shared HTTP layer: writes are not repeated when they may have landed',
     expect(calls).toBe(2);
   });
 });
+
+describe('shared HTTP layer: Retry-After on 503', () => {
+  it('honours it like a 429: a wait within the limit is retried, a longer one fails at once saying when', async () => {
+    const replies = [{ status: 503, retryAfter: '0' }, { status: 200 }, { status: 503, retryAfter: '3600' }];
+    const server = createServer((_req, res) => {
+      const r = replies.shift() ?? { status: 200 };
+      res.writeHead(r.status, {
+        'content-type': 'application/json',
+        ...('retryAfter' in r ? { 'retry-after': r.retryAfter } : {}),
+      });
+      res.end('{"ok":true}');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    close = () => new Promise((r) => server.close(() => r()));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const http = createHttpClient({
+      connector: 'test',
+      baseUrl: url,
+      retry: { baseDelayMs: 1, maxRetryAfterMs: 60_000 },
+    });
+    expect((await http.request({ path: '/a' })).status).toBe(200);
+    const err = (await http.request({ path: '/b' }).catch((e: unknown) => e)) as ConnectorError;
+    expect(err).toBeInstanceOf(ConnectorError);
+    // Not retried by backoff in the meantime: the vendor asked for an hour.
+    expect(err.details).toMatchObject({ status: 503, attempts: 1, retryAfterMs: 3_600_000 });
+    expect(err.message).toMatch(/retry after 3600 s/);
+  });
+});

@@ -1,7 +1,7 @@
 /**
  * The HTTP layer every connector uses: base URL + custom `fetch`, authentication (with one refresh
  * on 401), a per-connector concurrency limit, retries with exponential backoff and jitter on 5xx and
- * network errors, `Retry-After` on 429, typed errors and zod-validated bodies. Every error it throws
+ * network errors, `Retry-After` on 429 and 503, typed errors and zod-validated bodies. Every error it throws
  * has the connector's secrets redacted (see `redact.ts`): a vendor page echoing the request never
  * carries a credential into a message.
  *
@@ -303,9 +303,18 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         throw error;
       }
 
-      if (RETRYABLE_STATUS.has(status) && attempt <= retry.maxRetries && init.idempotent) {
+      // A 503 (or another retryable status) may say when to come back: honoured like a 429's.
+      const retryAfterMs = RETRYABLE_STATUS.has(status)
+        ? parseRetryAfter(response.headers.get('retry-after'))
+        : undefined;
+      if (
+        RETRYABLE_STATUS.has(status) &&
+        attempt <= retry.maxRetries &&
+        init.idempotent &&
+        (retryAfterMs === undefined || retryAfterMs <= retry.maxRetryAfterMs)
+      ) {
         await response.body?.cancel().catch(() => undefined);
-        await sleep(backoffDelay(attempt - 1, retry, random), userSignal);
+        await sleep(retryAfterMs ?? backoffDelay(attempt - 1, retry, random), userSignal);
         continue;
       }
 
@@ -314,12 +323,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       const unknown = !init.idempotent && (status >= 500 || status === 408);
       throw new ConnectorError(
         'connector.http',
-        `HTTP ${status} on ${method} ${label}${attempt > 1 ? ` after ${attempt} attempts` : ''}${message ? `: ${message}` : ''}${unknown ? ' (the write may have been applied, so it was not repeated)' : ''}`,
+        `HTTP ${status} on ${method} ${label}${attempt > 1 ? ` after ${attempt} attempts` : ''}${message ? `: ${message}` : ''}${unknown ? ' (the write may have been applied, so it was not repeated)' : ''}${retryAfterMs !== undefined ? `; retry after ${Math.ceil(retryAfterMs / 1000)} s` : ''}`,
         {
           connector,
           ...where,
           status,
           attempts: attempt,
+          ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
           ...(message ? { vendorMessage: message } : {}),
           ...(unknown ? { outcomeUnknown: true } : {}),
         },
