@@ -226,6 +226,22 @@ describe('jira connector', () => {
     expect(posted[1]?.properties).toEqual([{ key: 'sd.public.comment', value: { internal: true } }]);
   });
 
+  it('never posts an INTERNAL comment publicly on a plain Jira (Software) project', async () => {
+    server.issues.push(makeJiraIssue(1, '2026-02-01T10:00:00.000Z', { projectType: 'software' }));
+    const err = await connector()
+      .pushComment({ externalId: 'OPS-1', text: 'internal note', visibility: 'INTERNAL' })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'connector.unsupported' });
+    expect((err as Error).message).toMatch(/software project.*not posted/);
+    expect(server.requestsTo('/rest/api/3/issue/OPS-1/comment', 'POST')).toHaveLength(0);
+    // With a restricted visibility configured it is posted, restricted to the role.
+    const restricted = connector({ internalComments: { type: 'role', value: 'Developers' } });
+    await restricted.pushComment({ externalId: 'OPS-1', text: 'internal note', visibility: 'INTERNAL' });
+    const [posted] = server.requestsTo('/rest/api/3/issue/OPS-1/comment', 'POST');
+    expect(posted?.json).toMatchObject({ visibility: { type: 'role', value: 'Developers' } });
+    expect((await restricted.fetchComments('OPS-1')).map((c) => c.visibility)).toEqual(['INTERNAL']);
+  });
+
   it('pushes a status through the matching transition, with a resolution when the screen asks for one', async () => {
     server.issues.push(makeJiraIssue(1, '2026-02-01T10:00:00.000Z'));
     const jira = connector();

@@ -134,6 +134,25 @@ export function createJiraConnector(options: JiraConnectorOptions): Connector {
     return `${clauses.join(' AND ')} ORDER BY updated ASC, key ASC`.trim();
   }
 
+  /** Project type (`service_desk`, `software`, `business`) by project key, looked up once each. */
+  const projectTypes = new Map<string, Promise<string>>();
+  function projectType(issueKey: string, signal?: AbortSignal): Promise<string> {
+    const project = issueKey.split('-')[0] ?? issueKey;
+    let found = projectTypes.get(project);
+    if (!found) {
+      found = http
+        .request({
+          path: `/rest/api/3/project/${encodeURIComponent(project)}`,
+          schema: z.looseObject({ projectTypeKey: z.string() }),
+          ...(signal ? { signal } : {}),
+        })
+        .then(({ body }) => body.projectTypeKey);
+      found.catch(() => projectTypes.delete(project));
+      projectTypes.set(project, found);
+    }
+    return found;
+  }
+
   async function fetchComments(key: string, opts: { signal?: AbortSignal } = {}): Promise<ImportedComment[]> {
     const out: ImportedComment[] = [];
     let startAt = 0;
@@ -212,6 +231,18 @@ export function createJiraConnector(options: JiraConnectorOptions): Connector {
         input.visibility === 'INTERNAL'
           ? (options.internalComments ?? { property: 'sd.public.comment' as const })
           : undefined;
+      // The sd.public.comment property only makes an internal note in Jira Service Management; on
+      // a plain Jira project the comment would be posted publicly. Never post it there.
+      if (internal && 'property' in internal) {
+        const type = await projectType(input.externalId, input.signal);
+        if (type !== 'service_desk') {
+          throw new ConnectorError(
+            'connector.unsupported',
+            `${input.externalId} is in a Jira ${type} project, which has no internal notes: the INTERNAL comment was not posted (set internalComments to a role or group visibility to post it restricted)`,
+            { connector: name },
+          );
+        }
+      }
       const extra =
         internal === undefined
           ? {}

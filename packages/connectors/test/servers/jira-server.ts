@@ -29,6 +29,12 @@ export interface JiraIssueData {
   assigneeEmail?: string;
   labels?: string[];
   comments: JiraComment[];
+  /**
+   * `service_desk` (Jira Service Management: the `sd.public.comment` property makes an internal
+   * note) or `software` / `business` (plain Jira: the property is ignored, the comment is public).
+   * Default `service_desk`.
+   */
+  projectType?: 'service_desk' | 'software' | 'business';
 }
 
 export const JIRA_STATUSES: Record<string, 'new' | 'indeterminate' | 'done'> = {
@@ -104,7 +110,7 @@ export async function startJiraServer(credentials: { email: string; apiToken: st
       status: { name: i.status, statusCategory: { key: i.category } },
       priority: { name: i.priority },
       issuetype: { name: 'Incident' },
-      project: { key: i.key.split('-')[0], name: 'Operations' },
+      project: { key: i.key.split('-')[0], name: 'Operations', projectTypeKey: i.projectType ?? 'service_desk' },
       labels: i.labels ?? [],
       components: [],
       assignee: i.assigneeEmail ? { accountId: 'acc-1', displayName: 'Dev', emailAddress: i.assigneeEmail } : null,
@@ -179,13 +185,15 @@ export async function startJiraServer(credentials: { email: string; apiToken: st
     if (!issue) return { status: 404, body: { errorMessages: ['Issue does not exist'], errors: {} } };
     const payload = req.json as { body: unknown; properties?: unknown; visibility?: unknown };
     const now = new Date().toISOString();
+    // Outside Jira Service Management the property means nothing: the comment is public.
+    const jsm = (issue.projectType ?? 'service_desk') === 'service_desk';
     const comment: JiraComment = {
       id: String(20000 + issue.comments.length),
       author: { accountId: 'bot', displayName: 'Sync bot' },
       body: payload.body,
       created: now,
       updated: now,
-      ...(payload.properties ? { properties: payload.properties, jsdPublic: false } : {}),
+      ...(payload.properties ? { properties: payload.properties, ...(jsm ? { jsdPublic: false } : {}) } : {}),
       ...(payload.visibility ? { visibility: payload.visibility } : {}),
     };
     issue.comments.push(comment);
@@ -220,6 +228,14 @@ export async function startJiraServer(credentials: { email: string; apiToken: st
     issue.category = target[1];
     issue.updated = new Date().toISOString();
     return { status: 204 };
+  });
+
+  base.route('GET', '/rest/api/3/project/:key', (_req, { key }) => {
+    const issue = server.issues.find((i) => i.key.split('-')[0] === key);
+    if (!issue) return { status: 404, body: { errorMessages: ['No project could be found'], errors: {} } };
+    return {
+      body: { key, name: 'Operations', projectTypeKey: issue.projectType ?? 'service_desk', simplified: false },
+    };
   });
 
   base.route('GET', '/rest/api/3/issue/:key', (_req, { key }) => {
