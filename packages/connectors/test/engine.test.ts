@@ -152,6 +152,20 @@ describe('sync engine: pull', () => {
     expect(await store.getSyncCursor('jira')).toMatchObject({ high_watermark: '2026-02-07T10:00:00.000Z' });
   });
 
+  it('takes a look-back per connector name (and checks it)', async () => {
+    seedIssues();
+    await createSyncEngine({ store, connectors: [jira()] }).pull('all');
+    const engine = createSyncEngine({ store, connectors: [jira()], lookbackMs: { jira: 2 * 86_400_000 } });
+    await engine.pull('all');
+    // Watermark 2026-02-07T10:00Z minus two days, written in the Jira user's zone (UTC-8).
+    expect(server.requestsTo('/rest/api/3/search/jql').at(-1)?.json).toMatchObject({
+      jql: expect.stringContaining('updated >= "2026-02-05 02:00"'),
+    });
+    expect(() => createSyncEngine({ store, connectors: [jira()], lookbackMs: { jira: -1 } })).toThrow(
+      /lookbackMs\.jira/,
+    );
+  });
+
   it('a resume cursor the vendor refuses as expired: the pull starts again from the watermark, says so once, and recovers', async () => {
     seedIssues();
     // A first complete pull sets the watermark; two issues change later.

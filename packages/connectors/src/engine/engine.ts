@@ -219,7 +219,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       throw new ValidationError([{ path, message: `expected a number ≥ ${min}` }], { context: 'sync engine options' });
     }
   };
-  numberOption('lookbackMs', options.lookbackMs, 0);
+  if (typeof options.lookbackMs === 'object' && options.lookbackMs !== null) {
+    for (const [name, value] of Object.entries(options.lookbackMs)) numberOption(`lookbackMs.${name}`, value, 0);
+  } else numberOption('lookbackMs', options.lookbackMs, 0);
   numberOption('maxAttempts', options.maxAttempts, 1);
   numberOption('concurrency', options.concurrency, 1);
   numberOption('leaseMs', options.leaseMs, 1);
@@ -228,7 +230,11 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? createIdGenerator();
   const actor = options.actor ?? DEFAULT_SYNC_ACTOR;
-  const lookbackMs = options.lookbackMs ?? DEFAULT_LOOKBACK_MS;
+  /** The look-back of one connector: its own entry, the common number, or the default. */
+  const lookbackOf = (connector: Connector): number =>
+    typeof options.lookbackMs === 'number'
+      ? options.lookbackMs
+      : (options.lookbackMs?.[connector.name] ?? DEFAULT_LOOKBACK_MS);
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   const concurrency = Math.floor(options.concurrency ?? 4);
   const backoff = backoffFn(options.backoff);
@@ -572,7 +578,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     const baseOptions: PullOptions = options.pageSize ? { pageSize: options.pageSize } : {};
     const fromWatermark = (): PullOptions =>
       state.high_watermark
-        ? { ...baseOptions, since: new Date(Date.parse(state.high_watermark) - lookbackMs).toISOString() }
+        ? {
+            ...baseOptions,
+            since: new Date(Date.parse(state.high_watermark) - lookbackOf(connector)).toISOString(),
+          }
         : { ...baseOptions };
     let pullOptions: PullOptions;
     let pending: string | null = null;
@@ -675,7 +684,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       ),
     ]);
     const linked = new Map(local.flatMap((r) => (r.external_id ? [[r.external_id, r] as const] : [])));
-    const since = Date.parse(item.created_at) - lookbackMs;
+    const since = Date.parse(item.created_at) - lookbackOf(connector);
     return remote.find((c) => {
       if (norm(c.text) !== wanted) return false;
       const mine = linked.get(c.external_id);
