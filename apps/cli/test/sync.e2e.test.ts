@@ -3,7 +3,7 @@
  * file and the connectors' local vendor servers (packages/connectors/test/servers), configured
  * through the environment or a config file.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SyncEngineStatus, SyncRunSummary } from '@incidents/connectors';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -17,6 +17,7 @@ import {
   startZendeskServer,
   type ZendeskServer,
 } from '../../../packages/connectors/test/servers/zendesk-server.js';
+import { ECHO } from '../../../packages/connectors/test/servers/vendor-server.js';
 import type { ConflictRow } from '../src/output/sync-format.js';
 import { stripAnsi } from '../src/output/text-width.js';
 import { runCli, runCliJson, tempDir } from './helpers.js';
@@ -123,7 +124,8 @@ describe('incidents sync', () => {
     const env = jiraEnv();
     expect((await cliJson<SyncRunSummary>(['sync', 'jira', '--since', '2026-02-05'], env)).totals.created).toBe(3);
     expect(jira.requestsTo('/rest/api/3/search/jql')[0]?.json).toMatchObject({
-      jql: expect.stringContaining('updated >= "2026-02-05 00:00"'),
+      // The Jira user's profile is at UTC-8: JQL dates are written in that zone.
+      jql: expect.stringContaining('updated >= "2026-02-04 16:00"'),
     });
     expect((await cliJson<SyncRunSummary>(['sync', 'jira', '--since', '36500d'], env)).totals).toMatchObject({
       created: 4,
@@ -308,6 +310,69 @@ describe('incidents sync', () => {
     const help = await cli(['--help'], {});
     expect(help.stdout).toMatch(/INCIDENTS_JIRA_\*\s+BASE_URL, EMAIL \+ API_TOKEN or BEARER_TOKEN/);
     expect(help.stdout).toMatch(/INCIDENTS_SLACK_\*\s+BOT_TOKEN, CHANNEL_ID/);
+  });
+
+  it('credentials echoed by a vendor reach no output, no --json and nothing stored (config file secret references)', async () => {
+    const dbPath = join(dir, 'incidents.db');
+    const env = { INCIDENTS_DB_URL: `file:${dbPath}`, OPS_JIRA_TOKEN: JIRA.apiToken };
+    const file = join(dir, 'sync.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        connectors: {
+          jira: {
+            type: 'jira',
+            options: {
+              baseUrl: jira.url,
+              auth: { email: JIRA.email, apiToken: '$' + '{OPS_JIRA_TOKEN}' },
+              pageSize: 3,
+              retry: { maxRetries: 0 },
+            },
+          },
+        },
+      }),
+    );
+    const b64 = (s: string) => Buffer.from(s).toString('base64');
+    const forms = [
+      JIRA.apiToken,
+      b64(JIRA.apiToken),
+      encodeURIComponent(JIRA.apiToken),
+      b64(`${JIRA.email}:${JIRA.apiToken}`),
+      b64(`${JIRA.email}:${JIRA.apiToken}`).replace(/=+$/, ''),
+    ];
+    const leaks = (text: string) => forms.filter((f) => text.includes(f));
+    expect((await cli(['sync', 'jira', '--config', file], env)).code).toBe(0);
+    await cliJson(['comment', 'OPS-1', 'Rolled back the deploy'], env);
+
+    // The pull and the push both get error pages that echo the request, Authorization header included.
+    const outputs: string[] = [];
+    for (const args of [
+      ['sync', 'jira', '--config', file],
+      ['--json', 'sync', 'jira', '--config', file],
+    ]) {
+      jira.failNext('/rest/api/3/search/jql', ECHO.text400);
+      jira.failNext('/rest/api/3/issue/OPS-1/comment', ECHO.text400);
+      await makeDue(env);
+      const run = await cli(args, env);
+      expect(run.code).toBe(1);
+      outputs.push(run.stdout, run.stderr);
+    }
+    // Both push attempts met the echo (the retry reads the comments first, then would post).
+    expect(jira.requestsTo('/rest/api/3/issue/OPS-1/comment')).toHaveLength(2);
+    // The echo really reached the client (the test can fail): the error is reported, without the secret.
+    expect(outputs.join('\n')).toMatch(/HTTP 400 on POST \/rest\/api\/3\/search\/jql/);
+    const status = await cli(['sync', 'status'], env);
+    const statusJson = await cli(['--json', 'sync', 'status'], env);
+    outputs.push(status.stdout, status.stderr, statusJson.stdout, statusJson.stderr);
+    expect(statusJson.stdout).toContain('[REDACTED]');
+    expect(leaks(outputs.join('\n'))).toEqual([]);
+    // Nor in the database file (nor its write-ahead log).
+    const stored = [dbPath, `${dbPath}-wal`]
+      .filter((p) => existsSync(p))
+      .map((p) => readFileSync(p).toString('latin1'))
+      .join('\n');
+    expect(stored).toContain('HTTP 400');
+    expect(leaks(stored)).toEqual([]);
   });
 
   it('reads a config file with environment references (--config, INCIDENTS_CONFIG, <home>/connectors.json)', async () => {

@@ -90,7 +90,7 @@ export interface ConnectorsConfigOptions {
 // -------------------------------------------------------------------------------------------------
 // option checks shared by the file, the environment and the Lambda's INCIDENTS_CONNECTORS
 
-type Kind = 'string' | 'url' | 'int' | 'bool' | 'object' | 'any';
+type Kind = 'string' | 'url' | 'int' | 'bool' | 'object' | 'strings' | 'any';
 interface OptionSpec {
   kind: Kind;
   min?: number;
@@ -105,6 +105,7 @@ const TRANSPORT: Record<string, OptionSpec> = {
   userAgent: { kind: 'string' },
   includeRaw: { kind: 'bool' },
   mapping: { kind: 'object' },
+  redact: { kind: 'strings' },
 };
 
 /** Every option each factory accepts (see the connectors' `*ConnectorOptions`). */
@@ -224,6 +225,8 @@ function checkValue(spec: OptionSpec, value: unknown): string | null {
       return typeof value === 'boolean' ? null : 'expected true or false';
     case 'object':
       return typeof value === 'object' && value !== null ? null : 'expected an object';
+    case 'strings':
+      return Array.isArray(value) && value.every((s) => typeof s === 'string') ? null : 'expected a list of strings';
     case 'any':
       return null;
   }
@@ -507,13 +510,20 @@ function fromEnv(env: NodeJS.ProcessEnv): { settings: ConnectorSettings[]; probl
 const REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 const ONLY_REFERENCE = /^\$\{[A-Za-z_][A-Za-z0-9_]*\}$/;
 
-/** Expands `${VAR}` in every string of `value`; unset variables are problems naming `where(path)`. */
+/** Variable names that say they hold a secret: their values are redacted wherever they are used. */
+const SECRET_VARIABLE = /TOKEN|SECRET|PASSW|PWD|API_?KEY|PRIVATE|CREDENTIAL|AUTH/i;
+
+/**
+ * Expands `${VAR}` in every string of `value`; unset variables are problems naming `where(path)`.
+ * The values of references at a secret path, or to a variable named like a secret, go to `secrets`.
+ */
 function expand(
   value: unknown,
   path: string,
   env: NodeJS.ProcessEnv,
   where: (path: string) => string,
   problems: string[],
+  secrets: Set<string> = new Set(),
 ): unknown {
   if (typeof value === 'string') {
     if (/\$\{(?![A-Za-z_][A-Za-z0-9_]*\})/.test(value)) {
@@ -526,13 +536,17 @@ function expand(
         problems.push(`${where(path)}: environment variable ${name} is not set`);
         return '';
       }
+      if (SECRET_PATHS.has(path) || SECRET_VARIABLE.test(name)) secrets.add(found.trim());
       return found.trim();
     });
   }
-  if (Array.isArray(value)) return value.map((item, i) => expand(item, `${path}.${i}`, env, where, problems));
+  if (Array.isArray(value)) return value.map((item, i) => expand(item, `${path}.${i}`, env, where, problems, secrets));
   if (isObject(value)) {
     return Object.fromEntries(
-      Object.entries(value).map(([k, item]) => [k, expand(item, path ? `${path}.${k}` : k, env, where, problems)]),
+      Object.entries(value).map(([k, item]) => [
+        k,
+        expand(item, path ? `${path}.${k}` : k, env, where, problems, secrets),
+      ]),
     );
   }
   return value;
@@ -611,8 +625,14 @@ function fromFile(path: string, origin: string, env: NodeJS.ProcessEnv): Connect
       }
     }
     if (problems.length > before) continue;
-    const options = expand(raw, '', env, describe, problems) as Record<string, unknown>;
+    const secrets = new Set<string>();
+    const options = expand(raw, '', env, describe, problems, secrets) as Record<string, unknown>;
     if (problems.length > before) continue;
+    // Every secret reference is redacted from the connector's errors, wherever the value was used.
+    if (secrets.size) {
+      const given = Array.isArray(options.redact) ? options.redact.filter((s) => typeof s === 'string') : [];
+      options.redact = [...new Set([...given, ...secrets])];
+    }
     problems.push(...checkConnectorOptions(type as ConnectorType, options, describe, short));
     if (problems.length > before) continue;
     settings.push({ name, type: type as ConnectorType, options, source: { kind: 'file', path }, describe });

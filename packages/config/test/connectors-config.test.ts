@@ -198,6 +198,8 @@ describe('loadConnectorsConfig: config file', () => {
       baseUrl: 'https://acme.atlassian.net',
       auth: { email: 'bot@acme.com', apiToken: 'jira-secret' },
       jql: 'project = OPS',
+      // The values of secret references, redacted from the connector's errors.
+      redact: ['jira-secret'],
     });
     expect(config.connectors['jira-eu']).toMatchObject({
       type: 'jira',
@@ -345,6 +347,46 @@ describe('buildConnectors', () => {
     expect(errorOf(() => buildConnectors(Object.values(all.connectors), { only: ['github'] }))).toMatch(
       /Unknown connector github; configured: jira, servicenow, remedy, zendesk, slack, shortcut/,
     );
+  });
+
+  it('redacts the value of every secret reference from the errors of the connector, wherever it is used', async () => {
+    jira.issues.push(makeJiraIssue(1, '2026-02-01T10:00:00.000Z'));
+    const gatewayKey = 'gw-k3y/0f+the=proxy';
+    const path = writeJson(join(dir, 'connectors.json'), {
+      connectors: {
+        jira: {
+          options: {
+            baseUrl: jira.url,
+            auth: { email: creds.email, apiToken: ref('T') },
+            // Not a secret path, but a variable named like a secret.
+            userAgent: `incidents-sync (gateway ${ref('GATEWAY_API_KEY')})`,
+            retry: { maxRetries: 0 },
+          },
+        },
+      },
+    });
+    const config = loadConnectorsConfig({
+      env: { T: creds.apiToken, GATEWAY_API_KEY: gatewayKey },
+      cwd: dir,
+      file: path,
+    });
+    expect(config.connectors.jira?.options.redact).toEqual([creds.apiToken, gatewayKey]);
+    const [connector] = buildConnectors(Object.values(config.connectors));
+    if (!connector) throw new Error('no connector built');
+    // A vendor error page that echoes the request headers.
+    jira.failNext('/rest/api/3/search/jql', (req) => ({
+      status: 400,
+      body: { errorMessages: [`bad request from ${String(req.headers['user-agent'])}`] },
+    }));
+    const err = await (async () => {
+      for await (const _ of connector.pull()) void _;
+    })().then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
+    expect(err?.message).toContain('bad request from incidents-sync (gateway [REDACTED])');
+    expect(JSON.stringify(err)).not.toContain(gatewayKey);
+    expect(err?.message).not.toContain(encodeURIComponent(gatewayKey));
   });
 
   it('checks options it is given directly (the Lambda path)', () => {

@@ -154,6 +154,12 @@ export interface Connector {
   pushComment(input: PushCommentInput): Promise<{ externalCommentId: string }>;
   /** Moves the vendor record to the status that corresponds to `status`. */
   pushStatus(input: PushStatusInput): Promise<void>;
+  /**
+   * Removes this connector's secrets (and their base64 / URL-encoded / escaped forms) from a text.
+   * The engine passes every error text through it before storing or reporting it (sync cursors,
+   * the outbound queue, run summaries); the built-in connectors already redact their own errors.
+   */
+  redact?(text: string): string;
 }
 
 /** Options every connector factory accepts besides its vendor settings. */

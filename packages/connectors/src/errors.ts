@@ -42,6 +42,12 @@ export interface ConnectorErrorDetails {
   retryAfterMs?: number;
   /** The vendor's own error message, shortened. */
   vendorMessage?: string;
+  /**
+   * `true` when a write (POST/PATCH…) failed in a way that does not tell whether the vendor applied
+   * it (a timeout, a reset connection, a 5xx): it was not repeated. The sync engine looks for the
+   * written comment before sending it again.
+   */
+  outcomeUnknown?: boolean;
   /** For `connector.invalid_response`: each offending field path and what is wrong with it. */
   issues?: FieldIssue[];
 }

@@ -152,6 +152,54 @@ describe('sync engine: pull', () => {
     expect(await store.getSyncCursor('jira')).toMatchObject({ high_watermark: '2026-02-07T10:00:00.000Z' });
   });
 
+  it('takes a look-back per connector name (and checks it)', async () => {
+    seedIssues();
+    await createSyncEngine({ store, connectors: [jira()] }).pull('all');
+    const engine = createSyncEngine({ store, connectors: [jira()], lookbackMs: { jira: 2 * 86_400_000 } });
+    await engine.pull('all');
+    // Watermark 2026-02-07T10:00Z minus two days, written in the Jira user's zone (UTC-8).
+    expect(server.requestsTo('/rest/api/3/search/jql').at(-1)?.json).toMatchObject({
+      jql: expect.stringContaining('updated >= "2026-02-05 02:00"'),
+    });
+    expect(() => createSyncEngine({ store, connectors: [jira()], lookbackMs: { jira: -1 } })).toThrow(
+      /lookbackMs\.jira/,
+    );
+  });
+
+  it('a resume cursor the vendor refuses as expired: the pull starts again from the watermark, says so once, and recovers', async () => {
+    seedIssues();
+    // A first complete pull sets the watermark; two issues change later.
+    const engine = () => createSyncEngine({ store, connectors: [jira({ retry: { baseDelayMs: 1, maxRetries: 0 } })] });
+    await engine().pull('all');
+    editIssue('OPS-2', { summary: 'changed 2', updated: '2026-02-10T10:00:00.000Z' });
+    editIssue('OPS-5', { summary: 'changed 5', updated: '2026-02-11T10:00:00.000Z' });
+    for (let n = 8; n <= 11; n++) server.issues.push(makeJiraIssue(n, `2026-02-12T1${n - 8}:00:00.000Z`));
+    // The next pull stops after its first page (the vendor fails), leaving a resume cursor.
+    let calls = 0;
+    const stopAfterFirst: FetchLike = async (input, init) => {
+      if (String(input).includes('/search/jql') && ++calls === 2) throw new TypeError('fetch failed: reset');
+      return fetch(input, init);
+    };
+    const broken = await createSyncEngine({
+      store,
+      connectors: [jira({ fetch: stopAfterFirst, retry: { baseDelayMs: 1, maxRetries: 0 } })],
+    }).pull('all');
+    expect(broken.connectors[0]?.ok).toBe(false);
+    expect((await store.getSyncCursor('jira'))?.resume_cursor).toEqual(expect.any(String));
+    // Eight days later Jira refuses the old nextPageToken with 400.
+    server.tokensExpireBefore = Date.now() + 1;
+    const again = await engine().pull('all');
+    expect(again.errors).toEqual([]);
+    expect(again.connectors[0]?.warnings).toEqual([expect.stringMatching(/resume cursor was refused.*watermark/)]);
+    const titles = await Promise.all(['OPS-2', 'OPS-5', 'OPS-11'].map((id) => store.getIncident(id)));
+    expect(titles.map((i) => i?.title)).toEqual(['changed 2', 'changed 5', 'Incident 11']);
+    const cursor = await store.getSyncCursor('jira');
+    expect(cursor?.resume_cursor).toBeUndefined();
+    expect(cursor?.high_watermark).toBe('2026-02-12T13:00:00.000Z');
+    // Once: the next run has nothing to say.
+    expect((await engine().pull('all')).connectors[0]?.warnings).toBeUndefined();
+  });
+
   it('after a store failure in the middle of page 3, the cursor still points at page 3 and the re-run completes it', async () => {
     seedIssues();
     let creates = 0;
@@ -550,7 +598,10 @@ describe('sync engine: push', () => {
     expect(status.dead).toEqual([
       expect.objectContaining({ sync_type: 'COMMENT', attempts: 3, status: 'DEAD', incident_id: 'OPS-1' }),
     ]);
-    expect(server.requestsTo('/rest/api/3/issue/OPS-1/comment', 'POST')).toHaveLength(3);
+    // A retried comment is first looked for in the issue (an earlier attempt may have landed): the
+    // retries read the comments (404 here) and post nothing.
+    expect(server.requestsTo('/rest/api/3/issue/OPS-1/comment', 'POST')).toHaveLength(1);
+    expect(server.requestsTo('/rest/api/3/issue/OPS-1/comment', 'GET')).toHaveLength(2);
   });
 });
 

@@ -54,6 +54,9 @@ export function syncSummaryText(summary: SyncRunSummary, c: Colors, width?: numb
   ];
   const out = [head, '', renderTable(columns, rows, { width, headerStyle: c.dim }).trimEnd()];
   for (const e of summary.errors) out.push(`${c.red('✖')} ${e.connector}: ${e.code} — ${e.message}`);
+  // What a connector worked around (an expired resume cursor…): said once, in the run that did it.
+  for (const s of summary.connectors)
+    for (const w of s.warnings ?? []) out.push(`${c.yellow('!')} ${s.connector}: ${w}`);
   const notes: string[] = [];
   const n = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
   const t = summary.totals;

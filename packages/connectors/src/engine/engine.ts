@@ -33,6 +33,7 @@ import {
 } from '@incidents/core';
 import type { Connector, PulledIncident, PulledPage, PullOptions } from '../connector.js';
 import { createLimiter } from '../http/limiter.js';
+import { capText, redactCredentialPatterns } from '../http/redact.js';
 import { maxIso } from '../mapping/common.js';
 import type {
   BackoffOption,
@@ -120,9 +121,20 @@ function emptySummary(connector: string): ConnectorRunSummary {
   };
 }
 
-function errorInfo(err: unknown): { code: string; message: string } {
-  if (isIncidentsError(err)) return { code: String(err.code), message: err.message };
-  return { code: 'internal', message: err instanceof Error ? err.message : String(err) };
+/**
+ * The code and message of an error as the engine stores and reports it: without the connector's
+ * secrets nor anything credential-shaped, and capped (a vendor's error page can be long).
+ */
+function errorInfo(err: unknown, connector?: Connector): { code: string; message: string } {
+  const raw = isIncidentsError(err) ? err.message : err instanceof Error ? err.message : String(err);
+  const code = isIncidentsError(err) ? String(err.code) : 'internal';
+  let message = raw;
+  try {
+    message = connector?.redact ? connector.redact(raw) : raw;
+  } catch {
+    message = raw;
+  }
+  return { code, message: capText(redactCredentialPatterns(message)) };
 }
 
 function backoffFn(option: BackoffOption | undefined): (attempt: number) => number {
@@ -143,6 +155,16 @@ function nextVersion(next: Incident, revision: number, now: string, by: string, 
     metadata: { ...next.metadata, last_modified_by: by, version_notes: notes },
   };
 }
+
+/** The HTTP status a connector error carries, if any. */
+const statusOf = (err: unknown): number | undefined =>
+  isIncidentsError(err) ? ((err.details as { status?: number } | undefined)?.status ?? undefined) : undefined;
+
+/** A vendor's refusal of a position it handed out (an expired or unknown page token). */
+const isRefusedCursor = (err: unknown) =>
+  isIncidentsError(err) &&
+  err.code === 'connector.http' &&
+  [400, 404, 410, 422].includes(Number((err.details as { status?: unknown } | undefined)?.status));
 
 const isStale = (err: unknown) => err instanceof ConflictError && err.details.reason === 'stale_revision';
 
@@ -198,7 +220,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       throw new ValidationError([{ path, message: `expected a number ≥ ${min}` }], { context: 'sync engine options' });
     }
   };
-  numberOption('lookbackMs', options.lookbackMs, 0);
+  if (typeof options.lookbackMs === 'object' && options.lookbackMs !== null) {
+    for (const [name, value] of Object.entries(options.lookbackMs)) numberOption(`lookbackMs.${name}`, value, 0);
+  } else numberOption('lookbackMs', options.lookbackMs, 0);
   numberOption('maxAttempts', options.maxAttempts, 1);
   numberOption('concurrency', options.concurrency, 1);
   numberOption('leaseMs', options.leaseMs, 1);
@@ -207,7 +231,11 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? createIdGenerator();
   const actor = options.actor ?? DEFAULT_SYNC_ACTOR;
-  const lookbackMs = options.lookbackMs ?? DEFAULT_LOOKBACK_MS;
+  /** The look-back of one connector: its own entry, the common number, or the default. */
+  const lookbackOf = (connector: Connector): number =>
+    typeof options.lookbackMs === 'number'
+      ? options.lookbackMs
+      : (options.lookbackMs?.[connector.name] ?? DEFAULT_LOOKBACK_MS);
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   const concurrency = Math.floor(options.concurrency ?? 4);
   const backoff = backoffFn(options.backoff);
@@ -578,7 +606,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     const baseOptions: PullOptions = options.pageSize ? { pageSize: options.pageSize } : {};
     const fromWatermark = (): PullOptions =>
       state.high_watermark
-        ? { ...baseOptions, since: new Date(Date.parse(state.high_watermark) - lookbackMs).toISOString() }
+        ? {
+            ...baseOptions,
+            since: new Date(Date.parse(state.high_watermark) - lookbackOf(connector)).toISOString(),
+          }
         : { ...baseOptions };
     let pullOptions: PullOptions;
     let pending: string | null = null;
@@ -596,8 +627,14 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         next = iterator.next();
         await next;
       } catch (err) {
-        // A resume cursor the vendor no longer accepts: start again from the last complete pull.
-        if (!pullOptions.cursor || !(err instanceof ValidationError)) throw err;
+        // A resume cursor the vendor no longer accepts (malformed, or expired: Jira refuses a
+        // nextPageToken older than 7 days with 400): start again from the watermark minus the
+        // look-back, and say so once in the run's summary.
+        if (!pullOptions.cursor || !(err instanceof ValidationError || isRefusedCursor(err))) throw err;
+        summary.warnings = [
+          ...(summary.warnings ?? []),
+          `the saved resume cursor was refused (${errorInfo(err, connector).message}); pulled again from the watermark minus the look-back`,
+        ];
         pending = null;
         iterator = connector.pull(fromWatermark())[Symbol.asyncIterator]();
         next = iterator.next();
@@ -631,7 +668,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         'pending_high_watermark',
       ]);
     } catch (err) {
-      const info = errorInfo(err);
+      const info = errorInfo(err, connector);
       summary.ok = false;
       summary.error = info;
       await save({ last_error: info.message }).catch(() => undefined);
@@ -643,6 +680,46 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   // -----------------------------------------------------------------------------------------------
   // push
+
+  /**
+   * The vendor id of a comment an earlier attempt of `item` already wrote: one with the same text
+   * (whitespace and HTML entities normalised) that no local comment is linked to yet.
+   */
+  async function findPushedComment(
+    connector: Connector,
+    item: OutboundItem,
+    text: string,
+  ): Promise<string | undefined> {
+    const norm = (t: string) =>
+      t
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"')
+        .replace(/&amp;/g, '&')
+        .replace(/\s+/g, ' ')
+        .trim();
+    const wanted = norm(text);
+    const [remote, local] = await Promise.all([
+      connector.fetchComments(item.external_id),
+      collectAll((cursor) =>
+        store.listInteractions(item.incident_id, {
+          types: ['comment'],
+          includeInternal: true,
+          order: 'asc',
+          limit: 500,
+          cursor,
+        }),
+      ),
+    ]);
+    const linked = new Map(local.flatMap((r) => (r.external_id ? [[r.external_id, r] as const] : [])));
+    const since = Date.parse(item.created_at) - lookbackOf(connector);
+    return remote.find((c) => {
+      if (norm(c.text) !== wanted) return false;
+      const mine = linked.get(c.external_id);
+      // Unknown here, or imported by a pull since the item was queued (the landed write, read back).
+      return !mine || (mine.metadata?.imported === true && Date.parse(mine.created_at) >= since);
+    })?.external_id;
+  }
 
   /** Sends one claimed item; returns what happened. */
   async function send(
@@ -660,7 +737,20 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         return { skipped_reason: `${connector.name} has no internal comments` };
       }
       const text = typeof payload.text === 'string' ? payload.text : '';
-      const { externalCommentId } = await connector.pushComment({ externalId: item.external_id, text, visibility });
+      // A retry: an earlier attempt may have been applied (a timeout, a 5xx, a crash after the
+      // write). Look for the comment in the vendor record before posting it again.
+      let externalCommentId = item.attempts > 1 ? await findPushedComment(connector, item, text) : undefined;
+      if (externalCommentId === undefined) {
+        try {
+          ({ externalCommentId } = await connector.pushComment({ externalId: item.external_id, text, visibility }));
+        } catch (err) {
+          // The vendor may have applied it: look at once, before a pull imports it as theirs.
+          const unknown = isIncidentsError(err) && (err.details as { outcomeUnknown?: unknown })?.outcomeUnknown;
+          if (!unknown) throw err;
+          externalCommentId = await findPushedComment(connector, item, text).catch(() => undefined);
+          if (externalCommentId === undefined) throw err;
+        }
+      }
       if (typeof payload.interaction_id === 'string' && typeof payload.created_at === 'string') {
         await store.setInteractionExternalId({
           interaction: {
@@ -737,9 +827,11 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
                   outcome: result.skipped_reason ? 'skipped' : 'completed',
                 });
               } catch (err) {
-                const info = errorInfo(err);
+                const info = errorInfo(err, connector);
                 const at = nowIso();
-                if (info.code === 'connector.auth') {
+                // 401: the credentials are refused, stop the connector. A 403 concerns this record
+                // (no permission on it): the item fails, the connector goes on.
+                if (info.code === 'connector.auth' && statusOf(err) !== 403) {
                   // Not the item's fault: give the attempt back and stop this connector.
                   stopped = err;
                   await store.updateOutbound({
@@ -754,7 +846,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
                   return;
                 }
                 const max = options.maxAttempts ?? claimed.max_attempts;
-                const permanent = info.code === 'connector.unsupported';
+                // The vendor refused this write as invalid (422) or cannot do it: retrying will not help.
+                const permanent = info.code === 'connector.unsupported' || statusOf(err) === 422;
                 const dead = permanent || claimed.attempts >= max;
                 await store.updateOutbound({
                   item: claimed,
@@ -782,7 +875,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       if (stopped) throw stopped;
     } catch (err) {
       summary.ok = false;
-      summary.error = errorInfo(err);
+      summary.error = errorInfo(err, connector);
     } finally {
       summary.pushMs += Math.round(performance.now() - started);
       progress({ type: 'done', connector: connector.name, phase: 'push', summary: { ...summary } });
@@ -1006,10 +1099,18 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         store.listOutbound({ status: 'DEAD' }, { limit: 100 }),
         conflicts(),
       ]);
+      // Texts stored by an older version (or another writer) are cleaned on the way out too.
+      const clean = (name: string, text: string) =>
+        errorInfo(
+          new Error(text),
+          options.connectors.find((c) => c.name === name),
+        ).message;
       return {
-        cursors,
+        cursors: cursors.map((c) => (c.last_error ? { ...c, last_error: clean(c.connector, c.last_error) } : c)),
         queue,
-        dead: dead.items,
+        dead: dead.items.map((i) =>
+          i.error_message ? { ...i, error_message: clean(i.connector, i.error_message) } : i,
+        ),
         conflicts: open.reduce((n, i) => n + i.conflicts.length, 0),
       };
     },

@@ -32,9 +32,11 @@ export interface SyncEngineOptions {
   actor?: Actor;
   /**
    * How far before the saved high-watermark a pull starts again (clock skew between vendor servers,
-   * records committed late, minute-precision queries such as JQL). Default 5 minutes.
+   * records committed late, minute-precision queries such as JQL). Default 5 minutes. A number for
+   * every connector, or one per connector name (`{ jira: 600_000, slack: 3_600_000 }`; connectors
+   * not named get the default).
    */
-  lookbackMs?: number;
+  lookbackMs?: number | Readonly<Record<string, number>>;
   /** Overrides every outbound item's `max_attempts` (attempts after which it is `DEAD`). */
   maxAttempts?: number;
   /** Delay before retrying a failed outbound item. Default `{ baseMs: 30_000, factor: 2, maxMs: 3_600_000 }`. */
@@ -89,10 +91,15 @@ export interface ConnectorRunSummary {
   pushMs: number;
   /** Why the connector stopped: the error's code (`connector.auth`, `store`…) and message (never credentials). */
   error?: { code: string; message: string };
+  /**
+   * What the run worked around without failing, once each (e.g. a saved resume cursor the vendor
+   * refused as expired: the pull started again from the watermark minus the look-back).
+   */
+  warnings?: string[];
 }
 
 /** Totals of a run. */
-export type SyncTotals = Omit<ConnectorRunSummary, 'connector' | 'ok' | 'error'>;
+export type SyncTotals = Omit<ConnectorRunSummary, 'connector' | 'ok' | 'error' | 'warnings'>;
 
 /** The summary of `pull`, `push` or `run`. */
 export interface SyncRunSummary {

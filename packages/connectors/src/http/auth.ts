@@ -13,6 +13,11 @@ export interface AuthProvider {
    * request is then retried once); `false` to give up with `connector.auth`.
    */
   refresh?(signal?: AbortSignal): Promise<boolean>;
+  /**
+   * The secret values this provider sends (read at every redaction, so tokens obtained at run time
+   * are included): the HTTP layer removes them, and their encoded forms, from every error text.
+   */
+  secrets?(): readonly string[];
 }
 
 function base64(text: string): string {
@@ -22,16 +27,17 @@ function base64(text: string): string {
 /** HTTP Basic authentication (`user:password`, or Jira's `email:api-token`, Zendesk's `email/token:api-token`). */
 export function basicAuth(username: string, password: string): AuthProvider {
   const value = `Basic ${base64(`${username}:${password}`)}`;
-  return { headers: () => ({ authorization: value }) };
+  const secrets = [password, `${username}:${password}`];
+  return { headers: () => ({ authorization: value }), secrets: () => secrets };
 }
 
 /** Bearer-token authentication (OAuth access tokens, personal access tokens). */
 export function bearerAuth(token: string): AuthProvider {
   const value = `Bearer ${token}`;
-  return { headers: () => ({ authorization: value }) };
+  return { headers: () => ({ authorization: value }), secrets: () => [token] };
 }
 
 /** A fixed header (e.g. Shortcut's `Shortcut-Token`). */
 export function headerAuth(name: string, value: string): AuthProvider {
-  return { headers: () => ({ [name.toLowerCase()]: value }) };
+  return { headers: () => ({ [name.toLowerCase()]: value }), secrets: () => [value] };
 }

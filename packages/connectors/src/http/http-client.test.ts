@@ -66,3 +66,88 @@ describe('shared HTTP layer', () => {
     expect(backoffDelay(10, r, () => 1)).toBe(1000);
   });
 });
+
+describe('shared HTTP layer: writes are not repeated when they may have landed', () => {
+  async function scripted(statuses: number[]) {
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(req.method ?? '');
+      const status = statuses.shift() ?? 200;
+      res.writeHead(status, { 'content-type': 'application/json', ...(status === 429 ? { 'retry-after': '0' } : {}) });
+      res.end(JSON.stringify({ ok: status < 400 }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    close = () => new Promise((r) => server.close(() => r()));
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+  }
+  const retry = { baseDelayMs: 1, maxRetries: 3 };
+
+  it('a POST answered 500 is not retried and says the outcome is unknown; a GET is retried', async () => {
+    const s = await scripted([500, 500]);
+    const http = createHttpClient({ connector: 'test', baseUrl: s.url, retry });
+    const err = (await http
+      .request({ method: 'POST', path: '/c', json: {} })
+      .catch((e: unknown) => e)) as ConnectorError;
+    expect(err).toBeInstanceOf(ConnectorError);
+    expect(err.details).toMatchObject({ status: 500, attempts: 1, outcomeUnknown: true });
+    expect(err.message).toMatch(/may have been applied/);
+    expect((await http.request({ path: '/r' })).status).toBe(200);
+    expect(s.seen).toEqual(['POST', 'GET', 'GET']);
+  });
+
+  it('a POST answered 429 (refused before processing) is retried; an idempotent POST (a search) is retried on 5xx', async () => {
+    const s = await scripted([429, 200, 503]);
+    const http = createHttpClient({ connector: 'test', baseUrl: s.url, retry });
+    expect((await http.request({ method: 'POST', path: '/c', json: {} })).status).toBe(200);
+    expect((await http.request({ method: 'POST', path: '/search', json: {}, idempotent: true })).status).toBe(200);
+    expect(s.seen).toEqual(['POST', 'POST', 'POST', 'POST']);
+  });
+
+  it('a POST whose connection was refused (never sent) is retried', async () => {
+    const s = await scripted([]);
+    await close?.();
+    close = undefined;
+    let calls = 0;
+    const http = createHttpClient({
+      connector: 'test',
+      baseUrl: s.url,
+      retry,
+      // The first attempt finds the port closed; the second reaches a live server.
+      fetch: async (input, init) => {
+        calls += 1;
+        if (calls === 1) return globalThis.fetch(input, init);
+        return new Response('{"ok":true}', { status: 201, headers: { 'content-type': 'application/json' } });
+      },
+    });
+    expect((await http.request({ method: 'POST', path: '/c', json: {} })).status).toBe(201);
+    expect(calls).toBe(2);
+  });
+});
+
+describe('shared HTTP layer: Retry-After on 503', () => {
+  it('honours it like a 429: a wait within the limit is retried, a longer one fails at once saying when', async () => {
+    const replies = [{ status: 503, retryAfter: '0' }, { status: 200 }, { status: 503, retryAfter: '3600' }];
+    const server = createServer((_req, res) => {
+      const r = replies.shift() ?? { status: 200 };
+      res.writeHead(r.status, {
+        'content-type': 'application/json',
+        ...('retryAfter' in r ? { 'retry-after': r.retryAfter } : {}),
+      });
+      res.end('{"ok":true}');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    close = () => new Promise((r) => server.close(() => r()));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const http = createHttpClient({
+      connector: 'test',
+      baseUrl: url,
+      retry: { baseDelayMs: 1, maxRetryAfterMs: 60_000 },
+    });
+    expect((await http.request({ path: '/a' })).status).toBe(200);
+    const err = (await http.request({ path: '/b' }).catch((e: unknown) => e)) as ConnectorError;
+    expect(err).toBeInstanceOf(ConnectorError);
+    // Not retried by backoff in the meantime: the vendor asked for an hour.
+    expect(err.details).toMatchObject({ status: 503, attempts: 1, retryAfterMs: 3_600_000 });
+    expect(err.message).toMatch(/retry after 3600 s/);
+  });
+});

@@ -1,7 +1,9 @@
 /**
  * The HTTP layer every connector uses: base URL + custom `fetch`, authentication (with one refresh
  * on 401), a per-connector concurrency limit, retries with exponential backoff and jitter on 5xx and
- * network errors, `Retry-After` on 429, typed errors and zod-validated bodies.
+ * network errors, `Retry-After` on 429 and 503, typed errors and zod-validated bodies. Every error it throws
+ * has the connector's secrets redacted (see `redact.ts`): a vendor page echoing the request never
+ * carries a credential into a message.
  *
  * @module
  */
@@ -9,6 +11,7 @@ import type { z } from 'zod';
 import { ConnectorError, invalidResponse } from '../errors.js';
 import type { AuthProvider } from './auth.js';
 import { createLimiter } from './limiter.js';
+import { createRedactor, type Redactor, type SecretSource } from './redact.js';
 import { backoffDelay, parseRetryAfter, type RetryOptions, resolveRetry, sleep } from './retry.js';
 
 /** A WHATWG `fetch` (the global one by default). */
@@ -26,6 +29,12 @@ export interface HttpOptions {
   timeoutMs?: number;
   /** `User-Agent` sent with every request. Default `@incidents/connectors`. */
   userAgent?: string;
+  /**
+   * More secrets to remove from every error and log text of this connector (verbatim values; their
+   * base64, URL-encoded and escaped forms are derived). The connector's own credentials are always
+   * redacted; `@incidents/config` adds the values of secret `${VAR}` references here.
+   */
+  redact?: readonly string[];
 }
 
 /** Options of {@link createHttpClient}. */
@@ -39,6 +48,10 @@ export interface HttpClientOptions extends HttpOptions {
   errorMessage?: (body: unknown) => string | undefined;
   /** Source of randomness for the jitter (tests). */
   random?: () => number;
+  /** Secrets the connector holds outside `auth` (Slack's token); `auth.secrets` and `redact` are added. */
+  secrets?: readonly SecretSource[];
+  /** Whether a request made through `fetch` (a vendor SDK) is idempotent; default by method. */
+  fetchIdempotent?: (method: string, url: URL) => boolean;
 }
 
 /** Query-string values; `undefined` and `null` are left out. */
@@ -63,6 +76,14 @@ export interface HttpRequest<S extends z.ZodType | undefined = undefined> {
   skipAuth?: boolean;
   /** Label used in error messages instead of the path. */
   label?: string;
+  /**
+   * Whether sending the request twice is harmless. Default: `true` for GET/PUT/DELETE, `false` for
+   * POST/PATCH (a comment posted twice is a duplicate). A non-idempotent request is retried only
+   * when it provably did not reach the server (429, connection refused, DNS failure) — never after a
+   * timeout, a reset connection or a 5xx, where it may have been applied: the error then says
+   * `details.outcomeUnknown`. Searches sent as POST (Jira) set it to `true`.
+   */
+  idempotent?: boolean;
   signal?: AbortSignal;
 }
 
@@ -90,9 +111,37 @@ export interface HttpClient {
   parse<S extends z.ZodType>(schema: S, body: unknown, what: string): z.output<S>;
   /** The auth error that stopped this connector, if any. */
   readonly stoppedBy: ConnectorError | undefined;
+  /** Removes this connector's secrets from a text (messages, vendor bodies, log lines). */
+  redact(text: string): string;
+  /** A `ConnectorError` with this connector's secrets removed (other values unchanged). */
+  redactError<E>(err: E): E;
 }
 
 const RETRYABLE_STATUS = new Set([500, 502, 503, 504, 408]);
+
+/** Methods whose repetition is harmless by definition (RFC 9110 §9.2.2). */
+const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+
+/** Socket error codes meaning the request never left (no connection was made). */
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+
+/** Whether a network error proves the request did not reach the server. */
+function provablyNotSent(cause: unknown): boolean {
+  let e: unknown = cause;
+  for (let depth = 0; e && depth < 4; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && NOT_SENT_CODES.has(code)) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
 
 function shorten(text: string, max = 300): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;
@@ -109,6 +158,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const userAgent = options.userAgent ?? '@incidents/connectors';
   const random = options.random ?? Math.random;
   let stoppedBy: ConnectorError | undefined;
+  const auth = options.auth;
+  const redactor: Redactor = createRedactor(
+    options.redact ?? [],
+    ...(options.secrets ?? []),
+    ...(auth?.secrets ? [() => auth.secrets?.() ?? []] : []),
+  );
 
   function resolveUrl(path: string, query?: Record<string, QueryValue>): URL {
     let url: URL;
@@ -139,12 +194,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       return undefined;
     }
     if (!text) return undefined;
+    // Redacted before it is shortened: a cut must not leave half a secret behind.
     try {
       const body: unknown = JSON.parse(text);
       const message = options.errorMessage?.(body);
-      return message ? shorten(message) : shorten(text);
+      return shorten(redactor.redact(message ? message : text));
     } catch {
-      return shorten(text.replace(/\s+/g, ' '));
+      return shorten(redactor.redact(text).replace(/\s+/g, ' '));
     }
   }
 
@@ -152,7 +208,15 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
    * The retry loop. `build` returns the request init (auth headers are re-read on every attempt so
    * a refreshed token is used).
    */
-  async function send(
+  async function send(...args: Parameters<typeof sendOnce>): Promise<Response> {
+    try {
+      return await sendOnce(...args);
+    } catch (err) {
+      throw redactor.redactError(err);
+    }
+  }
+
+  async function sendOnce(
     method: string,
     url: URL,
     init: {
@@ -161,6 +225,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       skipAuth?: boolean;
       label: string;
       signal?: AbortSignal | null;
+      idempotent: boolean;
     },
   ): Promise<Response> {
     if (stoppedBy) throw stoppedBy;
@@ -188,15 +253,17 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       } catch (cause) {
         if (userSignal?.aborted) throw userSignal.reason;
         if (cause instanceof ConnectorError) throw cause;
-        if (attempt <= retry.maxRetries) {
+        const safe = init.idempotent || provablyNotSent(cause);
+        if (attempt <= retry.maxRetries && safe) {
           await sleep(backoffDelay(attempt - 1, retry, random), userSignal);
           continue;
         }
         const reason = cause instanceof Error ? cause.message : String(cause);
+        const unknown = !safe;
         throw new ConnectorError(
           'connector.http',
-          `network error on ${method} ${label} after ${attempt} attempt(s): ${reason}`,
-          { connector, ...where, attempts: attempt },
+          `network error on ${method} ${label} after ${attempt} attempt(s): ${reason}${unknown ? '; the write may have been applied, so it was not repeated' : ''}`,
+          { connector, ...where, attempts: attempt, ...(unknown ? { outcomeUnknown: true } : {}) },
           { cause },
         );
       }
@@ -232,21 +299,40 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
             : `permission denied (HTTP 403) on ${method} ${label}; check the account's permissions/scopes`,
           { connector, ...where, status, attempts: attempt, ...(message ? { vendorMessage: message } : {}) },
         );
-        if (status === 401) stoppedBy = error;
+        if (status === 401) stoppedBy = redactor.redactError(error);
         throw error;
       }
 
-      if (RETRYABLE_STATUS.has(status) && attempt <= retry.maxRetries) {
+      // A 503 (or another retryable status) may say when to come back: honoured like a 429's.
+      const retryAfterMs = RETRYABLE_STATUS.has(status)
+        ? parseRetryAfter(response.headers.get('retry-after'))
+        : undefined;
+      if (
+        RETRYABLE_STATUS.has(status) &&
+        attempt <= retry.maxRetries &&
+        init.idempotent &&
+        (retryAfterMs === undefined || retryAfterMs <= retry.maxRetryAfterMs)
+      ) {
         await response.body?.cancel().catch(() => undefined);
-        await sleep(backoffDelay(attempt - 1, retry, random), userSignal);
+        await sleep(retryAfterMs ?? backoffDelay(attempt - 1, retry, random), userSignal);
         continue;
       }
 
       const message = await vendorMessage(response);
+      // A 5xx (or 408) to a write may come after the write was applied.
+      const unknown = !init.idempotent && (status >= 500 || status === 408);
       throw new ConnectorError(
         'connector.http',
-        `HTTP ${status} on ${method} ${label}${attempt > 1 ? ` after ${attempt} attempts` : ''}${message ? `: ${message}` : ''}`,
-        { connector, ...where, status, attempts: attempt, ...(message ? { vendorMessage: message } : {}) },
+        `HTTP ${status} on ${method} ${label}${attempt > 1 ? ` after ${attempt} attempts` : ''}${message ? `: ${message}` : ''}${unknown ? ' (the write may have been applied, so it was not repeated)' : ''}${retryAfterMs !== undefined ? `; retry after ${Math.ceil(retryAfterMs / 1000)} s` : ''}`,
+        {
+          connector,
+          ...where,
+          status,
+          attempts: attempt,
+          ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+          ...(message ? { vendorMessage: message } : {}),
+          ...(unknown ? { outcomeUnknown: true } : {}),
+        },
       );
     }
   }
@@ -254,12 +340,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   function parse<S extends z.ZodType>(schema: S, body: unknown, what: string): z.output<S> {
     const result = schema.safeParse(body);
     if (result.success) return result.data;
-    throw invalidResponse(
-      connector,
-      what,
-      result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
-      {},
-      result.error,
+    throw redactor.redactError(
+      invalidResponse(
+        connector,
+        what,
+        result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
+        {},
+        result.error,
+      ),
     );
   }
 
@@ -270,6 +358,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       return stoppedBy;
     },
     parse,
+    redact: (text) => redactor.redact(text),
+    redactError: (err) => redactor.redactError(err),
     async request<S extends z.ZodType | undefined = undefined>(req: HttpRequest<S>): Promise<HttpResponse<BodyOf<S>>> {
       const method = req.method ?? 'GET';
       const url = resolveUrl(req.path, req.query);
@@ -289,6 +379,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         ...(req.skipAuth ? { skipAuth: true } : {}),
         label,
         ...(req.signal ? { signal: req.signal } : {}),
+        idempotent: req.idempotent ?? IDEMPOTENT_METHODS.has(method),
       });
       const type = req.responseType ?? 'json';
       if (type === 'none') {
@@ -306,7 +397,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           `response to ${method} ${label}`,
           [{ path: '', message: 'body is not JSON' }],
           { status: response.status, method, path: url.pathname },
-          cause,
+          // Not the parser's message: it quotes the body, which may echo a secret.
+          cause instanceof Error ? new Error('the body is not valid JSON') : undefined,
         );
       }
       const parsed = req.schema ? parse(req.schema, json, `response to ${method} ${label}`) : json;
@@ -328,6 +420,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         skipAuth: !options.auth,
         label: url.pathname,
         signal: init?.signal ?? null,
+        idempotent:
+          options.fetchIdempotent?.(init?.method ?? 'GET', url) ?? IDEMPOTENT_METHODS.has(init?.method ?? 'GET'),
       });
     },
   };

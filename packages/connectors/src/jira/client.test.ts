@@ -42,10 +42,23 @@ describe('jira connector', () => {
     expect(pages[1]?.nextCursor).toBeNull();
     expect(pages[1]?.highWatermark).toBe('2026-02-07T10:00:00.000Z');
     const search = server.requestsTo('/rest/api/3/search/jql');
+    // The integration user is at UTC-8 (GET /myself): JQL dates are written in that zone.
     expect((search[0]?.json as { jql?: string } | undefined)?.jql).toBe(
-      '(project = OPS) AND updated >= "2026-02-02 10:00" ORDER BY updated ASC, key ASC',
+      '(project = OPS) AND updated >= "2026-02-02 02:00" ORDER BY updated ASC, key ASC',
     );
     expect((search[1]?.json as { nextPageToken?: string } | undefined)?.nextPageToken).toEqual(expect.any(String));
+    expect(server.requestsTo('/rest/api/3/myself')).toHaveLength(1);
+  });
+
+  it('writes JQL dates in the configured time zone without asking /myself; UTC when the profile has none', async () => {
+    server.userTimeZone = 'Asia/Kolkata';
+    server.issues.push(makeJiraIssue(1, '2026-02-02T09:59:00.000Z'), makeJiraIssue(2, '2026-02-02T10:00:00.000Z'));
+    const pages = await collect(connector({ timeZone: 'Asia/Kolkata' }).pull({ since: '2026-02-02T10:00:00Z' }));
+    expect(pages.flatMap((p) => p.items.map((i) => i.external_id))).toEqual(['OPS-2']);
+    expect(server.requestsTo('/rest/api/3/search/jql')[0]?.json).toMatchObject({
+      jql: expect.stringContaining('updated >= "2026-02-02 15:30"'),
+    });
+    expect(server.requestsTo('/rest/api/3/myself')).toHaveLength(0);
   });
 
   it('requests the next page while the caller works on the current one, and stops when the caller stops', async () => {
@@ -211,6 +224,22 @@ describe('jira connector', () => {
       .map((r) => r.json as Record<string, unknown>);
     expect(posted[0]?.body).toMatchObject({ type: 'doc', version: 1 });
     expect(posted[1]?.properties).toEqual([{ key: 'sd.public.comment', value: { internal: true } }]);
+  });
+
+  it('never posts an INTERNAL comment publicly on a plain Jira (Software) project', async () => {
+    server.issues.push(makeJiraIssue(1, '2026-02-01T10:00:00.000Z', { projectType: 'software' }));
+    const err = await connector()
+      .pushComment({ externalId: 'OPS-1', text: 'internal note', visibility: 'INTERNAL' })
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'connector.unsupported' });
+    expect((err as Error).message).toMatch(/software project.*not posted/);
+    expect(server.requestsTo('/rest/api/3/issue/OPS-1/comment', 'POST')).toHaveLength(0);
+    // With a restricted visibility configured it is posted, restricted to the role.
+    const restricted = connector({ internalComments: { type: 'role', value: 'Developers' } });
+    await restricted.pushComment({ externalId: 'OPS-1', text: 'internal note', visibility: 'INTERNAL' });
+    const [posted] = server.requestsTo('/rest/api/3/issue/OPS-1/comment', 'POST');
+    expect(posted?.json).toMatchObject({ visibility: { type: 'role', value: 'Developers' } });
+    expect((await restricted.fetchComments('OPS-1')).map((c) => c.visibility)).toEqual(['INTERNAL']);
   });
 
   it('pushes a status through the matching transition, with a resolution when the screen asks for one', async () => {

@@ -58,6 +58,16 @@ const TransitionsSchema = z.looseObject({
   ),
 });
 
+/** Whether `zone` is an IANA time zone this runtime knows. */
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Formats an instant as a JQL date literal (`yyyy-MM-dd HH:mm`) in a time zone (JQL has minute precision; the minute is floored). */
 export function jqlDate(iso: string, timeZone = 'UTC'): string {
   const parts = new Intl.DateTimeFormat('en-CA', {
@@ -97,13 +107,50 @@ export function createJiraConnector(options: JiraConnectorOptions): Connector {
   const http = createHttpClient({ ...options, connector: name, auth, errorMessage: jiraErrorMessage });
   const pageSize = Math.min(100, Math.max(1, options.pageSize ?? 50));
   const mapping = { baseUrl: options.baseUrl, ...options.mapping };
-  const timeZone = options.timeZone ?? 'UTC';
+  /**
+   * JQL date literals are read in the integration user's time zone: the configured `timeZone`, else
+   * the one `GET /rest/api/3/myself` reports (looked up once; `UTC` when the profile has none).
+   */
+  let zone: Promise<string> | undefined = options.timeZone ? Promise.resolve(options.timeZone) : undefined;
+  function userZone(signal?: AbortSignal): Promise<string> {
+    zone ??= http
+      .request({
+        path: '/rest/api/3/myself',
+        schema: z.looseObject({ timeZone: z.string().nullish() }),
+        ...(signal ? { signal } : {}),
+      })
+      .then(({ body }) => (body.timeZone && isTimeZone(body.timeZone) ? body.timeZone : 'UTC'))
+      .catch((err: unknown) => {
+        zone = undefined;
+        throw err;
+      });
+    return zone;
+  }
 
-  function buildJql(since: string | null): string {
+  function buildJql(since: string | null, timeZone: string): string {
     const clauses: string[] = [];
     if (options.jql?.trim()) clauses.push(`(${options.jql.trim()})`);
     if (since) clauses.push(`updated >= "${jqlDate(since, timeZone)}"`);
     return `${clauses.join(' AND ')} ORDER BY updated ASC, key ASC`.trim();
+  }
+
+  /** Project type (`service_desk`, `software`, `business`) by project key, looked up once each. */
+  const projectTypes = new Map<string, Promise<string>>();
+  function projectType(issueKey: string, signal?: AbortSignal): Promise<string> {
+    const project = issueKey.split('-')[0] ?? issueKey;
+    let found = projectTypes.get(project);
+    if (!found) {
+      found = http
+        .request({
+          path: `/rest/api/3/project/${encodeURIComponent(project)}`,
+          schema: z.looseObject({ projectTypeKey: z.string() }),
+          ...(signal ? { signal } : {}),
+        })
+        .then(({ body }) => body.projectTypeKey);
+      found.catch(() => projectTypes.delete(project));
+      projectTypes.set(project, found);
+    }
+    return found;
   }
 
   async function fetchComments(key: string, opts: { signal?: AbortSignal } = {}): Promise<ImportedComment[]> {
@@ -130,7 +177,7 @@ export function createJiraConnector(options: JiraConnectorOptions): Connector {
       since = resumed.since;
       token = resumed.position;
     }
-    const jql = buildJql(since);
+    const jql = buildJql(since, since ? await userZone(opts.signal) : 'UTC');
     let high: string | null = null;
     const size = opts.pageSize ? Math.min(100, Math.max(1, opts.pageSize)) : pageSize;
     const search = async (pageToken: string | null, signal: AbortSignal) =>
@@ -139,6 +186,8 @@ export function createJiraConnector(options: JiraConnectorOptions): Connector {
           method: 'POST',
           path: '/rest/api/3/search/jql',
           json: { jql, maxResults: size, fields: SEARCH_FIELDS, ...(pageToken ? { nextPageToken: pageToken } : {}) },
+          // A search: POST only because the JQL can be long.
+          idempotent: true,
           schema: SearchPageSchema,
           signal,
         })
@@ -174,6 +223,7 @@ export function createJiraConnector(options: JiraConnectorOptions): Connector {
     name,
     sourceSystem: 'JIRA',
     capabilities: { internalComments: true, status: true },
+    redact: (text) => http.redact(text),
     pull,
     fetchComments,
     async pushComment(input) {
@@ -181,6 +231,18 @@ export function createJiraConnector(options: JiraConnectorOptions): Connector {
         input.visibility === 'INTERNAL'
           ? (options.internalComments ?? { property: 'sd.public.comment' as const })
           : undefined;
+      // The sd.public.comment property only makes an internal note in Jira Service Management; on
+      // a plain Jira project the comment would be posted publicly. Never post it there.
+      if (internal && 'property' in internal) {
+        const type = await projectType(input.externalId, input.signal);
+        if (type !== 'service_desk') {
+          throw new ConnectorError(
+            'connector.unsupported',
+            `${input.externalId} is in a Jira ${type} project, which has no internal notes: the INTERNAL comment was not posted (set internalComments to a role or group visibility to post it restricted)`,
+            { connector: name },
+          );
+        }
+      }
       const extra =
         internal === undefined
           ? {}

@@ -17,7 +17,10 @@ export interface JiraConnectorOptions extends HttpOptions, CommonConnectorOption
   auth: JiraAuth;
   /** JQL restricting what is synced, e.g. `project = OPS AND issuetype = Incident`. The connector adds the `updated` bound and ordering. */
   jql?: string;
-  /** IANA time zone of the integration user: JQL dates are read in it. Default `UTC`. */
+  /**
+   * IANA time zone of the integration user: JQL dates are read in it. Default: the zone of the
+   * user's profile, read once from `GET /rest/api/3/myself` (`UTC` when the profile has none).
+   */
   timeZone?: string;
   /** Issues per search page (1…100). Default 50. */
   pageSize?: number;

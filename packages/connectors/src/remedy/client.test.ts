@@ -17,7 +17,7 @@ describe('remedy connector', () => {
   const connector = (extra: Record<string, unknown> = {}) =>
     createRemedyConnector({ baseUrl: server.url, auth: creds, retry: { baseDelayMs: 1 }, ...extra });
 
-  it('logs in once, pulls every page (offset/limit, _links.next) since the watermark, with work logs', async () => {
+  it('logs in once, pulls every page (keyset, _links.next) since the watermark, with work logs', async () => {
     for (let n = 1; n <= 5; n++) server.entries.push(makeRemedyEntry(n, `2026-02-0${n}T10:00:00Z`));
     server.worklogs.push({
       'Work Log ID': 'WLG1',
@@ -46,6 +46,31 @@ describe('remedy connector', () => {
     expect(first?.query.get('q')).toBe(`'Last Modified Date' >= ${Date.parse('2026-02-02T10:00:00Z') / 1000}`);
     expect(first?.headers.authorization).toMatch(/^AR-JWT tok-1-/);
     expect(pages[1]?.nextCursor).toBeNull();
+    // Keyset: the second page asks for what comes after the last entry of the first.
+    const second = server.requestsTo('/api/arsys/v1/entry/HPD:Help Desk')[1];
+    const t3 = Date.parse('2026-02-03T10:00:00Z') / 1000;
+    expect(second?.query.get('q')).toBe(
+      `'Last Modified Date' >= ${Date.parse('2026-02-02T10:00:00Z') / 1000} AND (('Last Modified Date' > ${t3}) OR ('Last Modified Date' = ${t3} AND 'Request ID' > "000000000000003"))`,
+    );
+    expect(second?.query.get('offset')).toBeNull();
+  });
+
+  it('an entry modified between two page requests of a pull: every entry still arrives', async () => {
+    for (let n = 1; n <= 6; n++) server.entries.push(makeRemedyEntry(n, `2026-02-0${n}T10:00:00Z`));
+    // Right after the first page is served, entry 1 (already read) is modified: it moves to the end.
+    server.afterList.push(() => {
+      const first = server.entries[0];
+      if (first) first['Last Modified Date'] = '2026-02-09T10:00:00.000+0000';
+    });
+    const pages = await pullAll(connector({ pageSize: 2 }), { since: '2026-01-01T00:00:00Z' });
+    const ids = pages.flatMap((p) => p.items.map((i) => i.external_id));
+    expect(new Set(ids)).toEqual(new Set([1, 2, 3, 4, 5, 6].map((n) => `INC${String(n).padStart(12, '0')}`)));
+  });
+
+  it('entries modified in the same second are all read across a page boundary', async () => {
+    for (let n = 1; n <= 5; n++) server.entries.push(makeRemedyEntry(n, '2026-02-01T10:00:00Z'));
+    const pages = await pullAll(connector({ pageSize: 2 }), { since: '2026-01-01T00:00:00Z' });
+    expect(pages.flatMap((p) => p.items.map((i) => i.external_id))).toHaveLength(5);
   });
 
   it('refreshes the AR-JWT once on 401 and carries on', async () => {

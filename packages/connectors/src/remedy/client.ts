@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { Connector, PulledIncident, PulledPage, PullOptions } from '../connector.js';
+import { ValidationError } from '@incidents/core';
 import { ConnectorError } from '../errors.js';
 import type { AuthProvider } from '../http/auth.js';
 import { readAhead } from '../http/read-ahead.js';
@@ -23,6 +24,33 @@ const WorkLogListSchema = z.looseObject({
   _links: z.looseObject({ next: z.array(z.unknown()).optional() }).optional(),
 });
 
+/** Where a pull continues: after this entry's 'Last Modified Date' (epoch seconds) and 'Request ID'. */
+interface RemedyKey {
+  modified: number;
+  id: string;
+}
+
+function isRemedyKey(value: unknown): value is RemedyKey | null {
+  if (value === null) return true;
+  const v = value as Partial<RemedyKey> | undefined;
+  return !!v && typeof v === 'object' && typeof v.modified === 'number' && typeof v.id === 'string';
+}
+
+/** The key of an entry (`null` when it lacks the fields: the listing cannot continue by keyset). */
+function remedyKey(entry: unknown): RemedyKey | null {
+  const values = ((entry as { values?: unknown } | undefined)?.values ?? {}) as Record<string, unknown>;
+  const modified = Date.parse(String(values['Last Modified Date'] ?? ''));
+  const id = values['Request ID'];
+  if (Number.isNaN(modified) || typeof id !== 'string' || id === '') {
+    throw new ConnectorError(
+      'connector.invalid_response',
+      "an entry without 'Last Modified Date' and 'Request ID': add them to the form's fields to page by keyset",
+      { connector: 'remedy' },
+    );
+  }
+  return { modified: Math.floor(modified / 1000), id };
+}
+
 /** Quotes a value for an AR System qualification (`"…"`, inner quotes doubled). */
 function q(value: string): string {
   return `"${value.replace(/"/g, '""')}"`;
@@ -31,6 +59,8 @@ function q(value: string): string {
 /** AR-JWT authentication: logs in lazily, once at a time, and again when a request gets 401. */
 function arJwtAuth(getHttp: () => HttpClient, credentials: { username: string; password: string }): AuthProvider {
   let token: Promise<string> | undefined;
+  /** Every token this connector obtained: redacted from error texts even after a refresh. */
+  const issued: string[] = [];
   const login = (signal?: AbortSignal) =>
     getHttp()
       .request({
@@ -38,6 +68,8 @@ function arJwtAuth(getHttp: () => HttpClient, credentials: { username: string; p
         path: '/api/jwt/login',
         form: { username: credentials.username, password: credentials.password },
         responseType: 'text',
+        // A new login is harmless.
+        idempotent: true,
         skipAuth: true,
         label: '/api/jwt/login',
         ...(signal ? { signal } : {}),
@@ -49,6 +81,8 @@ function arJwtAuth(getHttp: () => HttpClient, credentials: { username: string; p
             connector: 'remedy',
             status: r.status,
           });
+        issued.push(value);
+        if (issued.length > 8) issued.shift();
         return value;
       });
   return {
@@ -67,13 +101,14 @@ function arJwtAuth(getHttp: () => HttpClient, credentials: { username: string; p
       await token;
       return true;
     },
+    secrets: () => [credentials.password, `${credentials.username}:${credentials.password}`, ...issued],
   };
 }
 
 /**
  * Creates the Remedy / Helix ITSM connector: logs in at `POST /api/jwt/login` (AR-JWT, refreshed
- * once on 401), pulls `GET /api/arsys/v1/entry/<form>` with `q='Last Modified Date' >= <epoch>`
- * and `offset`/`limit`, reads and writes HPD:WorkLog entries (View Access Public/Internal) and
+ * once on 401), pulls `GET /api/arsys/v1/entry/<form>` with `q='Last Modified Date' >= <epoch>`,
+ * sorted by ('Last Modified Date', 'Request ID') and paged by keyset (after the last entry read), reads and writes HPD:WorkLog entries (View Access Public/Internal) and
  * updates `Status`.
  *
  * @example
@@ -109,36 +144,53 @@ export function createRemedyConnector(options: RemedyConnectorOptions): Connecto
 
   async function* pull(opts: PullOptions = {}): AsyncGenerator<PulledPage> {
     let since = normaliseSince(opts.since);
-    let offset = 0;
+    let after: RemedyKey | null = null;
     if (opts.cursor) {
-      const resumed = decodePullCursor<number>(name, opts.cursor);
+      const resumed = decodePullCursor<unknown>(name, opts.cursor);
+      if (!isRemedyKey(resumed.position)) {
+        // An offset cursor of an older version: the engine starts again from its watermark.
+        throw new ValidationError([
+          { path: 'cursor', message: 'a remedy offset cursor of an older version; pull again from the watermark' },
+        ]);
+      }
       since = resumed.since;
-      offset = resumed.position;
+      after = resumed.position;
     }
     const size = opts.pageSize ? Math.max(1, opts.pageSize) : pageSize;
     const clauses: string[] = [];
     if (options.query?.trim()) clauses.push(`(${options.query.trim()})`);
     if (since) clauses.push(`'Last Modified Date' >= ${Math.floor(Date.parse(since) / 1000)}`);
+    /**
+     * Keyset paging on ('Last Modified Date', 'Request ID'): the next page starts after the last
+     * entry read, so an entry modified mid-pull never shifts an unread one out of reach.
+     */
+    const qualification = (key: RemedyKey | null) => {
+      const all = [...clauses];
+      if (key) {
+        all.push(
+          `(('Last Modified Date' > ${key.modified}) OR ('Last Modified Date' = ${key.modified} AND 'Request ID' > ${q(key.id)}))`,
+        );
+      }
+      return all.length ? all.join(' AND ') : undefined;
+    };
     let high: string | null = null;
-    const list = async (position: number, signal: AbortSignal) =>
+    const list = async (key: RemedyKey | null, signal: AbortSignal) =>
       (
         await http.request({
           path: entryPath(form),
           query: {
-            q: clauses.length ? clauses.join(' AND ') : undefined,
-            sort: 'Last Modified Date.asc',
-            offset: position,
+            q: qualification(key),
+            sort: 'Last Modified Date.asc,Request ID.asc',
             limit: size,
           },
           schema: EntryListSchema,
           signal,
         })
       ).body;
-    const pages = readAhead(
-      offset,
+    const pages = readAhead<RemedyKey | null, z.output<typeof EntryListSchema>>(
+      after,
       list,
-      (body, position) =>
-        body._links?.next?.length && body.entries.length > 0 ? position + body.entries.length : null,
+      (body) => (body._links?.next?.length && body.entries.length > 0 ? remedyKey(body.entries.at(-1)) : null),
       opts.signal,
     );
     for await (const { body, next } of pages) {
@@ -150,7 +202,7 @@ export function createRemedyConnector(options: RemedyConnectorOptions): Connecto
       for (const item of items) high = maxIso(high, item.updated_at);
       yield {
         items,
-        nextCursor: next !== null ? encodePullCursor(name, { since, position: next }) : null,
+        nextCursor: next !== null ? encodePullCursor<RemedyKey>(name, { since, position: next }) : null,
         highWatermark: high,
       };
     }
@@ -160,6 +212,7 @@ export function createRemedyConnector(options: RemedyConnectorOptions): Connecto
     name,
     sourceSystem: 'REMEDY',
     capabilities: { internalComments: true, status: true },
+    redact: (text) => http.redact(text),
     pull,
     fetchComments: async (externalId, opts = {}) =>
       (await workLogs(`'Incident Number' = ${q(externalId)}`, opts.signal)).map((l) => l.comment),

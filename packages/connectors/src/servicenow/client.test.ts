@@ -21,7 +21,7 @@ describe('servicenow connector', () => {
   const connector = (extra: Record<string, unknown> = {}) =>
     createServiceNowConnector({ baseUrl: server.url, auth: creds, retry: { baseDelayMs: 1 }, ...extra });
 
-  it('pulls every page with sysparm_offset, bounded by sys_updated_on, with comments and work notes', async () => {
+  it('pulls every page by keyset (after the last row), bounded by a UTC sys_updated_on literal, with comments and work notes', async () => {
     for (let n = 1; n <= 5; n++) server.records.push(makeSnRecord(n, `2026-02-0${n} 10:00:00`));
     server.journal.push(
       {
@@ -45,7 +45,6 @@ describe('servicenow connector', () => {
     expect(pages.map((p) => p.items.map((i) => i.input.incident_id))).toEqual([
       ['INC0000002', 'INC0000003'],
       ['INC0000004', 'INC0000005'],
-      [],
     ]);
     expect(pages.at(-1)?.nextCursor).toBeNull();
     expect(pages.at(-1)?.highWatermark).toBe('2026-02-05T10:00:00.000Z');
@@ -67,14 +66,47 @@ describe('servicenow connector', () => {
     ]);
     const first = server.requestsTo('/api/now/table/incident')[0];
     expect(first?.query.get('sysparm_query')).toBe(
-      "sys_updated_on>=javascript:gs.dateGenerate('2026-02-02','10:00:00')^ORDERBYsys_updated_on^ORDERBYsys_id",
+      'sys_updated_on>=2026-02-02 10:00:00^ORDERBYsys_updated_on^ORDERBYsys_id',
     );
     expect(first?.query.get('sysparm_display_value')).toBe('all');
-    expect(server.requestsTo('/api/now/table/incident').map((r) => r.query.get('sysparm_offset'))).toEqual([
-      '0',
-      '2',
-      '4',
+    // Keyset: the second page starts after the last row of the first; the Link header has no next after it.
+    const second = server.requestsTo('/api/now/table/incident')[1];
+    expect(second?.query.get('sysparm_query')).toBe(
+      `sys_updated_on>=2026-02-02 10:00:00^sys_updated_on>2026-02-03 10:00:00^NQsys_updated_on>=2026-02-02 10:00:00^sys_updated_on=2026-02-03 10:00:00^sys_id>${makeSnRecord(3, '').sys_id}^ORDERBYsys_updated_on^ORDERBYsys_id`,
+    );
+    expect(server.requestsTo('/api/now/table/incident')).toHaveLength(2);
+  });
+
+  it('reads the since bound as UTC while the integration user is at UTC-8 (no gs.dateGenerate)', async () => {
+    server.timeZone = 'America/Los_Angeles';
+    server.records.push(makeSnRecord(1, '2026-02-02 09:59:59'), makeSnRecord(2, '2026-02-02 11:00:00'));
+    const pages = await pullAll(connector(), { since: '2026-02-02T10:00:00Z' });
+    expect(pages.flatMap((p) => p.items.map((i) => i.input.incident_id))).toEqual(['INC0000002']);
+  });
+
+  it('a record changed between two page requests of a pull: every record still arrives', async () => {
+    for (let n = 1; n <= 6; n++) server.records.push(makeSnRecord(n, `2026-02-0${n} 10:00:00`));
+    // Right after the first page is served, INC0000001 (already read) is edited: it moves to the end.
+    server.afterList.push(() => {
+      const first = server.records[0];
+      if (first) first.sys_updated_on = '2026-02-09 10:00:00';
+    });
+    const pages = await pullAll(connector({ pageSize: 2 }), { since: '2026-01-01T00:00:00Z' });
+    const ids = pages.flatMap((p) => p.items.map((i) => i.input.incident_id));
+    expect(new Set(ids)).toEqual(new Set([1, 2, 3, 4, 5, 6].map((n) => `INC000000${n}`)));
+  });
+
+  it('a page shortened (or emptied) by ACLs is not the end: follows Link rel="next"', async () => {
+    for (let n = 1; n <= 8; n++) server.records.push(makeSnRecord(n, `2026-02-0${n} 10:00:00`));
+    // The first page of 3 loses two rows, the second window all three.
+    for (const n of [1, 2, 4, 5, 6]) server.hidden.add(makeSnRecord(n, '').sys_id);
+    const pages = await pullAll(connector({ pageSize: 3 }), { since: '2026-01-01T00:00:00Z' });
+    expect(pages.flatMap((p) => p.items.map((i) => i.input.incident_id))).toEqual([
+      'INC0000003',
+      'INC0000007',
+      'INC0000008',
     ]);
+    expect(pages.at(-1)?.nextCursor).toBeNull();
   });
 
   it('resumes from a cursor', async () => {
@@ -118,6 +150,18 @@ describe('servicenow connector', () => {
       close_code: 'Workaround provided',
       close_notes: 'rolled back',
     });
+  });
+
+  it('never moves a record backwards: ASSIGNED does not reset an In Progress incident to New', async () => {
+    server.records.push(makeSnRecord(1, snNow()), { ...makeSnRecord(2, snNow()), state: '1' });
+    const sn = connector();
+    const [inProgress, fresh] = server.records;
+    await sn.pushStatus({ externalId: inProgress?.sys_id ?? '', status: 'ASSIGNED' });
+    expect(inProgress?.state).toBe('2');
+    expect(server.requestsTo(`/api/now/table/incident/${inProgress?.sys_id}`, 'PATCH')).toHaveLength(0);
+    // A New record may still be written (assignment happens in ServiceNow's own fields).
+    await sn.pushStatus({ externalId: fresh?.sys_id ?? '', status: 'ASSIGNED' });
+    expect(server.requestsTo(`/api/now/table/incident/${fresh?.sys_id}`, 'PATCH')).toHaveLength(1);
   });
 
   it('reports a missing record as connector.http 404 with the vendor message', async () => {

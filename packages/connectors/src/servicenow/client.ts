@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { Connector, PulledIncident, PulledPage, PullOptions } from '../connector.js';
+import { ValidationError } from '@incidents/core';
 import { ConnectorError } from '../errors.js';
 import { basicAuth, bearerAuth } from '../http/auth.js';
 import { readAhead } from '../http/read-ahead.js';
@@ -46,6 +47,45 @@ const FIELDS = [
 ].join(',');
 
 const ResultListSchema = z.looseObject({ result: z.array(z.unknown()) });
+
+/** Where a pull continues: after the key (`sys_updated_on` UTC value, `sys_id`) of the last row read. */
+interface KeysetPosition {
+  after: { updated: string; id: string } | null;
+  /** Rows to skip within the keyset query (only after pages the ACLs emptied). */
+  offset: number;
+}
+
+function isKeysetPosition(value: unknown): value is KeysetPosition {
+  if (!value || typeof value !== 'object') return false;
+  const v = value as { after?: unknown; offset?: unknown };
+  const after = v.after as { updated?: unknown; id?: unknown } | null;
+  return (
+    typeof v.offset === 'number' &&
+    (after === null || (typeof after === 'object' && typeof after.updated === 'string' && typeof after.id === 'string'))
+  );
+}
+
+/** The raw value of a field read with `sysparm_display_value=all` (or plain). */
+function rawValue(field: unknown): string | undefined {
+  if (typeof field === 'string') return field;
+  if (field && typeof field === 'object' && typeof (field as { value?: unknown }).value === 'string')
+    return (field as { value: string }).value;
+  return undefined;
+}
+
+/** The keyset of the last row of a page, if it has the fields. */
+function lastKey(rows: readonly unknown[]): KeysetPosition['after'] {
+  const row = rows[rows.length - 1] as Record<string, unknown> | undefined;
+  const updated = rawValue(row?.sys_updated_on);
+  const id = rawValue(row?.sys_id);
+  return updated && id && /^[\d :-]+$/.test(updated) && /^\w+$/.test(id) ? { updated, id } : null;
+}
+
+/** An instant as a ServiceNow date-time literal (`yyyy-MM-dd HH:mm:ss`, UTC). */
+function snLiteral(iso: string): string {
+  const { date, time } = snDateArgs(iso);
+  return `${date} ${time}`;
+}
 const JournalListSchema = z.looseObject({ result: z.array(ServiceNowJournalSchema) });
 const JOURNAL_PAGE = 1000;
 
@@ -76,8 +116,9 @@ async function readJournal(http: HttpClient, query: string, signal?: AbortSignal
 
 /**
  * Creates the ServiceNow connector: pulls `/api/now/table/<table>` with
- * `sysparm_query=sys_updated_on>=…^ORDERBYsys_updated_on` and `sysparm_limit`/`sysparm_offset`
- * (`sysparm_display_value=all`), reads comments and work notes from `sys_journal_field` (one query
+ * `sysparm_query=sys_updated_on>=<UTC literal>^ORDERBYsys_updated_on^ORDERBYsys_id`, paging by keyset
+ * (after the last row's `sys_updated_on`, `sys_id`) and following the `Link: rel="next"` header
+ * (ACLs can shorten a page without ending the listing) (`sysparm_display_value=all`), reads comments and work notes from `sys_journal_field` (one query
  * per page), pushes `comments` (PUBLIC) or `work_notes` (INTERNAL) and `state` with
  * `close_code`/`close_notes`.
  *
@@ -103,42 +144,63 @@ export function createServiceNowConnector(options: ServiceNowConnectorOptions): 
 
   async function* pull(opts: PullOptions = {}): AsyncGenerator<PulledPage> {
     let since = normaliseSince(opts.since);
-    let offset = 0;
+    let position: KeysetPosition = { after: null, offset: 0 };
     if (opts.cursor) {
-      const resumed = decodePullCursor<number>(name, opts.cursor);
+      const resumed = decodePullCursor<unknown>(name, opts.cursor);
+      if (!isKeysetPosition(resumed.position)) {
+        // An offset cursor of an older version: the engine starts again from its watermark.
+        throw new ValidationError([
+          { path: 'cursor', message: 'a servicenow offset cursor of an older version; pull again from the watermark' },
+        ]);
+      }
       since = resumed.since;
-      offset = resumed.position;
+      position = resumed.position;
     }
     const size = opts.pageSize ? Math.min(1000, Math.max(1, opts.pageSize)) : pageSize;
-    const clauses: string[] = [];
-    if (options.query?.trim()) clauses.push(options.query.trim());
-    if (since) {
-      const { date, time } = snDateArgs(since);
-      clauses.push(`sys_updated_on>=javascript:gs.dateGenerate('${date}','${time}')`);
-    }
-    const query = [...clauses, 'ORDERBYsys_updated_on', 'ORDERBYsys_id'].join('^');
+    const base: string[] = [];
+    if (options.query?.trim()) base.push(options.query.trim());
+    // A plain date-time literal is compared with the stored (UTC) value; gs.dateGenerate() would read
+    // it in the integration user's time zone.
+    if (since) base.push(`sys_updated_on>=${snLiteral(since)}`);
+    const ORDER = 'ORDERBYsys_updated_on^ORDERBYsys_id';
+    /**
+     * Keyset paging on (sys_updated_on, sys_id): the next page starts after the last row read, so a
+     * record changed mid-pull (moved to the end) never shifts an unread row out of reach.
+     */
+    const queryFor = (after: KeysetPosition['after']) => {
+      if (!after) return [...base, ORDER].join('^');
+      const rest = base.length ? `${base.join('^')}^` : '';
+      return `${rest}sys_updated_on>${after.updated}^NQ${rest}sys_updated_on=${after.updated}^sys_id>${after.id}^${ORDER}`;
+    };
     let high: string | null = null;
-    const list = async (position: number, signal: AbortSignal) =>
-      (
-        await http.request({
-          path: `/api/now/table/${table}`,
-          query: {
-            sysparm_query: query,
-            sysparm_limit: size,
-            sysparm_offset: position,
-            sysparm_display_value: 'all',
-            sysparm_exclude_reference_link: true,
-            sysparm_fields: FIELDS,
-          },
-          schema: ResultListSchema,
-          signal,
-        })
-      ).body;
-    // A full page means there may be more: the next offset is known before the page is mapped.
-    const pages = readAhead(
-      offset,
+    const list = async (at: KeysetPosition, signal: AbortSignal) => {
+      const response = await http.request({
+        path: `/api/now/table/${table}`,
+        query: {
+          sysparm_query: queryFor(at.after),
+          sysparm_limit: size,
+          sysparm_offset: at.offset,
+          sysparm_display_value: 'all',
+          sysparm_exclude_reference_link: true,
+          sysparm_fields: FIELDS,
+        },
+        schema: ResultListSchema,
+        signal,
+      });
+      const link = response.headers.get('link');
+      // ACLs remove rows after the query: a short page is not the end; the Link header says.
+      const more = link !== null ? /rel="?next"?/i.test(link) : response.body.result.length === size;
+      return { result: response.body.result, more };
+    };
+    const pages = readAhead<KeysetPosition, { result: unknown[]; more: boolean }>(
+      position,
       list,
-      (body, position) => (body.result.length === size ? position + body.result.length : null),
+      (body, at) => {
+        if (!body.more) return null;
+        const last = lastKey(body.result);
+        // A page the ACLs emptied: its window is passed by offset within the same query.
+        return last ? { after: last, offset: 0 } : { after: at.after, offset: at.offset + size };
+      },
       opts.signal,
     );
     for await (const { body, next } of pages) {
@@ -157,15 +219,22 @@ export function createServiceNowConnector(options: ServiceNowConnectorOptions): 
       for (const item of items) high = maxIso(high, item.updated_at);
       yield {
         items,
-        nextCursor: next !== null ? encodePullCursor(name, { since, position: next }) : null,
+        nextCursor: next !== null ? encodePullCursor<KeysetPosition>(name, { since, position: next }) : null,
         highWatermark: high,
       };
     }
   }
 
-  async function patch(sysId: string, values: Record<string, string>, signal?: AbortSignal): Promise<void> {
+  /** `idempotent`: setting fields to values is; appending to a journal field (comments, work notes) is not. */
+  async function patch(
+    sysId: string,
+    values: Record<string, string>,
+    signal: AbortSignal | undefined,
+    idempotent: boolean,
+  ): Promise<void> {
     await http.request({
       method: 'PATCH',
+      idempotent,
       path: `/api/now/table/${table}/${encodeURIComponent(sysId)}`,
       query: { sysparm_fields: 'sys_id,sys_updated_on' },
       json: values,
@@ -178,6 +247,7 @@ export function createServiceNowConnector(options: ServiceNowConnectorOptions): 
     name,
     sourceSystem: 'SERVICENOW',
     capabilities: { internalComments: true, status: true },
+    redact: (text) => http.redact(text),
     pull,
     fetchComments: (externalId, opts = {}) =>
       readJournal(
@@ -187,7 +257,7 @@ export function createServiceNowConnector(options: ServiceNowConnectorOptions): 
       ).then((rows) => rows.map((r) => r.comment)),
     async pushComment(input) {
       const element = input.visibility === 'INTERNAL' ? 'work_notes' : 'comments';
-      await patch(input.externalId, { [element]: input.text }, input.signal);
+      await patch(input.externalId, { [element]: input.text }, input.signal, false);
       // The Table API does not return the journal entry: find it (newest first) by its text.
       const recent = await http.request({
         path: '/api/now/table/sys_journal_field',
@@ -213,6 +283,18 @@ export function createServiceNowConnector(options: ServiceNowConnectorOptions): 
     },
     async pushStatus(input) {
       const state = options.states?.[input.status] ?? SERVICENOW_PUSH_STATES[input.status];
+      // Never move the record backwards: ASSIGNED (and NEW) are written as state 1 (New), which
+      // would reset an incident already In Progress or On Hold.
+      if (input.status === 'NEW' || input.status === 'ASSIGNED') {
+        const { body } = await http.request({
+          path: `/api/now/table/${table}/${encodeURIComponent(input.externalId)}`,
+          query: { sysparm_fields: 'state' },
+          schema: z.looseObject({ result: z.looseObject({ state: z.unknown() }) }),
+          ...(input.signal ? { signal: input.signal } : {}),
+        });
+        const current = rawValue(body.result.state);
+        if (current !== undefined && current !== '1' && current !== state) return;
+      }
       const values: Record<string, string> = { state };
       if (input.status === 'PENDING') values.hold_reason = options.holdReason ?? '1';
       if (input.status === 'RESOLVED' || input.status === 'CLOSED' || input.status === 'CANCELLED') {
@@ -220,7 +302,7 @@ export function createServiceNowConnector(options: ServiceNowConnectorOptions): 
         values.close_code = options.closeCodes?.[type] ?? SERVICENOW_CLOSE_CODES[type];
         values.close_notes = input.resolution?.description?.trim() || `Set to ${input.status} by the incidents sync`;
       }
-      await patch(input.externalId, values, input.signal);
+      await patch(input.externalId, values, input.signal, true);
     },
   };
 }

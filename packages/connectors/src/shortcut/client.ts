@@ -163,6 +163,7 @@ export function createShortcutConnector(options: ShortcutConnectorOptions): Conn
     name,
     sourceSystem: 'SHORTCUT',
     capabilities: { internalComments: true, status: true },
+    redact: (text) => http.redact(text),
     pull,
     fetchComments,
     async pushComment(input) {

@@ -66,7 +66,14 @@ function splitExternalId(externalId: string): { channel: string; ts: string } {
 export function createSlackConnector(options: SlackConnectorOptions): Connector {
   const name = 'slack';
   const baseUrl = options.baseUrl ?? 'https://slack.com/api/';
-  const http = createHttpClient({ ...options, baseUrl, connector: name });
+  const http = createHttpClient({
+    ...options,
+    baseUrl,
+    connector: name,
+    secrets: [[options.token]],
+    // Every Web API call is a POST; only chat.postMessage writes.
+    fetchIdempotent: (_method, url) => !url.pathname.endsWith('/chat.postMessage'),
+  });
   const client = new WebClient(options.token, {
     slackApiUrl: baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`,
     fetch: http.fetch as never,
@@ -89,7 +96,7 @@ export function createSlackConnector(options: SlackConnectorOptions): Connector 
     try {
       result = await client.apiCall(method, args);
     } catch (err) {
-      throw fromSlackError(err, method);
+      throw http.redactError(fromSlackError(err, method));
     }
     return http.parse(schema, result, `response to ${method}`);
   }
@@ -172,6 +179,7 @@ export function createSlackConnector(options: SlackConnectorOptions): Connector 
     name,
     sourceSystem: 'SLACK',
     capabilities: { internalComments: false, status: false },
+    redact: (text) => http.redact(text),
     pull,
     fetchComments: (externalId, opts = {}) => replies(splitExternalId(externalId).ts, opts.signal),
     async pushComment(input) {

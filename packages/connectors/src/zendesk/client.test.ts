@@ -89,6 +89,14 @@ describe('zendesk connector', () => {
     expect(server.tickets[0]?.status).toBe('pending');
   });
 
+  it('keeps solved and closed apart: CLOSED is pushed as solved unless closed is asked for', async () => {
+    server.tickets.push(makeZdTicket(1, '2026-02-01T10:00:00Z'), makeZdTicket(2, '2026-02-01T10:00:00Z'));
+    await connector().pushStatus({ externalId: '1', status: 'CLOSED' });
+    expect(server.tickets[0]?.status).toBe('solved');
+    await connector({ statuses: { CLOSED: 'closed' } }).pushStatus({ externalId: '2', status: 'CLOSED' });
+    expect(server.tickets[1]?.status).toBe('closed');
+  });
+
   describe('transport faults', () => {
     transportFaultTests(async () => {
       const s = await startZendeskServer(creds);

@@ -148,9 +148,29 @@ export function createZendeskConnector(options: ZendeskConnectorOptions): Connec
     }
   }
 
+  /** A PUT, but one carrying a comment appends it: not idempotent. */
   async function updateTicket(id: string, ticket: Record<string, unknown>, signal?: AbortSignal) {
+    return sendUpdate(id, ticket, signal).catch((err: unknown) => {
+      // A closed ticket can never be updated again: unsupported, not worth a retry.
+      if (
+        err instanceof ConnectorError &&
+        err.details.status === 422 &&
+        /closed prevents ticket update/i.test(err.details.vendorMessage ?? '')
+      ) {
+        throw new ConnectorError(
+          'connector.unsupported',
+          `ticket ${id} is closed in Zendesk: a closed ticket cannot be updated or reopened (create a follow-up ticket)`,
+          { connector: name, status: 422, method: 'PUT', path: err.details.path ?? '' },
+        );
+      }
+      throw err;
+    });
+  }
+
+  function sendUpdate(id: string, ticket: Record<string, unknown>, signal?: AbortSignal) {
     return http.request({
       method: 'PUT',
+      idempotent: ticket.comment === undefined,
       path: `/api/v2/tickets/${encodeURIComponent(id)}.json`,
       json: { ticket },
       schema: z.looseObject({
@@ -165,6 +185,7 @@ export function createZendeskConnector(options: ZendeskConnectorOptions): Connec
     name,
     sourceSystem: 'ZENDESK',
     capabilities: { internalComments: true, status: true },
+    redact: (text) => http.redact(text),
     pull,
     fetchComments,
     async pushComment(input) {

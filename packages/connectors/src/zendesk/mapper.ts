@@ -41,8 +41,10 @@ export const ZENDESK_PUSH_STATUSES: Readonly<Record<Status, string>> = {
   IN_PROGRESS: 'open',
   PENDING: 'pending',
   RESOLVED: 'solved',
-  CLOSED: 'closed',
-  CANCELLED: 'closed',
+  // `closed` is final in Zendesk (no update, no reopening; Zendesk closes solved tickets by itself
+  // after a few days): pushed only when asked, with `statuses: { CLOSED: 'closed' }`.
+  CLOSED: 'solved',
+  CANCELLED: 'solved',
 };
 
 /** Zendesk priority → core priority. Override with `mapping.priorities`. */

@@ -1,9 +1,10 @@
 /**
- * A local Jira Cloud REST v3 server: `POST /rest/api/3/search/jql` (JQL `updated >= "…"`,
+ * A local Jira Cloud REST v3 server: `POST /rest/api/3/search/jql` (JQL `updated >= "…"` read in
+ * the user's time zone, `GET /rest/api/3/myself` telling it,
  * `nextPageToken`), issue comments (startAt/maxResults/total), transitions, Basic/Bearer auth.
  * Shapes follow developer.atlassian.com/cloud/jira/platform/rest/v3.
  */
-import { type RecordedRequest, startVendorServer, type VendorServer } from './vendor-server.js';
+import { type RecordedRequest, startVendorServer, type VendorServer, zonedToUtc } from './vendor-server.js';
 
 export interface JiraComment {
   id: string;
@@ -28,6 +29,12 @@ export interface JiraIssueData {
   assigneeEmail?: string;
   labels?: string[];
   comments: JiraComment[];
+  /**
+   * `service_desk` (Jira Service Management: the `sd.public.comment` property makes an internal
+   * note) or `software` / `business` (plain Jira: the property is ignored, the comment is public).
+   * Default `service_desk`.
+   */
+  projectType?: 'service_desk' | 'software' | 'business';
 }
 
 export const JIRA_STATUSES: Record<string, 'new' | 'indeterminate' | 'done'> = {
@@ -42,6 +49,16 @@ export interface JiraServer extends VendorServer {
   /** Comments returned in the search payload (the rest must be fetched). */
   searchCommentLimit: number;
   commentPageSize: number;
+  /**
+   * The integration user's time zone (`GET /rest/api/3/myself`): JQL date literals are read in it,
+   * as Jira Cloud does. Default `America/Los_Angeles` (UTC−8 in winter).
+   */
+  userTimeZone: string;
+  /**
+   * `nextPageToken`s issued before this instant are refused with 400, as Jira Cloud refuses tokens
+   * older than 7 days. Default: none refused.
+   */
+  tokensExpireBefore: number;
 }
 
 function adf(text: string) {
@@ -68,6 +85,20 @@ export async function startJiraServer(credentials: { email: string; apiToken: st
   server.issues = [];
   server.searchCommentLimit = 20;
   server.commentPageSize = 100;
+  server.userTimeZone = 'America/Los_Angeles';
+  server.tokensExpireBefore = 0;
+
+  base.route('GET', '/rest/api/3/myself', () => ({
+    body: {
+      accountId: 'bot-account',
+      accountType: 'atlassian',
+      emailAddress: credentials.email,
+      displayName: 'Sync bot',
+      active: true,
+      timeZone: server.userTimeZone,
+      locale: 'en_US',
+    },
+  }));
 
   const toJson = (i: JiraIssueData) => ({
     id: String(10000 + server.issues.indexOf(i)),
@@ -79,7 +110,7 @@ export async function startJiraServer(credentials: { email: string; apiToken: st
       status: { name: i.status, statusCategory: { key: i.category } },
       priority: { name: i.priority },
       issuetype: { name: 'Incident' },
-      project: { key: i.key.split('-')[0], name: 'Operations' },
+      project: { key: i.key.split('-')[0], name: 'Operations', projectTypeKey: i.projectType ?? 'service_desk' },
       labels: i.labels ?? [],
       components: [],
       assignee: i.assigneeEmail ? { accountId: 'acc-1', displayName: 'Dev', emailAddress: i.assigneeEmail } : null,
@@ -104,14 +135,27 @@ export async function startJiraServer(credentials: { email: string; apiToken: st
   base.route('POST', '/rest/api/3/search/jql', (req: RecordedRequest) => {
     const body = req.json as { jql: string; maxResults?: number; nextPageToken?: string };
     const m = /updated >= "(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2})"/.exec(body.jql);
-    const since = m ? Date.parse(`${m[1]}T${m[2]}:00Z`) : -Infinity;
+    // JQL dates are wall-clock times in the user's zone.
+    const since = m
+      ? Date.parse(`${zonedToUtc(m[1] ?? '', `${m[2]}:00`, server.userTimeZone).replace(' ', 'T')}Z`)
+      : -Infinity;
     const all = server.issues
       .filter((i) => Date.parse(i.updated) >= since)
       .sort((a, b) => Date.parse(a.updated) - Date.parse(b.updated) || a.key.localeCompare(b.key));
-    const start = body.nextPageToken ? Number(Buffer.from(body.nextPageToken, 'base64').toString()) : 0;
+    const [startText, issuedText] = body.nextPageToken
+      ? Buffer.from(body.nextPageToken, 'base64').toString().split(':')
+      : ['0', String(Date.now())];
+    if (Number(issuedText) < server.tokensExpireBefore) {
+      return {
+        status: 400,
+        body: { errorMessages: ['The provided next page token is invalid or expired.'], errors: {} },
+      };
+    }
+    const start = Number(startText);
     const size = body.maxResults ?? 50;
     const page = all.slice(start, start + size);
-    const next = start + size < all.length ? Buffer.from(String(start + size)).toString('base64') : undefined;
+    const next =
+      start + size < all.length ? Buffer.from(`${start + size}:${Date.now()}`).toString('base64') : undefined;
     return { body: { issues: page.map(toJson), ...(next ? { nextPageToken: next } : {}), isLast: !next } };
   });
 
@@ -141,13 +185,15 @@ export async function startJiraServer(credentials: { email: string; apiToken: st
     if (!issue) return { status: 404, body: { errorMessages: ['Issue does not exist'], errors: {} } };
     const payload = req.json as { body: unknown; properties?: unknown; visibility?: unknown };
     const now = new Date().toISOString();
+    // Outside Jira Service Management the property means nothing: the comment is public.
+    const jsm = (issue.projectType ?? 'service_desk') === 'service_desk';
     const comment: JiraComment = {
       id: String(20000 + issue.comments.length),
       author: { accountId: 'bot', displayName: 'Sync bot' },
       body: payload.body,
       created: now,
       updated: now,
-      ...(payload.properties ? { properties: payload.properties, jsdPublic: false } : {}),
+      ...(payload.properties ? { properties: payload.properties, ...(jsm ? { jsdPublic: false } : {}) } : {}),
       ...(payload.visibility ? { visibility: payload.visibility } : {}),
     };
     issue.comments.push(comment);
@@ -182,6 +228,14 @@ export async function startJiraServer(credentials: { email: string; apiToken: st
     issue.category = target[1];
     issue.updated = new Date().toISOString();
     return { status: 204 };
+  });
+
+  base.route('GET', '/rest/api/3/project/:key', (_req, { key }) => {
+    const issue = server.issues.find((i) => i.key.split('-')[0] === key);
+    if (!issue) return { status: 404, body: { errorMessages: ['No project could be found'], errors: {} } };
+    return {
+      body: { key, name: 'Operations', projectTypeKey: issue.projectType ?? 'service_desk', simplified: false },
+    };
   });
 
   base.route('GET', '/rest/api/3/issue/:key', (_req, { key }) => {

@@ -12,6 +12,8 @@ export interface RemedyServer extends VendorServer {
   /** Tokens currently valid. */
   tokens: Set<string>;
   logins: number;
+  /** Run after the next entry-list requests, one per request (an entry modified between two pages). */
+  afterList: Array<() => void>;
 }
 
 function remedyDate(iso: string): string {
@@ -21,8 +23,16 @@ function remedyDate(iso: string): string {
 /** Evaluates the small qualification subset the connector sends. */
 function matches(values: Record<string, unknown>, qual: string | null): boolean {
   if (!qual) return true;
+  const modified = Math.floor(Date.parse(String(values['Last Modified Date'])) / 1000);
   const since = /'Last Modified Date' >= (\d+)/.exec(qual);
-  if (since && Date.parse(String(values['Last Modified Date'])) < Number(since[1]) * 1000) return false;
+  if (since && modified < Number(since[1])) return false;
+  // The keyset condition: after (modified, Request ID).
+  const after =
+    /\('Last Modified Date' > (\d+)\) OR \('Last Modified Date' = (\d+) AND 'Request ID' > "([^"]*)"\)/.exec(qual);
+  if (after) {
+    const id = String(values['Request ID'] ?? '');
+    if (!(modified > Number(after[1]) || (modified === Number(after[2]) && id > (after[3] ?? '')))) return false;
+  }
   const numbers = [...qual.matchAll(/'Incident Number' = "([^"]*)"/g)].map((m) => m[1]);
   if (numbers.length && !numbers.includes(String(values['Incident Number']))) return false;
   return true;
@@ -46,6 +56,7 @@ export async function startRemedyServer(credentials: { username: string; passwor
   server.worklogs = [];
   server.tokens = new Set();
   server.logins = 0;
+  server.afterList = [];
 
   base.route('POST', '/api/jwt/login', (req) => {
     if (req.form.get('username') !== credentials.username || req.form.get('password') !== credentials.password) {
@@ -66,7 +77,8 @@ export async function startRemedyServer(credentials: { username: string; passwor
       .sort(
         (a, b) =>
           Date.parse(String(a['Last Modified Date'] ?? a['Submit Date'])) -
-          Date.parse(String(b['Last Modified Date'] ?? b['Submit Date'])),
+            Date.parse(String(b['Last Modified Date'] ?? b['Submit Date'])) ||
+          String(a['Request ID'] ?? '').localeCompare(String(b['Request ID'] ?? '')),
       );
     const offset = Number(req.query.get('offset') ?? 0);
     const limit = Number(req.query.get('limit') ?? 1000);
@@ -89,7 +101,11 @@ export async function startRemedyServer(credentials: { username: string; passwor
   };
 
   base.route('GET', '/api/arsys/v1/entry/:form', (req, { form }) => {
-    if (form === 'HPD:Help Desk') return list(server.entries, req, form);
+    if (form === 'HPD:Help Desk') {
+      const reply = list(server.entries, req, form);
+      server.afterList.shift()?.();
+      return reply;
+    }
     if (form === 'HPD:WorkLog') return list(server.worklogs, req, form);
     return {
       status: 404,

@@ -1,10 +1,13 @@
 /**
- * A local ServiceNow Table API server: `GET /api/now/table/incident` (sysparm_query with
- * `sys_updated_on>=javascript:gs.dateGenerate(...)`, sysparm_limit/offset, sysparm_display_value),
+ * A local ServiceNow Table API server: `GET /api/now/table/incident` (encoded `sysparm_query` with
+ * `^` / `^NQ`, comparisons on `sys_updated_on` / `sys_id`; plain date-time literals compared with the
+ * stored UTC value, `javascript:gs.dateGenerate(date, time)` read in the integration user's time
+ * zone `timeZone` as the real instance does; sysparm_limit/offset; rows hidden by ACLs removed after
+ * the page is cut, with a `Link` header carrying `rel="next"`; sysparm_display_value),
  * `PATCH /api/now/table/incident/{sys_id}` (comments, work_notes, state, close_code, close_notes),
  * and `sys_journal_field`. Shapes follow the Table API reference (docs.servicenow.com).
  */
-import { startVendorServer, type VendorServer } from './vendor-server.js';
+import { startVendorServer, type VendorServer, zonedToUtc } from './vendor-server.js';
 
 export interface SnRecord {
   sys_id: string;
@@ -31,6 +34,55 @@ export interface SnJournal {
 export interface ServiceNowServer extends VendorServer {
   records: SnRecord[];
   journal: SnJournal[];
+  /** sys_ids the integration user's ACLs hide (removed from a page after the query). */
+  hidden: Set<string>;
+  /** Run after the next list requests, one per request (a record changed between two pages). */
+  afterList: Array<() => void>;
+  /** The integration user's time zone, in which `gs.dateGenerate()` reads its arguments. */
+  timeZone: string;
+}
+
+interface Condition {
+  field: string;
+  op: string;
+  value: string;
+}
+
+/** An encoded query as OR-ed branches of AND-ed conditions (ORDERBY parts left out). */
+function parseEncodedQuery(q: string, timeZone: string): Condition[][] {
+  return q.split('^NQ').map((branch) =>
+    branch
+      .split('^')
+      .filter((c) => c && !c.startsWith('ORDERBY'))
+      .flatMap((c) => {
+        const m = /^([a-z_.]+)(>=|<=|!=|>|<|=)(.*)$/.exec(c);
+        if (!m) return [];
+        let value = m[3] ?? '';
+        const generated = /^javascript:gs\.dateGenerate\('([\d-]+)','([\d:]+)'\)$/.exec(value);
+        if (generated) value = zonedToUtc(generated[1] ?? '', generated[2] ?? '', timeZone);
+        return [{ field: m[1] ?? '', op: m[2] ?? '', value }];
+      }),
+  );
+}
+
+/** Conditions on fields the records have; others (`active=true`…) are taken as true. */
+function test(record: SnRecord, c: Condition): boolean {
+  const actual = (record as unknown as Record<string, unknown>)[c.field];
+  if (typeof actual !== 'string') return true;
+  switch (c.op) {
+    case '>=':
+      return actual >= c.value;
+    case '<=':
+      return actual <= c.value;
+    case '>':
+      return actual > c.value;
+    case '<':
+      return actual < c.value;
+    case '!=':
+      return actual !== c.value;
+    default:
+      return actual === c.value;
+  }
 }
 
 const STATE_LABELS: Record<string, string> = {
@@ -71,6 +123,9 @@ export async function startServiceNowServer(credentials: {
   const server = base as ServiceNowServer;
   server.records = [];
   server.journal = [];
+  server.hidden = new Set();
+  server.afterList = [];
+  server.timeZone = 'America/Los_Angeles';
 
   const render = (r: SnRecord, mode: string | null) => {
     const fields: Record<string, [string, string]> = {
@@ -98,17 +153,44 @@ export async function startServiceNowServer(credentials: {
 
   base.route('GET', '/api/now/table/incident', (req) => {
     const q = req.query.get('sysparm_query') ?? '';
-    const m = /sys_updated_on>=javascript:gs\.dateGenerate\('([\d-]+)','([\d:]+)'\)/.exec(q);
-    const since = m ? `${m[1]} ${m[2]}` : '';
     const limit = Number(req.query.get('sysparm_limit') ?? 10000);
     const offset = Number(req.query.get('sysparm_offset') ?? 0);
+    const branches = parseEncodedQuery(q, server.timeZone);
     const all = server.records
-      .filter((r) => r.sys_updated_on >= since)
+      .filter((r) => branches.some((conds) => conds.every((c) => test(r, c))))
       .sort((a, b) => a.sys_updated_on.localeCompare(b.sys_updated_on) || a.sys_id.localeCompare(b.sys_id));
-    const page = all.slice(offset, offset + limit);
-    return {
-      headers: { 'x-total-count': String(all.length) },
+    // Like the real instance: the page is cut first, then rows the user's ACLs hide are removed.
+    const page = all.slice(offset, offset + limit).filter((r) => !server.hidden.has(r.sys_id));
+    const link = (o: number, rel: string) => {
+      const params = new URLSearchParams(req.query);
+      params.set('sysparm_offset', String(o));
+      return `<${base.url}/api/now/table/incident?${params}>;rel="${rel}"`;
+    };
+    const links = [link(0, 'first')];
+    if (offset + limit < all.length) links.push(link(offset + limit, 'next'));
+    links.push(link(Math.max(0, Math.floor((all.length - 1) / limit) * limit), 'last'));
+    const reply = {
+      headers: { 'x-total-count': String(all.length), link: links.join(',') },
       body: { result: page.map((r) => render(r, req.query.get('sysparm_display_value'))) },
+    };
+    server.afterList.shift()?.();
+    return reply;
+  });
+
+  base.route('GET', '/api/now/table/incident/:id', (req, { id }) => {
+    const record = server.records.find((r) => r.sys_id === id);
+    if (!record)
+      return {
+        status: 404,
+        body: {
+          error: { message: 'No Record found', detail: "Record doesn't exist or ACL restricts the record retrieval" },
+          status: 'failure',
+        },
+      };
+    const fields = (req.query.get('sysparm_fields') ?? '').split(',').filter(Boolean);
+    const rendered = render(record, req.query.get('sysparm_display_value'));
+    return {
+      body: { result: fields.length ? Object.fromEntries(fields.map((f) => [f, rendered[f] ?? ''])) : rendered },
     };
   });
 

@@ -25,12 +25,21 @@ export interface Reply {
 
 export type Handler = (req: RecordedRequest, params: Record<string, string>) => Reply | Promise<Reply>;
 
+/** A scripted reply: fixed, or built from the request (an error page echoing it). */
+export type FaultReply = Reply | ((req: RecordedRequest) => Reply);
+
 export interface VendorServer {
   url: string;
   requests: RecordedRequest[];
   route(method: string, pattern: string, handler: Handler): void;
   /** The next requests whose path starts with `pathPrefix` get these replies, in order. */
-  failNext(pathPrefix: string, ...replies: Reply[]): void;
+  failNext(pathPrefix: string, ...replies: FaultReply[]): void;
+  /**
+   * The next request whose path starts with `pathPrefix` is handled (its write applied), then
+   * answered with `reply` instead — or its connection is reset (`'reset'`): what a client sees when
+   * a gateway times out or a connection drops after the vendor committed the write.
+   */
+  applyThenFail(pathPrefix: string, reply: Reply | 'reset'): void;
   /** Requests to paths starting with `pathPrefix`. */
   requestsTo(pathPrefix: string, method?: string): RecordedRequest[];
   close(): Promise<void>;
@@ -73,7 +82,8 @@ function match(pattern: string, path: string): Record<string, string> | null {
 
 export async function startVendorServer(options: VendorServerOptions = {}): Promise<VendorServer> {
   const routes: Array<{ method: string; pattern: string; handler: Handler }> = [];
-  const faults: Array<{ prefix: string; reply: Reply }> = [];
+  const faults: Array<{ prefix: string; reply: FaultReply }> = [];
+  const lateFaults: Array<{ prefix: string; reply: Reply | 'reset' }> = [];
   const requests: RecordedRequest[] = [];
 
   const server = createServer((req, res) => {
@@ -103,7 +113,7 @@ export async function startVendorServer(options: VendorServerOptions = {}): Prom
         const faultIndex = faults.findIndex((f) => recorded.path.startsWith(f.prefix));
         if (faultIndex >= 0) {
           const [fault] = faults.splice(faultIndex, 1);
-          if (fault) return send(res, fault.reply);
+          if (fault) return send(res, typeof fault.reply === 'function' ? fault.reply(recorded) : fault.reply);
         }
         if (options.authorize && !options.authorize(recorded)) {
           return send(res, options.unauthorized ?? { status: 401, body: { error: 'unauthorized' } });
@@ -111,7 +121,16 @@ export async function startVendorServer(options: VendorServerOptions = {}): Prom
         for (const r of routes) {
           if (r.method !== recorded.method) continue;
           const params = match(r.pattern, url.pathname);
-          if (params) return send(res, await r.handler(recorded, params));
+          if (params) {
+            const reply = await r.handler(recorded, params);
+            const late = lateFaults.findIndex((f) => recorded.path.startsWith(f.prefix));
+            if (late >= 0) {
+              const [fault] = lateFaults.splice(late, 1);
+              if (fault?.reply === 'reset') return void req.socket.destroy();
+              if (fault) return send(res, fault.reply);
+            }
+            return send(res, reply);
+          }
         }
         send(res, { status: 404, body: { error: `no route for ${recorded.method} ${recorded.path}` } });
       })().catch((err: unknown) => send(res, { status: 500, body: { error: String(err) } }));
@@ -126,6 +145,9 @@ export async function startVendorServer(options: VendorServerOptions = {}): Prom
     failNext: (prefix, ...replies) => {
       for (const reply of replies) faults.push({ prefix, reply });
     },
+    applyThenFail: (prefix, reply) => {
+      lateFaults.push({ prefix, reply });
+    },
     requestsTo: (prefix, method) =>
       requests.filter((r) => r.path.startsWith(prefix) && (!method || r.method === method)),
     close: () =>
@@ -134,4 +156,82 @@ export async function startVendorServer(options: VendorServerOptions = {}): Prom
         server.close((err) => (err ? reject(err) : resolve()));
       }),
   };
+}
+
+/**
+ * What a careless vendor error page shows of a request: every header (the `Authorization` header
+ * too), the query and the body, also percent-encoded and JSON-escaped, after `pad` characters of
+ * text (so that a shortened message would cut a secret in half). Real services have done this on
+ * 5xx pages, debug responses and proxies' error pages.
+ */
+export function dumpRequest(req: RecordedRequest, pad = 0): string {
+  // Credential headers first: a shortened message still holds them.
+  const first = (k: string) => (/authorization|token|key|cookie/i.test(k) ? 0 : 1);
+  const lines = Object.entries(req.headers)
+    .sort(([a], [b]) => first(a) - first(b))
+    .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : v}`);
+  const auth = String(req.headers.authorization ?? '');
+  return [
+    'x'.repeat(pad),
+    ...lines,
+    `query: ${req.query.toString()}`,
+    `body: ${req.body}`,
+    `decoded body: ${decodeURIComponent(req.body.replace(/\+/g, ' '))}`,
+    `redirect: /login?return=${encodeURIComponent(auth)}&body=${encodeURIComponent(req.body)}`,
+    `json: ${JSON.stringify({ headers: req.headers, body: req.body }).replace(/\//g, '\\/')}`,
+  ].join('\n');
+}
+
+/** Echoing error replies, in the shapes vendors answer with. */
+export const ECHO: Record<
+  'html500' | 'json400' | 'json401' | 'json403' | 'text400' | 'text200' | 'json422',
+  (req: RecordedRequest) => Reply
+> = {
+  html500: (req) => ({
+    status: 500,
+    headers: { 'content-type': 'text/html' },
+    body: `<html><body><h1>500 Internal Server Error</h1><pre>${dumpRequest(req, 280)}</pre></body></html>`,
+  }),
+  json400: (req) => {
+    const dump = dumpRequest(req, 250);
+    return {
+      status: 400,
+      body: { errorMessages: [dump], message: dump, error: { message: dump, detail: dump }, description: dump },
+    };
+  },
+  json401: (req) => ({
+    status: 401,
+    body: { errorMessages: [dumpRequest(req)], error: dumpRequest(req), message: dumpRequest(req) },
+  }),
+  json403: (req) => ({ status: 403, body: { errorMessages: [dumpRequest(req, 100)], message: dumpRequest(req, 100) } }),
+  json422: (req) => ({
+    status: 422,
+    body: {
+      error: 'RecordInvalid',
+      description: dumpRequest(req, 10),
+      details: { base: [{ description: dumpRequest(req) }] },
+    },
+  }),
+  text400: (req) => ({ status: 400, headers: { 'content-type': 'text/plain' }, body: dumpRequest(req) }),
+  text200: (req) => ({ status: 200, headers: { 'content-type': 'text/plain' }, body: dumpRequest(req, 5) }),
+};
+
+/** Wall-clock `yyyy-MM-dd HH:mm:ss` in `timeZone` → the UTC literal. */
+export function zonedToUtc(date: string, time: string, timeZone: string): string {
+  const guess = Date.parse(`${date}T${time}Z`);
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(new Date(guess));
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '00';
+  const local = Date.parse(
+    `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}:${get('second')}Z`,
+  );
+  return new Date(guess - (local - guess)).toISOString().slice(0, 19).replace('T', ' ');
 }

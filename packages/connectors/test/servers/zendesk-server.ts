@@ -109,6 +109,17 @@ export async function startZendeskServer(credentials: { email: string; apiToken:
   base.route('PUT', '/api/v2/tickets/:id', (req, { id }) => {
     const ticket = server.tickets.find((t) => `${t.id}.json` === id);
     if (!ticket) return { status: 404, body: { error: 'RecordNotFound', description: 'Not found' } };
+    // A closed ticket cannot be updated (nor reopened): Zendesk answers 422.
+    if (ticket.status === 'closed') {
+      return {
+        status: 422,
+        body: {
+          error: 'RecordInvalid',
+          description: 'Record validation errors',
+          details: { status: [{ description: 'Status: closed prevents ticket update' }] },
+        },
+      };
+    }
     const update = (req.json as { ticket: { status?: string; comment?: { body: string; public?: boolean } } }).ticket;
     const events: Array<Record<string, unknown>> = [];
     if (update.status) {
