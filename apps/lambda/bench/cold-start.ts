@@ -10,6 +10,9 @@
  *
  *   pnpm --filter @incidents/lambda bench:cold-start            # prints a table, writes bench/results/cold-start.json
  *   pnpm --filter @incidents/lambda bench:cold-start --runs 20  # more processes per bundle
+ *   # the same on an older commit's handlers, in the same run conditions:
+ *   git archive <commit> apps/lambda/src | tar -x -C /tmp/old && mkdir -p .bench-before && cp -r /tmp/old/apps/lambda/src .bench-before/
+ *   pnpm --filter @incidents/lambda bench:cold-start --src .bench-before/src
  *
  * Run from a clean `pnpm build` (the handlers import the workspace packages' dist/).
  */
@@ -27,6 +30,9 @@ const args = process.argv.slice(2);
 const runsArg = args.indexOf('--runs');
 const RUNS = runsArg >= 0 ? Number(args[runsArg + 1]) : 10;
 const TARGET = process.env.COLD_START_TARGET ?? 'node24';
+// `--src <dir>`: bundle the entries of another copy of src/ (e.g. a checkout of an older commit).
+const srcArg = args.indexOf('--src');
+const SRC = srcArg >= 0 ? String(args[srcArg + 1]) : join(root, 'src');
 
 const FLOOR_SOURCE = `
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -47,10 +53,10 @@ interface Case {
 
 const CASES: Case[] = [
   { name: 'floor (DynamoDBDocumentClient only)', entry: 'floor', event: {} },
-  { name: 'kb-batch-sync', entry: join(root, 'src/entries/kb-batch-sync.ts'), event: { source: 'aws.events' } },
+  { name: 'kb-batch-sync', entry: join(SRC, 'entries/kb-batch-sync.ts'), event: { source: 'aws.events' } },
   {
     name: 'on-incident-closed',
-    entry: join(root, 'src/entries/on-incident-closed.ts'),
+    entry: join(SRC, 'entries/on-incident-closed.ts'),
     event: {
       Records: [
         {
@@ -73,7 +79,7 @@ const CASES: Case[] = [
       ],
     },
   },
-  { name: 'connector-sync', entry: join(root, 'src/entries/connector-sync.ts'), event: { connector: 'zendesk' } },
+  { name: 'connector-sync', entry: join(SRC, 'entries/connector-sync.ts'), event: { connector: 'zendesk' } },
 ];
 
 async function closedPort(): Promise<number> {
