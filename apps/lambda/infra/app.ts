@@ -6,7 +6,7 @@
  * - `existingBucketName`, `kbPrefix`, `knowledgeBaseId`, `dataSourceId`,
  * - `kbSyncRateMinutes` (default 60), `connectorSyncRateMinutes` (default 60),
  * - `connectors` (JSON array of `{ name, type?, options?, secretArn?, ssmParameterName?, rateMinutes? }`),
- * - `alarmEmail`, `runtime` (`nodejs20.x` | `nodejs22.x`), `account`, `region` (optional: env-agnostic without them).
+ * - `alarmEmail`, `runtime` (`nodejs24.x`, the default | `nodejs22.x` | `nodejs20.x`), `account`, `region` (optional: env-agnostic without them).
  */
 import { App, Duration } from 'aws-cdk-lib';
 import { IncidentsStack, type StackConnector } from './incidents-stack.js';
@@ -49,6 +49,6 @@ new IncidentsStack(app, ctx('stackName') ?? 'Incidents', {
   ...(connectorSyncRate ? { connectorSyncRate } : {}),
   connectors,
   ...(ctx('alarmEmail') ? { alarmEmail: ctx('alarmEmail') } : {}),
-  ...(runtime === 'nodejs22.x' || runtime === 'nodejs20.x' ? { runtime } : {}),
+  ...(runtime === 'nodejs24.x' || runtime === 'nodejs22.x' || runtime === 'nodejs20.x' ? { runtime } : {}),
 });
 app.synth();

@@ -1,6 +1,6 @@
 /**
  * `@incidents/lambda` (private) — the AWS Lambda handlers of the incidents service, as factories
- * that take their dependencies (configuration, AWS clients, logger) and read the environment only on
+ * that take their dependencies (configuration, AWS clients, Powertools logger/metrics/tracer) and read the environment only on
  * their first invocation when none is given. The function entry points live in `src/entries/`; the
  * AWS CDK stack that deploys them lives in `infra/`.
  *
@@ -12,8 +12,8 @@
  * @packageDocumentation
  */
 export {
+  addIngestionFailureMetric,
   createKbBatchSyncHandler,
-  emitIngestionFailureMetric,
   isFailedRun,
   type KbBatchSyncEvent,
   type KbBatchSyncHandler,
@@ -38,7 +38,24 @@ export {
   type StreamEventLike,
   type StreamRecordLike,
 } from './handlers/on-incident-closed.js';
-export type { HandlerDependencies, LambdaContextLike } from './handlers/shared.js';
-export { createLogger, LOG_LEVELS, type Logger, type LoggerOptions, type LogLevel } from './logger.js';
-export { type AwsClients, createKbRuntime, createStoreFromConfig, type KbRuntime } from './runtime.js';
+export type { HandlerDependencies, Instruments, LambdaContextLike } from './handlers/shared.js';
+export {
+  createLogger,
+  createMetrics,
+  createTracer,
+  DEFAULT_SERVICE_NAME,
+  metricsRecorder,
+  REDACTED,
+  RedactingLogger,
+  type RedactingLoggerOptions,
+  SecretRegistry,
+} from './observability.js';
+export {
+  type AwsClients,
+  type CaptureClient,
+  createDynamoClient,
+  createKbRuntime,
+  createStoreFromConfig,
+  type KbRuntime,
+} from './runtime.js';
 export { createSecretResolver, type SecretResolver, type SecretResolverOptions } from './secrets.js';

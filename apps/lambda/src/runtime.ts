@@ -5,11 +5,11 @@
  *
  * @module
  */
-import type { BedrockAgentClient } from '@aws-sdk/client-bedrock-agent';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { S3Client } from '@aws-sdk/client-s3';
+import { BedrockAgentClient } from '@aws-sdk/client-bedrock-agent';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { SNSClient } from '@aws-sdk/client-sns';
+import { SNSClient } from '@aws-sdk/client-sns';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { type LambdaConfig, requireKbBucket } from '@incidents/config';
 import {
@@ -23,7 +23,6 @@ import {
   type ObjectStore,
 } from '@incidents/kb-sync';
 import { createDynamoStore, type DynamoIncidentStore } from '@incidents/store-dynamo';
-import type { Logger } from './logger.js';
 
 /** AWS clients the handlers use; each one is optional (created from the configuration when omitted). */
 export interface AwsClients {
@@ -35,22 +34,41 @@ export interface AwsClients {
   ssm?: SSMClient;
 }
 
+/**
+ * Instruments an AWS SDK client (Powertools `tracer.captureAWSv3Client`) and returns it; the
+ * identity when tracing is off.
+ */
+export type CaptureClient = <T>(client: T) => T;
+const identity: CaptureClient = (client) => client;
+
 const isLocal = (url: string | undefined) => !!url && /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:|\/|$)/.test(url);
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
-/** The incident store of the configuration (DynamoDB). */
-export function createStoreFromConfig(config: LambdaConfig, clients: AwsClients = {}): DynamoIncidentStore {
-  if (clients.dynamodb) return createDynamoStore({ tableName: config.table, client: clients.dynamodb });
+/** The DynamoDB client of the configuration (the injected one, or a new one, captured by the tracer). */
+export function createDynamoClient(
+  config: LambdaConfig,
+  clients: AwsClients = {},
+  capture: CaptureClient = identity,
+): DynamoDBClient {
+  if (clients.dynamodb) return clients.dynamodb;
   const endpoint = config.dynamoEndpoint;
-  return createDynamoStore({
-    tableName: config.table,
-    clientConfig: {
+  return capture(
+    new DynamoDBClient({
       ...(config.region ? { region: config.region } : endpoint ? { region: 'us-east-1' } : {}),
       ...(endpoint ? { endpoint } : {}),
       // DynamoDB Local accepts any credentials; on AWS the function's role is used.
       ...(isLocal(endpoint) ? { credentials: LOCAL_CREDENTIALS } : {}),
-    },
-  });
+    }),
+  );
+}
+
+/** The incident store of the configuration (DynamoDB). */
+export function createStoreFromConfig(
+  config: LambdaConfig,
+  clients: AwsClients = {},
+  capture: CaptureClient = identity,
+): DynamoIncidentStore {
+  return createDynamoStore({ tableName: config.table, client: createDynamoClient(config, clients, capture) });
 }
 
 /** What the knowledge-base handlers work with. */
@@ -64,28 +82,33 @@ export interface KbRuntime {
 }
 
 /** Builds the store, object store, knowledge base and alert sink of the configuration. */
-export async function createKbRuntime(config: LambdaConfig, clients: AwsClients, logger: Logger): Promise<KbRuntime> {
+export async function createKbRuntime(
+  config: LambdaConfig,
+  clients: AwsClients,
+  logger: { warn(message: string, fields?: Record<string, unknown>): void },
+  capture: CaptureClient = identity,
+): Promise<KbRuntime> {
   const bucket = requireKbBucket(config);
   const region = config.region;
   const s3Endpoint = config.kb.s3Endpoint;
   const objectStore = createS3ObjectStore({
     bucket,
-    ...(clients.s3
-      ? { client: clients.s3 }
-      : {
-          clientConfig: {
-            ...(region ? { region } : s3Endpoint ? { region: 'us-east-1' } : {}),
-            ...(s3Endpoint
-              ? {
-                  endpoint: s3Endpoint,
-                  forcePathStyle: true,
-                  requestChecksumCalculation: 'WHEN_REQUIRED' as const,
-                  responseChecksumValidation: 'WHEN_REQUIRED' as const,
-                }
-              : {}),
-            ...(isLocal(s3Endpoint) ? { credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } } : {}),
-          },
+    client:
+      clients.s3 ??
+      capture(
+        new S3Client({
+          ...(region ? { region } : s3Endpoint ? { region: 'us-east-1' } : {}),
+          ...(s3Endpoint
+            ? {
+                endpoint: s3Endpoint,
+                forcePathStyle: true,
+                requestChecksumCalculation: 'WHEN_REQUIRED' as const,
+                responseChecksumValidation: 'WHEN_REQUIRED' as const,
+              }
+            : {}),
+          ...(isLocal(s3Endpoint) ? { credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } } : {}),
         }),
+      ),
   });
   let knowledgeBase: KnowledgeBase | undefined;
   let closeKb: (() => Promise<void>) | undefined;
@@ -93,8 +116,7 @@ export async function createKbRuntime(config: LambdaConfig, clients: AwsClients,
     knowledgeBase = createBedrockKnowledgeBase({
       knowledgeBaseId: config.kb.knowledgeBaseId as string,
       dataSourceId: config.kb.dataSourceId as string,
-      ...(clients.bedrockAgent ? { agentClient: clients.bedrockAgent } : {}),
-      ...(region ? { clientConfig: { region } } : {}),
+      agentClient: clients.bedrockAgent ?? capture(new BedrockAgentClient(region ? { region } : {})),
     });
   } else if (config.kb.mode === 'local') {
     const local = await createLocalKnowledgeBase({
@@ -108,10 +130,10 @@ export async function createKbRuntime(config: LambdaConfig, clients: AwsClients,
   const alertSink = config.alertTopicArn
     ? createSnsAlertSink({
         topicArn: config.alertTopicArn,
-        ...(clients.sns ? { client: clients.sns } : region ? { clientConfig: { region } } : {}),
+        client: clients.sns ?? capture(new SNSClient(region ? { region } : {})),
       })
     : createLogAlertSink(logger);
-  const store = createStoreFromConfig(config, clients);
+  const store = createStoreFromConfig(config, clients, capture);
   return {
     store,
     objectStore,

@@ -1,30 +1,30 @@
 /**
- * Connector credentials from AWS Secrets Manager or SSM Parameter Store, resolved on first use and
- * cached for the life of the Lambda container (with a time to live, so a rotated secret is picked
- * up). Resolved values are registered with the logger so they are never printed.
+ * Connector credentials from AWS Secrets Manager or SSM Parameter Store through Powertools
+ * Parameters (`SecretsProvider`, `SSMProvider`), which cache each value for `maxAge` seconds per
+ * container so a rotated secret is picked up. Every resolved value is registered with the logger so
+ * it never reaches a log line.
  *
  * @module
  */
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { isSecretReference } from '@incidents/config';
 import { IncidentsError, ValidationError } from '@incidents/core';
-import type { Logger } from './logger.js';
 
 /** Options of {@link createSecretResolver}. */
 export interface SecretResolverOptions {
-  /** Client for Secrets Manager references; created on first use when omitted. */
+  /** Client for Secrets Manager references (already captured by the tracer); Powertools creates one otherwise. */
   secretsManager?: SecretsManagerClient;
-  /** Client for SSM references; created on first use when omitted. */
+  /** Client for SSM references; Powertools creates one otherwise. */
   ssm?: SSMClient;
-  /** Region for the clients this resolver creates. */
+  /** Region for the clients Powertools creates. */
   region?: string;
-  /** How long a resolved value is reused; default 5 minutes. `0` caches for the container's life. */
-  ttlMs?: number;
+  /** How long a resolved value is reused, in seconds; default 300. */
+  maxAgeSeconds?: number;
   /** Resolved values are registered here so they never appear in the logs. */
-  logger?: Pick<Logger, 'addSecret'>;
-  /** Time source (tests). */
-  now?: () => number;
+  logger?: { addSecret(value: unknown): void };
 }
 
 /** Resolves secret references (`arn:aws:secretsmanager:…`, `arn:aws:ssm:…:parameter/…`, `ssm:<name>`). */
@@ -37,23 +37,21 @@ export interface SecretResolver {
   clear(): void;
 }
 
+/** The SSM parameter name of a reference, or `null` for a Secrets Manager reference. */
 function ssmName(reference: string): string | null {
   if (reference.startsWith('ssm:')) {
     const name = reference.slice('ssm:'.length);
     return name.startsWith('/') || !name.includes('/') ? name : `/${name}`;
   }
-  const m = /^arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:parameter(\/.+)$/.exec(reference);
-  if (!m?.[1]) return null;
-  // A parameter ARN drops the leading slash of hierarchical names; GetParameter accepts the ARN itself.
-  return reference;
+  // GetParameter accepts the parameter ARN itself.
+  return /^arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{12}:parameter\/.+$/.test(reference) ? reference : null;
 }
 
 /**
- * Creates a secret resolver with a per-container cache. Concurrent requests for the same reference
- * share one AWS call.
+ * Creates a secret resolver over Powertools Parameters.
  *
  * IAM: `secretsmanager:GetSecretValue` on the secret (and `kms:Decrypt` for a customer key);
- * `ssm:GetParameter` on the parameter (SecureString parameters are read `WithDecryption`).
+ * `ssm:GetParameter` on the parameter (SecureString parameters are read with decryption).
  *
  * @example
  * ```ts
@@ -62,65 +60,52 @@ function ssmName(reference: string): string | null {
  * ```
  */
 export function createSecretResolver(options: SecretResolverOptions = {}): SecretResolver {
-  const ttl = options.ttlMs ?? 5 * 60_000;
-  const now = options.now ?? Date.now;
-  const cache = new Map<string, { value: Promise<string>; at: number }>();
-  let secretsManager = options.secretsManager;
-  let ssm = options.ssm;
+  const maxAge = options.maxAgeSeconds ?? 300;
   const clientConfig = options.region ? { region: options.region } : {};
+  let secretsProvider: SecretsProvider | undefined;
+  let ssmProvider: SSMProvider | undefined;
 
-  const fetch = async (reference: string): Promise<string> => {
+  const read = async (reference: string): Promise<string> => {
     const name = ssmName(reference);
+    let value: unknown;
     try {
       if (name !== null) {
-        ssm ??= new SSMClient(clientConfig);
-        const out = await ssm.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
-        const value = out.Parameter?.Value;
-        if (value === undefined) throw new Error('the parameter has no value');
-        return value;
+        ssmProvider ??= new SSMProvider(options.ssm ? { awsSdkV3Client: options.ssm } : { clientConfig });
+        value = await ssmProvider.get(name, { decrypt: true, maxAge });
+      } else {
+        secretsProvider ??= new SecretsProvider(
+          options.secretsManager ? { awsSdkV3Client: options.secretsManager } : { clientConfig },
+        );
+        value = await secretsProvider.get(reference, { maxAge });
       }
-      secretsManager ??= new SecretsManagerClient(clientConfig);
-      const out = await secretsManager.send(new GetSecretValueCommand({ SecretId: reference }));
-      if (out.SecretString !== undefined) return out.SecretString;
-      if (out.SecretBinary !== undefined) return Buffer.from(out.SecretBinary).toString('utf8');
-      throw new Error('the secret has no value');
     } catch (err) {
+      const cause = (err as Error).cause instanceof Error ? ((err as Error).cause as Error) : (err as Error);
       // The reference is not secret; the value never appears in this message.
-      throw new IncidentsError(
-        'lambda.secret',
-        `Could not read secret ${reference}: ${(err as Error).name ?? 'Error'}: ${(err as Error).message}`,
-        {
-          details: { reference },
-          cause: err,
-          userError: false,
-        },
-      );
+      throw new IncidentsError('lambda.secret', `Could not read secret ${reference}: ${cause.name}: ${cause.message}`, {
+        details: { reference },
+        cause: err,
+        userError: false,
+      });
     }
+    const text = value instanceof Uint8Array ? Buffer.from(value).toString('utf8') : value;
+    if (typeof text !== 'string') {
+      throw new IncidentsError('lambda.secret', `Secret ${reference} has no value`, {
+        details: { reference },
+        userError: true,
+      });
+    }
+    options.logger?.addSecret(text);
+    return text;
   };
 
-  const getString = (reference: string): Promise<string> => {
+  const getString = async (reference: string): Promise<string> => {
     if (typeof reference !== 'string' || !isSecretReference(reference)) {
-      return Promise.reject(
-        new ValidationError(
-          [{ path: 'secret', message: 'must be a Secrets Manager secret ARN, an SSM parameter ARN or "ssm:<name>"' }],
-          {
-            context: 'secret reference',
-          },
-        ),
+      throw new ValidationError(
+        [{ path: 'secret', message: 'must be a Secrets Manager secret ARN, an SSM parameter ARN or "ssm:<name>"' }],
+        { context: 'secret reference' },
       );
     }
-    const hit = cache.get(reference);
-    if (hit && (ttl === 0 || now() - hit.at < ttl)) return hit.value;
-    const value = fetch(reference).then((v) => {
-      options.logger?.addSecret(v);
-      return v;
-    });
-    cache.set(reference, { value, at: now() });
-    // A failure is not cached: the next invocation tries again.
-    value.catch(() => {
-      if (cache.get(reference)?.value === value) cache.delete(reference);
-    });
-    return value;
+    return read(reference);
   };
 
   return {
@@ -131,10 +116,7 @@ export function createSecretResolver(options: SecretResolverOptions = {}): Secre
       try {
         parsed = JSON.parse(text);
       } catch {
-        throw new IncidentsError('lambda.secret', `Secret ${reference} is not a JSON object`, {
-          details: { reference },
-          userError: true,
-        });
+        parsed = undefined;
       }
       if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
         throw new IncidentsError('lambda.secret', `Secret ${reference} is not a JSON object`, {
@@ -142,17 +124,12 @@ export function createSecretResolver(options: SecretResolverOptions = {}): Secre
           userError: true,
         });
       }
-      for (const v of Object.values(parsed as Record<string, unknown>)) registerNested(v, options.logger);
+      options.logger?.addSecret(parsed);
       return parsed as Record<string, unknown>;
     },
     clear() {
-      cache.clear();
+      secretsProvider?.clearCache();
+      ssmProvider?.clearCache();
     },
   };
-}
-
-function registerNested(value: unknown, logger: Pick<Logger, 'addSecret'> | undefined): void {
-  if (!logger) return;
-  if (typeof value === 'string') logger.addSecret(value);
-  else if (value && typeof value === 'object') for (const v of Object.values(value)) registerNested(v, logger);
 }

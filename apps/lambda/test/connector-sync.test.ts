@@ -11,7 +11,7 @@ import {
   startZendeskServer,
   type ZendeskServer,
 } from '../../../packages/connectors/test/servers/zendesk-server.js';
-import { ConnectorSyncFailedError, createConnectorSyncHandler, createLogger } from '../src/index.js';
+import { ConnectorSyncFailedError, createConnectorSyncHandler } from '../src/index.js';
 import { ADMIN, captureOutput, dynamoEndpoint, freshTable, type LocalTable } from './support/local.js';
 
 const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:incidents/zendesk-AbCdEf';
@@ -60,7 +60,6 @@ describe('connectorSync handler', () => {
     const handler = createConnectorSyncHandler({
       env: env(),
       clients: { secretsManager: client },
-      logger: createLogger({ write: out.write }),
     });
 
     const first = await handler({ connector: 'zendesk' }, context);
@@ -89,7 +88,9 @@ describe('connectorSync handler', () => {
     expect(mock.commandCalls(GetSecretValueCommand)).toHaveLength(1);
     const logText = out.logs.map((l) => JSON.stringify(l)).join('\n');
     expect(logText).not.toContain(CREDS.apiToken);
-    expect(out.logs.find((l) => l.message === 'connector sync finished')).toMatchObject({ request_id: 'conn-req' });
+    expect(out.logs.find((l) => l.message === 'connector sync finished')).toMatchObject({
+      function_request_id: 'conn-req',
+    });
   });
 
   it('fails the invocation with a clear error, without the credentials, when the connector is refused', async () => {
@@ -99,7 +100,6 @@ describe('connectorSync handler', () => {
     const handler = createConnectorSyncHandler({
       env: env(),
       clients: { secretsManager: client },
-      logger: createLogger({ write: out.write }),
     });
     const error = await handler({ connector: 'zendesk' }, context).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectorSyncFailedError);
@@ -116,7 +116,6 @@ describe('connectorSync handler', () => {
     const handler = createConnectorSyncHandler({
       env: env(),
       clients: { secretsManager: client },
-      logger: createLogger({ write: () => {} }),
     });
     await expect(handler({ connector: 'jira' }, context)).rejects.toThrow(
       /unknown connector jira; configured: zendesk/,

@@ -10,8 +10,8 @@ import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { isIncidentsError } from '@incidents/core';
 import { createLocalKnowledgeBase, createS3ObjectStore } from '@incidents/kb-sync';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createKbBatchSyncHandler, createLogger, KbSyncFailedError } from '../src/index.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { createKbBatchSyncHandler, KbSyncFailedError } from '../src/index.js';
 import { captureOutput, closeNewIncident, dynamoEndpoint, freshTable, type LocalTable } from './support/local.js';
 import { type S3rverHandle, startS3rver } from './support/s3rver.js';
 
@@ -106,11 +106,12 @@ describe('kbBatchSync handler', () => {
     );
     const { client, mock } = bedrock('COMPLETE');
     const out = captureOutput();
+    // Set by Lambda for an on-demand container; Powertools emits the cold-start metric only then.
+    vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand');
+    onTestFinished(() => void vi.unstubAllEnvs());
     const handler = createKbBatchSyncHandler({
       env: env(t.tableName),
       clients: { bedrockAgent: client },
-      logger: createLogger({ write: out.write, base: { handler: 'kb-batch-sync' } }),
-      metrics: out.metric,
     });
 
     const result = await handler(
@@ -162,10 +163,18 @@ describe('kbBatchSync handler', () => {
       IngestionJobsCompleted: 1,
     });
     expect(out.metrics.find((m) => 'IngestionFailures' in m)).toMatchObject({ IngestionFailures: 0 });
+    // Powertools Metrics: one namespace for every blob, and the cold-start metric of the first invocation.
+    const namespaces = new Set(
+      out.metrics.flatMap((m) =>
+        (m._aws as { CloudWatchMetrics: Array<{ Namespace: string }> }).CloudWatchMetrics.map((c) => c.Namespace),
+      ),
+    );
+    expect([...namespaces]).toEqual(['IncidentKBSync']);
+    expect(out.metrics.find((m) => 'ColdStart' in m)).toMatchObject({ ColdStart: 1, service: 'incidents' });
     const finished = out.logs.find((l) => l.message === 'kb batch sync finished');
     expect(finished).toMatchObject({
-      level: 'info',
-      request_id: 'req-1',
+      level: 'INFO',
+      function_request_id: 'req-1',
       handler: 'kb-batch-sync',
       synced: 3,
       status: 'completed',
@@ -187,8 +196,6 @@ describe('kbBatchSync handler', () => {
     const handler = createKbBatchSyncHandler({
       env: env(t.tableName),
       clients: { bedrockAgent: client },
-      logger: createLogger({ write: out.write }),
-      metrics: out.metric,
     });
     const error = await handler({ source: 'aws.events' }, context('req-3')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(KbSyncFailedError);
@@ -199,7 +206,7 @@ describe('kbBatchSync handler', () => {
     });
     expect(out.metrics.find((m) => 'IngestionFailures' in m)).toMatchObject({ IngestionFailures: 1 });
     expect(out.logs.find((l) => l.message === 'kb batch sync failed')).toMatchObject({
-      level: 'error',
+      level: 'ERROR',
       status: 'ingestion_failed',
     });
     // The document itself was written and marked: the next forced ingestion picks it up.
@@ -216,8 +223,6 @@ describe('kbBatchSync handler', () => {
       // A bucket that does not exist in s3rver: every PutObject fails.
       env: env(t.tableName, { INCIDENTS_KB_BUCKET: 'no-such-bucket' }),
       clients: { bedrockAgent: client },
-      logger: createLogger({ write: out.write }),
-      metrics: out.metric,
     });
     const error = await handler({ source: 'aws.events' }, context('req-4')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(KbSyncFailedError);
@@ -242,11 +247,9 @@ describe('kbBatchSync handler', () => {
     const dir = await mkdtemp(join(tmpdir(), 'lambda-local-kb-'));
     try {
       const url = `file:${join(dir, 'index.db')}`;
-      const out = captureOutput();
+      captureOutput();
       const handler = createKbBatchSyncHandler({
         env: env(t.tableName, { INCIDENTS_KB_MODE: 'local', INCIDENTS_KB_LOCAL_URL: url, INCIDENTS_KB_ID: '' }),
-        logger: createLogger({ write: out.write }),
-        metrics: false,
       });
       const result = await handler({ source: 'aws.events' }, context('req-5'));
       expect(result).toMatchObject({
@@ -274,15 +277,12 @@ describe('kbBatchSync handler', () => {
   it('refuses a bad environment with an error naming the variable', async () => {
     const handler = createKbBatchSyncHandler({
       env: { INCIDENTS_KB_BUCKET: BUCKET },
-      metrics: false,
-      logger: createLogger({ write: () => {} }),
     });
     const error = await handler({}, context('req-6')).catch((e: unknown) => e);
     expect(isIncidentsError(error) && error.code).toBe('config');
     expect((error as Error).message).toContain('INCIDENTS_DYNAMO_TABLE');
     const bedrockMissing = createKbBatchSyncHandler({
       env: { INCIDENTS_DYNAMO_TABLE: 'incidents', INCIDENTS_KB_BUCKET: BUCKET, INCIDENTS_KB_MODE: 'bedrock' },
-      metrics: false,
     });
     await expect(bedrockMissing({}, context('req-7'))).rejects.toThrow(
       /INCIDENTS_KB_ID: required when INCIDENTS_KB_MODE is bedrock/,

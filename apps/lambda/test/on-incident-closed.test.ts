@@ -5,12 +5,13 @@
 import { BedrockAgentClient, GetIngestionJobCommand, StartIngestionJobCommand } from '@aws-sdk/client-bedrock-agent';
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { closeTransition, createLogger, createOnIncidentClosedHandler } from '../src/index.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { closeTransition, createOnIncidentClosedHandler } from '../src/index.js';
 import {
   captureOutput,
   closeNewIncident,
   dynamoEndpoint,
+  freshIdempotencyTable,
   freshTable,
   type LocalTable,
   readStream,
@@ -107,6 +108,27 @@ function s3FailingFor(failFor: string): S3Client {
   return client;
 }
 
+/** An S3 client for s3rver that records the key of every PutObject. */
+function countingS3(puts: string[]): S3Client {
+  const client = new S3Client({
+    endpoint: s3.endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  client.middlewareStack.add(
+    // biome-ignore lint/suspicious/noExplicitAny: smithy middleware signature
+    (next: any, ctx: any) => async (args: any) => {
+      if (ctx.commandName === 'PutObjectCommand') puts.push(String(args.input?.Key));
+      return next(args);
+    },
+    { step: 'initialize', name: 'countPuts' },
+  );
+  return client;
+}
+
 async function exists(key: string): Promise<boolean> {
   try {
     await s3.client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }));
@@ -137,8 +159,6 @@ describe('onIncidentClosed handler', () => {
     const handler = createOnIncidentClosedHandler({
       env: config(t.tableName),
       clients: { bedrockAgent: client },
-      logger: createLogger({ write: out.write }),
-      metrics: out.metric,
     });
     const response = await handler(event, context);
 
@@ -150,8 +170,8 @@ describe('onIncidentClosed handler', () => {
     expect(await exists(`${t.tableName}/closed/${stillOpen.incident_id}.json`)).toBe(false);
     expect(mock.commandCalls(StartIngestionJobCommand)).toHaveLength(1);
     expect(out.logs.find((l) => l.message === 'close sync finished')).toMatchObject({
-      request_id: 'stream-req',
-      synced: 2,
+      function_request_id: 'stream-req',
+      exported: 2,
       failed_records: 0,
     });
   });
@@ -169,8 +189,6 @@ describe('onIncidentClosed handler', () => {
     const handler = createOnIncidentClosedHandler({
       env: config(t.tableName),
       clients: { bedrockAgent: client, s3: s3FailingFor(bad.incident_id) },
-      logger: createLogger({ write: () => {} }),
-      metrics: false,
     });
     const response = await handler(event, context);
 
@@ -193,8 +211,6 @@ describe('onIncidentClosed handler', () => {
     const handler = createOnIncidentClosedHandler({
       env: config(t.tableName),
       clients: { bedrockAgent: client },
-      logger: createLogger({ write: () => {} }),
-      metrics: false,
     });
     expect(await handler(event, context)).toEqual({ batchItemFailures: [{ itemIdentifier: closeSeq }] });
     // Lambda retries the batch: the document is already there, the ingestion is forced and completes.
@@ -203,11 +219,46 @@ describe('onIncidentClosed handler', () => {
     expect((await t.store.getIncident(closed.incident_id))?.kb_sync_status.state).toBe('SYNCED');
   });
 
+  it('a retried batch (same records, another container) exports each document once: Powertools Idempotency', async () => {
+    const t = await freshTable({ stream: true });
+    tables.push(t);
+    const idem = await freshIdempotencyTable();
+    onTestFinished(() => idem.drop());
+    const a = await closeNewIncident(t.service, 'Queue backlog');
+    const b = await closeNewIncident(t.service, 'Stale cache');
+    const event = await readStream(t.streamArn as string);
+    const closeIds = event.Records.filter((r) => closeTransition(r) !== null).map((r) => r.eventID);
+    expect(closeIds).toHaveLength(2);
+
+    const puts: string[] = [];
+    const s3Client = countingS3(puts);
+    const { client, mock } = bedrock(['COMPLETE', 'COMPLETE']);
+    const deps = {
+      env: { ...config(t.tableName), INCIDENTS_IDEMPOTENCY_TABLE: idem.tableName },
+      clients: { bedrockAgent: client, s3: s3Client },
+    };
+    captureOutput();
+    expect(await createOnIncidentClosedHandler(deps)(event, context)).toEqual({ batchItemFailures: [] });
+    const documents = () =>
+      puts.filter((key) => key.includes('/closed/') && key.endsWith('.json') && !key.endsWith('.metadata.json')).sort();
+    expect(documents()).toEqual(
+      [`${t.tableName}/closed/${a.incident_id}.json`, `${t.tableName}/closed/${b.incident_id}.json`].sort(),
+    );
+    // Lambda retries the same batch (e.g. the first invocation timed out after exporting): a new container.
+    expect(await createOnIncidentClosedHandler(deps)(event, { ...context, awsRequestId: 'retry' })).toEqual({
+      batchItemFailures: [],
+    });
+    expect(documents()).toHaveLength(2);
+    // The ingestion still runs for the retried records (forced), once per invocation.
+    expect(mock.commandCalls(StartIngestionJobCommand)).toHaveLength(2);
+    const records = await idem.items();
+    expect(records.map((r) => r.status)).toEqual(['COMPLETED', 'COMPLETED']);
+    expect(records.every((r) => typeof r.expiration === 'number')).toBe(true);
+  });
+
   it('reports a malformed record and leaves a batch without closes alone', async () => {
     const handler = createOnIncidentClosedHandler({
       env: { ...config('incidents-unused'), INCIDENTS_KB_ID: '', INCIDENTS_KB_DATA_SOURCE_ID: '' },
-      logger: createLogger({ write: () => {} }),
-      metrics: false,
     });
     const response = await handler(
       {

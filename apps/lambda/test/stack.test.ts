@@ -48,8 +48,15 @@ describe('IncidentsStack', () => {
   it('creates the table from incidentsTableDefinition: keys, every GSI, on-demand, PITR, TTL, encryption, stream', () => {
     const def = incidentsTableDefinition();
     const tables = template.findResources('AWS::DynamoDB::Table') as Record<string, Resource>;
-    expect(Object.keys(tables)).toHaveLength(1);
-    const [table] = Object.values(tables) as [Resource];
+    // The incidents table, and Powertools Idempotency's own table (partition key `id`, TTL `expiration`).
+    expect(Object.keys(tables)).toHaveLength(2);
+    const [table] = Object.values(tables).filter((t) => t.Properties.StreamSpecification) as [Resource];
+    const [idempotency] = Object.values(tables).filter((t) => !t.Properties.StreamSpecification) as [Resource];
+    expect(idempotency.Properties).toMatchObject({
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
+      BillingMode: 'PAY_PER_REQUEST',
+    });
     expect(table.Properties.KeySchema).toEqual(def.KeySchema);
     expect(
       new Set(table.Properties.AttributeDefinitions.map((a: { AttributeName: string }) => a.AttributeName)),
@@ -72,7 +79,10 @@ describe('IncidentsStack', () => {
       StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
     });
     expect(synth({ deletionProtection: false }).findResources('AWS::DynamoDB::Table')).toSatisfy(
-      (t: Record<string, Resource>) => Object.values(t).every((r) => r.Properties.DeletionProtectionEnabled === false),
+      (t: Record<string, Resource>) =>
+        Object.values(t)
+          .filter((r) => r.Properties.StreamSpecification)
+          .every((r) => r.Properties.DeletionProtectionEnabled === false),
     );
   });
 
@@ -119,14 +129,30 @@ describe('IncidentsStack', () => {
     });
   });
 
-  it('deploys the three functions on Node.js 20/22 with a DLQ for the scheduled ones', () => {
+  it('deploys the three functions on Node.js 24 with X-Ray tracing, Powertools settings, a DLQ and a failure destination for the scheduled ones', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function') as Record<string, Resource>).filter(
       (f) => f.Properties.Environment?.Variables?.INCIDENTS_DYNAMO_TABLE,
     );
     expect(functions).toHaveLength(3);
-    for (const f of functions) expect(['nodejs20.x', 'nodejs22.x']).toContain(f.Properties.Runtime);
+    for (const f of functions) {
+      expect(f.Properties.Runtime).toBe('nodejs24.x');
+      expect(f.Properties.TracingConfig).toEqual({ Mode: 'Active' });
+      expect(f.Properties.Environment.Variables).toMatchObject({
+        POWERTOOLS_SERVICE_NAME: 'incidents',
+        POWERTOOLS_METRICS_NAMESPACE: 'IncidentKBSync',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        INCIDENTS_IDEMPOTENCY_TABLE: expect.anything(),
+      });
+    }
     const withDlq = functions.filter((f) => f.Properties.DeadLetterConfig);
     expect(withDlq).toHaveLength(2);
+    const invokeConfigs = Object.values(
+      template.findResources('AWS::Lambda::EventInvokeConfig') as Record<string, Resource>,
+    );
+    expect(invokeConfigs).toHaveLength(2);
+    for (const c of invokeConfigs) {
+      expect(c.Properties.DestinationConfig).toMatchObject({ OnFailure: { Destination: expect.anything() } });
+    }
     template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 1209600 });
   });
 
@@ -140,9 +166,16 @@ describe('IncidentsStack', () => {
         RetryPolicy: { MaximumRetryAttempts: 2 },
       });
     }
-    const inputs = rules.flatMap((r) => r.Properties.Targets.map((t: { Input?: string }) => t.Input)).filter(Boolean);
-    expect(inputs.map((i) => JSON.parse(i as string))).toEqual(
-      expect.arrayContaining([{ connector: 'jira' }, { connector: 'slack' }]),
+    // Each connector schedule passes its name and the event id (the run's idempotency key).
+    const transformers = rules
+      .flatMap((r) =>
+        r.Properties.Targets.map((t: { InputTransformer?: Record<string, unknown> }) => t.InputTransformer),
+      )
+      .filter(Boolean) as Array<{ InputPathsMap: Record<string, string>; InputTemplate: string }>;
+    expect(transformers).toHaveLength(2);
+    for (const t of transformers) expect(Object.values(t.InputPathsMap)).toContain('$.id');
+    expect(transformers.map((t) => t.InputTemplate).join('\n')).toMatch(
+      /"connector":"jira"[\s\S]*"connector":"slack"|"connector":"slack"[\s\S]*"connector":"jira"/,
     );
     const custom = synth({ kbSyncRate: Duration.minutes(30) });
     custom.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(30 minutes)' });
@@ -190,9 +223,17 @@ describe('IncidentsStack', () => {
     const tableActions = all.flatMap((s) => actionsOf(s)).filter((a) => a.startsWith('dynamodb:'));
     expect(tableActions).not.toContain('dynamodb:Scan');
     expect(tableActions).not.toContain('dynamodb:DeleteTable');
-    expect(all.filter((s) => actionsOf(s).includes('dynamodb:PutItem')).map((s) => s.Sid)).toEqual([
-      'IncidentsTableSync',
-    ]);
+    // Whole items are written by the connector function (incidents table) and by Powertools
+    // Idempotency (its own table, nothing else).
+    expect(
+      all
+        .filter((s) => actionsOf(s).includes('dynamodb:PutItem'))
+        .map((s) => s.Sid)
+        .sort(),
+    ).toEqual(['IdempotencyRecords', 'IdempotencyRecords', 'IncidentsTableSync']);
+    for (const s of all.filter((x) => x.Sid === 'IdempotencyRecords')) {
+      expect(JSON.stringify(s.Resource)).toMatch(/IdempotencyTable/);
+    }
     expect(all.find((s) => s.Sid === 'KbIngestion')).toMatchObject({
       Action: ['bedrock:StartIngestionJob', 'bedrock:GetIngestionJob'],
     });

@@ -99,7 +99,7 @@ describe('cdk synth', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines.some((l) => l.message === 'kb batch sync finished' && l.request_id === 'bundle')).toBe(true);
+    expect(lines.some((l) => l.message === 'kb batch sync finished' && l.function_request_id === 'bundle')).toBe(true);
     const [incident] = (await table.store.listPendingKbSync()).items;
     expect(incident).toBeUndefined();
     const listed = await table.store.queryIncidents({ by: 'status', status: 'CLOSED' });

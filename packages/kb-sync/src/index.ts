@@ -52,7 +52,11 @@ export {
 } from './knowledge-bases/local.js';
 export {
   DEFAULT_METRICS_NAMESPACE,
+  emfMetricsRecorder,
   type KbMetric,
+  type KbMetricsContext,
+  type KbMetricsOption,
+  type KbMetricsRecorder,
   type MetricsSink,
   stdoutMetricsSink,
   toEmfLine,

@@ -9,17 +9,36 @@
  *
  * @module
  */
+import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { LambdaConnectorConfig } from '@incidents/config';
 import { buildConnector as buildFromSettings, CONNECTOR_FACTORIES } from '@incidents/config/connectors';
 import { type Connector, createSyncEngine, type SyncRunSummary } from '@incidents/connectors';
 import { IncidentsError, ValidationError } from '@incidents/core';
-import { createStoreFromConfig } from '../runtime.js';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { createDynamoClient, createStoreFromConfig } from '../runtime.js';
 import { createSecretResolver, type SecretResolver } from '../secrets.js';
-import { type HandlerDependencies, type LambdaContextLike, once, resolveBase } from './shared.js';
+import {
+  type HandlerDependencies,
+  idempotencyTable,
+  instruments,
+  type LambdaContextLike,
+  once,
+  resolveConfig,
+} from './shared.js';
 
-/** The schedule's input: the connector to sync (`all` or omitted: every configured connector). */
+/**
+ * The schedule's input: the connector to sync (`all` or omitted: every configured connector), and
+ * the EventBridge event id the stack's schedule adds (the idempotency key and correlation id).
+ */
 export interface ConnectorSyncEvent {
   connector?: string;
+  id?: string;
 }
 
 /** The handler: returns the engine's run summary. */
@@ -70,7 +89,10 @@ export async function buildConnector(
 }
 
 /**
- * Creates the connector-sync handler.
+ * Creates the connector-sync handler: Powertools Logger (Lambda context, the EventBridge event id as
+ * correlation id), Metrics (cold start) and Tracer through Middy, and Powertools Idempotency keyed
+ * on the scheduled event's `id` — a retried delivery of the same schedule event returns the stored
+ * summary instead of pulling and pushing again (direct invocations without `id` always run).
  *
  * @example
  * ```ts
@@ -78,47 +100,66 @@ export async function buildConnector(
  * ```
  */
 export function createConnectorSyncHandler(deps: HandlerDependencies = {}): ConnectorSyncHandler {
+  const { logger, metrics, tracer, capture } = instruments(deps, 'connector-sync');
+  const idempotencyConfig = new IdempotencyConfig({ eventKeyJmesPath: 'id', expiresAfterSeconds: 24 * 3600 });
   const init = once(async () => {
-    const base = resolveBase(deps, 'connector-sync');
+    const config = resolveConfig(deps);
     const clients = deps.clients ?? {};
     const secrets = createSecretResolver({
       ...(clients.secretsManager ? { secretsManager: clients.secretsManager } : {}),
       ...(clients.ssm ? { ssm: clients.ssm } : {}),
-      ...(base.config.region ? { region: base.config.region } : {}),
-      logger: base.logger,
+      ...(config.region ? { region: config.region } : {}),
+      logger,
     });
-    const store = createStoreFromConfig(base.config, clients);
-    return { ...base, secrets, store };
-  });
-  return async (event, context) => {
-    const { config, logger, secrets, store } = await init();
-    const log = logger.child({ request_id: context?.awsRequestId ?? null });
-    const target = event?.connector && event.connector !== 'all' ? event.connector : 'all';
-    const names = target === 'all' ? Object.keys(config.connectors) : [target];
-    if (names.length === 0 || names.some((n) => !config.connectors[n])) {
-      throw new ValidationError(
-        [
-          {
-            path: 'connector',
-            message: `unknown connector ${target}; configured: ${Object.keys(config.connectors).join(', ') || 'none'}`,
-          },
-        ],
-        { context: 'connector sync event' },
+    const dynamodb = createDynamoClient(config, clients, capture);
+    const store = createStoreFromConfig(config, { ...clients, dynamodb });
+    const sync = async (event: ConnectorSyncEvent | null | undefined): Promise<SyncRunSummary> => {
+      const target = event?.connector && event.connector !== 'all' ? event.connector : 'all';
+      const names = target === 'all' ? Object.keys(config.connectors) : [target];
+      if (names.length === 0 || names.some((n) => !config.connectors[n])) {
+        throw new ValidationError(
+          [
+            {
+              path: 'connector',
+              message: `unknown connector ${target}; configured: ${Object.keys(config.connectors).join(', ') || 'none'}`,
+            },
+          ],
+          { context: 'connector sync event' },
+        );
+      }
+      logger.info('connector sync started', { connectors: names });
+      const connectors = await Promise.all(
+        names.map((n) => buildConnector(n, config.connectors[n] as LambdaConnectorConfig, secrets)),
       );
-    }
-    log.info('connector sync started', { connectors: names });
-    const connectors = await Promise.all(
-      names.map((n) => buildConnector(n, config.connectors[n] as LambdaConnectorConfig, secrets)),
-    );
-    const engine = createSyncEngine({ store, connectors, ...(deps.clock ? { clock: deps.clock } : {}) });
-    const summary = await engine.run(target);
-    const fields = { connectors: summary.connectors, totals: summary.totals, duration_ms: summary.durationMs };
-    if (summary.errors.length > 0) {
-      log.error('connector sync failed', { ...fields, errors: summary.errors });
-      throw new ConnectorSyncFailedError(summary);
-    }
-    if (summary.totals.dead > 0) log.warn('outbound items gave up (DEAD)', { dead: summary.totals.dead });
-    log.info('connector sync finished', fields);
-    return summary;
-  };
+      const engine = createSyncEngine({ store, connectors, ...(deps.clock ? { clock: deps.clock } : {}) });
+      const summary = await engine.run(target);
+      const fields = { connectors: summary.connectors, totals: summary.totals, duration_ms: summary.durationMs };
+      metrics.addMetric('ConnectorSyncErrors', MetricUnit.Count, summary.errors.length);
+      metrics.addMetric('OutboundDead', MetricUnit.Count, summary.totals.dead);
+      if (summary.errors.length > 0) {
+        logger.error('connector sync failed', { ...fields, errors: summary.errors });
+        throw new ConnectorSyncFailedError(summary);
+      }
+      if (summary.totals.dead > 0) logger.warn('outbound items gave up (DEAD)', { dead: summary.totals.dead });
+      logger.info('connector sync finished', fields);
+      return summary;
+    };
+    const table = idempotencyTable(deps);
+    const run = table
+      ? makeIdempotent(sync, {
+          persistenceStore: new DynamoDBPersistenceLayer({ tableName: table, awsSdkV3Client: dynamodb }),
+          config: idempotencyConfig,
+        })
+      : sync;
+    return { run };
+  });
+  const handler = middy(async (event: ConnectorSyncEvent | null | undefined, context: Context) => {
+    const { run } = await init();
+    idempotencyConfig.registerLambdaContext(context);
+    return run(event);
+  })
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(injectLambdaContext(logger, { correlationIdPath: 'id', resetKeys: true }))
+    .use(logMetrics(metrics, { captureColdStartMetric: true }));
+  return handler as unknown as ConnectorSyncHandler;
 }

@@ -9,12 +9,25 @@
  *
  * @module
  */
-import { IncidentsError } from '@incidents/core';
-import { type KbSyncResult, runKbSync, stdoutMetricsSink, toEmfLine } from '@incidents/kb-sync';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { LambdaConfig } from '@incidents/config';
-import type { Logger } from '../logger.js';
+import { IncidentsError } from '@incidents/core';
+import { type KbLogger, type KbSyncResult, runKbSync } from '@incidents/kb-sync';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { metricsRecorder } from '../observability.js';
 import { createKbRuntime, type KbRuntime } from '../runtime.js';
-import { type HandlerDependencies, type LambdaContextLike, once, resolveBase, timeLeft } from './shared.js';
+import {
+  type HandlerDependencies,
+  instruments,
+  type LambdaContextLike,
+  once,
+  resolveConfig,
+  timeLeft,
+} from './shared.js';
 
 /** The run did not fully succeed; `details` summarises the result (no secrets). */
 export class KbSyncFailedError extends IncidentsError<{
@@ -59,6 +72,7 @@ export class KbSyncFailedError extends IncidentsError<{
 
 /** The scheduled event (EventBridge) or a direct invocation payload. */
 export interface KbBatchSyncEvent {
+  id?: string;
   source?: string;
   time?: string;
   'detail-type'?: string;
@@ -82,11 +96,15 @@ export interface ConfiguredKbSyncOptions {
   runtime: KbRuntime;
   config: LambdaConfig;
   deps: HandlerDependencies;
-  log: Logger;
+  log: KbLogger;
+  /** Where the run's metrics go (Powertools `Metrics`, adapted to kb-sync's port). */
+  metrics: Metrics;
   /** The store the job pages through (the whole table, or a view scoped to some incidents). */
   store: Parameters<typeof runKbSync>[0]['store'];
   /** Start an ingestion even when no document changed. */
   force: boolean;
+  /** `false`: export only, no ingestion. */
+  ingest?: boolean;
   timeoutMs: number;
   description: string;
 }
@@ -106,38 +124,27 @@ export function runConfiguredKbSync(o: ConfiguredKbSyncOptions): Promise<KbSyncR
     alertThreshold: config.kb.alertThreshold,
     alertSink: runtime.alertSink,
     metricsNamespace: config.kb.metricsNamespace,
-    ...(deps.metrics !== undefined ? { metrics: deps.metrics } : {}),
-    ingestion: {
-      wait: true,
-      onConflict: 'wait',
-      ...(config.kb.pollIntervalMs ? { pollIntervalMs: config.kb.pollIntervalMs } : {}),
-      timeoutMs: o.timeoutMs,
-      force: o.force,
-      description: o.description,
-    },
+    metrics: metricsRecorder(o.metrics),
+    ingestion:
+      o.ingest === false
+        ? false
+        : {
+            wait: true,
+            onConflict: 'wait',
+            ...(config.kb.pollIntervalMs ? { pollIntervalMs: config.kb.pollIntervalMs } : {}),
+            timeoutMs: o.timeoutMs,
+            force: o.force,
+            description: o.description,
+          },
     logger: o.log,
     ...(deps.clock ? { clock: deps.clock } : {}),
   });
 }
 
-/** Emits the handler's own EMF line: `IngestionFailures` (same namespace and dimension as `runKbSync`'s). */
-export function emitIngestionFailureMetric(
-  result: KbSyncResult,
-  config: LambdaConfig,
-  metrics: HandlerDependencies['metrics'],
-  logger: Logger,
-): void {
-  if (metrics === false) return;
+/** Adds the handler's own metric `IngestionFailures` (1 when the run's ingestion failed, timed out or conflicted). */
+export function addIngestionFailureMetric(result: KbSyncResult, metrics: Metrics): void {
   const failed = ['ingestion_failed', 'ingestion_timeout', 'ingestion_conflict'].includes(result.status) ? 1 : 0;
-  try {
-    (metrics ?? stdoutMetricsSink)(
-      toEmfLine([{ name: 'IngestionFailures', value: failed, unit: 'Count' }], {
-        namespace: config.kb.metricsNamespace,
-      }),
-    );
-  } catch (err) {
-    logger.error('metrics sink failed', { error: err });
-  }
+  metrics.addMetric('IngestionFailures', MetricUnit.Count, failed);
 }
 
 /** A short, log-friendly summary of a run. */
@@ -161,7 +168,9 @@ export function summarize(result: KbSyncResult): Record<string, unknown> {
 
 /**
  * Creates the `incident-kb-batch-sync` handler. Configuration, clients and the store are created on
- * the first invocation and reused by the container.
+ * the first invocation and reused by the container; Powertools Logger (Lambda context, the
+ * EventBridge event id as correlation id), Metrics (one EMF blob per invocation, cold start) and
+ * Tracer wrap it through Middy.
  *
  * @example
  * ```ts
@@ -170,33 +179,38 @@ export function summarize(result: KbSyncResult): Record<string, unknown> {
  * ```
  */
 export function createKbBatchSyncHandler(deps: HandlerDependencies = {}): KbBatchSyncHandler {
+  const { logger, metrics, tracer, capture } = instruments(deps, 'kb-batch-sync');
   const init = once(async () => {
-    const base = resolveBase(deps, 'kb-batch-sync');
-    const runtime: KbRuntime = await createKbRuntime(base.config, deps.clients ?? {}, base.logger);
-    return { ...base, runtime };
+    const config = resolveConfig(deps);
+    const runtime: KbRuntime = await createKbRuntime(config, deps.clients ?? {}, logger.asKbLogger(), capture);
+    return { config, runtime };
   });
-  return async (event, context) => {
-    const { config, logger, runtime } = await init();
-    const log = logger.child({ request_id: context?.awsRequestId ?? null });
-    log.info('kb batch sync started', { trigger: event?.source ?? 'direct', scheduled_time: event?.time ?? null });
+  const handler = middy(async (event: KbBatchSyncEvent | null | undefined, context: Context) => {
+    const { config, runtime } = await init();
+    logger.info('kb batch sync started', { trigger: event?.source ?? 'direct', scheduled_time: event?.time ?? null });
     const budget = timeLeft(context, 20_000, config.kb.ingestionTimeoutMs + 60_000);
     const result = await runConfiguredKbSync({
       runtime,
       config,
       deps,
-      log,
+      log: logger.asKbLogger(),
+      metrics,
       store: runtime.store,
       force: event?.forceIngestion === true,
       timeoutMs: Math.min(config.kb.ingestionTimeoutMs, budget),
       description: 'incident-kb-batch-sync (scheduled)',
     });
-    emitIngestionFailureMetric(result, config, deps.metrics, log);
+    addIngestionFailureMetric(result, metrics);
     if (isFailedRun(result)) {
       const error = new KbSyncFailedError(result);
-      log.error('kb batch sync failed', { ...summarize(result), errors: error.details.errors.slice(0, 20) });
+      logger.error('kb batch sync failed', { ...summarize(result), errors: error.details.errors.slice(0, 20) });
       throw error;
     }
-    log.info('kb batch sync finished', summarize(result));
+    logger.info('kb batch sync finished', summarize(result));
     return result;
-  };
+  })
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(injectLambdaContext(logger, { correlationIdPath: 'id', resetKeys: true }))
+    .use(logMetrics(metrics, { captureColdStartMetric: true }));
+  return handler as unknown as KbBatchSyncHandler;
 }

@@ -3,16 +3,35 @@
  * that incident's knowledge-base document is written and ingested at once (close-to-searchable in
  * minutes instead of up to 65). The hourly batch remains the safety net.
  *
- * Partial batch failures: the sequence number of every close record whose incident could not be
- * exported (or whose ingestion failed) is returned in `batchItemFailures`; Lambda retries from the
- * lowest one and, past the retry limit, sends the batch to the on-failure destination.
+ * Each record goes through Powertools `BatchProcessor` (DynamoDB Streams): a close record exports
+ * its incident's document — made idempotent by Powertools Idempotency on the record's `eventID`, so
+ * a retried batch never exports a document twice — and one ingestion then runs for the batch. The
+ * sequence number of every record that failed (malformed, export failed) is returned in
+ * `batchItemFailures`, and so is every close record when the ingestion failed; Lambda retries from
+ * the lowest one and, past the retry limit, sends the batch to the on-failure destination.
  *
  * @module
  */
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { Incident, IncidentStore, KbSyncStore, Page } from '@incidents/core';
-import { createKbRuntime } from '../runtime.js';
-import { emitIngestionFailureMetric, runConfiguredKbSync, summarize } from './kb-batch-sync.js';
-import { type HandlerDependencies, type LambdaContextLike, once, resolveBase, timeLeft } from './shared.js';
+import middy from '@middy/core';
+import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { createDynamoClient, createKbRuntime } from '../runtime.js';
+import { addIngestionFailureMetric, runConfiguredKbSync, summarize } from './kb-batch-sync.js';
+import {
+  type HandlerDependencies,
+  idempotencyTable,
+  instruments,
+  type LambdaContextLike,
+  once,
+  resolveConfig,
+  timeLeft,
+} from './shared.js';
 
 /** One DynamoDB Streams record as Lambda delivers it (only the fields the handler reads). */
 export interface StreamRecordLike {
@@ -109,6 +128,14 @@ export function scopeStoreTo(
   };
 }
 
+/** What the idempotent export of one close record returns (stored in the idempotency record). */
+interface ExportOutcome {
+  incidentId: string;
+  synced: number;
+}
+
+const INGESTION_FAILED = new Set(['ingestion_failed', 'ingestion_timeout', 'ingestion_conflict']);
+
 /**
  * Creates the DynamoDB Streams handler. Configure the event source with
  * `reportBatchItemFailures: true` (the CDK stack does, with an event filter on closes).
@@ -119,61 +146,102 @@ export function scopeStoreTo(
  * ```
  */
 export function createOnIncidentClosedHandler(deps: HandlerDependencies = {}): OnIncidentClosedHandler {
+  const { logger, metrics, tracer, capture } = instruments(deps, 'on-incident-closed');
+  const processor = new BatchProcessor(EventType.DynamoDBStreams);
+  // A record's eventID is unique in the stream and identical in every retry of its batch.
+  const idempotencyConfig = new IdempotencyConfig({ eventKeyJmesPath: 'eventId', expiresAfterSeconds: 24 * 3600 });
   const init = once(async () => {
-    const base = resolveBase(deps, 'on-incident-closed');
-    const runtime = await createKbRuntime(base.config, deps.clients ?? {}, base.logger);
-    return { ...base, runtime };
+    const config = resolveConfig(deps);
+    const clients = deps.clients ?? {};
+    const dynamodb = createDynamoClient(config, clients, capture);
+    const runtime = await createKbRuntime(config, { ...clients, dynamodb }, logger.asKbLogger(), capture);
+    /** Exports one incident's document (no ingestion); throws when it could not be exported. */
+    const exportOne = async (input: { eventId: string; incidentId: string }): Promise<ExportOutcome> => {
+      const result = await runConfiguredKbSync({
+        runtime,
+        config,
+        deps,
+        log: logger.asKbLogger(),
+        metrics,
+        store: scopeStoreTo(runtime.store, [input.incidentId]),
+        force: false,
+        ingest: false,
+        timeoutMs: config.kb.ingestionTimeoutMs,
+        description: `incident-on-closed: ${input.incidentId}`,
+      });
+      const failure = result.errors.find((e) => e.incident_id === input.incidentId);
+      if (failure) throw new Error(`export of ${input.incidentId} failed: ${failure.error}`);
+      return { incidentId: input.incidentId, synced: result.synced };
+    };
+    const table = idempotencyTable(deps);
+    const exportRecord = table
+      ? makeIdempotent(exportOne, {
+          persistenceStore: new DynamoDBPersistenceLayer({ tableName: table, awsSdkV3Client: dynamodb }),
+          config: idempotencyConfig,
+        })
+      : exportOne;
+    return { config, runtime, exportRecord };
   });
-  return async (event, context) => {
-    const { config, logger, runtime } = await init();
-    const log = logger.child({ request_id: context?.awsRequestId ?? null });
-    const failures = new Set<string>();
+
+  const handler = middy(async (event: DynamoDBStreamEvent, context: Context) => {
+    const { config, runtime, exportRecord } = await init();
+    idempotencyConfig.registerLambdaContext(context);
     const closes: CloseTransition[] = [];
-    for (const record of event?.Records ?? []) {
-      try {
-        const close = closeTransition(record);
-        if (close) closes.push(close);
-      } catch (err) {
-        const seq = record.dynamodb?.SequenceNumber;
-        log.error('malformed stream record', { event_id: record.eventID ?? null, error: err });
-        if (seq) failures.add(seq);
-      }
-    }
+    const recordHandler = async (record: DynamoDBRecord): Promise<void> => {
+      const close = closeTransition(record);
+      if (!close) return;
+      await exportRecord({ eventId: record.eventID ?? close.sequenceNumber, incidentId: close.incidentId });
+      closes.push(close);
+    };
+    const response = await processPartialResponse(event, recordHandler, processor, {
+      context,
+      // Exports of one batch run one after the other: two records may close the same incident.
+      processInParallel: false,
+      // Report every failed record by its sequence number, even when all of them failed.
+      throwOnFullBatchFailure: false,
+    });
+    const failures = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
     const ids = [...new Set(closes.map((c) => c.incidentId))];
-    log.info('stream batch received', { records: event?.Records?.length ?? 0, closes: ids.length, incident_ids: ids });
+    logger.info('stream batch received', {
+      records: event?.Records?.length ?? 0,
+      closes: ids.length,
+      incident_ids: ids,
+      failed_records: failures.size,
+    });
     if (ids.length > 0) {
       const failAll = () => {
         for (const c of closes) failures.add(c.sequenceNumber);
       };
       try {
         const budget = timeLeft(context, 15_000, config.kb.ingestionTimeoutMs + 60_000);
-        // Forced: a retried record finds its incident already synced, but its ingestion must still run.
+        // Forced: a retried record finds its incident already exported, but its ingestion must still run.
         const result = await runConfiguredKbSync({
           runtime,
           config,
           deps,
-          log,
+          log: logger.asKbLogger(),
+          metrics,
           store: scopeStoreTo(runtime.store, ids),
           force: true,
           timeoutMs: Math.min(config.kb.ingestionTimeoutMs, budget),
           description: `incident-on-closed: ${ids.slice(0, 5).join(', ')}${ids.length > 5 ? '…' : ''}`,
         });
-        emitIngestionFailureMetric(result, config, deps.metrics, log);
-        if (['ingestion_failed', 'ingestion_timeout', 'ingestion_conflict'].includes(result.status)) {
-          failAll();
-        } else {
-          const failedIds = new Set(result.errors.map((e) => e.incident_id));
-          for (const c of closes) if (failedIds.has(c.incidentId)) failures.add(c.sequenceNumber);
-        }
-        (failures.size ? log.error : log.info)('close sync finished', {
+        addIngestionFailureMetric(result, metrics);
+        if (INGESTION_FAILED.has(result.status)) failAll();
+        (failures.size ? logger.error : logger.info).call(logger, 'close sync finished', {
           ...summarize(result),
+          exported: closes.length,
           failed_records: failures.size,
         });
       } catch (err) {
-        log.error('close sync failed', { error: err });
+        logger.error('close sync failed', { error: err });
         failAll();
       }
     }
     return { batchItemFailures: [...failures].map((itemIdentifier) => ({ itemIdentifier })) };
-  };
+  })
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(injectLambdaContext(logger, { correlationIdPath: 'Records[0].eventID', resetKeys: true }))
+    .use(logMetrics(metrics, { captureColdStartMetric: true }));
+  return handler as unknown as OnIncidentClosedHandler;
 }

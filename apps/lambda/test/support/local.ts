@@ -1,6 +1,7 @@
 /** Helpers over the real local engines: DynamoDB Local (tables, streams) and the incident service. */
 import { randomUUID } from 'node:crypto';
-import { DeleteTableCommand, DynamoDBClient, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DeleteTableCommand, DynamoDBClient, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand as DocScanCommand } from '@aws-sdk/lib-dynamodb';
 import {
   DescribeStreamCommand,
   DynamoDBStreamsClient,
@@ -10,7 +11,7 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import { type Actor, createIncidentService, type Incident, type IncidentService } from '@incidents/core';
 import { createDynamoStore, type DynamoIncidentStore, ensureTable } from '@incidents/store-dynamo';
-import { inject } from 'vitest';
+import { inject, onTestFinished, vi } from 'vitest';
 import type { StreamEventLike } from '../../src/index.js';
 
 // Provided by the global setup shared with store-dynamo (packages/store-dynamo/test/global-setup.ts).
@@ -65,6 +66,36 @@ export async function freshTable(options: { stream?: boolean } = {}): Promise<Lo
     ...(streamArn ? { streamArn } : {}),
     async drop() {
       await store.close();
+      await client.send(new DeleteTableCommand({ TableName: tableName }));
+      client.destroy();
+    },
+  };
+}
+
+/** A fresh idempotency table (Powertools' layout: partition key `id`, TTL on `expiration`). */
+export async function freshIdempotencyTable(): Promise<{
+  tableName: string;
+  items(): Promise<Array<Record<string, unknown>>>;
+  drop(): Promise<void>;
+}> {
+  const client = localDynamo();
+  const tableName = `idempotency-${randomUUID().slice(0, 8)}`;
+  await client.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+  return {
+    tableName,
+    async items() {
+      const doc = DynamoDBDocumentClient.from(client);
+      const out = await doc.send(new DocScanCommand({ TableName: tableName, ConsistentRead: true }));
+      return (out.Items ?? []) as Array<Record<string, unknown>>;
+    },
+    async drop() {
       await client.send(new DeleteTableCommand({ TableName: tableName }));
       client.destroy();
     },
@@ -136,18 +167,33 @@ export async function readStream(streamArn: string): Promise<StreamEventLike & {
   }
 }
 
-/** Collects JSON log lines and EMF metric lines. */
+/**
+ * Collects what the handlers print on stdout and stderr until the end of the current test: Powertools log lines
+ * (`logs`) and EMF metric blobs (`metrics`, the lines with an `_aws` key). Nothing reaches the
+ * terminal meanwhile.
+ */
 export function captureOutput() {
   const logs: Array<Record<string, unknown>> = [];
   const metrics: Array<Record<string, unknown>> = [];
-  return {
-    logs,
-    metrics,
-    write: (line: string) => {
-      logs.push(JSON.parse(line) as Record<string, unknown>);
-    },
-    metric: (line: string) => {
-      metrics.push(JSON.parse(line) as Record<string, unknown>);
-    },
+  const raw: string[] = [];
+  const capture = ((chunk: string | Uint8Array) => {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    raw.push(text);
+    for (const line of text.split('\n')) {
+      if (!line.startsWith('{')) continue;
+      const parsed = JSON.parse(line) as Record<string, unknown>;
+      (parsed._aws ? metrics : logs).push(parsed);
+    }
+    return true;
+  }) as typeof process.stdout.write;
+  // Powertools writes info and debug lines to stdout, warnings and errors to stderr.
+  const spies = [
+    vi.spyOn(process.stdout, 'write').mockImplementation(capture),
+    vi.spyOn(process.stderr, 'write').mockImplementation(capture),
+  ];
+  const restore = () => {
+    for (const spy of spies) spy.mockRestore();
   };
+  onTestFinished(restore);
+  return { logs, metrics, raw, restore };
 }

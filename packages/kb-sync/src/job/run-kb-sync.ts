@@ -27,13 +27,7 @@ import {
   toMetadataSidecar,
 } from '../document.js';
 import { errorMessage, IngestionConflictError } from '../errors.js';
-import {
-  DEFAULT_METRICS_NAMESPACE,
-  type KbMetric,
-  type MetricsSink,
-  stdoutMetricsSink,
-  toEmfLine,
-} from '../metrics/emf.js';
+import { DEFAULT_METRICS_NAMESPACE, type KbMetric, type KbMetricsOption, toMetricsRecorder } from '../metrics/emf.js';
 import type {
   AlertSink,
   IngestionJob,
@@ -91,8 +85,12 @@ export interface RunKbSyncOptions {
   alertThreshold?: number;
   /** Where alerts go; a warning in the log by default. */
   alertSink?: AlertSink;
-  /** Receives one CloudWatch EMF line per run; stdout by default, `false` to silence. */
-  metrics?: MetricsSink | false;
+  /**
+   * Where the run's metrics go: a `KbMetricsRecorder` (the port), or a function receiving one
+   * CloudWatch EMF line per run (e.g. `stdoutMetricsSink`). Omitted or `false`: none are recorded —
+   * a library call never prints to stdout on its own.
+   */
+  metrics?: KbMetricsOption;
   /** EMF namespace; default `IncidentKBSync`. */
   metricsNamespace?: string;
   /** Ingestion settings, or `false` to skip the ingestion. */
@@ -521,8 +519,8 @@ export async function runKbSync(options: RunKbSyncOptions): Promise<KbSyncResult
     finishedAt: new Date().toISOString(),
   };
 
-  if (options.metrics !== false) {
-    const sink = options.metrics ?? stdoutMetricsSink;
+  const recorder = toMetricsRecorder(options.metrics);
+  if (recorder) {
     const metrics: KbMetric[] = [
       { name: 'IncidentsSynced', value: final.synced, unit: 'Count' },
       { name: 'IncidentsWithdrawn', value: final.withdrawn, unit: 'Count' },
@@ -532,14 +530,12 @@ export async function runKbSync(options: RunKbSyncOptions): Promise<KbSyncResult
       { name: 'IngestionJobsCompleted', value: ingestion.status === 'COMPLETE' ? 1 : 0, unit: 'Count' },
     ];
     try {
-      sink(
-        toEmfLine(metrics, {
-          namespace: opts.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE,
-          properties: { status, found: final.found, ...(ingestion.jobId ? { ingestionJobId: ingestion.jobId } : {}) },
-        }),
-      );
+      recorder.record(metrics, {
+        namespace: opts.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE,
+        properties: { status, found: final.found, ...(ingestion.jobId ? { ingestionJobId: ingestion.jobId } : {}) },
+      });
     } catch (err) {
-      logger.error('kb-sync: metrics sink failed', { error: errorMessage(err) });
+      logger.error('kb-sync: metrics recorder failed', { error: errorMessage(err) });
     }
   }
   return final;

@@ -1,0 +1,206 @@
+/**
+ * Lambda cold start and bundle size: each handler entry is bundled with esbuild as the CDK
+ * `NodejsFunction` of the stack bundles it (CJS, minified, the AWS SDK bundled, node target of the
+ * stack's runtime), and each bundle's init is timed in a fresh Node process: `require` of the bundle
+ * plus the first handler call's set-up (configuration, clients, the first AWS call — which goes to a
+ * closed local port with one attempt, so no network time is counted). The floor is a handler that
+ * only builds a `DynamoDBDocumentClient` and makes the same first call.
+ *
+ * Targets: init ≤ 1.5× the floor's (median of 10 fresh processes each), bundle ≤ 1 MB minified.
+ *
+ *   pnpm --filter @incidents/lambda bench:cold-start            # prints a table, writes bench/results/cold-start.json
+ *   pnpm --filter @incidents/lambda bench:cold-start --runs 20  # more processes per bundle
+ *   # the same on an older commit's handlers, in the same run conditions:
+ *   git archive <commit> apps/lambda/src | tar -x -C /tmp/old && mkdir -p .bench-before && cp -r /tmp/old/apps/lambda/src .bench-before/
+ *   pnpm --filter @incidents/lambda bench:cold-start --src .bench-before/src
+ *
+ * Run from a clean `pnpm build` (the handlers import the workspace packages' dist/).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+const args = process.argv.slice(2);
+const runsArg = args.indexOf('--runs');
+const RUNS = runsArg >= 0 ? Number(args[runsArg + 1]) : 10;
+const TARGET = process.env.COLD_START_TARGET ?? 'node24';
+// `--src <dir>`: bundle the entries of another copy of src/ (e.g. a checkout of an older commit).
+const srcArg = args.indexOf('--src');
+const SRC = srcArg >= 0 ? String(args[srcArg + 1]) : join(root, 'src');
+
+const FLOOR_SOURCE = `
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+let doc;
+export const handler = async () => {
+  doc ??= DynamoDBDocumentClient.from(new DynamoDBClient({}));
+  try { await doc.send(new GetCommand({ TableName: process.env.INCIDENTS_DYNAMO_TABLE, Key: { pk: 'x', sk: 'y' } })); } catch {}
+  return {};
+};
+`;
+
+interface Case {
+  name: string;
+  entry: string;
+  event: unknown;
+}
+
+const CASES: Case[] = [
+  { name: 'floor (DynamoDBDocumentClient only)', entry: 'floor', event: {} },
+  { name: 'kb-batch-sync', entry: join(SRC, 'entries/kb-batch-sync.ts'), event: { source: 'aws.events' } },
+  {
+    name: 'on-incident-closed',
+    entry: join(SRC, 'entries/on-incident-closed.ts'),
+    event: {
+      Records: [
+        {
+          eventID: '1',
+          eventName: 'MODIFY',
+          eventSourceARN: 'arn:aws:dynamodb:eu-west-1:123456789012:table/incidents/stream/2026',
+          dynamodb: {
+            SequenceNumber: '100',
+            Keys: { pk: { S: 'INC#INC-1' }, sk: { S: 'V#0000000000' } },
+            NewImage: {
+              pk: { S: 'INC#INC-1' },
+              sk: { S: 'V#0000000000' },
+              incident_id: { S: 'INC-1' },
+              status: { S: 'CLOSED' },
+              version: { N: '0' },
+            },
+            OldImage: { status: { S: 'RESOLVED' } },
+          },
+        },
+      ],
+    },
+  },
+  { name: 'connector-sync', entry: join(SRC, 'entries/connector-sync.ts'), event: { connector: 'zendesk' } },
+];
+
+async function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function bundle(c: Case, outDir: string): Promise<string> {
+  const outfile = join(outDir, `${c.entry === 'floor' ? 'floor' : c.name}.cjs`);
+  await build({
+    ...(c.entry === 'floor'
+      ? { stdin: { contents: FLOOR_SOURCE, resolveDir: root, loader: 'ts', sourcefile: 'floor.ts' } }
+      : { entryPoints: [c.entry] }),
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: TARGET,
+    minify: true,
+    // As NodejsFunction: the handlers pin their AWS SDK versions, so nothing is external.
+    external: [],
+    alias: { libsql: join(root, 'infra/shims/libsql-unavailable.cjs') },
+    mainFields: ['module', 'main'],
+    logLevel: 'error',
+  });
+  return outfile;
+}
+
+const PROBE = `
+const { performance } = require('node:perf_hooks');
+const t0 = performance.now();
+const mod = require(process.argv[1]);
+const t1 = performance.now();
+const event = JSON.parse(process.argv[2]);
+const context = { awsRequestId: 'bench', functionName: 'bench', getRemainingTimeInMillis: () => 60000 };
+Promise.resolve(mod.handler(event, context)).catch(() => {}).finally(() => {
+  const t2 = performance.now();
+  process.stdout.write('\\n@@' + JSON.stringify({ require: t1 - t0, init: t2 - t0 }) + '\\n');
+  process.exit(0);
+});
+`;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}
+
+async function main(): Promise<void> {
+  const outDir = mkdtempSync(join(tmpdir(), 'incidents-cold-start-'));
+  const port = await closedPort();
+  const endpoint = `http://127.0.0.1:${port}`;
+  const env = {
+    PATH: process.env.PATH ?? '',
+    AWS_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'bench',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+    AWS_MAX_ATTEMPTS: '1',
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_LAMBDA_FUNCTION_NAME: 'bench',
+    INCIDENTS_DYNAMO_TABLE: 'incidents',
+    INCIDENTS_KB_BUCKET: 'kb',
+    INCIDENTS_KB_MODE: 'bedrock',
+    INCIDENTS_KB_ID: 'KB12345678',
+    INCIDENTS_KB_DATA_SOURCE_ID: 'DS12345678',
+    INCIDENTS_CONNECTORS: JSON.stringify({
+      zendesk: {
+        options: { baseUrl: endpoint },
+        secret: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:incidents/zendesk-AbCdEf',
+      },
+    }),
+    POWERTOOLS_DEV: 'false',
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_TRACE_ENABLED: 'false',
+    INCIDENTS_LOG_LEVEL: 'error',
+  };
+  const rows: Array<{ name: string; bytes: number; requireMs: number; initMs: number; spread: [number, number] }> = [];
+  for (const c of CASES) {
+    const file = await bundle(c, outDir);
+    const bytes = statSync(file).size;
+    // One warm-up process (file cache), then RUNS measured processes.
+    const samples: Array<{ require: number; init: number }> = [];
+    for (let i = 0; i <= RUNS; i++) {
+      const r = spawnSync(process.execPath, ['-e', PROBE, file, JSON.stringify(c.event)], { env, encoding: 'utf8' });
+      const line = r.stdout.split('\n').find((l) => l.startsWith('@@'));
+      if (!line) throw new Error(`${c.name}: no measurement\n${r.stdout}\n${r.stderr}`);
+      if (i > 0) samples.push(JSON.parse(line.slice(2)));
+    }
+    const inits = samples.map((s) => s.init);
+    rows.push({
+      name: c.name,
+      bytes,
+      requireMs: median(samples.map((s) => s.require)),
+      initMs: median(inits),
+      spread: [Math.min(...inits), Math.max(...inits)],
+    });
+  }
+  const floor = rows[0] as (typeof rows)[number];
+  console.log(`node ${process.version}, esbuild target ${TARGET}, median of ${RUNS} fresh processes\n`);
+  console.log('| bundle | size (minified) | require | init (require + first call) | init ÷ floor | targets |');
+  console.log('|---|---:|---:|---:|---:|---|');
+  const results = rows.map((r) => {
+    const ratio = r.initMs / floor.initMs;
+    const ok = r === floor || (ratio <= 1.5 && r.bytes <= 1024 * 1024);
+    console.log(
+      `| ${r.name} | ${(r.bytes / 1024).toFixed(0)} KiB | ${r.requireMs.toFixed(1)} ms | ${r.initMs.toFixed(1)} ms (${r.spread[0].toFixed(0)}–${r.spread[1].toFixed(0)}) | ${ratio.toFixed(2)}× | ${r === floor ? '—' : ok ? 'pass' : 'FAIL'} |`,
+    );
+    return { ...r, ratio, pass: ok };
+  });
+  const resultsDir = join(here, 'results');
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(
+    join(resultsDir, 'cold-start.json'),
+    `${JSON.stringify({ node: process.version, target: TARGET, runs: RUNS, results }, null, 2)}\n`,
+  );
+}
+
+await main();
