@@ -1,0 +1,29 @@
+/**
+ * `@incidents/redis` — Redis for the incidents SDK, over Upstash REST (`@upstash/redis`) or TCP
+ * (`ioredis`):
+ *
+ * - {@link createCachedStore}: a read cache in front of any `IncidentStore` (the same ports, passes the
+ *   store contract suite), invalidated on writes with generation tokens, falling back to the store
+ *   within a bounded timeout when Redis is down or slow;
+ * - connections: {@link createUpstashConnection}, {@link createTcpConnection}.
+ *
+ * @packageDocumentation
+ */
+export {
+  type CacheControl,
+  type CachedIncidentStore,
+  type CachedStoreOptions,
+  type CacheStats,
+  createCachedStore,
+} from './cache/cached-store.js';
+export {
+  createTcpConnection,
+  createUpstashConnection,
+  type RedisArg,
+  type RedisCommand,
+  type RedisConnection,
+  type TcpConnectionOptions,
+  type UpstashConnectionOptions,
+} from './connection.js';
+export { type RedisLogger, RedisTimeoutError } from './guard.js';
+export { redactSecrets } from './redact.js';

@@ -1,0 +1,52 @@
+/**
+ * The store contract suite, unchanged, around a cached store: store-turso (libSQL file) and
+ * store-dynamo (DynamoDB Local), each with the TCP client and with `@upstash/redis` through the local
+ * REST gateway. Every store gets its own key prefix (ids repeat across tests).
+ */
+import { runIncidentStoreContract } from '@incidents/core/testing';
+import { uniquePrefix } from '@incidents/redis-testing';
+import { createTursoStore } from '@incidents/store-turso';
+import { afterAll, beforeAll } from 'vitest';
+import { createCachedStore } from '../src/index.js';
+import { CLIENT_KINDS, type Connections, deleteKeys, freshDynamoStore, openConnections, tempDir } from './helpers.js';
+
+const filePrefix = uniquePrefix('redis-contract');
+let conns: Connections;
+let dir: string;
+let cleanup: () => Promise<void>;
+let n = 0;
+const drops = new WeakMap<object, () => Promise<void>>();
+
+beforeAll(async () => {
+  conns = await openConnections();
+  ({ dir, cleanup } = await tempDir('redis-contract-'));
+});
+afterAll(async () => {
+  await deleteKeys(conns.tcp, filePrefix);
+  await conns.close();
+  await cleanup();
+});
+
+for (const kind of CLIENT_KINDS) {
+  runIncidentStoreContract({
+    name: `cached turso file: (${kind})`,
+    createStore: async () =>
+      createCachedStore(await createTursoStore({ url: `file:${dir}/contract-${++n}.db` }), {
+        redis: conns[kind],
+        prefix: `${filePrefix}${++n}:`,
+      }),
+  });
+
+  runIncidentStoreContract({
+    name: `cached dynamo (DynamoDB Local, ${kind})`,
+    createStore: async () => {
+      const { store, drop } = await freshDynamoStore();
+      const cached = createCachedStore(store, { redis: conns[kind], prefix: `${filePrefix}${++n}:` });
+      drops.set(cached, drop);
+      return cached;
+    },
+    destroyStore: async (store) => {
+      await drops.get(store)?.();
+    },
+  });
+}
