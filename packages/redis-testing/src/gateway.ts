@@ -145,7 +145,7 @@ export async function startUpstashGateway(options: UpstashGatewayOptions): Promi
         return;
       }
       try {
-        const replies = (await redis.multi(body.map((c) => c.map(String))).exec()) ?? [];
+        const replies = (await redis.multi(body.map((c) => ['call', ...c.map(String)])).exec()) ?? [];
         send(
           200,
           replies.map(([err, result]: [Error | null, unknown]) => out(err ? { error: err.message } : { result })),

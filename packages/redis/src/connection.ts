@@ -197,7 +197,7 @@ function ioredisRequester(client: IORedis): Requester {
           const results = await Promise.all(cmds.map(one));
           return results as unknown as UpstashResponse<TResult>;
         }
-        const multi = client.multi(cmds.map(([name, ...args]) => [name as string, ...args]));
+        const multi = client.multi(cmds.map(([name, ...args]) => ['call', name as string, ...args]));
         const replies = (await multi.exec()) ?? [];
         return replies.map(([err, result]) =>
           err ? { error: redactSecrets(err.message) } : { result: flattenForUpstash(result) },
@@ -255,7 +255,7 @@ export function createTcpConnection(options: TcpConnectionOptions): RedisConnect
     },
     async pipeline(commands: readonly RedisCommand[]): Promise<unknown[]> {
       if (commands.length === 0) return [];
-      const p = client.pipeline(commands.map(([name, ...args]) => [name, ...args]));
+      const p = client.pipeline(commands.map(([name, ...args]) => ['call', name, ...args]));
       let replies: [Error | null, unknown][] | null;
       try {
         replies = await p.exec();

@@ -80,6 +80,8 @@ export interface CacheStats {
   misses: number;
   /** Reads that went to the store because Redis failed, timed out or was skipped after a failure. */
   fallbacks: number;
+  /** Reads that joined a load of the same key already under way in this process. */
+  joined: number;
   /** Store loads made by misses (concurrent misses of one key share one load). */
   loads: number;
   /** Cached values that failed validation (treated as misses). */
@@ -88,7 +90,7 @@ export interface CacheStats {
   invalidations: number;
   /** Invalidations that failed (the epoch is replaced once Redis answers again). */
   invalidationFailures: number;
-  /** `hits / (hits + misses + fallbacks)`, 0 when nothing was read. */
+  /** `(hits + joined) / (hits + joined + misses + fallbacks)`: reads that did not need their own store load; 0 when nothing was read. */
   hitRate: number;
   /** Whether Redis is failing now. */
   degraded: boolean;
@@ -104,6 +106,8 @@ export interface CacheStats {
 export interface CacheControl {
   /** Counters since creation. */
   stats(): CacheStats;
+  /** Resolves when the loads and cache writes under way have finished (for tests and shutdown). */
+  settled(): Promise<void>;
   /** Makes every cached value of this prefix stale (replaces the epoch). */
   invalidateAll(): Promise<void>;
   /** Adds this process's counters to the shared hash in Redis (`<prefix>stats`), read by `readCacheCounters`. */
@@ -186,11 +190,13 @@ export function createCachedStore<S extends IncidentStore>(
 
   const epochKey = `${prefix}epoch`;
   const listsGenKey = `${prefix}g:lists`;
+  const listValuePrefix = `${prefix}list:`;
   const keys = {
     incident: (id: string) => ({ gen: `${prefix}g:inc:${id}`, value: `${prefix}inc:${id}` }),
+    // Every spelling of an email shares one generation (a store may compare emails without case).
     user: (email: string) => ({
       gen: `${prefix}g:user:${email.toLowerCase()}`,
-      value: `${prefix}user:${email.toLowerCase()}`,
+      value: `${prefix}user:${email}`,
     }),
     list: (query: IncidentQuery, limit: number) => ({
       gen: listsGenKey,
@@ -202,6 +208,7 @@ export function createCachedStore<S extends IncidentStore>(
     hits: 0,
     misses: 0,
     fallbacks: 0,
+    joined: 0,
     loads: 0,
     invalid: 0,
     invalidations: 0,
@@ -211,6 +218,7 @@ export function createCachedStore<S extends IncidentStore>(
   let pendingEpochBump = false;
   let retryTimer: ReturnType<typeof setInterval> | undefined;
   const inflight = new Map<string, Promise<unknown>>();
+  const background = new Set<Promise<void>>();
   let closed = false;
 
   const call = <T>(command: RedisCommand, ms: number) => withTimeout(redis.command<T>(command), ms);
@@ -252,9 +260,15 @@ export function createCachedStore<S extends IncidentStore>(
     load: () => Promise<T>,
     cacheable: (value: T) => boolean,
   ): Promise<T> {
+    // One loader per key in this process: a read joins a load of the same key already under way.
+    const running = inflight.get(k.value) as Promise<T> | undefined;
+    if (running) {
+      counters.joined++;
+      return running;
+    }
     if (!(await usable())) {
       counters.fallbacks++;
-      return load();
+      return singleFlight(k.value, load);
     }
     let tokens: [string | null, string | null];
     try {
@@ -279,12 +293,21 @@ export function createCachedStore<S extends IncidentStore>(
     } catch (err) {
       health.fail(err);
       counters.fallbacks++;
-      return load();
+      return singleFlight(k.value, load);
+    }
+    const again = inflight.get(k.value) as Promise<T> | undefined;
+    if (again) {
+      counters.joined++;
+      return again;
     }
     counters.misses++;
-    // One loader per key in this process: concurrent misses share it.
-    const running = inflight.get(k.value) as Promise<T> | undefined;
-    if (running) return running;
+    let stored: Promise<unknown> = Promise.resolve();
+    let settle: () => void = () => {};
+    background.add(
+      new Promise<void>((r) => {
+        settle = r;
+      }),
+    );
     const loading = (async () => {
       let [epoch, gen] = tokens;
       if (!epoch || !gen) {
@@ -303,7 +326,10 @@ export function createCachedStore<S extends IncidentStore>(
       const value = await load();
       if (epoch && gen && cacheable(value)) {
         const stamped = JSON.stringify({ e: epoch, g: gen, v: value });
-        call(['EVAL', SET_IF_CURRENT, 3, epochKey, k.gen, k.value, epoch, gen, stamped, ttlSeconds], timeoutMs).then(
+        stored = call(
+          ['EVAL', SET_IF_CURRENT, 3, epochKey, k.gen, k.value, epoch, gen, stamped, ttlSeconds],
+          timeoutMs,
+        ).then(
           () => health.ok(),
           (err) => health.fail(err),
         );
@@ -311,16 +337,44 @@ export function createCachedStore<S extends IncidentStore>(
       return value;
     })();
     inflight.set(k.value, loading);
-    try {
-      return await loading;
-    } finally {
-      inflight.delete(k.value);
+    // The entry stays until the value is stored, so reads arriving meanwhile join instead of loading again.
+    const release = () => {
+      if (inflight.get(k.value) === loading) inflight.delete(k.value);
+    };
+    const done = () => {
+      release();
+      settle();
+    };
+    loading.then(() => stored.then(done), done);
+    return loading;
+  }
+
+  /** Shares one store load among concurrent reads of a key while Redis is skipped. */
+  function singleFlight<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const running = inflight.get(key) as Promise<T> | undefined;
+    if (running) {
+      counters.joined++;
+      return running;
     }
+    const loading = load();
+    inflight.set(key, loading);
+    const release = () => {
+      if (inflight.get(key) === loading) inflight.delete(key);
+    };
+    loading.then(release, release);
+    return loading;
+  }
+
+  /** Forgets loads under way for keys a write changed (a read after the write must not join them). */
+  function forgetLoads(valueKeys: string[]): void {
+    for (const key of valueKeys) inflight.delete(key);
+    for (const key of inflight.keys()) if (key.startsWith(listValuePrefix)) inflight.delete(key);
   }
 
   /** Replaces the tokens of the given families (after a write). Never throws. */
   async function invalidate(genKeys: string[], valueKeys: string[]): Promise<void> {
     counters.invalidations++;
+    forgetLoads(valueKeys);
     const commands: RedisCommand[] = genKeys.map((g) => ['SET', g, token(), 'EX', GENERATION_TTL_SECONDS]);
     if (valueKeys.length > 0) commands.push(['DEL', ...valueKeys] as unknown as RedisCommand);
     if (!health.open) {
@@ -446,15 +500,23 @@ export function createCachedStore<S extends IncidentStore>(
 
   const control: CacheControl = {
     stats() {
-      const reads = counters.hits + counters.misses + counters.fallbacks;
+      const served = counters.hits + counters.joined;
+      const reads = served + counters.misses + counters.fallbacks;
       return {
         ...counters,
-        hitRate: reads === 0 ? 0 : counters.hits / reads,
+        hitRate: reads === 0 ? 0 : served / reads,
         degraded: health.degraded,
         outages: health.outages,
         pendingEpochBump,
         ...(health.lastError ? { lastError: health.lastError } : {}),
       };
+    },
+    async settled() {
+      while (background.size > 0) {
+        const pending = [...background];
+        await Promise.all(pending);
+        for (const p of pending) background.delete(p);
+      }
     },
     async invalidateAll() {
       pendingEpochBump = true;
