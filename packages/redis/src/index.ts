@@ -27,3 +27,11 @@ export {
 } from './connection.js';
 export { type RedisLogger, RedisTimeoutError } from './guard.js';
 export { redactSecrets } from './redact.js';
+export { acquireLock, type HeldLock, type LockOptions, withLock } from './lock.js';
+export {
+  createRateLimits,
+  type RateLimitDecision,
+  type RateLimitRule,
+  type RateLimits,
+  type RateLimitsOptions,
+} from './rate-limit.js';
