@@ -35,3 +35,33 @@ export {
   type RateLimits,
   type RateLimitsOptions,
 } from './rate-limit.js';
+export {
+  createSimpleQueue,
+  createTaskQueue,
+  type DrainOptions,
+  type DrainReport,
+  drainQueue,
+  type EnqueueOptions,
+  type EnqueueResult,
+  type QueueLengths,
+  type SimpleQueue,
+  type SimpleQueueOptions,
+  type SimpleTask,
+  type TaskContext,
+  type TaskHandlers,
+  type TaskQueue,
+  type TaskQueueOptions,
+} from './queue/queue.js';
+export {
+  CloseInactiveResolvedTaskSchema,
+  ConnectorSyncTaskSchema,
+  KbSyncTaskSchema,
+  NotifyTaskSchema,
+  type QueuedTask,
+  QueuedTaskSchema,
+  type Task,
+  type TaskInput,
+  type TaskPayload,
+  TaskSchema,
+  type TaskType,
+} from './queue/tasks.js';
