@@ -65,3 +65,10 @@ export {
   TaskSchema,
   type TaskType,
 } from './queue/tasks.js';
+export {
+  getRedisMetrics,
+  type KeyspaceDb,
+  parseInfo,
+  type RedisMetrics,
+  type RedisMetricsOptions,
+} from './metrics.js';
