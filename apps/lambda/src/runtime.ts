@@ -11,7 +11,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import { type LambdaConfig, requireKbBucket } from '@incidents/config';
+import { cachePrefixFor, dynamoStoreIdentity, type LambdaConfig, requireKbBucket } from '@incidents/config';
 import {
   type AlertSink,
   createBedrockKnowledgeBase,
@@ -22,6 +22,7 @@ import {
   type KnowledgeBase,
   type ObjectStore,
 } from '@incidents/kb-sync';
+import { createCachedStore, createTcpConnection, createUpstashConnection } from '@incidents/redis';
 import { createDynamoStore, type DynamoIncidentStore } from '@incidents/store-dynamo';
 import type { Logger } from './logger.js';
 
@@ -38,8 +39,26 @@ export interface AwsClients {
 const isLocal = (url: string | undefined) => !!url && /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:|\/|$)/.test(url);
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
-/** The incident store of the configuration (DynamoDB). */
+/**
+ * The incident store of the configuration (DynamoDB) — behind the Redis read cache when Redis is
+ * configured, so that the handlers' writes invalidate what the other apps cached.
+ */
 export function createStoreFromConfig(config: LambdaConfig, clients: AwsClients = {}): DynamoIncidentStore {
+  const store = createPlainStore(config, clients);
+  if (!config.redis) return store;
+  const redis =
+    config.redis.kind === 'upstash'
+      ? createUpstashConnection({ url: config.redis.url, token: config.redis.token })
+      : createTcpConnection({ url: config.redis.url });
+  return createCachedStore(store, {
+    redis,
+    prefix: cachePrefixFor(dynamoStoreIdentity(config.table, config.dynamoEndpoint)),
+    closeConnection: true,
+    logger: { warn: (m) => console.warn(m) },
+  });
+}
+
+function createPlainStore(config: LambdaConfig, clients: AwsClients): DynamoIncidentStore {
   if (clients.dynamodb) return createDynamoStore({ tableName: config.table, client: clients.dynamodb });
   const endpoint = config.dynamoEndpoint;
   return createDynamoStore({

@@ -28,7 +28,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { type Actor, IncidentsError, type IncidentStore, PermissionDeniedError, type Role } from '@incidents/core';
 import { z } from 'zod';
-import { loadRedisConfig, type RedisConfig, withRedisCache } from './redis-config.js';
+import { dynamoStoreIdentity, loadRedisConfig, type RedisConfig, withRedisCache } from './redis-config.js';
 
 const boolish = z.union([z.boolean(), z.string()]).transform((v, ctx) => {
   if (typeof v === 'boolean') return v;
@@ -159,7 +159,7 @@ export async function openStore(config: IncidentsConfig): Promise<IncidentStore>
 /** What identifies the configured database (for the cache prefix): the table and endpoint, or the URL. */
 export function storeIdentity(config: IncidentsConfig): string {
   return config.store === 'dynamo'
-    ? `dynamo:${config.dynamo.endpoint ?? 'aws'}:${config.dynamo.region ?? ''}:${config.dynamo.table}`
+    ? dynamoStoreIdentity(config.dynamo.table, config.dynamo.endpoint)
     : `turso:${config.dbUrl}`;
 }
 
@@ -246,4 +246,11 @@ export {
   loadKbConfig,
 } from './kb-config.js';
 export { type OpenedKnowledgeBase, openKnowledgeBase } from './knowledge-base.js';
-export { cachePrefixFor, loadRedisConfig, openRedis, type RedisConfig, withRedisCache } from './redis-config.js';
+export {
+  cachePrefixFor,
+  dynamoStoreIdentity,
+  loadRedisConfig,
+  openRedis,
+  type RedisConfig,
+  withRedisCache,
+} from './redis-config.js';

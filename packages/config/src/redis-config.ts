@@ -62,6 +62,11 @@ export function cachePrefixFor(identity: string): string {
   return `incidents:cache:${createHash('sha256').update(identity).digest('hex').slice(0, 12)}:`;
 }
 
+/** The identity of a DynamoDB table for {@link cachePrefixFor}: the same in every app (CLI, web, Lambda). */
+export function dynamoStoreIdentity(table: string, endpoint?: string): string {
+  return `dynamo:${endpoint ?? 'aws'}:${table}`;
+}
+
 /**
  * Wraps `store` with the Redis read cache when Redis is configured; returns `store` unchanged
  * otherwise. The connection is closed with the store.

@@ -53,3 +53,21 @@ describe('openStore with Redis configured', () => {
     await cached.close();
   });
 });
+
+describe('loadLambdaConfig', () => {
+  it('carries the Redis settings to the handlers', async () => {
+    const { loadLambdaConfig, dynamoStoreIdentity } = await import('../src/index.js');
+    const config = loadLambdaConfig({
+      env: { INCIDENTS_DYNAMO_TABLE: 'incidents', INCIDENTS_REDIS_URL: 'redis://127.0.0.1:6379' },
+    });
+    expect(config.redis).toEqual({ kind: 'tcp', url: 'redis://127.0.0.1:6379' });
+    expect(loadLambdaConfig({ env: { INCIDENTS_DYNAMO_TABLE: 'incidents' } }).redis).toBeNull();
+    // The web app, the CLI and the Lambda handlers share one cache prefix per table.
+    expect(
+      cachePrefixFor(dynamoStoreIdentity(config.table, undefined)) ===
+        cachePrefixFor(
+          (await import('../src/index.js')).storeIdentity(loadConfig({ env: { INCIDENTS_STORE: 'dynamo' } })),
+        ),
+    ).toBe(true);
+  });
+});
