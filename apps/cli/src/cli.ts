@@ -13,6 +13,7 @@ import { registerDemoCommand } from './commands/demo.js';
 import { registerDynamoCommands } from './commands/dynamo.js';
 import { registerIncidentCommands } from './commands/incidents.js';
 import { registerKbCommands } from './commands/kb.js';
+import { registerRedisCommands } from './commands/redis.js';
 import { registerSyncCommands } from './commands/sync.js';
 import { registerUserCommands } from './commands/users.js';
 import { describeFailure, UsageError } from './errors.js';
@@ -66,6 +67,8 @@ Environment:
   AWS_ENDPOINT_URL_DYNAMODB  DynamoDB endpoint, e.g. DynamoDB Local
   AWS_REGION                 AWS region
   INCIDENTS_HOME             folder of local data (default .incidents)
+  UPSTASH_REDIS_REST_URL     Upstash Redis (with UPSTASH_REDIS_REST_TOKEN, never printed): read cache, queue
+  INCIDENTS_REDIS_URL        Redis over TCP (redis://…) when Upstash is not set
   INCIDENTS_KB_BUCKET        S3 bucket for knowledge-base documents (default <home>/kb/documents)
   INCIDENTS_KB_PREFIX        document key prefix (default incidents/)
   AWS_ENDPOINT_URL_S3        S3 endpoint, e.g. s3rver or MinIO
@@ -176,6 +179,7 @@ export function createCli(deps: CliDeps): Cli {
       registerSyncCommands(program, rt);
       registerDynamoCommands(program, rt);
       registerDemoCommand(program, rt);
+      registerRedisCommands(program, rt);
 
       const debug = resolved.env.INCIDENTS_DEBUG === '1' || resolved.env.INCIDENTS_DEBUG === 'true';
       try {

@@ -11,7 +11,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import { type LambdaConfig, requireKbBucket } from '@incidents/config';
+import { cachePrefixFor, dynamoStoreIdentity, type LambdaConfig, requireKbBucket } from '@incidents/config';
 import {
   type AlertSink,
   createBedrockKnowledgeBase,
@@ -22,6 +22,7 @@ import {
   type KnowledgeBase,
   type ObjectStore,
 } from '@incidents/kb-sync';
+import { createCachedStore, createTcpConnection, createUpstashConnection } from '@incidents/redis';
 import { createDynamoStore, type DynamoIncidentStore } from '@incidents/store-dynamo';
 
 /** AWS clients the handlers use; each one is optional (created from the configuration when omitted). */
@@ -62,13 +63,27 @@ export function createDynamoClient(
   );
 }
 
-/** The incident store of the configuration (DynamoDB). */
+/**
+ * The incident store of the configuration (DynamoDB) — behind the Redis read cache when Redis is
+ * configured, so that the handlers' writes invalidate what the other apps cached.
+ */
 export function createStoreFromConfig(
   config: LambdaConfig,
   clients: AwsClients = {},
   capture: CaptureClient = identity,
 ): DynamoIncidentStore {
-  return createDynamoStore({ tableName: config.table, client: createDynamoClient(config, clients, capture) });
+  const store = createDynamoStore({ tableName: config.table, client: createDynamoClient(config, clients, capture) });
+  if (!config.redis) return store;
+  const redis =
+    config.redis.kind === 'upstash'
+      ? createUpstashConnection({ url: config.redis.url, token: config.redis.token })
+      : createTcpConnection({ url: config.redis.url });
+  return createCachedStore(store, {
+    redis,
+    prefix: cachePrefixFor(dynamoStoreIdentity(config.table, config.dynamoEndpoint)),
+    closeConnection: true,
+    logger: { warn: (m) => console.warn(m) },
+  });
 }
 
 /** What the knowledge-base handlers work with. */

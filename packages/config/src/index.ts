@@ -15,6 +15,8 @@
  * | `INCIDENTS_MCP_READ_ONLY` | `1`/`true`: the MCP server exposes read tools only | `false` |
  * | `INCIDENTS_MCP_TOOLS` | comma-separated subset of MCP tools | all |
  * | `INCIDENTS_HOME` | folder for the local database and knowledge base | `.incidents` |
+ * | `UPSTASH_REDIS_REST_URL` + `UPSTASH_REDIS_REST_TOKEN` | Upstash Redis (REST): read cache, queue | none |
+ * | `INCIDENTS_REDIS_URL` | Redis over TCP (`redis://…`) when Upstash is not set | none |
  *
  * Connector settings of the `sync` commands: {@link loadConnectorsConfig} (a config file and the
  * `INCIDENTS_<SYSTEM>_*` prefixes); the connectors are built by the `@incidents/config/connectors`
@@ -26,6 +28,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { type Actor, IncidentsError, type IncidentStore, PermissionDeniedError, type Role } from '@incidents/core';
 import { z } from 'zod';
+import { dynamoStoreIdentity, loadRedisConfig, type RedisConfig, withRedisCache } from './redis-config.js';
 
 const boolish = z.union([z.boolean(), z.string()]).transform((v, ctx) => {
   if (typeof v === 'boolean') return v;
@@ -57,7 +60,11 @@ export const IncidentsConfigSchema = z.object({
     })
     .default({ readOnly: false }),
 });
-export type IncidentsConfig = z.output<typeof IncidentsConfigSchema> & { dbUrl: string };
+export type IncidentsConfig = z.output<typeof IncidentsConfigSchema> & {
+  dbUrl: string;
+  /** Redis (`UPSTASH_REDIS_REST_*` or `INCIDENTS_REDIS_URL`); absent or `null` = no cache. */
+  redis?: RedisConfig | null;
+};
 
 /** Values given on the command line; they win over the environment. */
 export interface ConfigOverrides {
@@ -141,7 +148,12 @@ export function loadConfig(
   }
   const config = parsed.data;
   const home = isAbsolute(config.home) ? config.home : resolve(cwd, config.home);
-  return { ...config, home, dbUrl: config.dbUrl ?? `file:${resolve(home, 'incidents.db')}` };
+  return {
+    ...config,
+    home,
+    dbUrl: config.dbUrl ?? `file:${resolve(home, 'incidents.db')}`,
+    redis: loadRedisConfig(env),
+  };
 }
 
 /** The local path of a `file:` URL, or `null` for `:memory:` and remote URLs. */
@@ -153,9 +165,22 @@ export function localDatabasePath(url: string): string | null {
 
 /**
  * Opens the configured store: libSQL (creating the folder of a `file:` database) or DynamoDB
- * (loaded on demand, so the AWS SDK costs nothing when unused).
+ * (loaded on demand, so the AWS SDK costs nothing when unused) — behind the Redis read cache of
+ * `@incidents/redis` when Redis is configured.
  */
 export async function openStore(config: IncidentsConfig): Promise<IncidentStore> {
+  const store = await openPlainStore(config);
+  return withRedisCache(store, config.redis, { identity: storeIdentity(config) });
+}
+
+/** What identifies the configured database (for the cache prefix): the table and endpoint, or the URL. */
+export function storeIdentity(config: IncidentsConfig): string {
+  return config.store === 'dynamo'
+    ? dynamoStoreIdentity(config.dynamo.table, config.dynamo.endpoint)
+    : `turso:${config.dbUrl}`;
+}
+
+async function openPlainStore(config: IncidentsConfig): Promise<IncidentStore> {
   if (config.store === 'dynamo') {
     const { createDynamoStore } = await import('@incidents/store-dynamo');
     const region = config.dynamo.region ?? (config.dynamo.endpoint ? 'us-east-1' : undefined);
@@ -240,3 +265,11 @@ export {
   loadKbConfig,
 } from './kb-config.js';
 export { type OpenedKnowledgeBase, openKnowledgeBase } from './knowledge-base.js';
+export {
+  cachePrefixFor,
+  dynamoStoreIdentity,
+  loadRedisConfig,
+  openRedis,
+  type RedisConfig,
+  withRedisCache,
+} from './redis-config.js';

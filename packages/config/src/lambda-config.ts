@@ -28,6 +28,7 @@
 import { IncidentsError } from '@incidents/core';
 import { z } from 'zod';
 import { CONNECTOR_TYPES, type ConnectorType } from './connectors-config.js';
+import { loadRedisConfig, type RedisConfig } from './redis-config.js';
 
 /** Connector types the Lambda can build (the same as {@link CONNECTOR_TYPES}). */
 export const LAMBDA_CONNECTOR_TYPES = CONNECTOR_TYPES;
@@ -125,7 +126,10 @@ export const LambdaConfigSchema = z
     }
   });
 /** The validated configuration of the Lambda handlers. */
-export type LambdaConfig = z.output<typeof LambdaConfigSchema>;
+export type LambdaConfig = z.output<typeof LambdaConfigSchema> & {
+  /** Redis (`UPSTASH_REDIS_REST_*` or `INCIDENTS_REDIS_URL`): the handlers write through the read cache so it is invalidated. */
+  redis?: RedisConfig | null;
+};
 
 const LAMBDA_ENV_NAMES: Record<string, string> = {
   table: 'INCIDENTS_DYNAMO_TABLE',
@@ -228,7 +232,7 @@ export function loadLambdaConfig(options: { env?: NodeJS.ProcessEnv } = {}): Lam
       details: { issues: problems },
     });
   }
-  return parsed.data;
+  return { ...parsed.data, redis: loadRedisConfig(env) };
 }
 
 /**
