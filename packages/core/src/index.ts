@@ -107,11 +107,23 @@ export {
   type ReasonInput,
   type ResolveInput,
   ResolveInputSchema,
+  type SetUserCredentialsInput,
+  SetUserCredentialsInputSchema,
   type UpdateProgressInput,
   UpdateProgressInputSchema,
+  type UpdateUserInput,
+  UpdateUserInputSchema,
 } from './model/inputs.js';
 export { type Interaction, InteractionSchema, type SourceRecord, SourceRecordSchema } from './model/interaction.js';
-export { type Actor, ActorSchema, type UseCaseContext, type User, UserSchema } from './model/user.js';
+export {
+  type Actor,
+  ActorSchema,
+  type UseCaseContext,
+  type User,
+  type UserCredentials,
+  UserCredentialsSchema,
+  UserSchema,
+} from './model/user.js';
 export { type Clock, createIdGenerator, type IdGenerator, systemClock } from './ids.js';
 export {
   canSeeInternal,
