@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', connectors: 'src/connectors.ts' },
+  entry: { index: 'src/index.ts', connectors: 'src/connectors.ts', passwords: 'src/passwords.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,

@@ -19,7 +19,16 @@ describe('init, seed, db backup|check|maintain|stats and demo (built binary)', (
     const seeded = await runJson<{ users: number; incidents: number; interactions: number }>([...db, 'seed'], {
       cwd: dir,
     });
-    expect(seeded).toEqual({ users: 5, incidents: 20, interactions: 100 });
+    expect(seeded).toMatchObject({ users: 5, incidents: 20, interactions: 100 });
+    // Every demo user becomes a web desk account (passwords documented, never in the JSON output).
+    expect((seeded as unknown as { accounts: Array<{ role: string }> }).accounts.map((a) => a.role).sort()).toEqual([
+      'admin',
+      'customer',
+      'customer',
+      'operator',
+      'operator',
+    ]);
+    expect(JSON.stringify(seeded)).not.toContain('demo-');
     const again = await runBin([...db, 'seed'], { cwd: dir });
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/^error: .*already/);

@@ -54,7 +54,7 @@ export function runBin(
 /** Runs the binary and parses its JSON stdout; fails with the stderr when the command fails. */
 export async function runJson<T = Record<string, unknown>>(
   args: string[],
-  options: { cwd: string; env?: Record<string, string> },
+  options: { cwd: string; env?: Record<string, string>; input?: string },
 ): Promise<T> {
   const r = await runBin(['--json', ...args], options);
   if (r.code !== 0) throw new Error(`incidents ${args.join(' ')} exited ${r.code}: ${r.stderr}`);

@@ -107,8 +107,12 @@ export {
   type ReasonInput,
   type ResolveInput,
   ResolveInputSchema,
+  type SetUserCredentialsInput,
+  SetUserCredentialsInputSchema,
   type UpdateProgressInput,
   UpdateProgressInputSchema,
+  type UpdateUserInput,
+  UpdateUserInputSchema,
 } from './model/inputs.js';
 export { type Interaction, InteractionSchema, type SourceRecord, SourceRecordSchema } from './model/interaction.js';
 export {
@@ -120,7 +124,15 @@ export {
   normalizeEmail,
   PersonRefSchema,
 } from './model/fields.js';
-export { type Actor, ActorSchema, type UseCaseContext, type User, UserSchema } from './model/user.js';
+export {
+  type Actor,
+  ActorSchema,
+  type UseCaseContext,
+  type User,
+  type UserCredentials,
+  UserCredentialsSchema,
+  UserSchema,
+} from './model/user.js';
 export { type Clock, createIdGenerator, type IdGenerator, systemClock } from './ids.js';
 export {
   canSeeInternal,

@@ -9,6 +9,7 @@ import type { Client } from '@libsql/client';
 import { IncidentsError } from '@incidents/core';
 import initialSchema from '../migrations/001_initial.sql?raw';
 import syncStateSchema from '../migrations/002_sync_state.sql?raw';
+import userCredentialsSchema from '../migrations/003_user_credentials.sql?raw';
 
 /** One versioned schema change. */
 export interface TursoMigration {
@@ -24,6 +25,7 @@ export interface TursoMigration {
 export const TURSO_MIGRATIONS: readonly TursoMigration[] = Object.freeze([
   Object.freeze({ version: 1, name: '001_initial', sql: initialSchema }),
   Object.freeze({ version: 2, name: '002_sync_state', sql: syncStateSchema }),
+  Object.freeze({ version: 3, name: '003_user_credentials', sql: userCredentialsSchema }),
 ]);
 
 /** What applying the migrations did when the store was opened. */

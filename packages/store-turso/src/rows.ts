@@ -14,6 +14,8 @@ import {
   type SourceRecord,
   SourceRecordSchema,
   type User,
+  type UserCredentials,
+  UserCredentialsSchema,
   UserSchema,
 } from '@incidents/core';
 import type { InValue, Row } from '@libsql/client';
@@ -273,6 +275,15 @@ export function rowToSourceRecord(row: Row): SourceRecord {
     if (value !== null && value !== undefined) record[column] = value;
   }
   return parseRow(SourceRecordSchema, record, `source record ${String(row.record_id)}`);
+}
+
+/** Rebuilds a user's credentials from their row and validates them. */
+export function rowToUserCredentials(row: Row, email: string): UserCredentials {
+  return parseRow(
+    UserCredentialsSchema,
+    { password_hash: row.password_hash, updated_at: row.updated_at },
+    `credentials of ${email}`,
+  );
 }
 
 /** Rebuilds a user from its row and validates it. */

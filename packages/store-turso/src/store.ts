@@ -43,6 +43,8 @@ import {
   type UpdateIncidentWrite,
   normalizeEmail,
   type User,
+  type UserCredentials,
+  UserCredentialsSchema,
   UserSchema,
   ValidationError,
   decodeCursor,
@@ -81,6 +83,7 @@ import {
   rowToInteraction,
   rowToSourceRecord,
   rowToUser,
+  rowToUserCredentials,
   SOURCE_RECORD_COLUMNS,
   snapshotToIncident,
   sourceRecordArgs,
@@ -952,6 +955,35 @@ export class TursoIncidentStore implements IncidentStore {
     const items = rs.rows.slice(0, limit).map(rowToUser);
     const last = items.at(-1);
     return { items, cursor: rs.rows.length > limit && last ? encodeCursor({ k: 'users', v: last.email }) : null };
+  }
+
+  async setUserCredentials(email: string, credentials: UserCredentials): Promise<void> {
+    this.#checkOpen();
+    const c = parseInput(UserCredentialsSchema, credentials, 'credentials');
+    const rs = await this.#write(
+      {
+        sql: `INSERT INTO user_credentials (user_id, password_hash, updated_at)
+              SELECT user_id, ?, ? FROM users WHERE email = ?
+              ON CONFLICT (user_id) DO UPDATE SET password_hash = excluded.password_hash, updated_at = excluded.updated_at`,
+        args: [c.password_hash, c.updated_at, email],
+      },
+      'write the user credentials',
+    );
+    if (rs.rowsAffected === 0) throw new NotFoundError('User', email);
+  }
+
+  async getUserCredentials(email: string): Promise<UserCredentials | null> {
+    this.#checkOpen();
+    const rs = await this.#read(
+      {
+        sql: `SELECT c.password_hash, c.updated_at FROM user_credentials c JOIN users u ON u.user_id = c.user_id
+              WHERE u.email = ?`,
+        args: [email],
+      },
+      'read the user credentials',
+    );
+    const row = rs.rows[0];
+    return row ? rowToUserCredentials(row, email) : null;
   }
 
   // ---------------------------------------------------------------------------------------------

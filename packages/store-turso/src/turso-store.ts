@@ -8,6 +8,7 @@ import {
   type CreateIncidentWrite,
   IncidentsError,
   type IncidentStore,
+  type UserCredentials,
   parseInput,
   ValidationError,
 } from '@incidents/core';
@@ -135,6 +136,10 @@ export interface TursoStore extends IncidentStore {
    * @throws ConflictError `already_exists` / `duplicate_source` naming the first offending incident.
    */
   createIncidents(writes: readonly CreateIncidentWrite[]): Promise<void>;
+  /** Stores a user's login credentials in `user_credentials` (never returned by getUser/listUsers). */
+  setUserCredentials(email: string, credentials: UserCredentials): Promise<void>;
+  /** The credentials of a user, or `null`. */
+  getUserCredentials(email: string): Promise<UserCredentials | null>;
   /**
    * Writes a consistent copy of the database to a new file with `VACUUM INTO` (safe while the
    * database is in use). Local databases only; for Turso cloud use its point-in-time restore or

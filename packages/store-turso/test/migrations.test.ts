@@ -27,14 +27,17 @@ describe('migrations', () => {
   });
 
   it('justifies every index with a comment right above it', () => {
+    // A migration may create no index (003's table is served by its primary key); all of them together do.
+    let seen = 0;
     for (const m of TURSO_MIGRATIONS) {
       const lines = m.sql.split('\n');
       const indexes = lines.map((l, i) => [l, i] as const).filter(([l]) => /^CREATE (UNIQUE )?INDEX/.test(l));
-      expect(indexes.length).toBeGreaterThan(0);
+      seen += indexes.length;
       for (const [line, i] of indexes) {
         expect(lines[i - 1], `comment above: ${line}`).toMatch(/^--\s+\S/);
       }
     }
+    expect(seen).toBeGreaterThan(0);
   });
 
   it('applies the schema once, records it, and is a no-op on reopen', async () => {

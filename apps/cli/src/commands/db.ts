@@ -4,6 +4,7 @@
  * @module
  */
 import { resolve } from 'node:path';
+import type { DemoAccount } from '@incidents/config/passwords';
 import type { Command } from 'commander';
 import { IncidentsError, type IncidentStore, type Permission, requirePermission, systemClock } from '@incidents/core';
 import { type IncidentsConfig, localDatabasePath } from '@incidents/config';
@@ -62,6 +63,29 @@ function formatBytes(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
+/** Gives every demo user (admin, operators, customers) its role's documented demo password. */
+async function setDemoPasswords(rt: Runtime): Promise<DemoAccount[]> {
+  const { DEMO_PASSWORDS, hashPassword } = await import('@incidents/config/passwords');
+  const service = await rt.service();
+  const ctx = await rt.ctx();
+  const accounts: DemoAccount[] = [];
+  const users = await service.listUsers({ limit: 500 }, ctx);
+  const hashes = new Map<string, Promise<string>>();
+  for (const user of users.items) {
+    if (user.role !== 'admin' && user.role !== 'operator' && user.role !== 'customer') continue;
+    const password = DEMO_PASSWORDS[user.role];
+    if (!hashes.has(user.role)) hashes.set(user.role, hashPassword(password));
+    // One hash per role is enough for demo accounts (each user still has its own row).
+    await service.setUserCredentials(
+      user.email,
+      { password_hash: await (hashes.get(user.role) as Promise<string>) },
+      ctx,
+    );
+    accounts.push({ email: user.email, role: user.role, password });
+  }
+  return accounts;
+}
+
 /** Registers `init`, `seed` and the `db` group. */
 export function registerDbCommands(program: Command, rt: Runtime): void {
   program
@@ -108,11 +132,16 @@ export function registerDbCommands(program: Command, rt: Runtime): void {
       const { seedDemoData } = await import('@incidents/store-turso');
       // The seed's timestamps fall in the three weeks before now, so due dates and metrics look current.
       const result = await seedDemoData(store, { clock: rt.deps.clock ?? systemClock });
+      // Demo accounts for the web desk: every demo user gets its role's documented password.
+      const accounts = await setDemoPasswords(rt);
       const p = rt.printer();
       p.result(
-        result,
+        { ...result, accounts: accounts.map(({ email, role }) => ({ email, role })) },
         () =>
-          `${p.colors.green('✔')} Seeded ${result.users} users, ${result.incidents} incidents and ${result.interactions} interactions into ${describeTarget(rt.config())}\n${p.colors.dim('Try: incidents list')}`,
+          `${p.colors.green('✔')} Seeded ${result.users} users, ${result.incidents} incidents and ${result.interactions} interactions into ${describeTarget(rt.config())}\n` +
+          `Demo accounts (web desk; demo passwords, documented in apps/web/README.md):\n${accounts
+            .map((a) => `  ${a.role.padEnd(8)} ${a.email.padEnd(30)} ${a.password}`)
+            .join('\n')}\n${p.colors.dim('Try: incidents list')}`,
       );
     });
 

@@ -468,7 +468,8 @@ function registerResolve(program: Command, rt: Runtime): void {
     );
 }
 
-async function readAll(stream: AsyncIterable<string | Uint8Array>): Promise<string> {
+/** Reads a whole stream as UTF-8 text. */
+export async function readAll(stream: AsyncIterable<string | Uint8Array>): Promise<string> {
   const decoder = new TextDecoder();
   let text = '';
   for await (const chunk of stream) text += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });

@@ -189,6 +189,22 @@ export const CreateUserInputSchema = z.object({
 });
 export type CreateUserInput = z.input<typeof CreateUserInputSchema>;
 
+/** Changes to an existing user (`users.update`): name, role, team, active. At least one field. */
+export const UpdateUserInputSchema = z
+  .object({
+    name: z.string().trim().min(1).optional(),
+    role: RoleSchema.optional(),
+    team: z.string().trim().min(1).nullable().optional(),
+    active: z.boolean().optional(),
+  })
+  .strict()
+  .refine((v) => Object.keys(v).length > 0, { message: 'nothing to change: pass name, role, team or active' });
+export type UpdateUserInput = z.input<typeof UpdateUserInputSchema>;
+
+/** A new password hash for a user (the caller hashes; the SDK never sees the password). */
+export const SetUserCredentialsInputSchema = z.object({ password_hash: z.string().min(1).max(1024) }).strict();
+export type SetUserCredentialsInput = z.input<typeof SetUserCredentialsInputSchema>;
+
 export const FindSimilarInputSchema = z.union([
   z.object({ incident_id: IncidentIdSchema }),
   z.object({ text: z.string().trim().min(1, 'text is required').max(MAX_ITEM_LENGTH) }),

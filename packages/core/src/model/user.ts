@@ -17,6 +17,19 @@ export const UserSchema = z.object({
 });
 export type User = z.infer<typeof UserSchema>;
 
+/**
+ * A user's login secret, kept apart from {@link User}: stores persist it in their own row/item and
+ * never return it from `getUser`/`listUsers`. The SDK never hashes or sees a password — the app hashes
+ * (argon2id in the web app and the CLI) and stores only the encoded hash.
+ */
+export const UserCredentialsSchema = z.object({
+  /** The encoded password hash (e.g. a PHC string `$argon2id$v=19$…`). */
+  password_hash: z.string().min(1).max(1024),
+  /** When the hash was last set. */
+  updated_at: TimestampSchema,
+});
+export type UserCredentials = z.infer<typeof UserCredentialsSchema>;
+
 /** Who performs a use case: an email (or service id, normalised like emails) and its roles. */
 export const ActorSchema = z.object({
   id: PersonRefSchema,

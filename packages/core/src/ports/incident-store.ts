@@ -41,7 +41,7 @@ import type { Priority, Severity, SourceSystem, Status } from '../model/enums.js
 import type { Incident } from '../model/incident.js';
 import type { Interaction, SourceRecord } from '../model/interaction.js';
 import type { InteractionType } from '../model/enums.js';
-import type { User } from '../model/user.js';
+import type { User, UserCredentials } from '../model/user.js';
 import type { KbSyncStore } from './kb-sync-store.js';
 import type { OutboundItem, SyncStateStore } from './sync-store.js';
 
@@ -230,6 +230,19 @@ export interface IncidentStore extends KbSyncStore, SyncStateStore {
   getUser(email: string): Promise<User | null>;
   /** Users ordered by email. */
   listUsers(page?: PageRequest): Promise<Page<User>>;
+
+  /**
+   * Stores (inserts or replaces) the login credentials of an existing user, in a row/item of their
+   * own: `getUser` and `listUsers` never return them. Optional: a store without it cannot back a
+   * login (the service's `setUserCredentials`/`authenticate` fail with `IncidentsError('unsupported')`);
+   * store-turso and store-dynamo implement it and the contract suite checks it when present.
+   * `email` is the user's email as the store returned it from `getUser`.
+   * @throws NotFoundError when no user has this email (nothing is written).
+   */
+  setUserCredentials?(email: string, credentials: UserCredentials): Promise<void>;
+
+  /** The credentials stored by {@link IncidentStore.setUserCredentials}, or `null`. Optional like it. */
+  getUserCredentials?(email: string): Promise<UserCredentials | null>;
 
   /** Releases connections. Idempotent. */
   close(): Promise<void>;

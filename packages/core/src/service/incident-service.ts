@@ -37,6 +37,10 @@ import {
   type ResolveInput,
   UpdateProgressInputSchema,
   type UpdateProgressInput,
+  SetUserCredentialsInputSchema,
+  type SetUserCredentialsInput,
+  UpdateUserInputSchema,
+  type UpdateUserInput,
 } from '../model/inputs.js';
 import type { Interaction, SourceRecord } from '../model/interaction.js';
 import type { Actor, UseCaseContext, User } from '../model/user.js';
@@ -157,6 +161,30 @@ export interface IncidentService {
   putUser(input: CreateUserInput, ctx: UseCaseContext): Promise<User>;
   /** Users ordered by email. */
   listUsers(page: PageRequest | undefined, ctx: UseCaseContext): Promise<Page<User>>;
+  /** One user (`users.select`, or the user themselves); `NotFoundError` when missing. */
+  getUser(email: string, ctx: UseCaseContext): Promise<User>;
+  /**
+   * Changes a user's name, role, team or active flag (`users.update`: admins and `api_server`).
+   * Deactivating a user makes {@link IncidentService.authenticate} refuse them. An admin cannot
+   * deactivate themselves or drop their own admin role (the desk would lose its last way back in).
+   */
+  updateUser(email: string, changes: UpdateUserInput, ctx: UseCaseContext): Promise<User>;
+  /**
+   * Stores a new password hash for a user: `users.update`, or the user themselves. The caller hashes
+   * the password (argon2id in the apps); core never sees it. Needs a store with `setUserCredentials`.
+   */
+  setUserCredentials(email: string, input: SetUserCredentialsInput, ctx: UseCaseContext): Promise<void>;
+  /**
+   * The login step, before any actor exists: finds the user, refuses inactive users and users without
+   * credentials, and calls `verify(password_hash)` (the app's argon2 verify). Returns the user and the
+   * actor to put in the session, or `null` — one answer for every failure, so that a caller cannot
+   * tell which part was wrong. `verify` is not called when there is nothing to verify against: the
+   * caller should spend the same time on a dummy hash then.
+   */
+  authenticate(
+    email: string,
+    verify: (passwordHash: string) => Promise<boolean>,
+  ): Promise<{ user: User; actor: Actor } | null>;
 }
 
 /** A timeline entry before the service gives it an id, a revision and a time. */
@@ -872,6 +900,67 @@ export function createIncidentService(options: IncidentServiceOptions): Incident
       const actor = actorOf(ctx);
       requirePermission(actor, 'users.select');
       return store.listUsers(parseInput(PageInputSchema, page ?? {}, 'page'));
+    },
+
+    async getUser(email, ctx) {
+      const actor = actorOf(ctx);
+      if (actor.id !== email) requirePermission(actor, 'users.select');
+      const user = await store.getUser(email);
+      if (!user) throw new NotFoundError('User', email);
+      return user;
+    },
+
+    async updateUser(email, changes, ctx) {
+      const actor = actorOf(ctx);
+      requirePermission(actor, 'users.update');
+      const data = parseInput(UpdateUserInputSchema, changes, 'user');
+      const existing = await store.getUser(email);
+      if (!existing) throw new NotFoundError('User', email);
+      if (existing.email === actor.id && (data.active === false || (data.role && data.role !== existing.role))) {
+        throw new ValidationError([
+          {
+            path: data.active === false ? 'active' : 'role',
+            message: 'you cannot deactivate yourself or change your own role',
+          },
+        ]);
+      }
+      const { team: _team, ...rest } = existing;
+      const team = data.team === null ? undefined : (data.team ?? existing.team);
+      const user: User = {
+        ...rest,
+        ...(data.name !== undefined ? { name: data.name } : {}),
+        ...(data.role !== undefined ? { role: data.role } : {}),
+        ...(data.active !== undefined ? { active: data.active } : {}),
+        ...(team !== undefined ? { team } : {}),
+      };
+      await store.putUser(user);
+      return user;
+    },
+
+    async setUserCredentials(email, input, ctx) {
+      const actor = actorOf(ctx);
+      if (actor.id !== email) requirePermission(actor, 'users.update');
+      const data = parseInput(SetUserCredentialsInputSchema, input, 'credentials');
+      if (!store.setUserCredentials) {
+        throw new IncidentsError('unsupported', 'this store does not keep login credentials', { userError: true });
+      }
+      const user = await store.getUser(email);
+      if (!user) throw new NotFoundError('User', email);
+      await store.setUserCredentials(user.email, { password_hash: data.password_hash, updated_at: nowIso() });
+    },
+
+    async authenticate(email, verify) {
+      if (!store.getUserCredentials) {
+        throw new IncidentsError('unsupported', 'this store does not keep login credentials', { userError: true });
+      }
+      if (typeof email !== 'string' || email.length === 0 || email.length > 320) return null;
+      const user = await store.getUser(email);
+      if (!user?.active) return null;
+      const credentials = await store.getUserCredentials(user.email);
+      if (!credentials) return null;
+      if (!(await verify(credentials.password_hash))) return null;
+      const actor: Actor = { id: user.email, roles: [user.role], ...(user.team ? { team: user.team } : {}) };
+      return { user, actor };
     },
   };
   return service;

@@ -909,6 +909,69 @@ export function runIncidentStoreContract(options: IncidentStoreContractOptions):
       });
     });
 
+    describe('user credentials', () => {
+      const carla = { email: 'carla@example.com', name: 'Carla', role: 'customer', active: true } as const;
+
+      it('keeps credentials apart from the user: set, replace, get; never on getUser/listUsers', async () => {
+        if (!store.setUserCredentials || !store.getUserCredentials) {
+          // A store without credentials cannot back a login: the service says so instead of failing open.
+          await expect(service.authenticate(carla.email, async () => true)).rejects.toMatchObject({
+            code: 'unsupported',
+          });
+          return;
+        }
+        const at = clock.now().toISOString();
+        await expect(
+          store.setUserCredentials('ghost@example.com', { password_hash: 'h0', updated_at: at }),
+        ).rejects.toBeInstanceOf(NotFoundError);
+        expect(await store.getUserCredentials('ghost@example.com')).toBeNull();
+        await store.putUser({ ...carla, created_at: at });
+        expect(await store.getUserCredentials(carla.email)).toBeNull();
+        await store.setUserCredentials(carla.email, { password_hash: '$argon2id$first', updated_at: at });
+        const later = clock.now().toISOString();
+        await store.setUserCredentials(carla.email, { password_hash: '$argon2id$second', updated_at: later });
+        expect(await store.getUserCredentials(carla.email)).toEqual({
+          password_hash: '$argon2id$second',
+          updated_at: later,
+        });
+        // Re-putting the profile (a role change) keeps the credentials.
+        await store.putUser({ ...carla, role: 'operator', created_at: at });
+        expect((await store.getUserCredentials(carla.email))?.password_hash).toBe('$argon2id$second');
+        const user = await store.getUser(carla.email);
+        expect(user).toEqual({ ...carla, role: 'operator', created_at: at });
+        expect(JSON.stringify(await store.listUsers())).not.toContain('argon2id');
+      });
+
+      it('authenticates through the service: verify decides, inactive users and unknown emails get null', async () => {
+        if (!store.setUserCredentials || !store.getUserCredentials) {
+          await expect(service.setUserCredentials(carla.email, { password_hash: 'h' }, admin)).rejects.toMatchObject({
+            code: 'unsupported',
+          });
+          return;
+        }
+        await service.putUser(carla, admin);
+        await service.setUserCredentials(carla.email, { password_hash: 'right-hash' }, admin);
+        const verify = async (hash: string) => hash === 'right-hash';
+        const ok = await service.authenticate(carla.email, verify);
+        expect(ok?.actor).toEqual({ id: carla.email, roles: ['customer'] });
+        expect(ok?.user).not.toHaveProperty('password_hash');
+        expect(await service.authenticate(carla.email, async () => false)).toBeNull();
+        expect(await service.authenticate('nobody@example.com', verify)).toBeNull();
+        // A customer may set their own password, not somebody else's.
+        await service.setUserCredentials(carla.email, { password_hash: 'own-hash' }, ctx(contractActors.customer));
+        await expect(
+          service.setUserCredentials('admin@example.com', { password_hash: 'x' }, ctx(contractActors.customer)),
+        ).rejects.toMatchObject({ code: 'permission_denied' });
+        expect(await service.authenticate(carla.email, async (h) => h === 'own-hash')).not.toBeNull();
+        const updated = await service.updateUser(carla.email, { active: false, role: 'operator' }, admin);
+        expect(updated).toMatchObject({ active: false, role: 'operator' });
+        expect(await service.authenticate(carla.email, async () => true)).toBeNull();
+        await expect(service.updateUser(carla.email, { active: true }, ctx(contractActors.ana))).rejects.toMatchObject({
+          code: 'permission_denied',
+        });
+      });
+    });
+
     describe('sync state: pull cursors and the outbound queue', () => {
       const sync = ctx(contractActors.sync);
 

@@ -9,6 +9,7 @@ import {
   BatchGetCommand,
   DynamoDBDocumentClient,
   GetCommand,
+  TransactWriteCommand,
   UpdateCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -38,6 +39,8 @@ import {
   type SourceRecord,
   type SourceSystem,
   type User,
+  type UserCredentials,
+  UserCredentialsSchema,
   UserSchema,
   ValidationError,
 } from '@incidents/core';
@@ -120,6 +123,10 @@ export interface DynamoIncidentStore extends IncidentStore {
   getIncidentCollection(incidentId: string): Promise<IncidentCollection>;
   /** Source records across incidents by priority (GSI-1), state (GSI-6) or source system (GSI-5 + BatchGetItem). */
   querySourceRecords(query: SourceRecordQuery, page?: PageRequest): Promise<Page<SourceRecord>>;
+  /** Stores a user's credentials in their own item (`USER#<email>` / `CREDENTIALS`), conditional on the profile. */
+  setUserCredentials(email: string, credentials: UserCredentials): Promise<void>;
+  /** The credentials item of a user (strongly consistent read), or `null`. */
+  getUserCredentials(email: string): Promise<UserCredentials | null>;
 }
 
 function isDocumentClient(client: DynamoDBDocumentClient | DynamoDBClient): client is DynamoDBDocumentClient {
@@ -564,6 +571,54 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoIncidentSt
         extra,
       });
       return { items: res.items.map(toUser), cursor: res.cursor };
+    },
+
+    async setUserCredentials(email, credentials) {
+      const c = parseInput(UserCredentialsSchema, credentials, 'credentials');
+      // The credentials item carries no index attributes: listUsers (GSI-7) never sees it. The
+      // profile's ConditionCheck makes "no such user" a failed transaction instead of an orphan item.
+      try {
+        await doc.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                ConditionCheck: {
+                  TableName: table,
+                  Key: { [PK]: `USER#${email}`, [SK]: 'PROFILE' },
+                  ConditionExpression: 'attribute_exists(#pk)',
+                  ExpressionAttributeNames: { '#pk': PK },
+                },
+              },
+              {
+                Put: {
+                  TableName: table,
+                  Item: {
+                    [PK]: `USER#${email}`,
+                    [SK]: 'CREDENTIALS',
+                    password_hash: c.password_hash,
+                    updated_at: c.updated_at,
+                  },
+                },
+              },
+            ],
+            ...txParams,
+          }),
+        );
+      } catch (err) {
+        const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
+        if (reasons?.[0]?.Code === 'ConditionalCheckFailed') throw new NotFoundError('User', email);
+        throw guardedError('TransactWriteItems', err);
+      }
+    },
+
+    async getUserCredentials(email) {
+      const item = await getItem({ [PK]: `USER#${email}`, [SK]: 'CREDENTIALS' });
+      if (!item) return null;
+      return parseInput(
+        UserCredentialsSchema,
+        { password_hash: item.password_hash, updated_at: item.updated_at },
+        'credentials',
+      );
     },
 
     async listPendingKbSync(page) {

@@ -1,0 +1,20 @@
+import { cookies, headers } from 'next/headers';
+import { getRequestConfig } from 'next-intl/server';
+
+/** The UI languages: Spanish (the desk's vocabulary) and English. */
+export const LOCALES = ['en', 'es'] as const;
+export type AppLocale = (typeof LOCALES)[number];
+
+/** The locale of a request: the `locale` cookie, else the browser's Accept-Language, else English. */
+export async function resolveLocale(): Promise<AppLocale> {
+  const fromCookie = (await cookies()).get('locale')?.value;
+  if (fromCookie === 'es' || fromCookie === 'en') return fromCookie;
+  const accept = (await headers()).get('accept-language') ?? '';
+  return /^\s*es\b/i.test(accept) ? 'es' : 'en';
+}
+
+export default getRequestConfig(async () => {
+  const locale = await resolveLocale();
+  const messages = (await import(`../messages/${locale}.json`)).default;
+  return { locale, messages };
+});

@@ -1,0 +1,325 @@
+/**
+ * End to end through the built app under `next start` over a temporary libSQL file: the HTTP API
+ * (status codes and JSON errors), then the desk in a real Chromium (Debian's /usr/bin/chromium driven
+ * by playwright-core). Screenshots of each step go to apps/web/test-results/screenshots/ (git-ignored).
+ */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACCOUNTS, API_TOKEN, APP_DIR, BATCH_TOKEN, type RunningApp, startApp } from './server';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = join(APP_DIR, 'test-results', 'screenshots');
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const INTERNAL_NOTE = `Internal: the customer's firmware is 2.1; escalate to vendor ${Date.now().toString(36)}`;
+const PUBLIC_REPLY = 'Thanks for the report — we are replacing the toner cartridge today.';
+const TITLE = 'Printer on floor 3 prints blank pages';
+
+let app: RunningApp;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+async function newPage(): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
+  contexts.push(context);
+  return context.newPage();
+}
+
+async function login(page: Page, who: { email: string; password: string }): Promise<void> {
+  await page.goto(`${app.url}/login`);
+  await page.fill('input[name="email"]', who.email);
+  await page.fill('input[name="password"]', who.password);
+  await Promise.all([page.waitForURL(/\/tickets/), page.click('[data-testid="login-submit"]')]);
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+/** axe-core's serious and critical violations of the page (WCAG 2 A/AA rules). */
+async function axeViolations(page: Page): Promise<Array<{ id: string; impact: string; nodes: number }>> {
+  await page.addScriptTag({ content: AXE_SOURCE });
+  const result = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: { run: (o: unknown) => Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> };
+      }
+    ).axe;
+    return axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } });
+  });
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
+}
+
+async function api(path: string, init: RequestInit & { token?: string } = {}) {
+  const headers = new Headers(init.headers);
+  if (init.token) headers.set('authorization', `Bearer ${init.token}`);
+  if (init.body) headers.set('content-type', 'application/json');
+  const res = await fetch(`${app.url}${path}`, { ...init, headers, redirect: 'manual' });
+  const text = await res.text();
+  let json: unknown = null;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = null;
+  }
+  return { status: res.status, json: json as Record<string, unknown> & { error?: Record<string, unknown> }, res };
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+  mkdirSync(SHOTS, { recursive: true });
+  app = await startApp();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+});
+
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => {});
+  await browser?.close();
+  await app?.stop();
+});
+
+describe('API routes (next start, libSQL file)', () => {
+  it('anonymous: API answers 401 JSON, pages redirect to /login', async () => {
+    const r = await api('/api/tickets');
+    expect(r.status).toBe(401);
+    expect(r.json.error?.code).toBe('unauthenticated');
+    const page = await fetch(`${app.url}/tickets`, { redirect: 'manual' });
+    expect([302, 303, 307, 308]).toContain(page.status);
+    expect(page.headers.get('location')).toMatch(/\/login/);
+    expect((await api('/api/tickets', { token: 'wrong-token-wrong-token' })).status).toBe(401);
+  });
+
+  it('service bearer token: list, create (400 names the field), stale revision → 409, batch needs batch_worker', async () => {
+    const list = await api('/api/tickets?status=NEW', { token: API_TOKEN });
+    expect(list.status).toBe(200);
+    expect(Array.isArray(list.json.items)).toBe(true);
+
+    const bad = await api('/api/tickets', { token: API_TOKEN, method: 'POST', body: JSON.stringify({ title: '' }) });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error?.code).toBe('validation');
+    expect(JSON.stringify(bad.json.error)).toContain('title');
+
+    const created = await api('/api/tickets', {
+      token: API_TOKEN,
+      method: 'POST',
+      body: JSON.stringify({ title: 'VPN drops every 10 minutes', category: 'Network' }),
+    });
+    expect(created.status).toBe(201);
+    const id = created.json.incident_id as string;
+    const revision = created.json.revision as number;
+    const claimed = await api(`/api/tickets/${id}`, {
+      token: API_TOKEN,
+      method: 'PATCH',
+      body: JSON.stringify({ action: 'assign', assignee: ACCOUNTS.ana.email, expected_revision: revision }),
+    });
+    expect(claimed.status).toBe(200);
+    const stale = await api(`/api/tickets/${id}`, {
+      token: API_TOKEN,
+      method: 'PATCH',
+      body: JSON.stringify({ action: 'comment', text: 'late', expected_revision: revision }),
+    });
+    expect(stale.status).toBe(409);
+    expect(stale.json.error?.code).toBe('conflict');
+    expect((await api('/api/tickets/NOPE-1', { token: API_TOKEN })).status).toBe(404);
+
+    const denied = await api('/api/batch', { token: API_TOKEN, method: 'POST', body: '{}' });
+    expect(denied.status).toBe(403);
+    const batch = await api('/api/batch', {
+      token: BATCH_TOKEN,
+      method: 'POST',
+      body: JSON.stringify({ close_resolved_after_days: 0 }),
+    });
+    expect(batch.status).toBe(200);
+    expect(Array.isArray(batch.json.closed)).toBe(true);
+  });
+});
+
+describe('the desk in Chromium', () => {
+  let ticketUrl = '';
+
+  it('a customer logs in, gets inline errors for an empty title, creates a ticket and sees it listed', async () => {
+    const page = await newPage();
+    await login(page, ACCOUNTS.carla);
+    await shot(page, '01-customer-tickets');
+    await page.goto(`${app.url}/tickets/new`);
+    await page.click('[data-testid="create-ticket"]');
+    await page.locator('#title-error').waitFor();
+    expect(await page.textContent('#title-error')).toMatch(/title is required/);
+    await shot(page, '02-new-ticket-errors');
+    await page.fill('input[name="title"]', TITLE);
+    await page.fill('textarea[name="description"]', 'Since this morning every job comes out blank.');
+    await Promise.all([page.waitForURL(/\/tickets\/(?!new)[^/?]+$/), page.click('[data-testid="create-ticket"]')]);
+    ticketUrl = page.url();
+    expect(await page.textContent('[data-testid="ticket-title"]')).toBe(TITLE);
+    await page.goto(`${app.url}/tickets?status=all`);
+    expect(await page.textContent('[data-testid="tickets"]')).toContain(TITLE);
+    await shot(page, '03-customer-list');
+    expect(await axeViolations(page)).toEqual([]);
+  });
+
+  it('an operator claims it, adds an INTERNAL note and a PUBLIC reply, IN_PROGRESS → RESOLVED', async () => {
+    const page = await newPage();
+    await login(page, ACCOUNTS.ana);
+    await page.goto(ticketUrl);
+    const status = () => page.getAttribute('[data-testid="ticket-status"]', 'data-status');
+    await page.click('button[data-action="claim"]');
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="ticket-status"]')?.getAttribute('data-status') === 'ASSIGNED',
+    );
+    await page.fill('textarea[name="text"]', INTERNAL_NOTE);
+    await page.check('input[name="visibility"][value="INTERNAL"]');
+    await page.click('button[data-action="comment"]');
+    await page.waitForSelector(`text=${INTERNAL_NOTE}`);
+    await page.fill('textarea[name="text"]', PUBLIC_REPLY);
+    await page.check('input[name="visibility"][value="PUBLIC"]');
+    await page.click('button[data-action="comment"]');
+    await page.waitForSelector(`text=${PUBLIC_REPLY}`);
+    await page.click('button[data-action="start"]');
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="ticket-status"]')?.getAttribute('data-status') === 'IN_PROGRESS',
+    );
+    await page.fill('input[name="solution"]', 'Replaced the toner cartridge');
+    await page.fill('input[name="root_cause"]', 'Empty toner cartridge');
+    await page.fill('textarea[name="steps"]', 'Opened the printer\nReplaced the cartridge\nPrinted a test page');
+    await page.click('button[data-action="resolve"]');
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="ticket-status"]')?.getAttribute('data-status') === 'RESOLVED',
+    );
+    expect(await status()).toBe('RESOLVED');
+    const internal = page.locator('[data-visibility="INTERNAL"]');
+    expect(await internal.count()).toBeGreaterThan(0);
+    await shot(page, '04-operator-detail');
+    expect(await axeViolations(page)).toEqual([]);
+  });
+
+  it('the customer sees the public reply and never the internal note (page, HTML, RSC payload)', async () => {
+    const page = await newPage();
+    await login(page, ACCOUNTS.carla);
+    await page.goto(ticketUrl);
+    const body = (await page.textContent('body')) ?? '';
+    expect(body).toContain(PUBLIC_REPLY);
+    expect(body).toContain('Replaced the toner cartridge');
+    expect(body).not.toContain(INTERNAL_NOTE);
+    expect(await page.locator('[data-visibility="INTERNAL"]').count()).toBe(0);
+    const html = await page.request.get(ticketUrl);
+    const htmlText = await html.text();
+    expect(htmlText).toContain('we are replacing the toner');
+    expect(htmlText).not.toContain('firmware is 2.1');
+    const rsc = await page.request.get(ticketUrl, { headers: { RSC: '1' } });
+    const rscText = await rsc.text();
+    expect(rscText).toContain('we are replacing the toner');
+    expect(rscText).not.toContain('firmware is 2.1');
+    const json = await page.request.get(`${app.url}/api/tickets/${ticketUrl.split('/').pop()}`);
+    expect(json.status()).toBe(200);
+    expect(await json.text()).not.toContain('firmware is 2.1');
+    await shot(page, '05-customer-detail');
+  });
+
+  it('another customer gets 404 for that ticket, on the page and in the API', async () => {
+    const page = await newPage();
+    await login(page, ACCOUNTS.david);
+    const res = await page.goto(ticketUrl);
+    expect(res?.status(), app.output().slice(-2000)).toBe(404);
+    expect(await page.locator('[data-testid="not-found"]').count()).toBe(1);
+    expect(await page.textContent('body')).not.toContain(TITLE);
+    const apiRes = await page.request.get(`${app.url}/api/tickets/${ticketUrl.split('/').pop()}`);
+    expect(apiRes.status()).toBe(404);
+    await shot(page, '06-other-customer-404');
+  });
+
+  it('two operators claim the same ticket at once: one wins, the other is told to reload', async () => {
+    const created = await api('/api/tickets', {
+      token: API_TOKEN,
+      method: 'POST',
+      body: JSON.stringify({ title: 'Shared drive is read-only', category: 'Storage' }),
+    });
+    const url = `${app.url}/tickets/${created.json.incident_id as string}`;
+    const [a, b] = [await newPage(), await newPage()];
+    await login(a, ACCOUNTS.ana);
+    await login(b, ACCOUNTS.ben);
+    await a.goto(url);
+    await b.goto(url);
+    await Promise.all([a.click('button[data-action="claim"]'), b.click('button[data-action="claim"]')]);
+    const outcome = async (p: Page) => {
+      await p.waitForFunction(
+        () =>
+          document.querySelector('[data-testid="action-error"]') ||
+          document.querySelector('[data-testid="ticket-status"]')?.getAttribute('data-status') === 'ASSIGNED',
+      );
+      return (await p.locator('[data-testid="action-error"]').count()) > 0 ? 'conflict' : 'won';
+    };
+    const results = [await outcome(a), await outcome(b)].sort();
+    expect(results).toEqual(['conflict', 'won']);
+    const loser = (await a.locator('[data-testid="action-error"]').count()) > 0 ? a : b;
+    expect(await loser.textContent('[data-testid="action-error"]')).toContain(
+      'Someone else changed this ticket — reload',
+    );
+    await shot(loser, '07-conflict');
+  });
+
+  it('an admin opens /metrics and the charts are drawn (svg with bars)', async () => {
+    const page = await newPage();
+    await login(page, ACCOUNTS.admin);
+    await page.goto(`${app.url}/metrics`);
+    await page.waitForSelector('[data-testid="chart"] svg .recharts-bar-rectangle path');
+    expect(await page.locator('[data-testid="chart"] svg .recharts-bar-rectangle path').count()).toBeGreaterThan(3);
+    expect(await page.textContent('[data-testid="db-panel"]')).toMatch(/incidents: \d+ rows/);
+    await shot(page, '08-metrics');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.goto(`${app.url}/admin/users`);
+    expect(await page.textContent('[data-testid="users"]')).toContain(ACCOUNTS.carla.email);
+    await shot(page, '09-admin-users');
+    expect(await axeViolations(page)).toEqual([]);
+  });
+
+  it('the list works at 375 px; the login page passes axe', async () => {
+    const context = await browser.newContext({ viewport: { width: 375, height: 812 }, locale: 'es-ES' });
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(`${app.url}/login`);
+    expect(await axeViolations(page)).toEqual([]);
+    await login(page, ACCOUNTS.ana);
+    await page.goto(`${app.url}/tickets?status=all`);
+    expect(await page.textContent('h1')).toBe('Tickets');
+    expect(await page.textContent('body')).toMatch(/en_progreso|resuelto|abierto|cerrado/);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await shot(page, '10-mobile-list-es');
+  });
+
+  it('five wrong passwords lock the account: the sixth attempt is refused even with the right one', async () => {
+    const page = await newPage();
+    for (let i = 0; i < 5; i++) {
+      await page.goto(`${app.url}/login`);
+      await page.fill('input[name="email"]', ACCOUNTS.david.email);
+      await page.fill('input[name="password"]', `wrong-password-${i}`);
+      await page.click('[data-testid="login-submit"]');
+      await page.locator('[data-testid="login-error"]').waitFor();
+      expect(await page.textContent('[data-testid="login-error"]')).toBe('Wrong email or password.');
+    }
+    await page.goto(`${app.url}/login`);
+    await page.fill('input[name="email"]', ACCOUNTS.david.email);
+    await page.fill('input[name="password"]', ACCOUNTS.david.password);
+    await page.click('[data-testid="login-submit"]');
+    await page.locator('[data-testid="login-error"]').waitFor();
+    expect(await page.textContent('[data-testid="login-error"]')).toMatch(/Too many attempts/);
+    expect(page.url()).toContain('/login');
+    await shot(page, '11-rate-limited');
+  });
+});
