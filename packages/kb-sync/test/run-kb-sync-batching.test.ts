@@ -7,6 +7,8 @@ import { createFilesystemObjectStore, documentKey, type ObjectStore, runKbSync }
 import { admin, closeMany, ctx, type Desk, openDesk } from './support/desk.js';
 
 const quiet = { info() {}, warn() {}, error() {} };
+/** Batch sizes, largest first: the order pages finish in is not part of the contract. */
+const bySize = (sizes: readonly number[]) => [...sizes].sort((a, b) => b - a);
 
 /** The real store-turso store, with its KB marks counted (and the batched one optionally failing or hidden). */
 function counted(desk: Desk, mode: 'batched' | 'failing-batch' | 'no-batch' = 'batched') {
@@ -62,7 +64,8 @@ describe('runKbSync marks a page at a time', () => {
       metrics: false,
     });
     expect(result).toMatchObject({ status: 'completed', found: 120, synced: 120, changed: 0, failed: 0 });
-    expect(calls.many).toEqual([50, 50, 20]);
+    // Two pages are in flight at once, so a short last page may be marked before the page ahead of it.
+    expect(bySize(calls.many)).toEqual([50, 50, 20]);
     expect(calls.single).toBe(0);
     expect(await pending()).toEqual([]);
     expect((await desk.store.getIncident('INC-0007'))?.kb_sync_status).toMatchObject({
@@ -101,7 +104,7 @@ describe('runKbSync marks a page at a time', () => {
       metrics: false,
     });
     expect(first).toMatchObject({ status: 'completed', synced: 120, failed: 0 });
-    expect(failing.calls.many).toEqual([100, 20]);
+    expect(bySize(failing.calls.many)).toEqual([100, 20]);
     expect(failing.calls.single).toBe(120);
 
     await closeMany(desk.service, 10, 'MORE');
