@@ -17,6 +17,7 @@ import {
 } from '@incidents/core';
 import {
   type IncidentsConfig,
+  isLocalEndpoint,
   type KbConfig,
   LOCAL_ADMIN,
   loadConfig,
@@ -105,9 +106,7 @@ export function normalizeDbUrl(value: string, cwd: string): string {
 /** Whether the configured database is on this machine (embedded libSQL or DynamoDB Local). */
 export function isLocalDatabase(config: IncidentsConfig): boolean {
   if (config.store === 'dynamo') {
-    return Boolean(
-      config.dynamo.endpoint && /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:|\/|$)/i.test(config.dynamo.endpoint),
-    );
+    return isLocalEndpoint(config.dynamo.endpoint);
   }
   return config.dbUrl === ':memory:' || /^file:/i.test(config.dbUrl);
 }

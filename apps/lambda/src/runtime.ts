@@ -11,7 +11,13 @@ import { S3Client } from '@aws-sdk/client-s3';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import { cachePrefixFor, dynamoStoreIdentity, type LambdaConfig, requireKbBucket } from '@incidents/config';
+import {
+  cachePrefixFor,
+  dynamoStoreIdentity,
+  isLocalEndpoint,
+  type LambdaConfig,
+  requireKbBucket,
+} from '@incidents/config';
 import {
   type AlertSink,
   createBedrockKnowledgeBase,
@@ -42,7 +48,6 @@ export interface AwsClients {
 export type CaptureClient = <T>(client: T) => T;
 const identity: CaptureClient = (client) => client;
 
-const isLocal = (url: string | undefined) => !!url && /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:|\/|$)/.test(url);
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 /** The DynamoDB client of the configuration (the injected one, or a new one, captured by the tracer). */
@@ -58,7 +63,7 @@ export function createDynamoClient(
       ...(config.region ? { region: config.region } : endpoint ? { region: 'us-east-1' } : {}),
       ...(endpoint ? { endpoint } : {}),
       // DynamoDB Local accepts any credentials; on AWS the function's role is used.
-      ...(isLocal(endpoint) ? { credentials: LOCAL_CREDENTIALS } : {}),
+      ...(isLocalEndpoint(endpoint) ? { credentials: LOCAL_CREDENTIALS } : {}),
     }),
   );
 }
@@ -121,7 +126,7 @@ export async function createKbRuntime(
                 responseChecksumValidation: 'WHEN_REQUIRED' as const,
               }
             : {}),
-          ...(isLocal(s3Endpoint) ? { credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } } : {}),
+          ...(isLocalEndpoint(s3Endpoint) ? { credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } } : {}),
         }),
       ),
   });

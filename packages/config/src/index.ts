@@ -28,6 +28,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { type Actor, IncidentsError, type IncidentStore, PermissionDeniedError, type Role } from '@incidents/core';
 import { z } from 'zod';
+import { dynamoClientSettings } from './endpoints.js';
 import { dynamoStoreIdentity, loadRedisConfig, type RedisConfig, withRedisCache } from './redis-config.js';
 
 const boolish = z.union([z.boolean(), z.string()]).transform((v, ctx) => {
@@ -183,17 +184,8 @@ export function storeIdentity(config: IncidentsConfig): string {
 async function openPlainStore(config: IncidentsConfig): Promise<IncidentStore> {
   if (config.store === 'dynamo') {
     const { createDynamoStore } = await import('@incidents/store-dynamo');
-    const region = config.dynamo.region ?? (config.dynamo.endpoint ? 'us-east-1' : undefined);
-    const local = config.dynamo.endpoint && /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])/.test(config.dynamo.endpoint);
-    return createDynamoStore({
-      tableName: config.dynamo.table,
-      clientConfig: {
-        ...(config.dynamo.endpoint ? { endpoint: config.dynamo.endpoint } : {}),
-        ...(region ? { region } : {}),
-        // DynamoDB Local accepts any credentials; real AWS uses the default provider chain.
-        ...(local ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
-      },
-    });
+    // DynamoDB Local accepts any credentials; real AWS uses the default provider chain.
+    return createDynamoStore({ tableName: config.dynamo.table, clientConfig: dynamoClientSettings(config.dynamo) });
   }
   const path = localDatabasePath(config.dbUrl);
   if (path) mkdirSync(dirname(resolve(path)), { recursive: true });
@@ -273,3 +265,4 @@ export {
   type RedisConfig,
   withRedisCache,
 } from './redis-config.js';
+export { type DynamoClientSettings, dynamoClientSettings, isLocalEndpoint } from './endpoints.js';

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { isLocalEndpoint } from './endpoints.js';
 import type { KbConfig } from './kb-config.js';
 import type { KnowledgeBase, LocalKnowledgeBase, ObjectStore } from '@incidents/kb-sync';
 
@@ -25,9 +26,6 @@ export interface OpenedKnowledgeBase {
   /** Closes the index (waits for a running local ingestion). */
   close(): Promise<void>;
 }
-
-const isLocalEndpoint = (url: string | undefined) =>
-  Boolean(url && /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:|\/|$)/i.test(url));
 
 /** Opens the knowledge base described by `config`. */
 export async function openKnowledgeBase(config: KbConfig): Promise<OpenedKnowledgeBase> {

@@ -12,22 +12,13 @@ import { resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Command } from 'commander';
 import { IncidentsError } from '@incidents/core';
-import type { IncidentsConfig } from '@incidents/config';
+import { dynamoClientSettings, type IncidentsConfig } from '@incidents/config';
 import { integer } from '../options.js';
 import type { Runtime } from '../runtime.js';
 
-const LOCAL_ENDPOINT = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:|\/|$)/i;
-
 /** A DynamoDB client for the configured endpoint and region (dummy credentials for DynamoDB Local). */
 export function createDynamoClient(config: IncidentsConfig): DynamoDBClient {
-  const endpoint = config.dynamo.endpoint;
-  const region = config.dynamo.region ?? (endpoint ? 'us-east-1' : undefined);
-  const local = endpoint !== undefined && LOCAL_ENDPOINT.test(endpoint);
-  return new DynamoDBClient({
-    ...(endpoint ? { endpoint } : {}),
-    ...(region ? { region } : {}),
-    ...(local ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
-  });
+  return new DynamoDBClient(dynamoClientSettings(config.dynamo));
 }
 
 function wrapAwsError(err: unknown, what: string): IncidentsError {
