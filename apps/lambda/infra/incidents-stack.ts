@@ -81,7 +81,7 @@ export interface IncidentsStackProps extends StackProps {
   knowledgeBaseId?: string;
   /** Default value of the `DataSourceId` parameter. */
   dataSourceId?: string;
-  /** Rate of the knowledge-base batch sync; default 1 hour (seed 001). */
+  /** Rate of the knowledge-base batch sync; default 1 hour (R-KB-2). */
   kbSyncRate?: Duration;
   /** Default rate of the connector syncs; default 1 hour. */
   connectorSyncRate?: Duration;
@@ -139,7 +139,7 @@ export class IncidentsStack extends Stack {
       expression: Fn.conditionNot(Fn.conditionEquals(kbId.valueAsString, '')),
     });
 
-    // --- Table (seed 000: on-demand, PITR, TTL, AWS-managed encryption) ------------------------
+    // --- Table (R-ACCESS-7, R-OPS-5, R-SEC-4: on-demand, PITR, TTL, AWS-managed encryption) ------
     const definition = incidentsTableDefinition(props.tableName ? { tableName: props.tableName } : {});
     const attributeType = (name: string) => {
       const def = definition.AttributeDefinitions?.find((a) => a.AttributeName === name);
@@ -322,7 +322,7 @@ export class IncidentsStack extends Stack {
       { timeout: Duration.minutes(15), memorySize: 1024 },
     );
 
-    // Schedule (seed 001: rate(1 hour)); failed deliveries go to the DLQ as well.
+    // Schedule (R-KB-2: rate(1 hour)); failed deliveries go to the DLQ as well.
     const kbRule = new events.Rule(this, 'KbBatchSyncSchedule', {
       schedule: events.Schedule.rate(props.kbSyncRate ?? Duration.hours(1)),
       description: 'Runs incident-kb-batch-sync',
@@ -526,7 +526,7 @@ export class IncidentsStack extends Stack {
         'invoked only by its DynamoDB Streams event source mapping, whose on-failure destination is the dead-letter queue; a function DLQ applies to asynchronous invocations only',
     });
 
-    // --- Developers' assistants: read their own incidents (seed 000's LeadingKeys rule) -------------
+    // --- Developers' assistants: read their own incidents (R-SEC-2, LeadingKeys) ------------------
     // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, not a template
     const who = props.developerKeyVariable ?? '${aws:username}';
     this.developerPolicy = new iam.ManagedPolicy(this, 'DeveloperAssistantPolicy', {
@@ -631,7 +631,7 @@ export class IncidentsStack extends Stack {
       1,
     );
 
-    // --- Dashboard (seed 002: IncidentKBSyncDashboard) -----------------------------------------------
+    // --- Dashboard (R-KB-7: IncidentKBSyncDashboard) -------------------------------------------------
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: `IncidentKBSyncDashboard-${Aws.STACK_NAME}`,
     });

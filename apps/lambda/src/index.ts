@@ -5,7 +5,7 @@
  * AWS CDK stack that deploys them lives in `infra/`.
  *
  * - {@link createKbBatchSyncHandler}: `incident-kb-batch-sync`, the scheduled knowledge-base sync
- *   with automatic ingestion (seeds 001/002).
+ *   with automatic ingestion (R-KB-2, R-KB-3).
  * - {@link createOnIncidentClosedHandler}: DynamoDB Streams, a close becomes searchable at once.
  * - {@link createConnectorSyncHandler}: one schedule per connector — pull and drain the outbound queue.
  *

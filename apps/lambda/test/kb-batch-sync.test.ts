@@ -154,7 +154,7 @@ describe('kbBatchSync handler', () => {
       knowledgeBaseId: KB_ID,
       dataSourceId: DS_ID,
     });
-    // EMF metrics (seed 002's names) and structured logs with the request id.
+    // EMF metrics (R-KB-7 names) and structured logs with the request id.
     const emf = out.metrics.find((m) => 'IncidentsSynced' in m);
     expect(emf).toMatchObject({
       IncidentsSynced: 3,

@@ -6,7 +6,7 @@
  * @module
  */
 
-/** Counters of one batch export, named as in seed 002's `sync_results`. */
+/** Counters of one batch export, named as in the export report of R-KB-8. */
 export interface KbSyncRunSummary {
   /** Documents written (or withdrawn) successfully. */
   successfully_synced: number;

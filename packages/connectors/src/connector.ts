@@ -13,7 +13,7 @@
  * 2. **Map** — every item is already mapped by the connector's pure mapper: `input` is a validated
  *    core `CreateIncidentInput`, `status` the core status, `comments` the vendor's comments with
  *    their external ids (so that they are never re-exported: no echo), `sourceRecord` the record
- *    kept under the incident (seed 003).
+ *    kept under the incident (R-SOURCE-3).
  * 3. **Push** — `pushComment` and `pushStatus` write local changes back; the returned
  *    `externalCommentId` is stored on the local comment so the next pull recognises it.
  *
@@ -58,7 +58,7 @@ export interface ImportedComment {
   visibility: Visibility;
 }
 
-/** The source record to keep under the incident (seed 003); the engine sets `incident_id`. */
+/** The source record to keep under the incident (R-SOURCE-3); the engine sets `incident_id`. */
 export type PulledSourceRecord = Omit<SourceRecord, 'incident_id'>;
 
 /** The resolution the vendor recorded, when the record is resolved or closed there. */

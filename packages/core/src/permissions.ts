@@ -1,5 +1,5 @@
 /**
- * Roles and permissions (seed 004's `resource.action` strings and `*`), enforced by the service —
+ * Roles and permissions (R-SEC-1: `resource.action` strings and `*`), enforced by the service —
  * not only in IAM. People: `customer` (cliente), `operator` (operador), `admin`. Services:
  * `api_server`, `batch_worker`, `sync`, `kb_sync`.
  *
@@ -38,7 +38,7 @@ export type Permission =
   | 'sync.execute'
   | 'kb.sync';
 
-/** What each role may do. Mirrors seed 004's ROLES table and extends it with the service roles. */
+/** What each role may do. The desk's roles (R-SEC-1) plus the service roles. */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   customer: ['incidents.select', 'incidents.insert', 'interactions.select', 'interactions.insert'],
   operator: [

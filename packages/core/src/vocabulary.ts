@@ -1,14 +1,14 @@
 /**
- * Support-desk vocabulary (seed 004) mapped onto the core model, and display labels in Spanish and
+ * Support-desk vocabulary (R-DESK-2) mapped onto the core model, and display labels in Spanish and
  * English for UIs.
  *
  * @module
  */
 import type { Priority, Severity, Status } from './model/enums.js';
 
-/** The support desk's ticket states (seed 004: `tickets.estado`). */
+/** The support desk's ticket states (R-DESK-2). */
 export type DeskStatus = 'abierto' | 'en_progreso' | 'resuelto' | 'cerrado';
-/** The support desk's priorities (seed 004: `tickets.prioridad`). */
+/** The support desk's priorities (R-DESK-2). */
 export type DeskPriority = 'baja' | 'media' | 'alta' | 'critica';
 /** A UI language. */
 export type Locale = 'es' | 'en';

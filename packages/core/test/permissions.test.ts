@@ -36,7 +36,7 @@ const PERMISSIONS: Permission[] = [
   'kb.sync',
 ];
 
-/** The documented grants (seed 004's ROLES table, extended with the service roles), written out by hand. */
+/** The documented grants (the desk's roles of R-SEC-1, extended with the service roles), written out by hand. */
 const GRANTS: Record<Role, Permission[] | '*'> = {
   customer: ['incidents.select', 'incidents.insert', 'interactions.select', 'interactions.insert'],
   operator: [

@@ -19,7 +19,7 @@ import {
 const DESK_STATUSES: DeskStatus[] = ['abierto', 'en_progreso', 'resuelto', 'cerrado'];
 const DESK_PRIORITIES: DeskPriority[] = ['baja', 'media', 'alta', 'critica'];
 
-describe('support-desk vocabulary (seed 004)', () => {
+describe('support-desk vocabulary (R-DESK-2)', () => {
   it('maps every core status onto a desk state', () => {
     expect(STATUS_TO_DESK).toEqual({
       NEW: 'abierto',

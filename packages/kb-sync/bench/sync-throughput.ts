@@ -41,7 +41,7 @@ const latency = Number(process.argv[5] ?? 10);
 const rounds = Number(process.argv[6] ?? 2);
 const quiet = { info() {}, warn() {}, error() {} };
 
-/** Seed 001's loop: for each pending incident, in sequence: get, put (doc + sidecar), update. */
+/** The naive loop of the original design: for each pending incident, in sequence: get, put (doc + sidecar), update. */
 async function seedApproach(store: TursoStore, objects: ObjectStore, prefix?: string) {
   const ids = (await collectAll((cursor) => store.listPendingKbSync({ limit: 500, cursor }))).map((i) => i.incident_id);
   for (const id of ids) {

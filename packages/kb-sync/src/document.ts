@@ -1,5 +1,5 @@
 /**
- * The knowledge-base document of a closed incident (seed 001's transform) and its Bedrock metadata
+ * The knowledge-base document of a closed incident (R-KB-1) and its Bedrock metadata
  * sidecar (`<key>.metadata.json`, `{"metadataAttributes": {...}}`).
  *
  * The document is a pure function of the incident record: exporting the same revision twice gives
@@ -79,7 +79,7 @@ function resolutionMinutes(incident: Incident): number | undefined {
   return Math.max(0, Math.round((Date.parse(resolved) - Date.parse(incident.created_at)) / 60_000));
 }
 
-/** Seed 001's transform: the parts of an incident worth finding again. */
+/** The transform of R-KB-1: the parts of an incident worth finding again. */
 export function toKbDocument(incident: Incident): KbDocument {
   const solution = incident.cline_work?.solution;
   const analysis = incident.cline_work?.analysis;

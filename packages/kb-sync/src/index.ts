@@ -1,7 +1,7 @@
 /**
  * `@incidents/kb-sync` — closed incidents as a searchable knowledge base.
  *
- * - {@link runKbSync}: the batch job (seeds 001/002) — every closed, unsynced incident becomes a JSON
+ * - {@link runKbSync}: the batch job (R-KB-1…5) — every closed, unsynced incident becomes a JSON
  *   document plus a Bedrock `.metadata.json` sidecar, withdrawn incidents lose theirs, one ingestion
  *   job makes it searchable, CloudWatch EMF metrics and alerts report on it.
  * - Object stores: {@link createFilesystemObjectStore} (default) and {@link createS3ObjectStore}.

@@ -10,7 +10,7 @@ import {
 import { closedIncident } from './support/incidents.js';
 
 describe('knowledge-base document', () => {
-  it('carries seed 001 transform fields and drops what does not teach anything', () => {
+  it('carries the R-KB-1 transform fields and drops what does not teach anything', () => {
     const doc = toKbDocument(closedIncident({ incident_id: 'JIRA-1' }));
     expect(doc).toMatchObject({
       document_version: 1,

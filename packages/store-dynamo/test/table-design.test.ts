@@ -210,7 +210,7 @@ describe('access patterns use the expected index, one Query (or GetItem), no Sca
     expectQuery(commands[0], undefined, /^#pk = :pk$/);
   });
 
-  it('seed 003 views of source records: priority (GSI-1), state (GSI-6), source (GSI-5 + BatchGetItem)', async () => {
+  it('R-SOURCE-3 views of source records: priority (GSI-1), state (GSI-6), source (GSI-5 + BatchGetItem)', async () => {
     const byPriority = await capture(() => store.querySourceRecords({ by: 'priority', priority: 'High' }));
     expect(byPriority.result.items.map((r) => r.incident_id)).toEqual(['JIRA-1']);
     expectQuery(byPriority.commands[0], 'gsi1', /^#pk = :pk$/);

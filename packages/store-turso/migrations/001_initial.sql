@@ -4,7 +4,7 @@
 -- schema_migrations (version 1). Never edit a released migration: add 002_….sql instead.
 --
 -- Conventions
--- * Persisted names are snake_case, as in the incident model (seed 000) and the support desk (seed 004).
+-- * Persisted names are snake_case, as in the incident model (R-MODEL-1) and the support desk (R-DESK-2).
 -- * Timestamps are ISO 8601 strings in UTC (`2026-01-31T10:00:00.000Z`): they sort as text.
 -- * Version 0 of an incident is the row in `incidents`; history version N is a row in
 --   `incident_versions`. `incidents.revision` is the optimistic-concurrency token: every write is
@@ -16,14 +16,14 @@
 --   and no query needs a temporary B-tree to sort.
 
 -- ---------------------------------------------------------------------------------------------
--- users (seed 004 `usuarios`): people and services known to the desk. Authentication (passwords,
+-- users (R-SEC-3): people and services known to the desk. Authentication (passwords,
 -- sessions) is outside the SDK, so there is no password_hash column.
 -- ---------------------------------------------------------------------------------------------
 CREATE TABLE users (
   user_id    INTEGER PRIMARY KEY,                 -- rowid alias: compact, stable surrogate key
   email      TEXT    NOT NULL,
   name       TEXT    NOT NULL CHECK (length(name) > 0),
-  -- Seed 004 roles (cliente / operador / admin) in the SDK's vocabulary, plus the service roles.
+  -- The desk's roles (cliente / operador / admin, R-SEC-1) in the SDK's vocabulary, plus the service roles.
   role       TEXT    NOT NULL CHECK (role IN ('customer', 'operator', 'admin',
                                               'api_server', 'batch_worker', 'sync', 'kb_sync')),
   team       TEXT,
@@ -33,12 +33,12 @@ CREATE TABLE users (
   CHECK (email LIKE '%_@_%')
 );
 
--- Seed 004: "índice en email para búsquedas rápidas". UNIQUE makes email the natural key: getUser(),
+-- Users are looked up by email (R-SEC-3). UNIQUE makes email the natural key: getUser(),
 -- putUser() (INSERT … ON CONFLICT(email)) and listUsers() (keyset on email) are all searches on it.
 CREATE UNIQUE INDEX ux_users_email ON users (email);
 
 -- ---------------------------------------------------------------------------------------------
--- incidents: version 0 (the current record) of every incident (seed 000).
+-- incidents: version 0 (the current record) of every incident (R-MODEL-2).
 -- ---------------------------------------------------------------------------------------------
 CREATE TABLE incidents (
   incident_id       TEXT    NOT NULL PRIMARY KEY,   -- JIRA-12345, INC0012345, SL-<ts>, INC-<ulid>
@@ -89,7 +89,7 @@ CREATE TABLE incidents (
   labels            TEXT    NOT NULL DEFAULT '[]',
   metadata          TEXT    NOT NULL,
 
-  -- link tombstone (seed 003): set when this id was linked into another incident
+  -- link tombstone (R-SOURCE-4): set when this id was linked into another incident
   merged_into       TEXT,
 
   -- Random token of the transaction that last wrote the row. The statements of one write batch after
@@ -104,7 +104,7 @@ CREATE TABLE incidents (
                       WHEN 'RESOLVED' THEN 4 WHEN 'CLOSED' THEN 5 ELSE 6 END) VIRTUAL,
   severity_rank     INTEGER GENERATED ALWAYS AS (CASE severity
                       WHEN 'CRITICAL' THEN 0 WHEN 'HIGH' THEN 1 WHEN 'MEDIUM' THEN 2 ELSE 3 END) VIRTUAL,
-  -- The knowledge-base state, for the partial index of the KB batch job (seed 001).
+  -- The knowledge-base state, for the partial index of the KB batch job (R-KB-1).
   kb_state          TEXT    GENERATED ALWAYS AS (json_extract(kb_sync_status, '$.state')) VIRTUAL
 );
 
@@ -136,14 +136,14 @@ CREATE UNIQUE INDEX ux_incidents_source ON incidents (source_system, external_id
 CREATE INDEX idx_incidents_due ON incidents (status_rank, due_date, incident_id)
   WHERE due_date IS NOT NULL;
 
--- KB batch job (seed 001): closed incidents not yet exported, failed exports and pending withdrawals.
+-- KB batch job (R-KB-1): closed incidents not yet exported, failed exports and pending withdrawals.
 -- A sparse (partial) index: it holds only the few rows that need work, never the whole table, so
 -- listPendingKbSync() pages through exactly the pending set in incident_id order.
 CREATE INDEX idx_incidents_kb_pending ON incidents (incident_id)
   WHERE kb_state IN ('PENDING', 'FAILED', 'WITHDRAW_PENDING');
 
 -- ---------------------------------------------------------------------------------------------
--- incident_versions: history version N = the full record after the N-th change (seed 000's
+-- incident_versions: history version N = the full record after the N-th change (R-MODEL-2;
 -- "versión > 0"), written in the same transaction as version 0.
 -- ---------------------------------------------------------------------------------------------
 CREATE TABLE incident_versions (
@@ -159,7 +159,7 @@ CREATE TABLE incident_versions (
 );
 
 -- ---------------------------------------------------------------------------------------------
--- interactions (seed 004 `interacciones`): the timeline — comments, status changes, assignments and
+-- interactions (R-MODEL-5): the timeline — comments, status changes, assignments and
 -- closures. The largest table by far (several rows per change), so its one index matters most.
 -- ---------------------------------------------------------------------------------------------
 CREATE TABLE interactions (
@@ -175,14 +175,14 @@ CREATE TABLE interactions (
   external_id    TEXT,                          -- id of the comment in its source system
   revision       INTEGER,                       -- incident revision written with it
   metadata       TEXT    NOT NULL DEFAULT '{}', -- JSON
-  -- seed 004 `es_interno`: visible to operators and services only
+  -- internal entries (R-MODEL-5): visible to operators and services only
   is_internal    INTEGER GENERATED ALWAYS AS (visibility = 'INTERNAL') VIRTUAL
 );
 
 -- Interaction ids are unique across the database: a duplicate in a write aborts the whole write.
 CREATE UNIQUE INDEX ux_interactions_id ON interactions (interaction_id);
 
--- THE critical index (seed 004 idx_interacciones_ticket_fecha). The most frequent query is "the
+-- THE critical index (R-DESK-3). The most frequent query is "the
 -- timeline of one incident, newest first, one page at a time":
 --   SELECT … FROM interactions WHERE incident_id = ? [AND is_internal = 0] [AND type IN (…)]
 --     [AND (created_at, interaction_id) < (?, ?)] ORDER BY created_at DESC, interaction_id DESC LIMIT ?
@@ -199,7 +199,7 @@ CREATE INDEX idx_interactions_timeline
   ON interactions (incident_id, created_at DESC, interaction_id DESC, is_internal, type);
 
 -- ---------------------------------------------------------------------------------------------
--- source_records (seed 003): the records in source systems that belong to an incident (the Zendesk
+-- source_records (R-SOURCE-3): the records in source systems that belong to an incident (the Zendesk
 -- ticket, the Slack message that reported it, the Shortcut story that fixes it).
 -- ---------------------------------------------------------------------------------------------
 CREATE TABLE source_records (

@@ -15,7 +15,7 @@ CREATE TABLE sync_cursors (
 );
 
 -- ---------------------------------------------------------------------------------------------
--- outbound_queue (seed 000 `incident-sync-queue`, direction TO_EXTERNAL): the transactional outbox.
+-- outbound_queue (R-SOURCE-5, direction TO_EXTERNAL): the transactional outbox.
 -- Items are inserted in the same transaction as the incident change that caused them; every later
 -- change is `UPDATE … WHERE sync_id = ? AND status = ? AND attempts = ?`, so of two workers that read
 -- the same item exactly one changes it. No foreign key to incidents: apps may queue items directly,

@@ -1,5 +1,5 @@
 /**
- * A small, deterministic support desk for demos and manual testing (seed 004's `seed.sql`: 5 users,
+ * A small, deterministic support desk for demos and manual testing (R-DESK-5: 5 users,
  * 20 tickets, 100 interactions), written through the use-case service so that it works on any store.
  *
  * @module
@@ -37,7 +37,7 @@ const DEFAULT_NOW = Date.parse('2026-01-26T09:00:00.000Z');
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-/** The total of timeline entries the seed aims for (seed 004: 100 interacciones). */
+/** The total of timeline entries the seed aims for (R-DESK-5: about 100 interactions). */
 const TARGET_INTERACTIONS = 100;
 
 interface DemoUser {

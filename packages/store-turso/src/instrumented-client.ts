@@ -1,7 +1,7 @@
 /**
  * Every statement the store runs goes through {@link InstrumentedClient}: it counts statements, sums
  * their time and keeps the slow ones (above a threshold, 100 ms by default) in a ring buffer, which
- * `TursoStore.stats()` reports (seed 004's `total_queries`, `avg_query_time`, `slow_queries`).
+ * `TursoStore.stats()` reports (R-OPS-3: query count, average time, slow statements).
  *
  * @module
  */

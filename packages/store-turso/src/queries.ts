@@ -276,7 +276,7 @@ export interface HotQuery {
   statement: InStatement;
 }
 
-/** The hot queries of seeds 000 and 004, exactly as the store runs them (first page and a later page). */
+/** The hot queries (R-ACCESS-1…6 and the timeline of R-DESK-3), exactly as the store runs them (first page and a later page). */
 export function hotQueries(): HotQuery[] {
   const sample: Incident = {
     incident_id: 'INC-0',

@@ -42,7 +42,7 @@ export interface TursoStoreOptions {
   client?: Client;
   /** How long a local write waits for another connection's lock before failing; default 5000 ms. */
   busyTimeoutMs?: number;
-  /** Statements slower than this are kept in `stats().queries.slow`; default 100 ms (seed 004). */
+  /** Statements slower than this are kept in `stats().queries.slow`; default 100 ms (R-OPS-3). */
   slowQueryMs?: number;
   /**
    * `PRAGMA synchronous` for local files in WAL mode: `normal` (default) syncs at checkpoints — a
@@ -110,7 +110,7 @@ export interface IndexUsage {
   plan: string[];
 }
 
-/** Database statistics (seed 004 metrics: query count and time, slow queries, table sizes, index usage). */
+/** Database statistics (R-OPS-3: query count and time, slow queries, table sizes, index usage). */
 export interface DatabaseStats {
   queries: {
     /** Statements run by this store object since it was opened. */

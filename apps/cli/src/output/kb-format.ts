@@ -302,7 +302,7 @@ export function snippetOf(text: string, query: string, incidentId: string): stri
   return best || lines.find((l) => l.startsWith('Resolution')) || lines[0] || '';
 }
 
-/** The title of a retrieved document: its first line is `<incident_id>: <title>` (seed 001's text). */
+/** The title of a retrieved document: its first line is `<incident_id>: <title>` (R-KB-1). */
 export function titleOf(text: string, incidentId: string): string | null {
   const first = text.split('\n', 1)[0] ?? '';
   return first.startsWith(`${incidentId}: `) ? first.slice(incidentId.length + 2).trim() : null;

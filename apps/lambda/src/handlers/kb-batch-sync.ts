@@ -1,5 +1,5 @@
 /**
- * `incident-kb-batch-sync` (seeds 001 and 002, "Opción 3"): on an EventBridge schedule, exports every
+ * `incident-kb-batch-sync` (R-KB-2, R-KB-3: a periodic batch job): on an EventBridge schedule, exports every
  * closed, not-yet-synced incident to S3, withdraws reopened ones, and runs a Bedrock ingestion job
  * automatically so the documents become searchable — then returns the run's result.
  *

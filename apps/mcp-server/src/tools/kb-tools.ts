@@ -1,5 +1,5 @@
 /**
- * The knowledge-base tools of seed 002: `force_kb_sync` (closed incidents → documents) and
+ * The knowledge-base tools (R-KB-8): `force_kb_sync` (closed incidents → documents) and
  * `sync_and_ingest` (documents → searchable knowledge base: the export, then an ingestion job).
  *
  * One run of each job at a time: a call made while a run is in flight joins it.

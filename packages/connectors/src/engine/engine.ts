@@ -423,7 +423,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   }
 
   /**
-   * A record that belongs to another incident (seed 003): a Slack report naming `ticketId=ZD-…`, or
+   * A record that belongs to another incident (R-SOURCE-4): a Slack report naming `ticketId=ZD-…`, or
    * a record whose own incident was linked into another one. Its source record and new comments are
    * kept under that incident; the incident's own fields are not touched.
    */

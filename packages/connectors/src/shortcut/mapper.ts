@@ -160,7 +160,7 @@ export function shortcutStatus(
 
 /**
  * Maps a Shortcut story to a {@link MappedIncident}: `external_id` is the story id, the suggested
- * `incident_id` is `SC-<id>` (seed 003). Non-deleted comments in the payload are kept.
+ * `incident_id` is `SC-<id>` (R-SOURCE-2). Non-deleted comments in the payload are kept.
  *
  * @example
  * ```ts

@@ -1,6 +1,6 @@
 /**
  * Pure mapper: a Slack message (an element of `messages` of `conversations.history`) → the core
- * incident input (seed 003).
+ * incident input (R-SOURCE-2).
  *
  * - `ticketId=ZD-12345` (or `ticketId: …`) in the text links the message to that ticket:
  *   `ticketRef` and the suggested `incident_id` are the ticket id. Without it the incident gets the

@@ -120,7 +120,7 @@ export function mapZendeskComment(
 
 /**
  * Maps a Zendesk ticket to a {@link MappedIncident}: `external_id` is the ticket id, the suggested
- * `incident_id` is `ZD-<id>` (seed 003). Comments come from the ticket's comments endpoint:
+ * `incident_id` is `ZD-<id>` (R-SOURCE-2). Comments come from the ticket's comments endpoint:
  * `comments` is empty.
  *
  * @example

@@ -48,20 +48,20 @@ export const INTERACTION_SOURCES = [
 export const InteractionSourceSchema = z.enum(INTERACTION_SOURCES);
 export type InteractionSource = z.infer<typeof InteractionSourceSchema>;
 
-/** Interaction types of the support-desk timeline (seed 004: comentario, cambio_estado, asignacion, cierre). */
+/** Interaction types of the support-desk timeline (R-DESK-2: comentario, cambio_estado, asignacion, cierre). */
 export const INTERACTION_TYPES = ['comment', 'status_change', 'assignment', 'closure'] as const;
 export const InteractionTypeSchema = z.enum(INTERACTION_TYPES);
 export type InteractionType = z.infer<typeof InteractionTypeSchema>;
 
 /** People roles. */
 export const PERSON_ROLES = ['customer', 'operator', 'admin'] as const;
-/** Service roles (seed 004's api_server and batch_worker, plus the sync and knowledge-base jobs). */
+/** Service roles (R-SEC-1: the API server and the batch worker, plus the sync and knowledge-base jobs). */
 export const SERVICE_ROLES = ['api_server', 'batch_worker', 'sync', 'kb_sync'] as const;
 export const ROLES = [...PERSON_ROLES, ...SERVICE_ROLES] as const;
 export const RoleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof RoleSchema>;
 
-/** State of an incident's knowledge-base document (seed 001's `kb_sync_status`, extended). */
+/** State of an incident's knowledge-base document (`kb_sync_status`, R-KB-1). */
 export const KB_SYNC_STATES = ['NOT_APPLICABLE', 'PENDING', 'SYNCED', 'FAILED', 'WITHDRAW_PENDING'] as const;
 export const KbSyncStateSchema = z.enum(KB_SYNC_STATES);
 export type KbSyncState = z.infer<typeof KbSyncStateSchema>;

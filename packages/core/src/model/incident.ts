@@ -30,7 +30,7 @@ export const TimestampSchema = z.iso.datetime({ offset: true }).refine(isCalenda
   when: (payload) => payload.issues.length === 0,
 });
 
-/** Seed 000 `technical_details`. */
+/** Technical context of an incident (R-MODEL-1). */
 export const TechnicalDetailsSchema = z.object({
   error_messages: z.array(z.string()).optional(),
   stack_traces: z.array(z.string()).optional(),
@@ -79,7 +79,7 @@ export const ProgressNoteSchema = z.object({
 });
 export type ProgressNote = z.infer<typeof ProgressNoteSchema>;
 
-/** Seed 000 `cline_work`: the work done from a coding assistant or the CLI. Owned locally, never overwritten by sync. */
+/** `cline_work` (R-MODEL-4): the work done from a coding assistant or the CLI. Owned locally, never overwritten by sync. */
 export const ClineWorkSchema = z.object({
   started_at: TimestampSchema,
   last_updated: TimestampSchema,
@@ -153,7 +153,7 @@ export const IncidentMetricsSchema = z.object({
 });
 export type IncidentMetrics = z.infer<typeof IncidentMetricsSchema>;
 
-/** Seed 001 `kb_sync_status`, with an explicit state so that "closed and not yet synced" is indexable. */
+/** `kb_sync_status` (R-KB-1, R-KB-5), with an explicit state so that "closed and not yet synced" is indexable. */
 export const KbSyncStatusSchema = z.object({
   state: KbSyncStateSchema,
   synced: z.boolean(),
@@ -174,7 +174,7 @@ export const IncidentMetadataSchema = z.object({
 export type IncidentMetadata = z.infer<typeof IncidentMetadataSchema>;
 
 /**
- * The persisted incident record (seed 000, every field group) — version 0 is the current record,
+ * The persisted incident record (R-MODEL-1, every field group) — version 0 is the current record,
  * versions ≥ 1 are history snapshots (the state after the N-th change).
  *
  * Comments and interactions are stored as their own rows/items and presented on
@@ -230,7 +230,7 @@ export const IncidentSchema = z.object({
 });
 export type Incident = z.infer<typeof IncidentSchema>;
 
-/** A comment as presented on an incident (seed 000 `comments[]`); stored as an interaction of type `comment`. */
+/** A comment as presented on an incident (`comments[]`, R-MODEL-5); stored as an interaction of type `comment`. */
 export const CommentSchema = z.object({
   comment_id: z.string(),
   author: z.string(),

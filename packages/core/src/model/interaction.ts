@@ -3,7 +3,7 @@ import { InteractionSourceSchema, InteractionTypeSchema, SourceSystemSchema, Vis
 import { TimestampSchema } from './incident.js';
 
 /**
- * One entry of an incident's timeline (seed 004's `interacciones`): a comment, a status change,
+ * One entry of an incident's timeline (R-MODEL-5): a comment, a status change,
  * an assignment or a closure. INTERNAL entries are visible to operators and services only.
  */
 export const InteractionSchema = z.object({
@@ -24,7 +24,7 @@ export const InteractionSchema = z.object({
 export type Interaction = z.infer<typeof InteractionSchema>;
 
 /**
- * A record in a source system that belongs to an incident (seed 003): the Zendesk ticket, the Slack
+ * A record in a source system that belongs to an incident (R-SOURCE-3): the Zendesk ticket, the Slack
  * message that reported it, the Shortcut story that fixes it. Keyed by `source_system#record_id`.
  */
 export const SourceRecordSchema = z.object({

@@ -65,7 +65,7 @@ export interface Page<T> {
 }
 
 /**
- * The access patterns of seed 000, one per index of the DynamoDB design. Where `status` takes a list,
+ * The access patterns R-ACCESS-1…6, one per index of the DynamoDB design. Where `status` takes a list,
  * results come in the canonical status order (`STATUSES`), then by the pattern's sort key.
  *
  * | `by` | partition | order |
@@ -129,7 +129,7 @@ export interface UpdateIncidentWrite {
   keepKbSyncStatus?: boolean;
 }
 
-/** Linking `from` into `to` (seed 003): both records change, `from` becomes a tombstone. */
+/** Linking `from` into `to` (R-SOURCE-4): both records change, `from` becomes a tombstone. */
 export interface LinkIncidentsWrite {
   /** `from` after the change: `merged_into` set to `to`'s id, revision bumped. */
   from: Incident;

@@ -10,7 +10,7 @@
  * describes was persisted, so a crash re-reads a page and never skips one. `high_watermark` moves
  * only when a pull completes; while a pull is under way, `resume_cursor` says where to continue.
  *
- * ## Outbound queue (seed 000 `incident-sync-queue`)
+ * ## Outbound queue (R-SOURCE-5)
  * Local changes that must go back to the source system — comments and status changes made by people
  * (never by the `sync` role itself: no echo) — become {@link OutboundItem}s. The service writes them
  * in the **same transaction** as the change (`UpdateIncidentWrite.outbound`, a transactional
@@ -44,7 +44,7 @@ export type OutboundStatus = z.infer<typeof OutboundStatusSchema>;
 /** Statuses in which an item may still be attempted (when `next_attempt_at` has passed). */
 export const OUTBOUND_DUE_STATUSES = ['PENDING', 'FAILED', 'IN_PROGRESS'] as const satisfies readonly OutboundStatus[];
 
-/** What an outbound item writes to the source system (seed 000's `sync_type`). */
+/** What an outbound item writes to the source system (R-SOURCE-5). */
 export const OUTBOUND_SYNC_TYPES = ['CREATE', 'UPDATE', 'COMMENT', 'ATTACHMENT', 'STATUS_CHANGE'] as const;
 export const OutboundSyncTypeSchema = z.enum(OUTBOUND_SYNC_TYPES);
 /** What an outbound item writes to the source system. */
@@ -54,7 +54,7 @@ export type OutboundSyncType = z.infer<typeof OutboundSyncTypeSchema>;
 export const DEFAULT_OUTBOUND_MAX_ATTEMPTS = 5;
 
 /**
- * One change to push to a source system (seed 000's `IncidentSyncQueue`, direction `TO_EXTERNAL`).
+ * One change to push to a source system (R-SOURCE-5, direction `TO_EXTERNAL`).
  *
  * `payload` by `sync_type`:
  * - `COMMENT`: `{ interaction_id, created_at, text, visibility, author }` — the local comment.

@@ -147,9 +147,9 @@ export interface IncidentService {
   timeline(incidentId: string, page: PageRequest | undefined, ctx: UseCaseContext): Promise<Page<Interaction>>;
   /** History versions, oldest first: each is the record after one change, with actor and notes. */
   history(incidentId: string, page: PageRequest | undefined, ctx: UseCaseContext): Promise<Page<IncidentVersion>>;
-  /** Resolution metrics for a team, a developer or everyone over a period (seed 000's metrics record). */
+  /** Resolution metrics for a team, a developer or everyone over a period (R-OPS-1). */
   metrics(input: MetricsInput, ctx: UseCaseContext): Promise<MetricsReport>;
-  /** Links `from` into `to` (seed 003): records, comments and history pointer move; `from` redirects. */
+  /** Links `from` into `to` (R-SOURCE-4): records, comments and history pointer move; `from` redirects. */
   link(input: LinkInput, ctx: UseCaseContext): Promise<Incident>;
   /** Past incidents similar to an incident or a text, through the configured knowledge base. */
   findSimilar(
@@ -423,7 +423,7 @@ export function createIncidentService(options: IncidentServiceOptions): Incident
     };
   }
 
-  /** Keeps `kb_sync_status` consistent with the lifecycle (seed 001): closing queues the document, reopening withdraws it. */
+  /** Keeps `kb_sync_status` consistent with the lifecycle (R-KB-6): closing queues the document, reopening withdraws it. */
   function applyKbState(before: Incident, next: Incident) {
     const kb = next.kb_sync_status;
     if (next.status === 'CLOSED') {

@@ -1,7 +1,7 @@
 import type { Priority, Severity, Status } from '../model/enums.js';
 import type { MetricsAggregate } from '../ports/incident-store.js';
 
-/** Seed 000's metrics record, computed for a scope (team, developer or everyone) and period. */
+/** The metrics record (R-OPS-1), computed for a scope (team, developer or everyone) and period. */
 export interface MetricsReport {
   scope: { team?: string; assigned_to?: string };
   period_start: string | null;

@@ -1,5 +1,5 @@
 /**
- * The knowledge-base batch job (seeds 001 and 002): every closed, unsynced incident becomes a
+ * The knowledge-base batch job (R-KB-1…5): every closed, unsynced incident becomes a
  * document in the object store, withdrawn incidents lose theirs, and one ingestion job makes the
  * changes searchable.
  * @module
@@ -73,7 +73,7 @@ export interface RunKbSyncOptions {
   store: KbSyncStore & Pick<IncidentStore, 'getIncident'>;
   /** Where documents are written. */
   objectStore: ObjectStore;
-  /** Ingests the documents once they are written; omit to only write documents (seed 001). */
+  /** Ingests the documents once they are written; omit to only write documents (R-KB-3). */
   knowledgeBase?: KnowledgeBase;
   /** Key prefix (`<prefix>closed/<incident_id>.json`); default `incidents/`. Empty or ending in `/`. */
   prefix?: string;
@@ -81,7 +81,7 @@ export interface RunKbSyncOptions {
   concurrency?: number;
   /** Incidents per `listPendingKbSync` page; default 200. */
   pageSize?: number;
-  /** Alert when an incident has failed more than this many times; default 3 (seed 001). */
+  /** Alert when an incident has failed more than this many times; default 3 (R-KB-5). */
   alertThreshold?: number;
   /** Where alerts go; a warning in the log by default. */
   alertSink?: AlertSink;

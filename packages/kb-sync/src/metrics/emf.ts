@@ -7,7 +7,7 @@
  * @module
  */
 
-/** Default namespace of the metrics (seed 002's `IncidentKBSync`). */
+/** Default namespace of the metrics (R-KB-7). */
 export const DEFAULT_METRICS_NAMESPACE = 'IncidentKBSync';
 
 /** One metric value. */

@@ -1,5 +1,5 @@
 /**
- * Metric rollups (seed 000's `incident-metrics` records) stored in the incidents table with a
+ * Metric rollups (R-OPS-2) stored in the incidents table with a
  * 365-day TTL: one `summary` record per team and per user for a month (`2025-01`) or an ISO week
  * (`2025-W01`).
  *
@@ -34,7 +34,7 @@ export type RollupMetricsOptions = RollupTarget & {
   now?: Date;
 };
 
-/** A stored metrics record (seed 000 `incident-metrics`). */
+/** A stored metrics record (R-OPS-2). */
 export interface MetricsRollup extends MetricsReport {
   /** `team:<team>:<period>` or `user:<email>:<period>`. */
   metric_key: string;

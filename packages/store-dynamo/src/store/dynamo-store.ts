@@ -96,7 +96,7 @@ export interface DynamoStoreOptions {
   returnConsumedCapacity?: 'NONE' | 'TOTAL' | 'INDEXES';
 }
 
-/** Options of {@link DynamoIncidentStore.querySourceRecords}: seed 003's priority, state and source views. */
+/** Options of {@link DynamoIncidentStore.querySourceRecords}: the priority, state and source views of R-SOURCE-3. */
 export type SourceRecordQuery =
   | { by: 'priority'; priority: string }
   | { by: 'state'; status: string }

@@ -62,7 +62,7 @@ export function interactionItem(interaction: Interaction, incidentId = interacti
   return { ...clean(interaction), incident_id: incidentId, k_created: utcKey(interaction.created_at) };
 }
 
-/** Attributes of a source-record item (seed 003's `sourceSystem#recordId` under the incident). */
+/** Attributes of a source-record item (R-SOURCE-3: `<system>#<record id>` under the incident). */
 export function sourceRecordItem(record: SourceRecord, incidentId = record.incident_id): Item {
   return {
     ...clean(record),

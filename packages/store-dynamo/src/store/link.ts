@@ -1,5 +1,5 @@
 /**
- * Linking an incident into another (seed 003): `from`'s interactions and source records move under
+ * Linking an incident into another (R-SOURCE-4): `from`'s interactions and source records move under
  * `to`, then both version 0 records, their history versions and the link's interactions are written
  * in a final transaction that turns `from` into a tombstone (`merged_into`).
  *

@@ -1,5 +1,5 @@
 /**
- * Access patterns → Query segments on the indexes (seed 000's six GSIs). Multi-status patterns get
+ * Access patterns → Query segments on the indexes (R-ACCESS-1…6, one GSI each). Multi-status patterns get
  * one segment per status, in the canonical status order, so that a page never mixes orders or drops
  * items.
  *

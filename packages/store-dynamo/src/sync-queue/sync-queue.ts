@@ -1,5 +1,5 @@
 /**
- * The outbound sync queue (seed 000 `incident-sync-queue`) as items of the incidents table: one item
+ * The outbound sync queue (R-SOURCE-5) as items of the incidents table: one item
  * per change to push, listed by status through the sparse lists index (GSI-7, `SYNCQ#<status>`,
  * oldest first). A completed item gets a TTL 7 days later.
  *
@@ -44,7 +44,7 @@ export const EnqueueSyncInputSchema = z.object({
 /** Input of {@link SyncQueue.enqueue}. */
 export type EnqueueSyncInput = z.input<typeof EnqueueSyncInputSchema>;
 
-/** A queue item (seed 000 `IncidentSyncQueue`). */
+/** A queue item (R-SOURCE-5). */
 export interface SyncQueueItem extends z.output<typeof EnqueueSyncInputSchema> {
   status: SyncQueueStatus;
   attempts: number;

@@ -1,6 +1,6 @@
 /**
  * The sync-state operations of the DynamoDB store (`SyncStateStore` of `@incidents/core`): pull
- * cursors and the outbound queue (seed 000 `incident-sync-queue`), as items of the incidents table.
+ * cursors and the outbound queue (R-SOURCE-5), as items of the incidents table.
  *
  * | item | pk | sk | gsi7pk | gsi7sk |
  * |---|---|---|---|---|

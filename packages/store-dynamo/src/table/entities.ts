@@ -14,7 +14,7 @@ import { VERSION_WIDTH } from './keys.js';
 const SERVICE = 'incidents';
 const none = 'none' as const;
 
-/** Every field of the incident record, stored as a top-level attribute (snake_case, seed 000). */
+/** Every field of the incident record, stored as a top-level attribute (snake_case, R-MODEL-1). */
 const INCIDENT_FIELDS = Object.keys(IncidentSchema.shape) as Array<keyof typeof IncidentSchema.shape>;
 
 function incidentAttributes(): Record<

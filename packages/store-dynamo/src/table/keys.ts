@@ -15,17 +15,17 @@ export const TTL_ATTRIBUTE = 'ttl';
 
 /** The global secondary indexes, their key attributes and projection. */
 export const INDEXES = {
-  /** Seed 000 GSI-1: status / priority#created_at (ALL). Also seed 003's priority view of source records. */
+  /** GSI-1 (R-ACCESS-1): status / priority#created_at (ALL). Also the priority view of source records (R-SOURCE-3). */
   gsi1: { pk: 'gsi1pk', sk: 'gsi1sk', projection: 'ALL' },
-  /** Seed 000 GSI-2: assigned_to / status#priority (ALL). */
+  /** GSI-2 (R-ACCESS-2): assigned_to / status#priority (ALL). */
   gsi2: { pk: 'gsi2pk', sk: 'gsi2sk', projection: 'ALL' },
-  /** Seed 000 GSI-3: team / status#created_at (ALL). */
+  /** GSI-3 (R-ACCESS-3): team / status#created_at (ALL). */
   gsi3: { pk: 'gsi3pk', sk: 'gsi3sk', projection: 'ALL' },
-  /** Seed 000 GSI-4: category / severity#created_at (KEYS_ONLY). */
+  /** GSI-4 (R-ACCESS-4): category / severity#created_at (KEYS_ONLY). */
   gsi4: { pk: 'gsi4pk', sk: 'gsi4sk', projection: 'KEYS_ONLY' },
-  /** Seed 000 GSI-5: source_system / external_id (KEYS_ONLY). Also seed 003's source view of source records. */
+  /** GSI-5 (R-ACCESS-5): source_system / external_id (KEYS_ONLY). Also the source view of source records (R-SOURCE-3). */
   gsi5: { pk: 'gsi5pk', sk: 'gsi5sk', projection: 'KEYS_ONLY' },
-  /** Seed 000 GSI-6: status / due_date (ALL). Also seed 003's state view of source records. */
+  /** GSI-6 (R-ACCESS-6): status / due_date (ALL). Also the state view of source records (R-SOURCE-3). */
   gsi6: { pk: 'gsi6pk', sk: 'gsi6sk', projection: 'ALL' },
   /** Sparse lists: incidents pending for the knowledge base, the user directory, the sync queue by status. */
   gsi7: { pk: 'gsi7pk', sk: 'gsi7sk', projection: 'ALL' },

@@ -46,7 +46,7 @@ export function checkTableName(tableName: string): string {
 
 /**
  * The CreateTable input of the incidents table: `pk`/`sk` strings, seven global secondary indexes
- * (seed 000's six plus the sparse lists index), on-demand billing, and the TTL attribute name.
+ * (the six of R-ACCESS-7 plus the sparse lists index), on-demand billing, and the TTL attribute name.
  *
  * @example
  * ```ts
