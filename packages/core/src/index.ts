@@ -212,7 +212,7 @@ export { outboundFor, sendsOutbound, statusChangeOutbound } from './service/outb
 export type { KnowledgeBaseFilters, KnowledgeBaseRetriever, RetrievedIncident } from './ports/knowledge-base.js';
 export { collectAll, decodeCursor, encodeCursor, pageLimit } from './ports/pagination.js';
 export { canonicalJson, sameJson } from './json.js';
-export { markValidated, parseInput, takeValidated } from './validation.js';
+export { markValidated, parseInput, parseInputAt, takeValidated } from './validation.js';
 export {
   createIncidentService,
   DEFAULT_SLA_MINUTES,

@@ -22,6 +22,24 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, conte
   );
 }
 
+/**
+ * {@link parseInput} for a value nested in a larger argument: every issue's path is prefixed with
+ * `path` (`write.incident` + `title` → `write.incident.title`), and `path` is the error's context.
+ * Stores use it so that an issue names the field from the method's argument (see the IncidentStore
+ * port's rule on validation paths).
+ */
+export function parseInputAt<S extends z.ZodType>(schema: S, input: unknown, path: string): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  throw new ValidationError(
+    result.error.issues.map((issue) => {
+      const sub = issue.path.map(String).join('.');
+      return { path: sub ? `${path}.${sub}` : path, message: issue.message };
+    }),
+    { cause: result.error, context: path },
+  );
+}
+
 const VALIDATED = new WeakSet<object>();
 
 /**

@@ -34,6 +34,7 @@ import {
   type Priority,
   pageLimit,
   parseInput,
+  parseInputAt,
   takeValidated,
   type Severity,
   type SourceRecord,
@@ -178,25 +179,9 @@ function conflictStale(incidentId: string, expected: number, actual: number | un
   );
 }
 
-/** Parses `value` with `schema`; the issues of a ValidationError are prefixed with `path`. */
-function parseAt<S extends z.ZodType>(schema: S, value: unknown, path: string): z.output<S> {
-  try {
-    return parseInput(schema, value, path);
-  } catch (err) {
-    if (!(err instanceof ValidationError)) throw err;
-    throw new ValidationError(
-      err.details.issues.map((issue) => ({
-        path: issue.path ? `${path}.${issue.path}` : path,
-        message: issue.message,
-      })),
-      { cause: err.cause, context: path },
-    );
-  }
-}
-
 /** Validates the records of a write; a bad field is a ValidationError naming its path. */
 function checkIncident(incident: Incident, path: string): Incident {
-  return parseAt(IncidentSchema, incident, path);
+  return parseInputAt(IncidentSchema, incident, path);
 }
 
 function checkChildren<T extends { incident_id: string }>(
@@ -207,7 +192,7 @@ function checkChildren<T extends { incident_id: string }>(
   trusted = false,
 ): T[] {
   return (items ?? []).map((item, i) => {
-    const parsed = trusted ? item : parseAt(schema, item, `${path}.${i}`);
+    const parsed = trusted ? item : parseInputAt(schema, item, `${path}.${i}`);
     if (parsed.incident_id !== incidentId) {
       throw new ValidationError([
         { path: `${path}.${i}.incident_id`, message: `must be ${incidentId}, the incident being written` },
@@ -835,7 +820,8 @@ export class TursoIncidentStore implements IncidentStore {
       filter ?? {},
       'metrics filter',
     );
-    const conditions: string[] = [];
+    // A link tombstone (`merged_into` set) is not an incident of its own: it is counted in its target.
+    const conditions: string[] = ['merged_into IS NULL'];
     const args: InValue[] = [];
     const add = (sql: string, value: string | undefined) => {
       if (value === undefined) return;
@@ -846,7 +832,7 @@ export class TursoIncidentStore implements IncidentStore {
     add('assigned_to = ?', f.assigned_to);
     add('created_at >= ?', f.from);
     add('created_at < ?', f.to);
-    const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
+    const where = `WHERE ${conditions.join(' AND ')}`;
     const done = "status IN ('RESOLVED', 'CLOSED')";
     let results: ResultSet[];
     try {
@@ -862,7 +848,7 @@ export class TursoIncidentStore implements IncidentStore {
           },
           {
             sql: `SELECT json_extract(metrics, '$.resolution_time_minutes') AS minutes FROM incidents
-                  ${where ? `${where} AND` : 'WHERE'} ${done} AND json_extract(metrics, '$.resolution_time_minutes') IS NOT NULL`,
+                  ${where} AND ${done} AND json_extract(metrics, '$.resolution_time_minutes') IS NOT NULL`,
             args,
           },
         ],

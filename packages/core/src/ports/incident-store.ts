@@ -23,13 +23,25 @@
  *   revision exactly one wins.
  * - **Errors**: only {@link IncidentsError}s for expected outcomes: `ConflictError` (stale revision,
  *   existing id, duplicate source), `NotFoundError` (updating a missing incident). Driver errors are
- *   wrapped in `IncidentsError('store', …)` with the driver error as `cause`.
+ *   wrapped in `IncidentsError('store', …)` with the driver error as `cause`. Per method, for an id
+ *   that does not exist: `getIncident`, `getVersion`, `findBySource`, `getUser` answer `null`;
+ *   `listVersions`, `listInteractions` answer an empty page (`cursor: null`), `listSourceRecords` an
+ *   empty array; `updateIncident` throws `NotFoundError` (`not_found`, entity `Incident`);
+ *   `createIncident` of an existing id throws `ConflictError` `already_exists`.
+ * - **Validation paths**: a bad argument is a `ValidationError` (`validation`) whose issues name the
+ *   field from the method's parameter: `write.incident.title`, `write.from.merged_into`,
+ *   `write.interactions.0.text`, `write.expectedRevision` for the write methods; nothing is written.
+ * - **Link tombstones are not incidents**: once `from` is linked into `to` it redirects there, and
+ *   `aggregateMetrics` does not count it (its interactions and records count in `to`).
  * - **Pagination**: every list takes `{ limit, cursor }` and returns `{ items, cursor }`. `cursor` is
  *   `null` only when there is nothing after the last item returned; a page may never silently drop
  *   items that match (no `Limit` + filter tricks). Cursors are opaque strings, valid across
  *   processes, and a page's `items.length` is at most `limit` (default {@link DEFAULT_PAGE_SIZE},
- *   capped at {@link MAX_PAGE_SIZE}).
- * - **Ordering**: see {@link IncidentQuery} for each access pattern; ties break on `incident_id`.
+ *   capped at {@link MAX_PAGE_SIZE}). A `limit` below 1 (`0`, negative) asks for the default page
+ *   size, never for an empty page (`pageLimit` applies this rule; the service rejects such limits
+ *   before they reach a store).
+ * - **Ordering**: see {@link IncidentQuery} for each access pattern; records with equal sort keys come
+ *   in ascending `incident_id` order, on one page and across pages.
  * - Records come back exactly as written (same fields, no extra `undefined`s) and validated by the
  *   model's schema.
  * - **Sync state** ({@link SyncStateStore}): pull cursors and the outbound queue, whose item changes
@@ -222,7 +234,7 @@ export interface IncidentStore extends KbSyncStore, SyncStateStore {
   /** Version 0 records matching an access pattern, in the pattern's order. */
   queryIncidents(query: IncidentQuery, page?: PageRequest): Promise<Page<Incident>>;
 
-  /** Aggregates over version 0 records for metrics. */
+  /** Aggregates over version 0 records for metrics; link tombstones (`merged_into` set) are not counted. */
   aggregateMetrics(filter: MetricsFilter): Promise<MetricsAggregate>;
 
   /** Inserts or replaces a user (keyed by email). */

@@ -23,6 +23,7 @@ import type { IncidentQuery, IncidentStore } from '../ports/incident-store.js';
 import { collectAll } from '../ports/pagination.js';
 import type { OutboundItem, SyncCursor } from '../ports/sync-store.js';
 import { createIncidentService, type IncidentService } from '../service/incident-service.js';
+import { registerPortRuleCases } from './port-rules.js';
 
 /** Options of {@link runIncidentStoreContract}. */
 export interface IncidentStoreContractOptions {
@@ -101,6 +102,8 @@ export function runIncidentStoreContract(options: IncidentStoreContractOptions):
     });
 
     const admin = ctx(contractActors.admin);
+
+    registerPortRuleCases(() => ({ store, service }));
 
     async function make(overrides: Record<string, unknown> = {}): Promise<Incident> {
       return service.create({ title: 'Checkout fails', category: 'Application', ...overrides }, admin);

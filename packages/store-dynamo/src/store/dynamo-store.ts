@@ -35,6 +35,7 @@ import {
   type PageRequest,
   pageLimit,
   parseInput,
+  parseInputAt,
   sameJson,
   type SourceRecord,
   type SourceSystem,
@@ -241,7 +242,7 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoIncidentSt
       const key = `${r.source_system}#${r.record_id}`;
       if (records.has(key)) {
         throw new ValidationError([
-          { path: 'sourceRecords', message: `source record ${key} of ${incidentId} appears twice` },
+          { path: 'write.sourceRecords', message: `source record ${key} of ${incidentId} appears twice` },
         ]);
       }
       records.add(key);
@@ -294,7 +295,7 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoIncidentSt
   }
 
   function validateIncident(incident: Incident, path: string): Incident {
-    return parseInput(IncidentSchema, incident, path);
+    return parseInputAt(IncidentSchema, incident, path);
   }
 
   async function writeUpdate(
@@ -353,16 +354,16 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoIncidentSt
     entities,
 
     async createIncident(write: CreateIncidentWrite): Promise<void> {
-      const incident = validateIncident(write.incident, 'incident');
+      const incident = validateIncident(write.incident, 'write.incident');
       if (incident.version !== 0 || incident.revision !== 1) {
         throw new ValidationError([
-          { path: 'incident.revision', message: 'a new incident has version 0 and revision 1' },
+          { path: 'write.incident.revision', message: 'a new incident has version 0 and revision 1' },
         ]);
       }
       const interactions = (write.interactions ?? []).map((i) => ({ ...i, incident_id: incident.incident_id }));
       const sourceRecords = (write.sourceRecords ?? []).map((r) => ({ ...r, incident_id: incident.incident_id }));
       checkDistinct(interactions, sourceRecords, incident.incident_id);
-      checkWriteSize(3 + interactions.length + sourceRecords.length, 'interactions');
+      checkWriteSize(3 + interactions.length + sourceRecords.length, 'write.interactions');
       const outcome = await run((e) => [
         e.incident.create(currentItem(incident)).commit(),
         e.incidentVersion.create(versionItem(incident, 1)).commit(),
@@ -392,19 +393,19 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoIncidentSt
     getIncident,
 
     async updateIncident(write): Promise<void> {
-      let incident = validateIncident(write.incident, 'incident');
+      let incident = validateIncident(write.incident, 'write.incident');
       const expected = write.expectedRevision;
       if (!Number.isInteger(expected) || incident.version !== 0 || incident.revision !== expected + 1) {
         throw new ValidationError([
-          { path: 'incident.revision', message: 'the new version 0 must have revision expectedRevision + 1' },
+          { path: 'write.incident.revision', message: 'the new version 0 must have revision expectedRevision + 1' },
         ]);
       }
       const interactions = write.interactions ?? [];
       const sourceRecords = write.sourceRecords ?? [];
       checkDistinct(interactions, sourceRecords, incident.incident_id);
       // Transactional outbox: the outbound items are the last actions of the same transaction.
-      const outbound = checkOutbound(write.outbound, 'outbound').map((o) => outboundPutAction(table, o));
-      checkWriteSize(2 + interactions.length + sourceRecords.length + 2 + outbound.length, 'interactions');
+      const outbound = checkOutbound(write.outbound, 'write.outbound').map((o) => outboundPutAction(table, o));
+      checkWriteSize(2 + interactions.length + sourceRecords.length + 2 + outbound.length, 'write.interactions');
       const keepKb = write.keepKbSyncStatus === true;
       let outcome = await writeUpdate(incident, expected, interactions, sourceRecords, undefined, outbound, keepKb);
       for (let merges = 0; outcome.canceled && reasonAt(outcome, 0) === 'ConditionalCheckFailed'; merges++) {
@@ -451,8 +452,8 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoIncidentSt
       // The tombstone is written in the last transaction of a link, together with the final moves:
       // once `from` carries `merged_into`, nothing is left under it, so resuming has nothing to do.
       if (write.resume) return;
-      const from = validateIncident(write.from, 'from');
-      const to = validateIncident(write.to, 'to');
+      const from = validateIncident(write.from, 'write.from');
+      const to = validateIncident(write.to, 'write.to');
       await linkIncidents(
         {
           run,

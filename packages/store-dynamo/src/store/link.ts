@@ -74,17 +74,19 @@ export async function linkIncidents(deps: LinkDeps, write: LinkIncidentsWrite): 
   const { from, to, fromExpectedRevision, toExpectedRevision } = write;
   const interactions: Interaction[] = (write.interactions ?? []).map((i) => ({ ...i, incident_id: to.incident_id }));
   if (from.incident_id === to.incident_id)
-    throw new ValidationError([{ path: 'to', message: 'cannot link an incident into itself' }]);
+    throw new ValidationError([{ path: 'write.to.incident_id', message: 'cannot link an incident into itself' }]);
   if (from.merged_into !== to.incident_id) {
-    throw new ValidationError([{ path: 'from.merged_into', message: `must be ${to.incident_id}` }]);
+    throw new ValidationError([{ path: 'write.from.merged_into', message: `must be ${to.incident_id}` }]);
   }
   if (from.revision !== fromExpectedRevision + 1 || to.revision !== toExpectedRevision + 1) {
-    throw new ValidationError([{ path: 'revision', message: 'both records must have revision expectedRevision + 1' }]);
+    throw new ValidationError([
+      { path: 'write.from.revision', message: 'both records must have revision expectedRevision + 1' },
+    ]);
   }
   const fixed = 4 + interactions.length;
   if (fixed > MAX_TRANSACTION_ACTIONS) {
     throw new ValidationError([
-      { path: 'interactions', message: `at most ${MAX_TRANSACTION_ACTIONS - 4} interactions per link` },
+      { path: 'write.interactions', message: `at most ${MAX_TRANSACTION_ACTIONS - 4} interactions per link` },
     ]);
   }
 

@@ -1,0 +1,134 @@
+/**
+ * Contract cases for the rules of the IncidentStore port that the two stores once read differently:
+ * whether link tombstones count, which path a validation issue carries, the order of equal sort keys,
+ * what a page size below 1 means, and the error (or empty answer) of each method for a missing
+ * incident. Registered by `runIncidentStoreContract`.
+ *
+ * @module
+ */
+import { describe, expect, it } from 'vitest';
+import { IncidentsError } from '../errors.js';
+import type { Incident } from '../model/incident.js';
+import type { Actor } from '../model/user.js';
+import type { IncidentStore } from '../ports/incident-store.js';
+import type { IncidentService } from '../service/incident-service.js';
+
+/** What the cases need from the suite's current test (read after `beforeEach`). */
+export interface PortRulesHarness {
+  store: IncidentStore;
+  service: IncidentService;
+}
+
+const admin = { actor: { id: 'admin@example.com', roles: ['admin'] } satisfies Actor };
+
+/** The error a promise rejects with (fails the test when it resolves). */
+async function rejection(promise: Promise<unknown>): Promise<IncidentsError> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(IncidentsError);
+  return err as IncidentsError;
+}
+
+/** Registers the port-rule cases in the current `describe` block. */
+export function registerPortRuleCases(current: () => PortRulesHarness): void {
+  const make = (overrides: Record<string, unknown> = {}): Promise<Incident> =>
+    current().service.create({ title: 'Checkout fails', category: 'Application', ...overrides }, admin);
+
+  /** Copies of `base` under other ids and sources, with the same sort keys (status, priority, dates). */
+  async function twins(base: Incident, ids: readonly string[]): Promise<void> {
+    for (const id of ids) {
+      await current().store.createIncident({ incident: { ...base, incident_id: id, external_id: id } });
+    }
+  }
+
+  describe('port rules', () => {
+    it('a link tombstone is not an incident: aggregateMetrics counts the target only', async () => {
+      const from = await make({ incident_id: 'SL-1', source_system: 'SLACK', external_id: '1' });
+      const to = await make({ incident_id: 'ZD-1', source_system: 'ZENDESK', external_id: '1' });
+      expect((await current().store.aggregateMetrics({})).total).toBe(2);
+      await current().service.link({ from: from.incident_id, to: to.incident_id }, admin);
+      const after = await current().store.aggregateMetrics({});
+      expect(after.total).toBe(1);
+      expect(after.by_status).toEqual({ NEW: 1 });
+      expect(after.by_category).toEqual({ Application: 1 });
+      expect((await current().store.aggregateMetrics({ from: '2000-01-01T00:00:00.000Z' })).total).toBe(1);
+    });
+
+    it('a validation issue of a write names its path from the `write` argument', async () => {
+      const created = await make();
+      const { store } = current();
+      const createErr = await rejection(
+        store.createIncident({ incident: { ...created, incident_id: 'NEW-1', external_id: 'NEW-1', title: '' } }),
+      );
+      expect(createErr.code).toBe('validation');
+      expect((createErr.details as { issues: { path: string }[] }).issues.map((i) => i.path)).toContain(
+        'write.incident.title',
+      );
+      const updateErr = await rejection(
+        store.updateIncident({ incident: { ...created, revision: 2, title: '' }, expectedRevision: 1 }),
+      );
+      expect(updateErr.code).toBe('validation');
+      expect((updateErr.details as { issues: { path: string }[] }).issues.map((i) => i.path)).toContain(
+        'write.incident.title',
+      );
+      expect(await store.getIncident(created.incident_id)).toEqual(created);
+      expect(await store.getIncident('NEW-1')).toBeNull();
+    });
+
+    it('equal sort keys come in incident_id order, on one page and across pages of one', async () => {
+      const base = await make({ team: 'tie-team', category: 'Ties' });
+      const ids = ['TIE-3', 'TIE-1', 'TIE-2'];
+      await twins(base, ids);
+      const expected = [base.incident_id, ...ids].sort();
+      const { store } = current();
+      for (const query of [
+        { by: 'status', status: 'NEW' },
+        { by: 'team', team: 'tie-team' },
+        { by: 'category', category: 'Ties' },
+      ] as const) {
+        const page = await store.queryIncidents(query, { limit: 10 });
+        expect(page.items.map((i) => i.incident_id)).toEqual(expected);
+        const walked: string[] = [];
+        let cursor: string | null = null;
+        do {
+          const p = await store.queryIncidents(query, { limit: 1, cursor });
+          walked.push(...p.items.map((i) => i.incident_id));
+          cursor = p.cursor;
+        } while (cursor);
+        expect(walked).toEqual(expected);
+      }
+    });
+
+    it('a limit below 1 (0, negative) asks for the default page size, never for an empty page', async () => {
+      await make();
+      await make();
+      const { store } = current();
+      for (const limit of [0, -1]) {
+        const page = await store.queryIncidents({ by: 'status', status: 'NEW' }, { limit });
+        expect(page.items).toHaveLength(2);
+        expect(page.cursor).toBeNull();
+        expect((await store.listUsers({ limit })).cursor).toBeNull();
+      }
+    });
+
+    it('each method on a missing incident: reads answer null or empty, updateIncident is not_found', async () => {
+      const { store } = current();
+      expect(await store.getIncident('MISSING-1')).toBeNull();
+      expect(await store.getVersion('MISSING-1', 1)).toBeNull();
+      expect(await store.findBySource('JIRA', 'MISSING-1')).toBeNull();
+      expect(await store.listVersions('MISSING-1')).toEqual({ items: [], cursor: null });
+      expect(await store.listInteractions('MISSING-1')).toEqual({ items: [], cursor: null });
+      expect(await store.listSourceRecords('MISSING-1')).toEqual([]);
+      const created = await make();
+      const ghost = { ...created, incident_id: 'MISSING-1', external_id: 'MISSING-1', revision: 2 };
+      const err = await rejection(store.updateIncident({ incident: ghost, expectedRevision: 1 }));
+      expect(err.code).toBe('not_found');
+      expect(err.details).toMatchObject({ entity: 'Incident', id: 'MISSING-1' });
+      const dup = await rejection(store.createIncident({ incident: created }));
+      expect(dup.code).toBe('conflict');
+      expect(dup.details).toMatchObject({ reason: 'already_exists' });
+    });
+  });
+}
