@@ -27,7 +27,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { IncidentsError } from '@incidents/core';
+import { type FieldIssue, IncidentsError, isIncidentsError } from '@incidents/core';
+import { configIssues, issueLine } from './config-issues.js';
 
 /** The vendor systems a connector can be built for. */
 export const CONNECTOR_TYPES = ['jira', 'servicenow', 'remedy', 'zendesk', 'slack', 'shortcut'] as const;
@@ -297,7 +298,7 @@ export function checkConnectorOptions(
 /** Throws the `config` error of a list of problems. */
 function fail(problems: readonly string[]): never {
   throw new IncidentsError('config', `Invalid connector configuration: ${problems.join('; ')}`, {
-    details: { issues: [...problems] },
+    details: { issues: configIssues(problems) },
   });
 }
 
@@ -689,10 +690,12 @@ export function loadConnectorsConfig(options: ConnectorsConfigOptions = {}): Con
   }
   if (fileError || envResult.problems.length) {
     const issues = [
-      ...(fileError instanceof IncidentsError ? ((fileError.details as { issues?: string[] })?.issues ?? []) : []),
+      ...(isIncidentsError(fileError)
+        ? ((fileError.details as { issues?: FieldIssue[] }).issues ?? []).map(issueLine)
+        : []),
       ...envResult.problems,
     ];
-    if (fileError && !(fileError instanceof IncidentsError)) throw fileError;
+    if (fileError && !isIncidentsError(fileError)) throw fileError;
     fail(issues);
   }
   const connectors: Record<string, ConnectorSettings> = {};

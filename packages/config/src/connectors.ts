@@ -15,6 +15,7 @@ import {
   createZendeskConnector,
 } from '@incidents/connectors';
 import { IncidentsError } from '@incidents/core';
+import { configIssues } from './config-issues.js';
 import { type ConnectorSettings, type ConnectorType, checkConnectorOptions } from './connectors-config.js';
 
 /** A connector factory (`createJiraConnector`…), typed loosely: the options are checked before the call. */
@@ -53,7 +54,7 @@ export function buildConnector(
   const factory = CONNECTOR_FACTORIES[settings.type];
   if (!factory) {
     throw new IncidentsError('config', `Invalid connector configuration: connectors.${name}.type: unknown type`, {
-      details: { issues: [`connectors.${name}.type: unknown type`] },
+      details: { issues: [{ path: `connectors.${name}.type`, message: 'unknown type' }] },
     });
   }
   const options = { ...settings.options, ...extra };
@@ -61,7 +62,7 @@ export function buildConnector(
   const problems = checkConnectorOptions(settings.type, options, describe);
   if (problems.length) {
     throw new IncidentsError('config', `Invalid connector configuration: ${problems.join('; ')}`, {
-      details: { issues: problems },
+      details: { issues: configIssues(problems) },
     });
   }
   const connector = factory(options as never);

@@ -27,6 +27,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { type Actor, IncidentsError, type IncidentStore, PermissionDeniedError, type Role } from '@incidents/core';
+import { configIssues } from './config-issues.js';
 import { z } from 'zod';
 import { dynamoClientSettings } from './endpoints.js';
 import { dynamoStoreIdentity, loadRedisConfig, type RedisConfig, withRedisCache } from './redis-config.js';
@@ -117,7 +118,7 @@ export function loadConfig(
   if (empty.length) {
     const problems = empty.map((name) => `${name}: is set but empty; give a value or unset it`);
     throw new IncidentsError('config', `Invalid configuration: ${problems.join('; ')}`, {
-      details: { issues: problems },
+      details: { issues: configIssues(problems) },
     });
   }
   const tools = nonEmpty(env.INCIDENTS_MCP_TOOLS)
@@ -144,7 +145,7 @@ export function loadConfig(
       return `${ENV_NAMES[path] ?? path}: ${issue.message}`;
     });
     throw new IncidentsError('config', `Invalid configuration: ${problems.join('; ')}`, {
-      details: { issues: problems },
+      details: { issues: configIssues(problems) },
     });
   }
   const config = parsed.data;

@@ -22,6 +22,7 @@
  */
 import { isAbsolute, join, resolve } from 'node:path';
 import { IncidentsError } from '@incidents/core';
+import { configIssues } from './config-issues.js';
 import { z } from 'zod';
 
 /** Default key prefix of the documents (`<prefix>closed/<incident_id>.json`). */
@@ -154,7 +155,7 @@ export function loadKbConfig(options: { home: string; env?: NodeJS.ProcessEnv; c
       return `${KB_ENV_NAMES[path] ?? path}: ${issue.message}`;
     });
     throw new IncidentsError('config', `Invalid knowledge-base configuration: ${problems.join('; ')}`, {
-      details: { issues: problems },
+      details: { issues: configIssues(problems) },
     });
   }
   const c = parsed.data;

@@ -26,6 +26,7 @@
  * @module
  */
 import { IncidentsError } from '@incidents/core';
+import { configIssues } from './config-issues.js';
 import { z } from 'zod';
 import { CONNECTOR_TYPES, type ConnectorType } from './connectors-config.js';
 import { loadRedisConfig, type RedisConfig } from './redis-config.js';
@@ -187,7 +188,7 @@ export function loadLambdaConfig(options: { env?: NodeJS.ProcessEnv } = {}): Lam
         'config',
         `Invalid configuration: INCIDENTS_CONNECTORS: not valid JSON (${(err as Error).message})`,
         {
-          details: { issues: ['INCIDENTS_CONNECTORS: not valid JSON'] },
+          details: { issues: [{ path: 'INCIDENTS_CONNECTORS', message: 'not valid JSON' }] },
         },
       );
     }
@@ -229,7 +230,7 @@ export function loadLambdaConfig(options: { env?: NodeJS.ProcessEnv } = {}): Lam
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${envName(issue.path)}: ${issue.message}`);
     throw new IncidentsError('config', `Invalid configuration: ${problems.join('; ')}`, {
-      details: { issues: problems },
+      details: { issues: configIssues(problems) },
     });
   }
   return { ...parsed.data, redis: loadRedisConfig(env) };
@@ -245,7 +246,7 @@ export function requireKbBucket(config: LambdaConfig): string {
       'config',
       'Invalid configuration: INCIDENTS_KB_BUCKET: required by the knowledge-base handlers',
       {
-        details: { issues: ['INCIDENTS_KB_BUCKET: required'] },
+        details: { issues: [{ path: 'INCIDENTS_KB_BUCKET', message: 'required' }] },
       },
     );
   }

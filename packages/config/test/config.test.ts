@@ -46,3 +46,25 @@ describe('loadConfig', () => {
     expect(localDatabasePath('libsql://x.turso.io')).toBeNull();
   });
 });
+
+describe('config errors', () => {
+  it('carry details.issues as FieldIssue[] (path = the setting), like validation errors', () => {
+    let thrown: unknown;
+    try {
+      loadConfig({ env: { INCIDENTS_STORE: 'mongo', INCIDENTS_ACTOR: '' } });
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toMatchObject({ code: 'config' });
+    const issues = (thrown as { details: { issues: unknown[] } }).details.issues;
+    expect(issues).toEqual([{ path: 'INCIDENTS_ACTOR', message: 'is set but empty; give a value or unset it' }]);
+    try {
+      loadConfig({ env: { INCIDENTS_STORE: 'mongo' } });
+    } catch (err) {
+      thrown = err;
+    }
+    const [issue] = (thrown as { details: { issues: Array<{ path: string; message: string }> } }).details.issues;
+    expect(issue?.path).toBe('INCIDENTS_STORE');
+    expect(issue?.message.length).toBeGreaterThan(0);
+  });
+});

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { type FieldIssue, IncidentsError } from '@incidents/core';
+import { type FieldIssue, IncidentsError, isIncidentsError } from '@incidents/core';
 
 /**
  * Codes of {@link ConnectorError}:
@@ -75,7 +75,7 @@ export class ConnectorError extends IncidentsError<ConnectorErrorDetails> {
 export function isConnectorError(err: unknown): err is ConnectorError {
   return (
     err instanceof ConnectorError ||
-    (err instanceof IncidentsError && typeof err.code === 'string' && err.code.startsWith('connector.'))
+    (isIncidentsError(err) && typeof err.code === 'string' && err.code.startsWith('connector.'))
   );
 }
 

@@ -10,16 +10,15 @@
  * @module
  */
 
-/** Well-known error codes. Packages may add namespaced codes such as `connector.auth` or `kb.ingestion_failed`. */
-export type IncidentsErrorCode =
-  | 'validation'
-  | 'not_found'
-  | 'conflict'
-  | 'invalid_transition'
-  | 'permission_denied'
-  | 'store'
-  | 'config'
-  | (string & {});
+import type { IncidentsErrorCode } from './error-codes.js';
+
+export type { IncidentsErrorCode } from './error-codes.js';
+
+/**
+ * Brand set on every {@link IncidentsError}: a registered symbol, so that a guard recognises errors
+ * thrown by another copy of `@incidents/core` (two versions in one `node_modules`, ESM and CJS).
+ */
+const BRAND: unique symbol = Symbol.for('@incidents/core/IncidentsError') as never;
 
 /** One problem found while validating input: the dotted path of the field and what is wrong with it. */
 export interface FieldIssue {
@@ -47,6 +46,7 @@ export class IncidentsError<D extends object = Record<string, unknown>> extends 
     this.code = code;
     this.details = (options.details ?? {}) as D;
     this.userError = options.userError ?? true;
+    Object.defineProperty(this, BRAND, { value: true });
   }
 
   /** A plain object for logs and JSON output. */
@@ -132,7 +132,8 @@ export class PermissionDeniedError extends IncidentsError<{
 }
 
 /**
- * Type guard that also works across package copies (checks the shape, not only the prototype).
+ * Type guard that works across package copies: it checks the brand every `IncidentsError` carries
+ * (`Symbol.for('@incidents/core/IncidentsError')`), not the prototype — prefer it to `instanceof`.
  *
  * @example
  * ```ts
@@ -145,11 +146,12 @@ export class PermissionDeniedError extends IncidentsError<{
  * ```
  */
 export function isIncidentsError(err: unknown): err is IncidentsError {
+  if (typeof err !== 'object' || err === null) return false;
+  if ((err as { [BRAND]?: unknown })[BRAND] === true) return true;
+  // Copies older than the brand: the shape every IncidentsError has.
   return (
-    err instanceof IncidentsError ||
-    (typeof err === 'object' &&
-      err !== null &&
-      typeof (err as { code?: unknown }).code === 'string' &&
-      typeof (err as { userError?: unknown }).userError === 'boolean')
+    err instanceof Error &&
+    typeof (err as { code?: unknown }).code === 'string' &&
+    typeof (err as { userError?: unknown }).userError === 'boolean'
   );
 }

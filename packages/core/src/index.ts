@@ -20,6 +20,7 @@ export {
   PermissionDeniedError,
   ValidationError,
 } from './errors.js';
+export { ERROR_CODES, type ErrorCodeInfo, httpStatusOf, isErrorCode } from './error-codes.js';
 export {
   ENVIRONMENTS,
   type Environment,

@@ -2,7 +2,7 @@
  * Errors of `@incidents/kb-sync`: {@link IncidentsError}s with `kb.*` codes.
  * @module
  */
-import { IncidentsError } from '@incidents/core';
+import { IncidentsError, isIncidentsError } from '@incidents/core';
 
 /**
  * An ingestion job is already running for this data source (Bedrock's `ConflictException`).
@@ -20,12 +20,21 @@ export class IngestionConflictError extends IncidentsError<{ knowledgeBase: stri
 }
 
 /**
- * A failure of an object store or knowledge base (`kb.object_store`, `kb.bedrock`, `kb.index`,
- * `kb.ingestion_timeout`), with the driver error as `cause`.
+ * Codes of {@link KbError} (meanings in `ERROR_CODES` of `@incidents/core`):
+ * - `kb.object_store` — the document store (S3 or a folder) failed;
+ * - `kb.bedrock` — Amazon Bedrock failed (ingestion job or retrieval);
+ * - `kb.index` — the local index failed;
+ * - `kb.alert` — sending the failure alert (SNS) failed.
+ *
+ * `kb.ingestion_conflict` is {@link IngestionConflictError}; `kb.sync_failed` is thrown by the apps
+ * when an export run does not complete.
  */
+export type KbErrorCode = 'kb.object_store' | 'kb.bedrock' | 'kb.index' | 'kb.alert';
+
+/** A failure of an object store, a knowledge base or the alert, with the driver error as `cause`. */
 export class KbError extends IncidentsError<Record<string, unknown>> {
   constructor(
-    code: `kb.${string}`,
+    code: KbErrorCode,
     message: string,
     options: { details?: Record<string, unknown>; cause?: unknown; userError?: boolean } = {},
   ) {
@@ -36,6 +45,11 @@ export class KbError extends IncidentsError<Record<string, unknown>> {
     });
     this.name = 'KbError';
   }
+}
+
+/** Whether `err` is a `kb.*` error of this package (also across package copies: brand and code, not `instanceof`). */
+export function isKbError(err: unknown): err is KbError | IngestionConflictError {
+  return isIncidentsError(err) && typeof err.code === 'string' && err.code.startsWith('kb.');
 }
 
 /** The message of any thrown value, for logs and `last_sync_error` (one line, bounded). */

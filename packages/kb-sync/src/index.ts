@@ -28,7 +28,7 @@ export {
   toKbDocument,
   toMetadataSidecar,
 } from './document.js';
-export { errorMessage, IngestionConflictError, KbError } from './errors.js';
+export { errorMessage, IngestionConflictError, isKbError, KbError, type KbErrorCode } from './errors.js';
 export {
   type KbIngestionOptions,
   type KbIngestionResult,
