@@ -98,6 +98,41 @@ export class ConflictError extends IncidentsError<ConflictDetails> {
     super('conflict', message, { details, cause: options.cause });
     this.name = 'ConflictError';
   }
+
+  /**
+   * The one stale-revision conflict (`reason: 'stale_revision'`), with one message for every store
+   * and the service: "Incident X changed: you read revision 3, it is now at revision 4; re-read it and
+   * try again". `expectedRevision`/`actualRevision` are left out of message and details when unknown.
+   *
+   * @example
+   * ```ts
+   * if (current.revision !== expected) throw ConflictError.staleRevision({ id, expectedRevision: expected, actualRevision: current.revision });
+   * ```
+   */
+  static staleRevision(options: {
+    id: string;
+    /** Default `Incident`. */
+    entity?: string;
+    expectedRevision?: number;
+    actualRevision?: number;
+    cause?: unknown;
+  }): ConflictError {
+    const { id, expectedRevision: expected, actualRevision: actual } = options;
+    const entity = options.entity ?? 'Incident';
+    const read = expected !== undefined ? `: you read revision ${expected}` : '';
+    const now = actual !== undefined ? `${read ? ',' : ':'} it is now at revision ${actual}` : '';
+    return new ConflictError(
+      `${entity} ${id} changed${read}${now}; re-read it and try again`,
+      {
+        entity,
+        id,
+        ...(expected !== undefined ? { expectedRevision: expected } : {}),
+        ...(actual !== undefined ? { actualRevision: actual } : {}),
+        reason: 'stale_revision',
+      },
+      { cause: options.cause },
+    );
+  }
 }
 
 /** The state machine forbids this action from the incident's current status. */

@@ -67,15 +67,8 @@ export function mapDriverError(
     }
     if (unique === 'incident_versions.incident_id,incident_versions.version') {
       const id = owner?.incidentId ?? 'unknown';
-      return new ConflictError(
-        `A history version of incident ${id} with that number already exists`,
-        {
-          entity: 'IncidentVersion',
-          id,
-          reason: 'stale_revision',
-        },
-        { cause: err },
-      );
+      // Another writer took the same history version number: the caller's revision is stale.
+      return ConflictError.staleRevision({ id, cause: err });
     }
     if (unique === 'users.email') {
       return new ConflictError(

@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { StorePageRequestSchema } from '@incidents/core/store-kit';
 import {
   ConflictError,
   type CreateIncidentWrite,
@@ -160,23 +161,12 @@ function versionArgs(incident: Incident, version: number): InValue[] {
   ];
 }
 
-const PageSchema = z.object({ limit: z.number().optional(), cursor: z.string().nullish() }).optional();
-
 function checkPage(page: PageRequest | undefined): PageRequest | undefined {
-  return parseInput(PageSchema, page, 'page');
+  return parseInput(StorePageRequestSchema, page, 'page');
 }
 
 function conflictStale(incidentId: string, expected: number, actual: number | undefined): ConflictError {
-  return new ConflictError(
-    `Incident ${incidentId} changed: you read revision ${expected}, it is now at revision ${actual}; re-read it and try again`,
-    {
-      entity: 'Incident',
-      id: incidentId,
-      expectedRevision: expected,
-      ...(actual !== undefined ? { actualRevision: actual } : {}),
-      reason: 'stale_revision',
-    },
-  );
+  return ConflictError.staleRevision({ id: incidentId, expectedRevision: expected, actualRevision: actual });
 }
 
 /** Validates the records of a write; a bad field is a ValidationError naming its path. */

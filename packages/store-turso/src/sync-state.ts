@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { InteractionExternalIdInputSchema, StorePageRequestSchema } from '@incidents/core/store-kit';
 import {
   ConflictError,
   decodeCursor,
@@ -222,11 +223,7 @@ export async function listOutbound(
     filter ?? {},
     'outbound filter',
   );
-  const p = parseInput(
-    z.object({ limit: z.number().optional(), cursor: z.string().nullish() }).optional(),
-    page,
-    'page',
-  );
+  const p = parseInput(StorePageRequestSchema, page, 'page');
   const limit = pageLimit(p);
   const conditions: string[] = [];
   const args: InValue[] = [];
@@ -288,18 +285,7 @@ export async function setInteractionExternalId(
   db: InstrumentedClient,
   input: InteractionExternalIdInput,
 ): Promise<boolean> {
-  const data = parseInput(
-    z.object({
-      interaction: z.object({
-        interaction_id: z.string().min(1),
-        incident_id: z.string().min(1),
-        created_at: z.string(),
-      }),
-      external_id: z.string().min(1),
-    }),
-    input,
-    'interaction external id',
-  );
+  const data = parseInput(InteractionExternalIdInputSchema, input, 'interaction external id');
   const rs = await read(
     db,
     {

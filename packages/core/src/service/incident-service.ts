@@ -301,16 +301,11 @@ export function createIncidentService(options: IncidentServiceOptions): Incident
       const current = await load(ref.incident_id);
       hideFromOtherCustomers(actor, current, ref.incident_id);
       if (ref.expected_revision !== undefined && ref.expected_revision !== current.revision) {
-        throw new ConflictError(
-          `Incident ${current.incident_id} changed: you read revision ${ref.expected_revision}, it is now at revision ${current.revision}; re-read it and try again`,
-          {
-            entity: 'Incident',
-            id: current.incident_id,
-            expectedRevision: ref.expected_revision,
-            actualRevision: current.revision,
-            reason: 'stale_revision',
-          },
-        );
+        throw ConflictError.staleRevision({
+          id: current.incident_id,
+          expectedRevision: ref.expected_revision,
+          actualRevision: current.revision,
+        });
       }
       const now = nowIso();
       const { next, interactions = [], notes } = await change(current, now, actor);

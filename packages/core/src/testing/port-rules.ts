@@ -113,6 +113,37 @@ export function registerPortRuleCases(current: () => PortRulesHarness): void {
       }
     });
 
+    it('a stale write is the one stale-revision conflict, with the same message on every store', async () => {
+      const created = await make();
+      const { store } = current();
+      await store.updateIncident({ incident: { ...created, revision: 2, title: 'first' }, expectedRevision: 1 });
+      const err = await rejection(
+        store.updateIncident({ incident: { ...created, revision: 2, title: 'second' }, expectedRevision: 1 }),
+      );
+      expect(err.code).toBe('conflict');
+      expect(err.details).toEqual({
+        entity: 'Incident',
+        id: created.incident_id,
+        expectedRevision: 1,
+        actualRevision: 2,
+        reason: 'stale_revision',
+      });
+      expect(err.message).toBe(
+        `Incident ${created.incident_id} changed: you read revision 1, it is now at revision 2; re-read it and try again`,
+      );
+    });
+
+    it('setInteractionExternalId rejects an empty key part (created_at included)', async () => {
+      const created = await make();
+      const err = await rejection(
+        current().store.setInteractionExternalId({
+          interaction: { incident_id: created.incident_id, interaction_id: 'I-1', created_at: '' },
+          external_id: '10001',
+        }),
+      );
+      expect(err.code).toBe('validation');
+    });
+
     it('each method on a missing incident: reads answer null or empty, updateIncident is not_found', async () => {
       const { store } = current();
       expect(await store.getIncident('MISSING-1')).toBeNull();

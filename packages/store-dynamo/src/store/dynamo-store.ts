@@ -252,16 +252,7 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoIncidentSt
   async function conflictFor(incident: Incident, expectedRevision: number): Promise<never> {
     const current = await getIncident(incident.incident_id);
     if (!current) throw new NotFoundError('Incident', incident.incident_id);
-    throw new ConflictError(
-      `Incident ${incident.incident_id} changed: expected revision ${expectedRevision}, it is at revision ${current.revision}`,
-      {
-        entity: 'Incident',
-        id: incident.incident_id,
-        expectedRevision,
-        actualRevision: current.revision,
-        reason: 'stale_revision',
-      },
-    );
+    throw ConflictError.staleRevision({ id: incident.incident_id, expectedRevision, actualRevision: current.revision });
   }
 
   async function duplicateSource(incident: Incident, cause?: unknown): Promise<never> {

@@ -98,16 +98,11 @@ export async function linkIncidents(deps: LinkDeps, write: LinkIncidentsWrite): 
       const current = await deps.getIncident(incident.incident_id);
       if (!current) throw new NotFoundError('Incident', incident.incident_id);
       if (current.revision !== expected) {
-        throw new ConflictError(
-          `Incident ${incident.incident_id} changed: expected revision ${expected}, it is at revision ${current.revision}`,
-          {
-            entity: 'Incident',
-            id: incident.incident_id,
-            expectedRevision: expected,
-            actualRevision: current.revision,
-            reason: 'stale_revision',
-          },
-        );
+        throw ConflictError.staleRevision({
+          id: incident.incident_id,
+          expectedRevision: expected,
+          actualRevision: current.revision,
+        });
       }
     }
     throw new IncidentsError('store', 'DynamoDB link transaction was cancelled', { userError: false });

@@ -14,6 +14,7 @@
  *
  * @module
  */
+import { InteractionExternalIdInputSchema } from '@incidents/core/store-kit';
 import {
   PutCommand,
   QueryCommand,
@@ -276,18 +277,7 @@ export function createSyncState(options: {
     },
 
     async setInteractionExternalId(input: InteractionExternalIdInput): Promise<boolean> {
-      const data = parseInput(
-        z.object({
-          interaction: z.object({
-            interaction_id: z.string().min(1),
-            incident_id: z.string().min(1),
-            created_at: z.string().min(1),
-          }),
-          external_id: z.string().min(1),
-        }),
-        input,
-        'interaction external id',
-      );
+      const data = parseInput(InteractionExternalIdInputSchema, input, 'interaction external id');
       const { interaction } = data;
       try {
         await client.send(
