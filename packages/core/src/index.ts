@@ -20,6 +20,7 @@ export {
   PermissionDeniedError,
   ValidationError,
 } from './errors.js';
+export { type FollowedIncident, followLink, nextRevision, type RevisionStamp } from './service/revisions.js';
 export { ERROR_CODES, type ErrorCodeInfo, httpStatusOf, isErrorCode } from './error-codes.js';
 export {
   ENVIRONMENTS,

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { followLink, nextRevision } from './revisions.js';
 import { ConflictError, IncidentsError, NotFoundError, PermissionDeniedError, ValidationError } from '../errors.js';
 import { type Clock, createIdGenerator, type IdGenerator, systemClock } from '../ids.js';
 import { OPEN_STATUSES, SOURCE_SYSTEMS, type InteractionType, type Severity, type Visibility } from '../model/enums.js';
@@ -242,11 +243,7 @@ export function createIncidentService(options: IncidentServiceOptions): Incident
   async function load(incidentId: string): Promise<Incident> {
     const found = await store.getIncident(incidentId);
     if (!found) throw new NotFoundError('Incident', incidentId);
-    if (found.merged_into) {
-      const target = await store.getIncident(found.merged_into);
-      if (target) return target;
-    }
-    return found;
+    return (await followLink(store, found)).incident;
   }
 
   /** Customers must not learn that other customers' incidents exist: NotFoundError, as for a missing id. */
@@ -309,14 +306,8 @@ export function createIncidentService(options: IncidentServiceOptions): Incident
       }
       const now = nowIso();
       const { next, interactions = [], notes } = await change(current, now, actor);
-      const revision = current.revision + 1;
-      const record: Incident = {
-        ...next,
-        version: 0,
-        revision,
-        updated_at: now,
-        metadata: { ...next.metadata, last_modified_by: actor.id, version_notes: ctx.notes ?? notes },
-      };
+      const record = nextRevision(current, next, { now, actorId: actor.id, notes: ctx.notes ?? notes });
+      const revision = record.revision;
       updateSla(record, now);
       const rows = buildInteractions(record, revision, now, actor, interactions);
       const outbound = outboundFor(current, record, rows, actor, now, ids, options.outboundMaxAttempts);
@@ -525,15 +516,8 @@ export function createIncidentService(options: IncidentServiceOptions): Incident
       const id = parseInput(IncidentRefSchema, { incident_id: incidentId }).incident_id;
       const found = await store.getIncident(id);
       if (!found) throw new NotFoundError('Incident', id);
-      let incident = found;
-      let redirectedFrom: string | undefined;
-      if (found.merged_into && opts.followLinks !== false) {
-        const target = await store.getIncident(found.merged_into);
-        if (target) {
-          incident = target;
-          redirectedFrom = found.incident_id;
-        }
-      }
+      const { incident, redirectedFrom } =
+        opts.followLinks === false ? { incident: found, redirectedFrom: undefined } : await followLink(store, found);
       try {
         requireCanRead(actor, incident);
       } catch (err) {
@@ -802,22 +786,18 @@ export function createIncidentService(options: IncidentServiceOptions): Incident
       }
       const now = nowIso();
       const notes = ctx.notes ?? `linked ${from.incident_id} into ${to.incident_id}`;
-      const nextFrom: Incident = {
-        ...from,
-        merged_into: to.incident_id,
-        revision: from.revision + 1,
-        updated_at: now,
-        metadata: { ...from.metadata, last_modified_by: actor.id, version_notes: notes },
-      };
+      const stamp = { now, actorId: actor.id, notes };
+      const nextFrom = nextRevision(from, { ...from, merged_into: to.incident_id }, stamp);
       const related = new Set([...(to.technical_details.related_incidents ?? []), from.incident_id]);
-      const nextTo: Incident = {
-        ...to,
-        revision: to.revision + 1,
-        updated_at: now,
-        tags: [...new Set([...to.tags, ...from.tags])],
-        technical_details: { ...to.technical_details, related_incidents: [...related] },
-        metadata: { ...to.metadata, last_modified_by: actor.id, version_notes: notes },
-      };
+      const nextTo = nextRevision(
+        to,
+        {
+          ...to,
+          tags: [...new Set([...to.tags, ...from.tags])],
+          technical_details: { ...to.technical_details, related_incidents: [...related] },
+        },
+        stamp,
+      );
       const interactions = buildInteractions(nextTo, nextTo.revision, now, actor, [
         {
           type: 'status_change',
