@@ -105,6 +105,13 @@ describe('the root entry of @incidents/core is browser-safe (built output)', () 
     expect([...result.external.keys()]).toContain('zod');
   });
 
+  it('the demo data (`incidents seed` on any store) loads no libSQL, AWS or Node code', () => {
+    for (const entry of ['demo/index.js', 'demo/index.cjs']) {
+      const result = walk(entry);
+      expect(violations(result), entry).toEqual([]);
+    }
+  });
+
   it('dist/index.cjs imports nothing from Node, AWS, libSQL or vitest', () => {
     const result = walk('index.cjs');
     expect(violations(result)).toEqual([]);

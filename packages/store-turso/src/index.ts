@@ -6,7 +6,7 @@
  *   `@incidents/core` plus bulk creation, backup, integrity check, maintenance and statistics.
  * - {@link createLocalClient} is the libSQL `Client` the store uses for local files: the
  *   `@libsql/client` interface with prepared statements kept and reused.
- * - {@link seedDemoData} fills any store with a small, deterministic support desk.
+ * - `seedDemoData` (deprecated here; now `@incidents/core/demo`) fills any store with a small, deterministic support desk.
  * - {@link TURSO_MIGRATIONS} are the SQL migrations the store applies (for review or external tooling).
  *
  * @packageDocumentation
@@ -27,4 +27,11 @@ export {
   type TursoStore,
   type TursoStoreOptions,
 } from './turso-store.js';
-export { type SeedDemoDataOptions, type SeedDemoDataResult, seedDemoData } from './demo-data.js';
+export {
+  /** @deprecated Moved to `@incidents/core/demo` (it works on any store); this re-export goes in the next minor release. */
+  type SeedDemoDataOptions,
+  /** @deprecated Moved to `@incidents/core/demo`. */
+  type SeedDemoDataResult,
+  /** @deprecated Moved to `@incidents/core/demo` (it works on any store); this re-export goes in the next minor release. */
+  seedDemoData,
+} from '@incidents/core/demo';

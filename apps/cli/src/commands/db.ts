@@ -129,7 +129,7 @@ export function registerDbCommands(program: Command, rt: Runtime): void {
     .action(async () => {
       await requireMaintenance(rt, 'procedures.execute', 'users.insert');
       const store = await rt.store();
-      const { seedDemoData } = await import('@incidents/store-turso');
+      const { seedDemoData } = await import('@incidents/core/demo');
       // The seed's timestamps fall in the three weeks before now, so due dates and metrics look current.
       const result = await seedDemoData(store, { clock: rt.deps.clock ?? systemClock });
       // Demo accounts for the web desk: every demo user gets its role's documented password.

@@ -1,8 +1,9 @@
 /**
- * A small, deterministic support desk for demos and manual testing (R-DESK-5: 5 users,
- * 20 tickets, 100 interactions), written through the use-case service so that it works on any store.
+ * `@incidents/core/demo` — a small, deterministic support desk for demos and manual testing
+ * (R-DESK-5: 5 users, 20 tickets, 100 interactions), written through the use-case service so that it
+ * works on any store: `incidents seed` on DynamoDB loads no libSQL code.
  *
- * @module
+ * @packageDocumentation
  */
 import {
   type Actor,
@@ -15,7 +16,7 @@ import {
   type Role,
   type Severity,
   type Status,
-} from '@incidents/core';
+} from '../index.js';
 
 /** Options of {@link seedDemoData}. */
 export interface SeedDemoDataOptions {
@@ -395,7 +396,7 @@ const INTERNAL_NOTES = [
  *
  * @example
  * ```ts
- * const store = await createTursoStore({ url: 'file:demo.db' });
+ * // any IncidentStore: createTursoStore({ url: 'file:demo.db' }), createDynamoStore({ tableName }), …
  * const counts = await seedDemoData(store); // { users: 5, incidents: 20, interactions: 100 }
  * ```
  *
