@@ -8,19 +8,7 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-
-/**
- * C0 controls except tab and newline, DEL, C1 controls, the bidi embeddings/overrides/isolates and
- * marks, and the line/paragraph separators.
- */
-const UNSAFE =
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to find control characters
-  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
-
-function visible(ch: string): string {
-  const cp = ch.codePointAt(0) ?? 0;
-  return cp <= 0xff ? `\\x${cp.toString(16).padStart(2, '0')}` : `\\u${cp.toString(16).padStart(4, '0')}`;
-}
+import { escapeControlCharacters } from '@incidents/core';
 
 /**
  * Replaces control and bidi characters of `text` with visible escapes. Newlines and tabs stay. Every
@@ -34,14 +22,7 @@ function visible(ch: string): string {
  * ```
  */
 export function neutralizeControls(text: string): string {
-  if (!UNSAFE.test(text)) return text;
-  let out = '';
-  for (let i = 0; i < text.length; ) {
-    const ch = String.fromCodePoint(text.codePointAt(i) ?? 0);
-    out += UNSAFE.test(ch) ? visible(ch) : ch;
-    i += ch.length;
-  }
-  return out;
+  return escapeControlCharacters(text);
 }
 
 /**
