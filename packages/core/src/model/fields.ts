@@ -80,8 +80,8 @@ export const HttpUrlSchema = z
  * C0 controls except tab and newline, DEL, C1 controls, the bidi embeddings/overrides/isolates and
  * marks, and the line/paragraph separators.
  */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to find control characters
 const UNSAFE_CHARACTER =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to find control characters
   /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
 /**
