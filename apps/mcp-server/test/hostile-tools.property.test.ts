@@ -84,6 +84,7 @@ const NASTY_TEXT = [
   'INC-NOPE',
   'ANA@EXAMPLE.COM',
   'javascript:alert(1)',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a config-style placeholder as hostile input
   '${INCIDENTS_DB_AUTH_TOKEN}',
 ];
 
