@@ -44,11 +44,12 @@ export function restoreColors(text: string): string {
  * neutralised first and their own escapes are written as {@link COLOR_MARK}: after
  * `restoreColors(neutralizeControls(line))` only the CLI's colours reach the terminal.
  */
-export function markedColors<C extends Record<string, (text: string) => string>>(colors: C): C {
-  const out: Record<string, (text: string) => string> = {};
+export function markedColors<C extends object>(colors: C): C {
+  const out = { ...colors } as Record<string, unknown>;
   for (const [name, fn] of Object.entries(colors)) {
     if (typeof fn !== 'function') continue;
-    out[name] = (text: string) => fn(restoreColors(neutralizeControls(String(text)))).replaceAll(ESC, COLOR_MARK);
+    out[name] = (text: unknown) =>
+      (fn as (t: string) => string)(restoreColors(neutralizeControls(String(text ?? '')))).replaceAll(ESC, COLOR_MARK);
   }
-  return { ...colors, ...out } as C;
+  return out as C;
 }
