@@ -431,6 +431,18 @@ describe('assignees must be registered users', () => {
     expect(assigned.assigned_to).toBe('dave@example.com');
   });
 
+  it('the acting actor may assign to themselves without being registered (the app vouched for them)', async () => {
+    const localAdmin = as({ id: 'local-admin@localhost', roles: ['admin'] });
+    const inc = await reported();
+    const assigned = await h.service.assign(
+      { incident_id: inc.incident_id, assignee: 'local-admin@localhost' },
+      localAdmin,
+    );
+    expect(assigned.assigned_to).toBe('local-admin@localhost');
+    const created = await h.service.create({ title: 'Mine', assigned_to: 'Local-Admin@localhost' }, localAdmin);
+    expect(created.assigned_to).toBe('local-admin@localhost');
+  });
+
   it('an inactive user is refused as assignee', async () => {
     await h.store.putUser({
       email: 'gone@example.com',
