@@ -32,6 +32,22 @@ describe('errors: one line on stderr and the exit code (built binary)', () => {
     expect(list.items).toEqual([]);
   });
 
+  it('an assignee who is not a registered user is a validation error naming assignee (exit 1); nothing is written', async () => {
+    const inc = await runJson<{ incident_id: string; revision: number }>([...db, 'create', '--title', 'Fan noise'], {
+      cwd: dir,
+    });
+    const r = await runBin([...db, 'assign', inc.incident_id, 'nobody@example.com'], { cwd: dir });
+    expect(r.code).toBe(1);
+    oneLine(r.stderr);
+    expect(r.stderr).toMatch(/^error: Invalid assignee: assignee: nobody@example\.com is not a registered user/);
+    const after = await runJson<{ revision: number; status: string }>([...db, 'show', inc.incident_id], { cwd: dir });
+    expect(after).toMatchObject({ revision: inc.revision, status: 'NEW' });
+    const ok = await runJson<{ assigned_to: string }>([...db, 'assign', inc.incident_id, 'ANA@example.com'], {
+      cwd: dir,
+    });
+    expect(ok.assigned_to).toBe('ana@example.com');
+  });
+
   it('an unknown incident is not found (exit 1)', async () => {
     const r = await runBin([...db, 'show', 'INC-NOPE'], { cwd: dir });
     expect(r).toMatchObject({ code: 1, stdout: '', stderr: 'error: Incident INC-NOPE not found\n' });

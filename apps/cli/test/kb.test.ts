@@ -16,6 +16,8 @@ async function closeIncidents(dbPath: string, n: number, prefix: string): Promis
   try {
     const service = createIncidentService({ store });
     const ctx = { actor: ADMIN };
+    // Assignees must be registered users.
+    await service.putUser({ email: 'ops@example.com', name: 'Ops', role: 'operator' }, ctx);
     for (let i = 0; i < n; i++) {
       const id = `${prefix}-${String(i).padStart(3, '0')}`;
       await service.create(
@@ -25,7 +27,7 @@ async function closeIncidents(dbPath: string, n: number, prefix: string): Promis
           category: 'Infrastructure',
           severity: 'HIGH',
           team: 'platform',
-          assigned_to: ADMIN.id,
+          assigned_to: 'ops@example.com',
         },
         ctx,
       );

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { hasControlCharacters } from '@incidents/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliDeps, createCli } from '../src/index.js';
-import { neutralizeControls } from '../src/output/safe-text.js';
+import pc from 'picocolors';
+import { COLOR_MARK, markedColors, neutralizeControls, restoreColors } from '../src/output/safe-text.js';
 import { tempDir } from './helpers.js';
 
 const HOSTILE = 'Printer \u001b]0;pwned\u0007\u001b[2J\u001b[31mred\u001b[0m \u202eevil\u2066 \u009b2J end';
@@ -32,10 +33,17 @@ describe('neutralizeControls', () => {
     );
   });
 
-  it('keeps only colour escapes when asked, never other sequences', () => {
-    expect(neutralizeControls('\u001b[31mred\u001b[39m\u001b[2J', { keepColors: true })).toBe(
-      '\u001b[31mred\u001b[39m\\x1b[2J',
+  it('shows colour escapes of the text as visible escapes too', () => {
+    expect(neutralizeControls('\u001b[31mred\u001b[39m\u001b[2J')).toBe('\\x1b[31mred\\x1b[39m\\x1b[2J');
+  });
+
+  it("the CLI's own colours survive; colours inside the coloured text do not; marks cannot be forged by data", () => {
+    const colors = markedColors(pc.createColors(true));
+    const line = `${colors.bold(colors.red('\u001b[32mdata'))} \u001b[31mraw`;
+    expect(restoreColors(neutralizeControls(line))).toBe(
+      '\u001b[1m\u001b[31m\\x1b[32mdata\u001b[39m\u001b[22m \\x1b[31mraw',
     );
+    expect(COLOR_MARK).toMatch(/^\ue000[0-9a-f]{16}\ue001$/);
   });
 });
 
@@ -82,7 +90,17 @@ describe('hostile text through the CLI', () => {
       expect(hasControlCharacters(withoutColours)).toBe(false);
       expect(r.stdout).not.toContain('\u001b]0;');
       expect(r.stdout).not.toContain('\u001b[2J');
+      // Colour codes in the data are shown, not rendered, on colour terminals too.
+      expect(r.stdout).not.toContain('\u001b[31mred');
     }
+  });
+
+  it("a colour terminal still gets the CLI's own colours", async () => {
+    const r = await run([...db, 'show', id], { cwd: dir, tty: true });
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: looks for the CLI's own colour escapes
+    expect(r.stdout).toMatch(/\u001b\[[0-9;]*m/);
+    expect(r.stdout).not.toContain(COLOR_MARK);
+    expect(r.stdout).toContain('\\x1b[31mred\\x1b[0m');
   });
 
   it('show prints the escapes visibly', async () => {

@@ -120,6 +120,7 @@ export { type Interaction, InteractionSchema, type SourceRecord, SourceRecordSch
 export {
   EmailSchema,
   HttpUrlSchema,
+  escapeControlCharacters,
   hasControlCharacters,
   IncidentIdInputSchema,
   MAX_EMAIL_LENGTH,

@@ -3,15 +3,20 @@
  *
  * 1. Reads of the current record (`getIncident`) and a first list page (`queryIncidents` by team) with
  *    and without the cache, over BENCH_TURSO_N incidents in a libSQL file and BENCH_DYNAMO_N in DynamoDB
- *    Local, with a Zipf-like access pattern (s = 1.1): p50/p95 and hit rate after a warm-up.
+ *    Local, with a Zipf-like access pattern (s = 1.1): p50/p95 and hit rate at steady state. The cache
+ *    is warmed through the TCP client with BENCH_WARMUP_READS reads (not measured), then measured with
+ *    fresh draws through the TCP client and through @upstash/redis + the local REST gateway (a second
+ *    app instance sharing the same cache), all within the cache TTL.
  * 2. Queue throughput: drainQueue (reliable form, no-op handler) vs a raw LPOP loop, on TCP and
  *    through @upstash/redis + the local REST gateway.
  *
  *   pnpm --filter @incidents/redis build && pnpm --filter @incidents/redis-testing build
  *   node --import tsx packages/redis/bench/cache-and-queue.ts
  *
- * Env: BENCH_TURSO_N (100000), BENCH_DYNAMO_N (10000), BENCH_READS (5000), BENCH_TASKS (5000),
- * BENCH_ZIPF_S (1.1), BENCH_WARMUP_FACTOR (4: warm-up reads = 4 × BENCH_READS, drawn apart from the measured ones),
+ * Env: BENCH_TURSO_N (100000), BENCH_DYNAMO_N (10000), BENCH_DYNAMO_LOAD_S (0 = no limit: stop loading
+ * DynamoDB Local after this many seconds and bench what was loaded), BENCH_DYNAMO_CONCURRENCY (32),
+ * BENCH_READS (5000), BENCH_TASKS (5000), BENCH_ZIPF_S (1.1), BENCH_WARMUP_READS (100000, drawn apart
+ * from the measured ones),
  * REDIS_URL (redis://127.0.0.1:6379). Keys use a unique prefix and are deleted afterwards.
  */
 import { randomBytes } from 'node:crypto';
@@ -41,7 +46,10 @@ const READS = Number(process.env.BENCH_READS ?? 5_000);
 const TASKS = Number(process.env.BENCH_TASKS ?? 5_000);
 const TEAMS = 50;
 const ZIPF_S = Number(process.env.BENCH_ZIPF_S ?? 1.1);
-const WARMUP_FACTOR = Number(process.env.BENCH_WARMUP_FACTOR ?? 4);
+const WARMUP_READS = Number(process.env.BENCH_WARMUP_READS ?? 100_000);
+const DYNAMO_LOAD_S = Number(process.env.BENCH_DYNAMO_LOAD_S ?? 0);
+const DYNAMO_CONCURRENCY = Number(process.env.BENCH_DYNAMO_CONCURRENCY ?? 32);
+const TTL_SECONDS = 300;
 const run = randomBytes(4).toString('hex');
 const prefix = `bench:redis:${run}:`;
 
@@ -64,10 +72,15 @@ function zipf(n: number, s = 1.1, seed = 42): () => number {
     sum += 1 / (k + 1) ** s;
     cdf[k] = sum;
   }
-  let x = seed;
+  // mulberry32: 32-bit integer arithmetic. (An LCG computed in doubles, x * 1103515245, loses
+  // precision above 2^53 and falls into a short cycle — which made earlier runs repeat themselves.)
+  let x = seed >>> 0;
   const rand = () => {
-    x = (x * 1103515245 + 12345) % 2147483648;
-    return x / 2147483648;
+    x = (x + 0x6d2b79f5) >>> 0;
+    let t = x;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
   return () => {
     const u = rand() * sum;
@@ -113,14 +126,16 @@ function incidentsFrom(t: Incident, n: number): CreateIncidentWrite[] {
   });
 }
 
-async function measure(store: IncidentStore, label: string, ids: string[]): Promise<void> {
+async function measure(store: IncidentStore, label: string, ids: string[], upstash: RedisConnection): Promise<void> {
   // Warm-up and measured reads are different draws of the same distribution.
   const nextId = zipf(ids.length, ZIPF_S, 42);
   const nextTeam = zipf(TEAMS, ZIPF_S, 7);
-  const warmSeq = Array.from({ length: READS * WARMUP_FACTOR }, () => ids[nextId()] as string);
-  const warmTeams = Array.from({ length: 2_000 }, () => `team-${nextTeam()}`);
-  const getSeq = Array.from({ length: READS }, () => ids[nextId()] as string);
-  const teamSeq = Array.from({ length: Math.min(READS, 2_000) }, () => `team-${nextTeam()}`);
+  const draw = (n: number) => Array.from({ length: n }, () => ids[nextId()] as string);
+  const drawTeams = (n: number) => Array.from({ length: n }, () => `team-${nextTeam()}`);
+  const warmSeq = draw(WARMUP_READS);
+  const warmTeams = drawTeams(2_000);
+  const plainGetSeq = draw(READS);
+  const plainTeamSeq = drawTeams(Math.min(READS, 2_000));
   const time = async (fn: (x: string) => Promise<unknown>, seq: string[]) => {
     const out: number[] = [];
     for (const x of seq) {
@@ -133,33 +148,58 @@ async function measure(store: IncidentStore, label: string, ids: string[]): Prom
   const get = (s: IncidentStore) => (id: string) => s.getIncident(id);
   const list = (s: IncidentStore) => (team: string) => s.queryIncidents({ by: 'team', team }, { limit: 20 });
 
-  const plainGet = await time(get(store), getSeq);
-  const plainList = await time(list(store), teamSeq);
-  const redis = createTcpConnection({ url: REDIS_URL });
-  const cached = createCachedStore(store, { redis, prefix: `${prefix}${label}:`, timeoutMs: 1_000 });
-  await time(get(cached), warmSeq); // warm-up
-  await time(list(cached), warmTeams);
-  await cached.cache.settled();
-  const before = cached.cache.stats();
-  const cachedGet = await time(get(cached), getSeq);
-  const cachedList = await time(list(cached), teamSeq);
-  const after = cached.cache.stats();
-  const served = after.hits + after.joined - before.hits - before.joined;
-  const reads = served + after.misses - before.misses + after.fallbacks - before.fallbacks;
+  const plainGet = await time(get(store), plainGetSeq);
+  const plainList = await time(list(store), plainTeamSeq);
+  const tcp = createTcpConnection({ url: REDIS_URL });
+  const cachePrefix = `${prefix}${label}:`;
+  const options = { prefix: cachePrefix, timeoutMs: 1_000, ttlSeconds: TTL_SECONDS };
+  const warmed = createCachedStore(store, { redis: tcp, ...options });
+  const warmStart = performance.now();
+  await time(get(warmed), warmSeq);
+  await time(list(warmed), warmTeams);
+  await warmed.cache.settled();
+  const warmSeconds = (performance.now() - warmStart) / 1000;
+
+  /** Measures fresh draws through one client; hit rates per read kind from the cache's counters. */
+  const measured = async (redis: RedisConnection) => {
+    const cached = createCachedStore(store, { redis, ...options });
+    const rate = (a: ReturnType<typeof cached.cache.stats>, b: ReturnType<typeof cached.cache.stats>) => {
+      const served = b.hits + b.joined - a.hits - a.joined;
+      const reads = served + b.misses - a.misses + b.fallbacks - a.fallbacks;
+      return { served, reads };
+    };
+    const s0 = cached.cache.stats();
+    const getTimes = await time(get(cached), draw(READS));
+    const s1 = cached.cache.stats();
+    const listTimes = await time(list(cached), drawTeams(Math.min(READS, 2_000)));
+    const s2 = cached.cache.stats();
+    await cached.cache.settled();
+    return { getTimes, listTimes, getRate: rate(s0, s1), listRate: rate(s1, s2), all: rate(s0, s2) };
+  };
+  const viaTcp = await measured(tcp);
+  const viaUpstash = await measured(upstash);
+  const elapsed = (performance.now() - warmStart) / 1000;
+
+  const pctOf = (r: { served: number; reads: number }) => `${((r.served / r.reads) * 100).toFixed(1)}%`;
   console.log(`\n## ${label}`);
-  console.log('| read | uncached p50 | uncached p95 | cached p50 | cached p95 | p95 ratio |');
-  console.log('|---|---|---|---|---|---|');
+  console.log('| read | client | uncached p50 | uncached p95 | cached p50 | cached p95 | p95 ratio | hit rate |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const [client, m] of [
+    ['TCP (ioredis)', viaTcp],
+    ['@upstash/redis (local gateway)', viaUpstash],
+  ] as const) {
+    console.log(
+      `| getIncident (Zipf over ${ids.length}) | ${client} | ${fmt(pct(plainGet, 50))} | ${fmt(pct(plainGet, 95))} | ${fmt(pct(m.getTimes, 50))} | ${fmt(pct(m.getTimes, 95))} | ${(pct(m.getTimes, 95) / pct(plainGet, 95)).toFixed(2)}× | ${pctOf(m.getRate)} |`,
+    );
+    console.log(
+      `| first page by team (Zipf over ${TEAMS}) | ${client} | ${fmt(pct(plainList, 50))} | ${fmt(pct(plainList, 95))} | ${fmt(pct(m.listTimes, 50))} | ${fmt(pct(m.listTimes, 95))} | ${(pct(m.listTimes, 95) / pct(plainList, 95)).toFixed(2)}× | ${pctOf(m.listRate)} |`,
+    );
+  }
   console.log(
-    `| getIncident (Zipf over ${ids.length}) | ${fmt(pct(plainGet, 50))} | ${fmt(pct(plainGet, 95))} | ${fmt(pct(cachedGet, 50))} | ${fmt(pct(cachedGet, 95))} | ${(pct(cachedGet, 95) / pct(plainGet, 95)).toFixed(2)}× |`,
+    `steady-state hit rate (fresh draws after a warm-up of ${WARMUP_READS} get + 2000 list reads in ${warmSeconds.toFixed(1)} s, Zipf s=${ZIPF_S}): TCP ${pctOf(viaTcp.all)} of ${viaTcp.all.reads} reads, Upstash ${pctOf(viaUpstash.all)} of ${viaUpstash.all.reads} reads; warm-up + measurement took ${elapsed.toFixed(0)} s (TTL ${TTL_SECONDS} s${elapsed > TTL_SECONDS ? ': early entries expired during the run' : ''})`,
   );
-  console.log(
-    `| queryIncidents first page (team, Zipf over ${TEAMS}) | ${fmt(pct(plainList, 50))} | ${fmt(pct(plainList, 95))} | ${fmt(pct(cachedList, 50))} | ${fmt(pct(cachedList, 95))} | ${(pct(cachedList, 95) / pct(plainList, 95)).toFixed(2)}× |`,
-  );
-  console.log(
-    `hit rate at steady state (fresh draws after a warm-up of ${READS * WARMUP_FACTOR} reads, Zipf s=${ZIPF_S}): ${((served / reads) * 100).toFixed(1)}% of ${reads} reads`,
-  );
-  await deleteKeys(redis, `${prefix}${label}:`);
-  await redis.close();
+  await deleteKeys(tcp, cachePrefix);
+  await tcp.close();
 }
 
 async function deleteKeys(redis: RedisConnection, p: string): Promise<void> {
@@ -224,6 +264,9 @@ async function benchQueue(redis: RedisConnection, label: string): Promise<void> 
 async function main(): Promise<void> {
   console.log(`# @incidents/redis benchmarks (${new Date().toISOString()}, node ${process.version})`);
   const t = await template();
+  const gatewayToken = randomBytes(16).toString('hex');
+  const gateway = await startUpstashGateway({ redisUrl: REDIS_URL, token: gatewayToken });
+  const upstash = createUpstashConnection({ url: gateway.url, token: gatewayToken });
 
   if (TURSO_N > 0) {
     const dir = await mkdtemp(join(tmpdir(), 'redis-bench-'));
@@ -238,6 +281,7 @@ async function main(): Promise<void> {
       store,
       `turso file (${TURSO_N})`,
       writes.map((w) => w.incident.incident_id),
+      upstash,
     );
     await store.close();
     await rm(dir, { recursive: true, force: true });
@@ -262,17 +306,26 @@ async function main(): Promise<void> {
         }
       }
       const store = createDynamoStore({ tableName: 'bench', client });
+      // The store has no bulk write: one transactional createIncident per incident, DYNAMO_CONCURRENCY
+      // at a time, until DYNAMO_N or the BENCH_DYNAMO_LOAD_S budget.
       const writes = incidentsFrom(t, DYNAMO_N);
       const t0 = performance.now();
-      for (let i = 0; i < writes.length; i += 32)
-        await Promise.all(writes.slice(i, i + 32).map((w) => store.createIncident(w)));
+      let loaded = 0;
+      while (loaded < writes.length) {
+        if (DYNAMO_LOAD_S > 0 && performance.now() - t0 > DYNAMO_LOAD_S * 1000) break;
+        const chunk = writes.slice(loaded, loaded + DYNAMO_CONCURRENCY);
+        await Promise.all(chunk.map((w) => store.createIncident(w)));
+        loaded += chunk.length;
+      }
+      const loadSeconds = (performance.now() - t0) / 1000;
       console.log(
-        `\nloaded ${DYNAMO_N} incidents into DynamoDB Local in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+        `\nloaded ${loaded} of ${DYNAMO_N} incidents into DynamoDB Local in ${loadSeconds.toFixed(1)} s (${(loaded / loadSeconds).toFixed(0)}/s, concurrency ${DYNAMO_CONCURRENCY})`,
       );
       await measure(
         store,
-        `dynamo local (${DYNAMO_N})`,
-        writes.map((w) => w.incident.incident_id),
+        `dynamo local (${loaded})`,
+        writes.slice(0, loaded).map((w) => w.incident.incident_id),
+        upstash,
       );
     } finally {
       client.destroy();
@@ -286,14 +339,12 @@ async function main(): Promise<void> {
     console.log('|---|---|---|---|---|---|');
     const tcp = createTcpConnection({ url: REDIS_URL });
     await benchQueue(tcp, 'tcp (ioredis)');
-    const token = randomBytes(16).toString('hex');
-    const gateway = await startUpstashGateway({ redisUrl: REDIS_URL, token });
-    const upstash = createUpstashConnection({ url: gateway.url, token });
     await benchQueue(upstash, 'upstash REST (local gateway)');
     await deleteKeys(tcp, prefix);
     await tcp.close();
-    await gateway.close();
   }
+  await upstash.close();
+  await gateway.close();
 }
 
 main().catch((err) => {

@@ -11,6 +11,7 @@ import {
   ROLES,
   type Role,
   type UseCaseContext,
+  ValidationError,
 } from '@incidents/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actors, actorWithRole, as, createHarness, type Harness, rejection } from './support.js';
@@ -402,5 +403,66 @@ describe('customers see only their own incidents', () => {
     expect(doras.items.map((i) => i.incident_id)).toEqual([theirs.incident_id]);
     const staff = await h.service.query({ by: 'team', team: 'desk-q' }, { limit: 50 }, ana);
     expect(staff.items).toHaveLength(3);
+  });
+});
+
+describe('assignees must be registered users', () => {
+  it.each([
+    ['assign', 'assignee'],
+    ['create', 'assigned_to'],
+  ])('%s to an unknown email is a validation error naming %s; nothing is written', async (useCase, field) => {
+    const inc = await reported();
+    const before = await h.store.getIncident(inc.incident_id);
+    const err = await rejection(
+      useCase === 'assign'
+        ? h.service.assign({ incident_id: inc.incident_id, assignee: 'nobody@example.com' }, admin)
+        : h.service.create({ title: 'Ghost assignee', assigned_to: 'nobody@example.com' }, admin),
+    );
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as ValidationError).details.issues[0]?.path).toBe(field);
+    expect(await h.store.getIncident(inc.incident_id)).toEqual(before);
+    const ghosts = await h.store.queryIncidents({ by: 'assignee', assigned_to: 'nobody@example.com' }, { limit: 5 });
+    expect(ghosts.items).toEqual([]);
+  });
+
+  it('a registered user in another case is found and stored in the spelling of the store', async () => {
+    const inc = await reported();
+    const assigned = await h.service.assign({ incident_id: inc.incident_id, assignee: 'DAVE@Example.com' }, admin);
+    expect(assigned.assigned_to).toBe('dave@example.com');
+  });
+
+  it('the acting actor may assign to themselves without being registered (the app vouched for them)', async () => {
+    const localAdmin = as({ id: 'local-admin@localhost', roles: ['admin'] });
+    const inc = await reported();
+    const assigned = await h.service.assign(
+      { incident_id: inc.incident_id, assignee: 'local-admin@localhost' },
+      localAdmin,
+    );
+    expect(assigned.assigned_to).toBe('local-admin@localhost');
+    const created = await h.service.create({ title: 'Mine', assigned_to: 'Local-Admin@localhost' }, localAdmin);
+    expect(created.assigned_to).toBe('local-admin@localhost');
+  });
+
+  it('an inactive user is refused as assignee', async () => {
+    await h.store.putUser({
+      email: 'gone@example.com',
+      name: 'Gone',
+      role: 'operator',
+      active: false,
+      created_at: '2026-01-01T00:00:00.000Z',
+    });
+    const inc = await reported();
+    const err = await rejection(
+      h.service.assign({ incident_id: inc.incident_id, assignee: 'gone@example.com' }, admin),
+    );
+    expect((err as ValidationError).details.issues[0]).toMatchObject({ path: 'assignee' });
+  });
+
+  it('someone who may not assign is refused for the permission before the lookup (learns nothing about users)', async () => {
+    const inc = await reported();
+    const err = await rejection(
+      h.service.assign({ incident_id: inc.incident_id, assignee: 'nobody@example.com' }, as(actors.ana)),
+    );
+    expect(err).toBeInstanceOf(PermissionDeniedError);
   });
 });

@@ -13,6 +13,7 @@ import {
   type IncidentStore,
   type KnowledgeBaseRetriever,
   type Role,
+  ROLES,
   type UseCaseContext,
 } from '@incidents/core';
 import { createTursoStore } from '@incidents/store-turso';
@@ -94,9 +95,33 @@ export interface Harness {
   clock: ManualClock;
 }
 
-/** A fresh in-memory store and a service over it. Close `store` when done. */
+/**
+ * Everyone the tests assign incidents to: the named actors, `<role>@example.com` for every role and
+ * dave (an operator with no test actor). Assignees must be registered users.
+ */
+export const REGISTERED_PEOPLE: readonly { email: string; role: Role }[] = [
+  ...Object.values(actors).map((a) => ({ email: a.id, role: a.roles[0] })),
+  ...ROLES.map((role) => ({ email: `${role}@example.com`, role })),
+  { email: 'dave@example.com', role: 'operator' },
+];
+
+/** Registers {@link REGISTERED_PEOPLE} in a store. */
+export async function registerPeople(store: IncidentStore): Promise<void> {
+  for (const { email, role } of REGISTERED_PEOPLE) {
+    await store.putUser({
+      email,
+      name: email.split('@')[0] ?? email,
+      role,
+      active: true,
+      created_at: new Date(T0).toISOString(),
+    });
+  }
+}
+
+/** A fresh in-memory store, with {@link REGISTERED_PEOPLE}, and a service over it. Close `store` when done. */
 export async function createHarness(options: Partial<IncidentServiceOptions> = {}): Promise<Harness> {
   const store = await createTursoStore({ url: ':memory:' });
+  await registerPeople(store);
   const clock = createManualClock();
   const service = createIncidentService({ store, clock, knowledgeBase: createStoreRetriever(store), ...options });
   return { store, service, clock };

@@ -5,19 +5,22 @@
  * @module
  */
 import type { Command } from 'commander';
-import { collectAll } from '@incidents/core';
-import { cachePrefixFor, openRedis, storeIdentity } from '@incidents/config';
+import { collectAll, hasPermission, IncidentsError, PermissionDeniedError } from '@incidents/core';
+import { cachePrefixFor, loadConnectorsConfig, openRedis, storeIdentity } from '@incidents/config';
 import {
   createTaskQueue,
   drainQueue,
   getRedisMetrics,
   type QueuedTask,
   type RedisConnection,
+  type TaskHandlers,
   type TaskQueue,
 } from '@incidents/redis';
 import { UsageError } from '../errors.js';
 import { renderFields, renderTable } from '../output/table.js';
 import type { Runtime } from '../runtime.js';
+import { syncFailureSummary } from './kb.js';
+import { syncFailureMessage } from './sync.js';
 
 async function connect(rt: Runtime): Promise<RedisConnection> {
   const config = rt.config();
@@ -142,32 +145,17 @@ export function registerRedisCommands(program: Command, rt: Runtime): void {
 
   queueGroup
     .command('drain')
-    .description('run queued tasks this CLI can run (closeInactiveResolved); other types are left for their workers')
+    .description(
+      'run queued tasks: closeInactiveResolved, notify (logged, and recorded on the incident), kbSync (knowledge-base export), connectorSync (sync engine)',
+    )
     .option('--max-tasks <n>', 'stop after this many tasks (default 100)')
     .option('--deadline-ms <ms>', 'stop claiming after this long (default 25000)')
     .action(async (opts: { maxTasks?: string; deadlineMs?: string }) => {
       const maxTasks = positiveInt('--max-tasks', opts.maxTasks, 100);
       const deadlineMs = positiveInt('--deadline-ms', opts.deadlineMs, 25_000);
-      const service = await rt.service();
-      const ctx = await rt.ctx('closed by the batch worker: resolved and inactive');
+      const p = rt.printer();
       await withQueue(async (queue) => {
-        const report = await drainQueue({
-          queue,
-          maxTasks,
-          deadlineMs,
-          handlers: {
-            closeInactiveResolved: async ({ inactive_days, limit }) => {
-              const cutoff = Date.now() - inactive_days * 86_400_000;
-              const resolved = await collectAll((cursor) =>
-                service.query({ by: 'status', status: 'RESOLVED' }, { limit: 100, cursor }, ctx),
-              );
-              for (const incident of resolved.filter((i) => Date.parse(i.updated_at) < cutoff).slice(0, limit)) {
-                await service.close(incident.incident_id, ctx);
-              }
-            },
-          },
-        });
-        const p = rt.printer();
+        const report = await drainQueue({ queue, maxTasks, deadlineMs, handlers: drainHandlers(rt, p.note) });
         p.result(
           report,
           () =>
@@ -189,4 +177,106 @@ export function registerRedisCommands(program: Command, rt: Runtime): void {
         p.result({ retried: moved }, () => `${p.colors.green('✔')} ${moved} task(s) back in the queue`);
       });
     });
+}
+
+/** Requires a permission of the acting user for a queued job (a refusal fails the attempt; retries end in dead). */
+async function requireFor(rt: Runtime, permission: 'kb.sync' | 'sync.execute'): Promise<void> {
+  const actor = await rt.actor();
+  if (!hasPermission(actor, permission)) {
+    throw new PermissionDeniedError(actor.id, permission, `role ${actor.roles.join('+')} lacks ${permission}`);
+  }
+}
+
+/**
+ * The CLI's handlers for every task type of the queue, run as the acting user (`--as`, or the local
+ * admin): a handler that throws fails the attempt (retried with backoff, then dead with the error).
+ * - `closeInactiveResolved`: closes RESOLVED incidents not updated for `inactive_days` (at most `limit`).
+ * - `notify`: the CLI sends no mail; it writes one line on stderr and, with an `incident_id`, records
+ *   the notification as an INTERNAL comment on that incident (so the desk sees who was told what).
+ * - `kbSync`: `runKbSync` with the configured knowledge base: exports closed incidents and, when a
+ *   knowledge base is configured, ingests them (the local index finishes before the task ends). It
+ *   exports everything pending (`limit` is not used by the CLI). Needs `kb.sync`.
+ * - `connectorSync`: the connectors sync engine for one configured connector, or `all`; `full` pulls
+ *   from the beginning instead of the saved cursor. Needs `sync.execute`; fails when a connector failed.
+ */
+function drainHandlers(rt: Runtime, note: (text: string) => void): TaskHandlers {
+  return {
+    closeInactiveResolved: async ({ inactive_days, limit }) => {
+      const service = await rt.service();
+      const ctx = await rt.ctx('closed by the batch worker: resolved and inactive');
+      const cutoff = Date.now() - inactive_days * 86_400_000;
+      const resolved = await collectAll((cursor) =>
+        service.query({ by: 'status', status: 'RESOLVED' }, { limit: 100, cursor }, ctx),
+      );
+      for (const incident of resolved.filter((i) => Date.parse(i.updated_at) < cutoff).slice(0, limit)) {
+        await service.close(incident.incident_id, ctx);
+      }
+    },
+    notify: async ({ to, subject, incident_id }) => {
+      note(`notify ${to}: ${subject}${incident_id ? ` (${incident_id})` : ''}`);
+      if (incident_id) {
+        const service = await rt.service();
+        await service.addComment(
+          { incident_id, text: `Notification to ${to}: ${subject}`, visibility: 'INTERNAL' },
+          await rt.ctx('notification recorded by the batch worker'),
+        );
+      }
+    },
+    kbSync: async () => {
+      await requireFor(rt, 'kb.sync');
+      const [store, opened, { runKbSync }] = await Promise.all([
+        rt.store(),
+        rt.knowledgeBase(),
+        import('@incidents/kb-sync'),
+      ]);
+      const result = await runKbSync({
+        store,
+        objectStore: opened.objectStore,
+        ...(opened.knowledgeBase ? { knowledgeBase: opened.knowledgeBase } : {}),
+        prefix: opened.config.prefix,
+        ingestion: opened.knowledgeBase ? { wait: opened.local !== undefined } : false,
+        metrics: false,
+        ...(rt.deps.clock ? { clock: rt.deps.clock } : {}),
+      });
+      note(`kbSync: ${result.status}, ${result.synced} exported, ${result.failed} failed`);
+      if (result.status !== 'completed') {
+        throw new IncidentsError('kb.sync_failed', syncFailureSummary(result), { details: { status: result.status } });
+      }
+    },
+    connectorSync: async ({ connector, full }) => {
+      const config = loadConnectorsConfig({
+        env: rt.deps.env as NodeJS.ProcessEnv,
+        cwd: rt.deps.cwd,
+        home: rt.config().home,
+      });
+      const names = Object.keys(config.connectors);
+      const selected = connector === 'all' ? names : names.filter((n) => n === connector);
+      if (selected.length === 0) {
+        throw new IncidentsError(
+          'config',
+          `Unknown connector ${connector}; configured: ${names.join(', ') || 'none'}`,
+          {
+            details: { connector, configured: names },
+          },
+        );
+      }
+      await requireFor(rt, 'sync.execute');
+      const [{ buildConnectors }, { createSyncEngine }, store] = await Promise.all([
+        import('@incidents/config/connectors'),
+        import('@incidents/connectors'),
+        rt.store(),
+      ]);
+      const engine = createSyncEngine({
+        store,
+        connectors: buildConnectors(Object.values(config.connectors), { only: selected }),
+        ...(rt.deps.clock ? { clock: rt.deps.clock } : {}),
+        ...(rt.deps.ids ? { ids: rt.deps.ids } : {}),
+      });
+      const summary = await engine.run('all', full ? { since: new Date(0).toISOString() } : {});
+      note(`connectorSync ${connector}: ${summary.totals.created} created, ${summary.totals.updated} updated`);
+      if (summary.errors.length > 0) {
+        throw new IncidentsError('sync.failed', syncFailureMessage(summary), { details: { errors: summary.errors } });
+      }
+    },
+  };
 }

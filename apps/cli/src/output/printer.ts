@@ -5,7 +5,7 @@
  * @module
  */
 import pc from 'picocolors';
-import { neutralizeControls } from './safe-text.js';
+import { markedColors, neutralizeControls, restoreColors } from './safe-text.js';
 
 /** A stream the CLI writes to (`process.stdout`, or a buffer in tests). */
 export interface CliOutput {
@@ -49,9 +49,10 @@ export function createPrinter(options: {
   const noColor = env.NO_COLOR !== undefined && env.NO_COLOR !== '';
   const force = env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '' && env.FORCE_COLOR !== '0';
   const enabled = !json && !noColor && (force || stdout.isTTY === true);
-  const colors = pc.createColors(enabled);
-  // Human text never carries the terminal control characters of the data it shows (titles, comments…).
-  const safe = (t: string) => neutralizeControls(t, { keepColors: enabled });
+  // Human text never carries the terminal control characters of the data it shows (titles, comments…),
+  // colour escapes included: only the CLI's own colours, written as marks, become real escapes.
+  const colors = enabled ? markedColors(pc.createColors(true)) : pc.createColors(false);
+  const safe = (t: string) => (enabled ? restoreColors(neutralizeControls(t)) : neutralizeControls(t));
   const withNewline = (t: string) => {
     const text = safe(t);
     return text.endsWith('\n') ? text : `${text}\n`;

@@ -7,50 +7,49 @@
  *
  * @module
  */
-
-/** Colour escapes (SGR, `ESC [ … m`) as picocolors writes them. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts the sequences we keep.
-const SGR = /\u001b\[[0-9;]*m/y;
+import { randomBytes } from 'node:crypto';
+import { escapeControlCharacters } from '@incidents/core';
 
 /**
- * C0 controls except tab and newline, DEL, C1 controls, the bidi embeddings/overrides/isolates and
- * marks, and the line/paragraph separators.
- */
-const UNSAFE =
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to find control characters
-  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
-
-function visible(ch: string): string {
-  const cp = ch.codePointAt(0) ?? 0;
-  return cp <= 0xff ? `\\x${cp.toString(16).padStart(2, '0')}` : `\\u${cp.toString(16).padStart(4, '0')}`;
-}
-
-/**
- * Replaces control and bidi characters of `text` with visible escapes. Newlines and tabs stay. With
- * `keepColors`, the colour escapes the CLI itself writes (`ESC [ n m`) are kept; every other escape
- * sequence (window title, clear screen, cursor moves) is neutralised.
+ * Replaces control and bidi characters of `text` with visible escapes. Newlines and tabs stay. Every
+ * escape sequence in the text — colours included — is shown as visible text: data never colours the
+ * terminal. The CLI's own colours are written as {@link COLOR_MARK} sequences by
+ * {@link markedColors} and turned into real escapes by {@link restoreColors} after this step.
  *
  * @example
  * ```ts
  * neutralizeControls('\u001b]0;pwned\u0007Title \u202eevil'); // '\\x1b]0;pwned\\x07Title \\u202eevil'
  * ```
  */
-export function neutralizeControls(text: string, options: { keepColors?: boolean } = {}): string {
-  if (!UNSAFE.test(text)) return text;
-  let out = '';
-  for (let i = 0; i < text.length; ) {
-    if (options.keepColors && text.charCodeAt(i) === 0x1b) {
-      SGR.lastIndex = i;
-      const m = SGR.exec(text);
-      if (m) {
-        out += m[0];
-        i += m[0].length;
-        continue;
-      }
-    }
-    const ch = String.fromCodePoint(text.codePointAt(i) ?? 0);
-    out += UNSAFE.test(ch) ? visible(ch) : ch;
-    i += ch.length;
+export function neutralizeControls(text: string): string {
+  return escapeControlCharacters(text);
+}
+
+/**
+ * Stands for ESC in the colour escapes the CLI writes itself. Random per process and made of
+ * printable private-use characters, so that it survives {@link neutralizeControls} and stored data
+ * cannot forge it.
+ */
+export const COLOR_MARK = `\ue000${randomBytes(8).toString('hex')}\ue001`;
+
+const ESC = '\u001b';
+
+/** Turns the CLI's own colour marks back into real escapes (after {@link neutralizeControls}). */
+export function restoreColors(text: string): string {
+  return text.replaceAll(COLOR_MARK, ESC);
+}
+
+/**
+ * Wraps colour functions (picocolors' `createColors(true)`) so that the text they colour is
+ * neutralised first and their own escapes are written as {@link COLOR_MARK}: after
+ * `restoreColors(neutralizeControls(line))` only the CLI's colours reach the terminal.
+ */
+export function markedColors<C extends object>(colors: C): C {
+  const out = { ...colors } as Record<string, unknown>;
+  for (const [name, fn] of Object.entries(colors)) {
+    if (typeof fn !== 'function') continue;
+    out[name] = (text: unknown) =>
+      (fn as (t: string) => string)(restoreColors(neutralizeControls(String(text ?? '')))).replaceAll(ESC, COLOR_MARK);
   }
-  return out;
+  return out as C;
 }

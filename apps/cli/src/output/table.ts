@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { neutralizeControls } from './safe-text.js';
 import { displayWidth, pad, stripAnsi, truncate } from './text-width.js';
 
 /** One column of a {@link renderTable} table. */
@@ -44,7 +45,8 @@ export function renderTable<T>(
   const gap = ' '.repeat(options.gap ?? 2);
   const cells = rows.map((row) =>
     columns.map((col) => {
-      const raw = stripAnsi(col.value(row)).replace(/[\r\n\t]+/g, ' ');
+      // Data escapes (colours too) become visible text; only the CLI's own colour marks are dropped.
+      const raw = stripAnsi(neutralizeControls(col.value(row).replace(/[\r\n\t]+/g, ' ')));
       return col.max ? truncate(raw, col.max) : raw;
     }),
   );

@@ -5,11 +5,12 @@
  *
  * @module
  */
+import { COLOR_MARK } from './safe-text.js';
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escape sequences start with ESC.
-const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
+// ANSI escape sequences start with ESC (or the CLI's own colour mark).
+const ANSI = new RegExp(`(?:\\u001b|${COLOR_MARK})\\[[0-9;]*[A-Za-z]`, 'g');
 
-/** Removes ANSI colour escapes. */
+/** Removes ANSI colour escapes (and the CLI's own colour marks, see `COLOR_MARK`). */
 export function stripAnsi(text: string): string {
   return text.replace(ANSI, '');
 }

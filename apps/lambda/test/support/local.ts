@@ -108,6 +108,8 @@ export async function closeNewIncident(
   title: string,
   extra: { incident_id?: string } = {},
 ): Promise<Incident> {
+  // Assignees must be registered users.
+  await service.putUser({ email: 'ana@example.com', name: 'Ana', role: 'operator' }, { actor: ADMIN });
   const created = await service.create(
     {
       ...extra,

@@ -428,6 +428,33 @@ export function createIncidentService(options: IncidentServiceOptions): Incident
     }
   }
 
+  /**
+   * Assignees must be registered, active users (looked up case-insensitively by the store): an
+   * incident assigned to a mistyped or made-up address would sit with nobody. Call it only after the
+   * permission check, so that people who may not assign do not learn who is registered. Returns the
+   * email as the store holds it. The acting actor may always assign to themselves: the app has
+   * already vouched for who they are (e.g. the CLI's local admin on a local database).
+   */
+  async function requireRegisteredAssignee(
+    email: string,
+    field: 'assignee' | 'assigned_to',
+    actor: Actor,
+  ): Promise<string> {
+    if (email === actor.id) return email;
+    const user = await store.getUser(email);
+    if (!user) {
+      throw new ValidationError([{ path: field, message: `${email} is not a registered user` }], {
+        context: 'assignee',
+      });
+    }
+    if (!user.active) {
+      throw new ValidationError([{ path: field, message: `${email} is not an active user` }], {
+        context: 'assignee',
+      });
+    }
+    return user.email;
+  }
+
   function toComment(i: Interaction): Comment {
     return {
       comment_id: i.interaction_id,
@@ -455,6 +482,7 @@ export function createIncidentService(options: IncidentServiceOptions): Incident
       if (data.incident_id && isCustomerOnly(actor)) {
         throw new ValidationError([{ path: 'incident_id', message: 'customers cannot choose incident ids' }]);
       }
+      if (data.assigned_to) data.assigned_to = await requireRegisteredAssignee(data.assigned_to, 'assigned_to', actor);
       const now = nowIso();
       const createdAt = data.created_at ?? now;
       const incidentId = data.incident_id ?? ids.incidentId();
@@ -593,10 +621,11 @@ export function createIncidentService(options: IncidentServiceOptions): Incident
 
     async assign(input, ctx) {
       const data = parseInput(AssignInputSchema, input);
-      const { incident } = await mutate(data, ctx, (current, now, actor) => {
+      const { incident } = await mutate(data, ctx, async (current, now, actor) => {
         requireCanAssign(actor, current, data.assignee);
-        const next = applyTransition(current, 'assign', { now, actorId: actor.id, assignee: data.assignee });
-        return { next, interactions: statusEntries(current, next, actor), notes: `assigned to ${data.assignee}` };
+        const assignee = await requireRegisteredAssignee(data.assignee, 'assignee', actor);
+        const next = applyTransition(current, 'assign', { now, actorId: actor.id, assignee });
+        return { next, interactions: statusEntries(current, next, actor), notes: `assigned to ${assignee}` };
       });
       return incident;
     },
