@@ -8,8 +8,9 @@
  *   2. three consumers compile against the installed `.d.ts`/`.d.cts` with `skipLibCheck: false`:
  *      ESM (`module: NodeNext`), CommonJS (`module: node16`, a `.cts` file) and a bundler
  *      (`moduleResolution: bundler`);
- *   3. every TypeScript block (```ts) of the root README, the published packages' READMEs and
- *      docs/*.md is type-checked as a module of that project, and the blocks marked runnable are run.
+ *   3. every TypeScript block (```ts) of the root README, the published packages' READMEs, the
+ *      private apps' READMEs (cli, mcp-server, lambda), docs/*.md and the guides in docs/guides/*.md
+ *      is type-checked as a module of that project, and the blocks marked runnable are run.
  *
  * Markers, as HTML comments on the line(s) just before a block (invisible on GitHub and npm):
  *
@@ -182,12 +183,24 @@ for (const c of consumers) {
 // ---------------------------------------------------------------------------------------------------
 // 3. The documentation's TypeScript blocks.
 
+/** The Markdown files of a folder of the repository (not recursive), as repository paths. */
+const markdownIn = (dir) =>
+  existsSync(join(root, dir))
+    ? readdirSync(join(root, dir))
+        .filter((f) => f.endsWith('.md'))
+        .sort()
+        .map((f) => `${dir}/${f}`)
+    : [];
 const pages = [
   'README.md',
   ...published.map(({ dir }) => relative(root, join(dir, 'README.md'))),
-  ...readdirSync(join(root, 'docs'))
-    .filter((f) => f.endsWith('.md'))
-    .map((f) => `docs/${f}`),
+  ...markdownIn('docs'),
+  ...markdownIn('docs/guides'),
+  // The private apps' READMEs: their packages are not published, so a block that imports them is
+  // marked `check: skip` with the reason; any other block is checked like the rest.
+  'apps/cli/README.md',
+  'apps/mcp-server/README.md',
+  'apps/lambda/README.md',
 ].filter((p) => existsSync(join(root, p)));
 
 /** @type {{ page: string, line: number, code: string, prelude: string, run: boolean, skip?: string }[]} */

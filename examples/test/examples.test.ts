@@ -52,4 +52,28 @@ describe('examples', () => {
       'distinct ids: 24',
     ]);
   });
+
+  it('http-service.ts serves the use cases over node:http and maps every error code to a status', async () => {
+    const lines = await runExample('http-service.ts');
+    expect(lines).toEqual([
+      'POST /incidents → 201 NEW P2',
+      'POST /incidents/:id/claim → 200 ASSIGNED ana@example.com',
+      // the INTERNAL note is not in what the customer gets back
+      'GET /incidents/:id as the customer → 200, 1 comment',
+      'POST /incidents/:id/claim as the customer → 403 permission_denied',
+      'POST /incidents with an empty title → 400 validation',
+      'GET /incidents/:id as an unknown user → 401 unauthenticated',
+      'GET /incidents/INC-NOPE → 404 not_found',
+    ]);
+  });
+
+  it('kb-search.ts exports closed incidents to the local knowledge base and finds the similar one first', async () => {
+    const lines = await runExample('kb-search.ts');
+    expect(lines).toContain('exported 3 of 3 closed incidents, ingestion COMPLETE');
+    const hits = lines.slice(lines.indexOf('similar to "customers get 502 errors at checkout since the deploy":') + 1);
+    expect(hits.length).toBeGreaterThanOrEqual(1);
+    expect(hits[0]).toMatch(/^ {2}Checkout returns 502 after the payments deploy \(score \d+\.\d\d\)$/);
+    // the relevance floor keeps the unrelated incidents (email, disk) out
+    expect(hits.join('\n')).not.toMatch(/Login emails|Disk full/);
+  });
 });
