@@ -4,7 +4,7 @@
  *
  *   npm run demo   install → build the CLI → `incidents demo` on an embedded libSQL file under .incidents/
  *   npm test       install → build → lint → typecheck → packed-package checks (publint, attw,
- *                  consumers, README/docs examples) → API site and its links → vitest (every project)
+ *                  release dry-run, consumers, README/docs examples) → API site and its links → vitest
  *
  * Extra arguments go to the last step: `npm run demo -- --json`, `npm test -- --project core`.
  *
@@ -173,6 +173,13 @@ async function main() {
         title: 'Published packages: publint + are-the-types-wrong',
         keepGoing: true,
         run: () => run(...pn('run', 'check:packages')),
+      },
+      {
+        // changeset status + `changeset version` on a throwaway copy + `pnpm publish --dry-run` of each
+        // published package, and their provenance-ready publishConfig. Publishes nothing.
+        title: 'Release dry-run (changesets, pnpm publish --dry-run)',
+        keepGoing: true,
+        run: () => run(process.execPath, [join(root, 'scripts', 'release-dry-run.mjs')]),
       },
       {
         // Packs and installs the packages like a user, compiles ESM/CJS/bundler consumers, and
