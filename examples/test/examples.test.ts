@@ -100,4 +100,15 @@ describe('examples', () => {
       'history: NEW → ASSIGNED → RESOLVED',
     ]);
   });
+
+  it('jira-import.ts imports three issues from a Jira-shaped server, then finds nothing changed', async () => {
+    const lines = await runExample('jira-import.ts');
+    expect(lines).toEqual([
+      'first run: 3 created, 0 updated, 2 comments',
+      '  OPS-101 IN_PROGRESS P2 Checkout returns 502 for EU cards',
+      '  OPS-102 NEW P3 Password reset emails delayed',
+      '  OPS-103 CLOSED P4 Old TLS certificate on the status page',
+      'second run: 0 created, 3 unchanged',
+    ]);
+  });
 });
