@@ -5,13 +5,6 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, inject, it } from 'vitest';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    /** Endpoint of the DynamoDB Local started by packages/store-dynamo/test/global-setup.ts. */
-    dynamoEndpoint: string;
-  }
-}
-
 const run = promisify(execFile);
 /** The AWS SDK's notice on Node < 22 (its releases after January 2027 need Node 22): not the example's output. */
 const AWS_SDK_NODE_NOTICE =
