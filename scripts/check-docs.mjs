@@ -8,8 +8,10 @@
  *   2. three consumers compile against the installed `.d.ts`/`.d.cts` with `skipLibCheck: false`:
  *      ESM (`module: NodeNext`), CommonJS (`module: node16`, a `.cts` file) and a bundler
  *      (`moduleResolution: bundler`);
- *   3. every TypeScript block (```ts) of the root README, the published packages' READMEs and
- *      docs/*.md is type-checked as a module of that project, and the blocks marked runnable are run.
+ *   3. every TypeScript block (```ts) of the root README, the published packages' READMEs, docs/*.md
+ *      and the guides in docs/guides/*.md is type-checked as a module of that project, and the blocks
+ *      marked runnable are run; the blocks of the private apps' READMEs (cli, mcp-server, lambda:
+ *      not published) are type-checked in the app's folder against the workspace.
  *
  * Markers, as HTML comments on the line(s) just before a block (invisible on GitHub and npm):
  *
@@ -182,12 +184,24 @@ for (const c of consumers) {
 // ---------------------------------------------------------------------------------------------------
 // 3. The documentation's TypeScript blocks.
 
+/** The Markdown files of a folder of the repository (not recursive), as repository paths. */
+const markdownIn = (dir) =>
+  existsSync(join(root, dir))
+    ? readdirSync(join(root, dir))
+        .filter((f) => f.endsWith('.md'))
+        .sort()
+        .map((f) => `${dir}/${f}`)
+    : [];
 const pages = [
   'README.md',
   ...published.map(({ dir }) => relative(root, join(dir, 'README.md'))),
-  ...readdirSync(join(root, 'docs'))
-    .filter((f) => f.endsWith('.md'))
-    .map((f) => `docs/${f}`),
+  ...markdownIn('docs'),
+  ...markdownIn('docs/guides'),
+  // The private apps' READMEs: not published, so their blocks are type-checked in the app's folder
+  // against the workspace (below), not against the packed packages.
+  'apps/cli/README.md',
+  'apps/mcp-server/README.md',
+  'apps/lambda/README.md',
 ].filter((p) => existsSync(join(root, p)));
 
 /** @type {{ page: string, line: number, code: string, prelude: string, run: boolean, skip?: string }[]} */
@@ -240,10 +254,57 @@ for (const page of pages) {
   }
 }
 
+const slug = (m) => `${m.page.replace(/[^a-zA-Z0-9]+/g, '-').replace(/-md$/, '')}-L${m.line}`;
+/** Errors per block file, mapped back to the page's lines. */
+const errors = new Map();
+function collectErrors(output, mods) {
+  for (const line of output.split('\n')) {
+    const m = /^([^()]+)\.ts\((\d+),(\d+)\): (error .*)$/.exec(line.trim());
+    if (!m) continue;
+    const file = m[1].split('/').pop();
+    const mod = mods.find((x) => slug(x) === file);
+    if (!mod) continue;
+    const preludeLines = mod.prelude.split('\n').length;
+    const at = Number(m[2]) - preludeLines;
+    const where = at >= 1 ? `${mod.page}:${mod.line + at - 1}` : `${mod.page}:${mod.line} (prelude)`;
+    errors.set(mod, [...(errors.get(mod) ?? []), `  ${where}: ${m[4]}`]);
+  }
+}
+
+// The private apps (apps/<name>) are not published: their READMEs' blocks are type-checked inside the
+// app's folder against the workspace (the app's own name mapped to its sources), not run.
+const appModules = modules.filter((m) => m.page.startsWith('apps/'));
+for (const appDir of [...new Set(appModules.map((m) => dirname(m.page)))]) {
+  const mods = appModules.filter((m) => dirname(m.page) === appDir);
+  const dir = join(root, appDir, '.check-docs');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir);
+  try {
+    for (const m of mods) writeFileSync(join(dir, `${slug(m)}.ts`), `${m.prelude}\n${m.code}\nexport {};\n`);
+    const appName = JSON.parse(readFileSync(join(root, appDir, 'package.json'), 'utf8')).name;
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        extends: '../../../tsconfig.base.json',
+        compilerOptions: { noEmit: true, skipLibCheck: true, paths: { [appName]: ['../src/index.ts'] } },
+        include: ['*.ts'],
+      }),
+    );
+    const r = sh(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir], { cwd: root });
+    collectErrors(`${r.stdout}${r.stderr}`, mods);
+    if (r.status !== 0 && !mods.some((m) => errors.has(m))) {
+      failed = true;
+      console.error(red(`tsc failed in ${appDir}:\n${r.stdout}${r.stderr}`));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  for (const m of mods) m.workspace = true;
+}
+
 const blocks = join(project, 'blocks');
 mkdirSync(blocks);
-const slug = (m) => `${m.page.replace(/[^a-zA-Z0-9]+/g, '-').replace(/-md$/, '')}-L${m.line}`;
-for (const m of modules) {
+for (const m of modules.filter((x) => !x.workspace)) {
   // `export {}` makes every block a module (top-level await, no shared globals between blocks).
   writeFileSync(join(blocks, `${slug(m)}.ts`), `${m.prelude}\n${m.code}\nexport {};\n`);
 }
@@ -269,20 +330,9 @@ writeFileSync(
 const tsc = sh(process.execPath, [join(project, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', blocks], {
   cwd: project,
 });
-/** Errors per block file, mapped back to the page's lines. */
-const errors = new Map();
-for (const line of `${tsc.stdout}${tsc.stderr}`.split('\n')) {
-  const m = /^([^()]+)\.ts\((\d+),(\d+)\): (error .*)$/.exec(line.trim());
-  if (!m) continue;
-  const file = m[1].split('/').pop();
-  const mod = modules.find((x) => slug(x) === file);
-  if (!mod) continue;
-  const preludeLines = mod.prelude.split('\n').length;
-  const at = Number(m[2]) - preludeLines;
-  const where = at >= 1 ? `${mod.page}:${mod.line + at - 1}` : `${mod.page}:${mod.line} (prelude)`;
-  errors.set(mod, [...(errors.get(mod) ?? []), `  ${where}: ${m[4]}`]);
-}
-if (tsc.status !== 0 && errors.size === 0) {
+const blockModules = modules.filter((x) => !x.workspace);
+collectErrors(`${tsc.stdout}${tsc.stderr}`, blockModules);
+if (tsc.status !== 0 && !blockModules.some((m) => errors.has(m))) {
   failed = true;
   console.error(red(`tsc failed:\n${tsc.stdout}${tsc.stderr}`));
 }
@@ -291,6 +341,10 @@ for (const m of modules) {
   if (errs) {
     failed = true;
     console.error(`${red('✗')} ${m.page}:${m.line}\n${errs.join('\n')}`);
+    continue;
+  }
+  if (m.workspace) {
+    console.log(`${green('✓')} ${m.page}:${m.line} type-checks (private app, against the workspace)`);
     continue;
   }
   if (!m.run) {

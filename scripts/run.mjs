@@ -4,7 +4,7 @@
  *
  *   npm run demo   install → build the CLI → `incidents demo` on an embedded libSQL file under .incidents/
  *   npm test       install → build → lint → typecheck → packed-package checks (publint, attw,
- *                  consumers, README/docs examples) → vitest (every project)
+ *                  release dry-run, consumers, README/docs examples) → API site and its links → vitest
  *
  * Extra arguments go to the last step: `npm run demo -- --json`, `npm test -- --project core`.
  *
@@ -175,11 +175,26 @@ async function main() {
         run: () => run(...pn('run', 'check:packages')),
       },
       {
+        // changeset status + `changeset version` on a throwaway copy + `pnpm publish --dry-run` of each
+        // published package, and their provenance-ready publishConfig. Publishes nothing.
+        title: 'Release dry-run (changesets, pnpm publish --dry-run)',
+        keepGoing: true,
+        run: () => run(process.execPath, [join(root, 'scripts', 'release-dry-run.mjs')]),
+      },
+      {
         // Packs and installs the packages like a user, compiles ESM/CJS/bundler consumers, and
         // type-checks (and runs) every TypeScript block of the READMEs and docs/.
         title: 'Documentation examples and consumers, against the packed packages',
         keepGoing: true,
         run: () => run(process.execPath, [join(root, 'scripts', 'check-docs.mjs')]),
+      },
+      {
+        // The API site as published: TypeDoc with warnings as errors (every export documented, every
+        // guide rendered), then every link and anchor of the built HTML checked offline (linkinator
+        // on the local files; external links are skipped).
+        title: 'API site: TypeDoc and its links (offline)',
+        keepGoing: true,
+        run: () => run(...pn('run', 'check:site')),
       },
       { title: 'Start local services (redis-server)', run: ensureServices },
       { title: 'Run the tests (vitest, every project)', run: () => run(...pn('exec', 'vitest', 'run', ...rest)) },

@@ -61,6 +61,7 @@ export function createIdGenerator(): IdGenerator {
 
 /** The time source of the service. */
 export interface Clock {
+  /** The current time. */
   now(): Date;
 }
 

@@ -21,6 +21,7 @@ export const ACTIONS = [
   'reopen',
   'cancel',
 ] as const;
+/** A lifecycle action (`assign`, `resolve`, `reopen`…); {@link TRANSITIONS} says from which statuses it applies. */
 export type Action = (typeof ACTIONS)[number];
 
 /** Where each action may start, and where it leads. `reopen` leads to ASSIGNED when someone is assigned, NEW otherwise. */

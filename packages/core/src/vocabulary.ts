@@ -32,6 +32,7 @@ export const DESK_TO_STATUS: Readonly<Record<DeskStatus, Status>> = {
   cerrado: 'CLOSED',
 };
 
+/** Core priority → desk priority (P1 is `critica`). */
 export const PRIORITY_TO_DESK: Readonly<Record<Priority, DeskPriority>> = {
   P1: 'critica',
   P2: 'alta',
@@ -39,6 +40,7 @@ export const PRIORITY_TO_DESK: Readonly<Record<Priority, DeskPriority>> = {
   P4: 'baja',
 };
 
+/** Desk priority → core priority (`critica` is P1). */
 export const DESK_TO_PRIORITY: Readonly<Record<DeskPriority, Priority>> = {
   critica: 'P1',
   alta: 'P2',
@@ -54,6 +56,7 @@ export const PRIORITY_TO_SEVERITY: Readonly<Record<Priority, Severity>> = {
   P4: 'LOW',
 };
 
+/** The priority that goes with a severity: the default priority of a new incident (CRITICAL → P1). */
 export const SEVERITY_TO_PRIORITY: Readonly<Record<Severity, Priority>> = {
   CRITICAL: 'P1',
   HIGH: 'P2',
@@ -61,6 +64,7 @@ export const SEVERITY_TO_PRIORITY: Readonly<Record<Severity, Priority>> = {
   LOW: 'P4',
 };
 
+/** Display labels of the statuses, in Spanish and English. */
 export const STATUS_LABELS: Readonly<Record<Status, Record<Locale, string>>> = {
   NEW: { es: 'Nueva', en: 'New' },
   ASSIGNED: { es: 'Asignada', en: 'Assigned' },
@@ -71,6 +75,7 @@ export const STATUS_LABELS: Readonly<Record<Status, Record<Locale, string>>> = {
   CANCELLED: { es: 'Cancelada', en: 'Cancelled' },
 };
 
+/** Display labels of the severities, in Spanish and English. */
 export const SEVERITY_LABELS: Readonly<Record<Severity, Record<Locale, string>>> = {
   CRITICAL: { es: 'Crítica', en: 'Critical' },
   HIGH: { es: 'Alta', en: 'High' },
@@ -78,6 +83,7 @@ export const SEVERITY_LABELS: Readonly<Record<Severity, Record<Locale, string>>>
   LOW: { es: 'Baja', en: 'Low' },
 };
 
+/** Display labels of the priorities, in Spanish and English. */
 export const PRIORITY_LABELS: Readonly<Record<Priority, Record<Locale, string>>> = {
   P1: { es: 'P1 · Crítica', en: 'P1 · Critical' },
   P2: { es: 'P2 · Alta', en: 'P2 · High' },
@@ -85,6 +91,7 @@ export const PRIORITY_LABELS: Readonly<Record<Priority, Record<Locale, string>>>
   P4: { es: 'P4 · Baja', en: 'P4 · Low' },
 };
 
+/** Display labels of the desk states, in Spanish and English. */
 export const DESK_STATUS_LABELS: Readonly<Record<DeskStatus, Record<Locale, string>>> = {
   abierto: { es: 'Abierto', en: 'Open' },
   en_progreso: { es: 'En progreso', en: 'In progress' },

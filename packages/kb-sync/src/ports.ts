@@ -131,13 +131,17 @@ export interface KbAlert {
 
 /** Where alerts go: the log by default (`createLogAlertSink`), Amazon SNS (`createSnsAlertSink`). */
 export interface AlertSink {
+  /** Delivers one alert. */
   send(alert: KbAlert): Promise<void>;
 }
 
 /** Minimal logger; `console` fits. Messages never contain secrets. */
 export interface KbLogger {
+  /** Progress: what the run does and did. */
   info(message: string, data?: Record<string, unknown>): void;
+  /** Something skipped or retried; the run goes on. */
   warn(message: string, data?: Record<string, unknown>): void;
+  /** A failure (of one incident or of the run). */
   error(message: string, data?: Record<string, unknown>): void;
 }
 
@@ -147,5 +151,6 @@ export interface KbLogger {
  */
 export interface Embedder {
   readonly dimensions: number;
+  /** One vector per text, in the order of `texts`. */
   embed(texts: string[]): Promise<Array<Float32Array | number[]>>;
 }

@@ -9,7 +9,9 @@ import { redactSecrets } from './redact.js';
 
 /** Where the package reports an outage and its end. `console` fits. Messages never contain credentials. */
 export interface RedisLogger {
+  /** Redis became unavailable (the package falls back). */
   warn(message: string): void;
+  /** Redis is back. */
   info?(message: string): void;
 }
 

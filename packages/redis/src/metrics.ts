@@ -79,7 +79,10 @@ export interface RedisMetricsOptions {
   /** Adds queue lengths. */
   queue?: TaskQueue;
   /** Adds this process's cache counters (`cachedStore.cache`). */
-  cache?: { stats(): CacheStats };
+  cache?: {
+    /** The cache's counters so far. */
+    stats(): CacheStats;
+  };
   /** Adds the counters flushed to Redis by every process under this cache prefix (default `incidents:cache:`). */
   cachePrefix?: string;
   /** Deadline of the whole collection, in ms (default 2000). */

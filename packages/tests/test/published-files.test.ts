@@ -25,6 +25,7 @@ interface PackageJson {
   bugs?: { url: string };
   keywords?: string[];
   engines?: { node: string };
+  publishConfig?: { access?: string; provenance?: boolean };
 }
 
 /** Every non-private package under packages/: the ones that are published. */
@@ -66,6 +67,8 @@ describe('published packages', () => {
     expect(pkg.bugs).toEqual(rootPackage.bugs);
     expect(pkg.engines).toEqual(rootPackage.engines);
     expect(pkg.keywords?.length ?? 0).toBeGreaterThan(2);
+    // Scoped packages are private on the registry unless published public; provenance from CI.
+    expect(pkg.publishConfig).toEqual({ access: 'public', provenance: true });
   });
 
   it.each(published)('$pkg.name: README links work on the registry page (no relative links)', ({ dir }) => {

@@ -1,13 +1,22 @@
 import { z } from 'zod';
 import {
+  type Environment,
   EnvironmentSchema,
+  type InteractionSource,
   InteractionSourceSchema,
+  type KbSyncState,
   KbSyncStateSchema,
+  type Priority,
   PrioritySchema,
+  type ResolutionType,
   ResolutionTypeSchema,
+  type Severity,
   SeveritySchema,
+  type SourceSystem,
   SourceSystemSchema,
+  type Status,
   StatusSchema,
+  type Visibility,
   VisibilitySchema,
 } from './enums.js';
 
@@ -30,7 +39,7 @@ export const TimestampSchema = z.iso.datetime({ offset: true }).refine(isCalenda
   when: (payload) => payload.issues.length === 0,
 });
 
-/** Technical context of an incident (R-MODEL-1). */
+/** Validates {@link TechnicalDetails} (every list optional). */
 export const TechnicalDetailsSchema = z.object({
   error_messages: z.array(z.string()).optional(),
   stack_traces: z.array(z.string()).optional(),
@@ -38,22 +47,53 @@ export const TechnicalDetailsSchema = z.object({
   affected_components: z.array(z.string()).optional(),
   related_incidents: z.array(z.string()).optional(),
 });
-export type TechnicalDetails = z.infer<typeof TechnicalDetailsSchema>;
+/** Technical evidence gathered about an incident: what failed, where, and what it relates to. */
+export type TechnicalDetails = {
+  /** Error messages seen (verbatim). */
+  error_messages?: string[];
+  /** Stack traces, one per entry. */
+  stack_traces?: string[];
+  /** Where the logs are: log group and query, file path, dashboard URL. */
+  log_references?: string[];
+  /** Components of the affected systems involved (`payments-api`, `checkout-worker`). */
+  affected_components?: string[];
+  /** Ids of incidents believed to be related. */
+  related_incidents?: string[];
+};
 
+/** Validates {@link Analysis}. */
 export const AnalysisSchema = z.object({
   root_cause: z.string().optional(),
   diagnosis: z.string().optional(),
   similar_incidents_found: z.number().int().nonnegative().optional(),
 });
-export type Analysis = z.infer<typeof AnalysisSchema>;
+/** The diagnosis recorded while working on an incident (`updateProgress`). */
+export type Analysis = {
+  /** The cause found, in a sentence; becomes the resolution's root cause when none is given. */
+  root_cause?: string;
+  /** How the problem was diagnosed (free text). */
+  diagnosis?: string;
+  /** How many similar past incidents were consulted (whole number ≥ 0). */
+  similar_incidents_found?: number;
+};
 
+/** Validates {@link CodeChange}; `description` defaults to `''`. */
 export const CodeChangeSchema = z.object({
   file: z.string().min(1),
   description: z.string().default(''),
   diff: z.string().optional(),
 });
-export type CodeChange = z.infer<typeof CodeChangeSchema>;
+/** One file changed by a fix. */
+export type CodeChange = {
+  /** Path of the file in its repository (non-empty). */
+  file: string;
+  /** What changed in it; `''` when not given. */
+  description: string;
+  /** The unified diff, when recorded. */
+  diff?: string;
+};
 
+/** Validates {@link Solution}; `steps` defaults to `[]`. */
 export const SolutionSchema = z.object({
   description: z.string(),
   steps: z.array(z.string()).default([]),
@@ -61,25 +101,56 @@ export const SolutionSchema = z.object({
   commands_executed: z.array(z.string()).optional(),
   tests_performed: z.array(z.string()).optional(),
 });
-export type Solution = z.infer<typeof SolutionSchema>;
+/** How an incident was fixed, recorded by `resolve`. */
+export type Solution = {
+  /** What was done, in a sentence or two. */
+  description: string;
+  /** The steps taken, in order (`[]` when none). */
+  steps: string[];
+  /** Files changed by the fix. */
+  code_changes?: CodeChange[];
+  /** Shell or admin commands run while fixing. */
+  commands_executed?: string[];
+  /** Tests run to confirm the fix. */
+  tests_performed?: string[];
+};
 
+/** Validates {@link WorkSession}. */
 export const WorkSessionSchema = z.object({
   session_id: z.string(),
   started_at: TimestampSchema,
   ended_at: TimestampSchema,
   duration_minutes: z.number().nonnegative(),
 });
-export type WorkSession = z.infer<typeof WorkSessionSchema>;
+/** One stretch of work on an incident, for time tracking. */
+export type WorkSession = {
+  /** Id of the working session (given by the caller or generated). */
+  session_id: string;
+  /** When the session started (ISO 8601). */
+  started_at: string;
+  /** When the session ended (ISO 8601). */
+  ended_at: string;
+  /** Minutes worked in the session (≥ 0). */
+  duration_minutes: number;
+};
 
-/** Progress notes recorded by `updateProgress` (kept in order; the timeline also gets an interaction). */
+/** Validates {@link ProgressNote}. */
 export const ProgressNoteSchema = z.object({
   at: TimestampSchema,
   by: z.string(),
   text: z.string(),
 });
-export type ProgressNote = z.infer<typeof ProgressNoteSchema>;
+/** A progress note recorded by `updateProgress` (kept in order; the timeline also gets an interaction). */
+export type ProgressNote = {
+  /** When it was written (ISO 8601). */
+  at: string;
+  /** Who wrote it (normalised email or service id). */
+  by: string;
+  /** The note. */
+  text: string;
+};
 
-/** `cline_work` (R-MODEL-4): the work done from a coding assistant or the CLI. Owned locally, never overwritten by sync. */
+/** Validates {@link ClineWork}; `progress_notes` defaults to `[]`. */
 export const ClineWorkSchema = z.object({
   started_at: TimestampSchema,
   last_updated: TimestampSchema,
@@ -94,8 +165,37 @@ export const ClineWorkSchema = z.object({
     sessions: z.array(WorkSessionSchema),
   }),
 });
-export type ClineWork = z.infer<typeof ClineWorkSchema>;
+/**
+ * The work done on an incident from a coding assistant, the CLI or the desk: analysis, notes, the
+ * solution and the time spent. Owned locally: a vendor sync never overwrites it.
+ */
+export type ClineWork = {
+  /** When work started (the first `updateProgress` or `resolve`). */
+  started_at: string;
+  /** When the work record last changed. */
+  last_updated: string;
+  /** Who works on it (normalised email or service id). */
+  developer: string;
+  /** Id of the assistant or CLI session, when given. */
+  session_id?: string;
+  /** Workspace or repository the work happened in, when given. */
+  workspace?: string;
+  /** The diagnosis so far. */
+  analysis?: Analysis;
+  /** Progress notes, oldest first (`[]` when none). */
+  progress_notes: ProgressNote[];
+  /** The fix, once resolved. */
+  solution?: Solution;
+  /** Time spent: the total and each session. */
+  time_tracking: {
+    /** Sum of the sessions' minutes. */
+    total_minutes: number;
+    /** Every recorded working session. */
+    sessions: WorkSession[];
+  };
+};
 
+/** Validates {@link Resolution}. */
 export const ResolutionSchema = z.object({
   resolved_by: z.string(),
   resolved_at: TimestampSchema,
@@ -106,8 +206,27 @@ export const ResolutionSchema = z.object({
   documentation_updated: z.boolean(),
   kb_article_created: z.string().optional(),
 });
-export type Resolution = z.infer<typeof ResolutionSchema>;
+/** How and by whom an incident was resolved, recorded by `resolve`. */
+export type Resolution = {
+  /** Who resolved it (normalised email or service id). */
+  resolved_by: string;
+  /** When it was resolved (ISO 8601). */
+  resolved_at: string;
+  /** The kind of resolution: fixed, workaround, duplicate… */
+  resolution_type: ResolutionType;
+  /** What was done (the solution's description). */
+  resolution_description: string;
+  /** Why it happened. */
+  root_cause: string;
+  /** What was or will be done so that it does not happen again. */
+  preventive_actions?: string[];
+  /** Whether documentation was updated as part of the fix. */
+  documentation_updated: boolean;
+  /** Key or URL of the knowledge-base article written for it, when one was. */
+  kb_article_created?: string;
+};
 
+/** Validates {@link Attachment}. */
 export const AttachmentSchema = z.object({
   attachment_id: z.string(),
   filename: z.string(),
@@ -117,9 +236,25 @@ export const AttachmentSchema = z.object({
   size_bytes: z.number().int().nonnegative(),
   mime_type: z.string(),
 });
-export type Attachment = z.infer<typeof AttachmentSchema>;
+/** A file attached to an incident. The SDK stores the reference; the bytes live in object storage. */
+export type Attachment = {
+  /** Id of the attachment. */
+  attachment_id: string;
+  /** Original file name. */
+  filename: string;
+  /** Where the bytes are (an object key or `s3://bucket/key`). */
+  s3_path: string;
+  /** Who uploaded it. */
+  uploaded_by: string;
+  /** When it was uploaded (ISO 8601). */
+  uploaded_at: string;
+  /** Size in bytes (whole number ≥ 0). */
+  size_bytes: number;
+  /** Media type (`image/png`, `text/plain`). */
+  mime_type: string;
+};
 
-/** A field changed both locally and in the source system since the last sync; both values are kept. */
+/** Validates {@link SyncConflict}; `resolved` defaults to `false`. */
 export const SyncConflictSchema = z.object({
   field: z.string(),
   local_value: z.unknown(),
@@ -130,8 +265,25 @@ export const SyncConflictSchema = z.object({
   /** When someone resolved it (`resolveConflict` of the sync engine). */
   resolved_at: TimestampSchema.optional(),
 });
-export type SyncConflict = z.infer<typeof SyncConflictSchema>;
+/** A field changed both locally and in the source system since the last sync; both values are kept. */
+export type SyncConflict = {
+  /** The incident field in conflict (`status`, `priority`…). */
+  field: string;
+  /** The local value when the conflict was found. */
+  local_value: unknown;
+  /** The source system's value when the conflict was found. */
+  remote_value: unknown;
+  /** When the sync found it (ISO 8601). */
+  detected_at: string;
+  /** The source system it conflicts with. */
+  source_system?: SourceSystem;
+  /** Whether someone resolved it (`false` until then). */
+  resolved: boolean;
+  /** When someone resolved it (`resolveConflict` of the sync engine). */
+  resolved_at?: string;
+};
 
+/** Validates {@link SyncMetadata}; `needs_sync` defaults to `false`. */
 export const SyncMetadataSchema = z.object({
   last_sync_at: TimestampSchema.optional(),
   last_sync_status: z.enum(['SUCCESS', 'FAILED', 'PARTIAL']).optional(),
@@ -142,8 +294,25 @@ export const SyncMetadataSchema = z.object({
   remote_snapshot: z.record(z.string(), z.unknown()).optional(),
   conflicts: z.array(SyncConflictSchema).optional(),
 });
-export type SyncMetadata = z.infer<typeof SyncMetadataSchema>;
+/** State of the incident's synchronisation with its source system (Jira, ServiceNow, Zendesk…). */
+export type SyncMetadata = {
+  /** When the last sync of this incident ran (ISO 8601). */
+  last_sync_at?: string;
+  /** How the last sync of this incident went. */
+  last_sync_status?: 'SUCCESS' | 'FAILED' | 'PARTIAL';
+  /** Errors of the last sync (redacted: no secrets). */
+  sync_errors?: string[];
+  /** The source system's version or update stamp of the record, as last seen. */
+  external_version?: string;
+  /** Whether local changes wait to be pushed to the source system. */
+  needs_sync: boolean;
+  /** Values of synced fields as last seen in the source system (change detection base). */
+  remote_snapshot?: Record<string, unknown>;
+  /** Fields changed on both sides since the last sync. */
+  conflicts?: SyncConflict[];
+};
 
+/** Validates {@link IncidentMetrics}; counters default to 0 and flags to `false`. */
 export const IncidentMetricsSchema = z.object({
   response_time_minutes: z.number().nonnegative().optional(),
   resolution_time_minutes: z.number().nonnegative().optional(),
@@ -151,9 +320,21 @@ export const IncidentMetricsSchema = z.object({
   escalated: z.boolean().default(false),
   sla_breached: z.boolean().default(false),
 });
-export type IncidentMetrics = z.infer<typeof IncidentMetricsSchema>;
+/** Service-level figures of one incident, kept up to date by the state machine. */
+export type IncidentMetrics = {
+  /** Minutes from creation to the first response (assignment or operator reply). */
+  response_time_minutes?: number;
+  /** Minutes from creation to resolution. */
+  resolution_time_minutes?: number;
+  /** How many times it was reopened after being resolved or closed. */
+  reopened_count: number;
+  /** Whether it was escalated. */
+  escalated: boolean;
+  /** Whether it was resolved after its `due_date` (or is still open past it). */
+  sla_breached: boolean;
+};
 
-/** `kb_sync_status` (R-KB-1, R-KB-5), with an explicit state so that "closed and not yet synced" is indexable. */
+/** Validates {@link KbSyncStatus}; `sync_attempts` defaults to 0. */
 export const KbSyncStatusSchema = z.object({
   state: KbSyncStateSchema,
   synced: z.boolean(),
@@ -164,21 +345,46 @@ export const KbSyncStatusSchema = z.object({
   /** Object key of the published document, when synced. */
   document_key: z.string().optional(),
 });
-export type KbSyncStatus = z.infer<typeof KbSyncStatusSchema>;
+/**
+ * Whether the incident's knowledge-base document is published, with an explicit state so that
+ * "closed and not yet synced" is indexable.
+ */
+export type KbSyncStatus = {
+  /** Where the document stands: not applicable, pending, synced, failed, withdrawal pending. */
+  state: KbSyncState;
+  /** Whether the current document is published. */
+  synced: boolean;
+  /** When it was last published (ISO 8601). */
+  synced_at?: string;
+  /** Attempts since the last success. */
+  sync_attempts: number;
+  /** When the last attempt ran (ISO 8601). */
+  last_sync_attempt?: string;
+  /** The last attempt's error (redacted). */
+  last_sync_error?: string;
+  /** Object key of the published document, when synced. */
+  document_key?: string;
+};
 
+/** Validates {@link IncidentMetadata}. */
 export const IncidentMetadataSchema = z.object({
   created_by: z.string(),
   last_modified_by: z.string(),
   version_notes: z.string().optional(),
 });
-export type IncidentMetadata = z.infer<typeof IncidentMetadataSchema>;
+/** Who created and last changed an incident. */
+export type IncidentMetadata = {
+  /** Who created it (normalised email or service id). */
+  created_by: string;
+  /** Who made the last change. */
+  last_modified_by: string;
+  /** The reason given for the last change (`UseCaseContext.notes`), when one was. */
+  version_notes?: string;
+};
 
 /**
- * The persisted incident record (R-MODEL-1, every field group) — version 0 is the current record,
- * versions ≥ 1 are history snapshots (the state after the N-th change).
- *
- * Comments and interactions are stored as their own rows/items and presented on
- * {@link IncidentDetails}; `revision` is the optimistic-concurrency token.
+ * Validates an {@link Incident} as stored; the list and group fields have defaults (`[]`, `{}`,
+ * `NOT_APPLICABLE`), so a parsed record always has them.
  */
 export const IncidentSchema = z.object({
   incident_id: z.string().min(1),
@@ -228,9 +434,96 @@ export const IncidentSchema = z.object({
   /** Set when this id was linked into another incident: the id redirects there. */
   merged_into: z.string().optional(),
 });
-export type Incident = z.infer<typeof IncidentSchema>;
+/**
+ * The persisted incident record — version 0 is the current record, versions ≥ 1 are history
+ * snapshots (the state after the N-th change).
+ *
+ * Comments and interactions are stored as their own rows/items and presented on
+ * {@link IncidentDetails}; `revision` is the optimistic-concurrency token. Timestamps are ISO 8601
+ * strings with an offset (`2026-01-31T10:00:00.000Z`).
+ */
+export type Incident = {
+  /** The incident's id (`INC-…` when generated; imports keep the source id, e.g. `JIRA-12345`). */
+  incident_id: string;
+  /** 0 for the current record; N ≥ 1 for the N-th history version. */
+  version: number;
+  /** Number of changes applied so far; a write must name the revision it read. */
+  revision: number;
 
-/** A comment as presented on an incident (`comments[]`, R-MODEL-5); stored as an interaction of type `comment`. */
+  /** Id of the record in its source system (the incident id for MANUAL incidents). */
+  external_id: string;
+  /** The system the incident came from (`MANUAL` when created here). */
+  source_system: SourceSystem;
+  /** Link to the record in its source system. */
+  source_url?: string;
+
+  /** One-line summary (non-empty). */
+  title: string;
+  /** What happened, in free text (may be empty). */
+  description: string;
+  /** Category (`General` by default). */
+  category: string;
+  /** Finer category, when given. */
+  subcategory?: string;
+  /** Impact: CRITICAL, HIGH, MEDIUM, LOW. */
+  severity: Severity;
+  /** Urgency: P1 (most urgent) to P4; by default the one that goes with the severity. */
+  priority: Priority;
+
+  /** Lifecycle status; changed only through the state machine's transitions. */
+  status: Status;
+  /** Who works on it (normalised email or service id). */
+  assigned_to?: string;
+  /** When it was last assigned. */
+  assigned_at?: string;
+  /** The team that owns it. */
+  team?: string;
+
+  /** When it was created (or created in its source system, for imports). */
+  created_at: string;
+  /** When it last changed. */
+  updated_at: string;
+  /** When it is due: creation time + the SLA of its severity, unless given. */
+  due_date?: string;
+  /** When it was resolved (cleared when reopened). */
+  resolved_at?: string;
+  /** When it was closed. */
+  closed_at?: string;
+
+  /** Systems affected (`[]` when none). */
+  affected_systems: string[];
+  /** Services affected (`[]` when none). */
+  affected_services: string[];
+  /** Environment where it happens (`PRODUCTION` by default). */
+  environment: Environment;
+
+  /** Technical evidence: errors, traces, logs, related incidents. */
+  technical_details: TechnicalDetails;
+  /** The work record: analysis, progress notes, solution, time spent. Owned locally. */
+  cline_work?: ClineWork;
+  /** How it was resolved, once resolved. */
+  resolution?: Resolution;
+  /** Attached files (references). */
+  attachments: Attachment[];
+  /** Synchronisation with the source system. */
+  sync_metadata: SyncMetadata;
+  /** Response and resolution times, reopen count, SLA. */
+  metrics: IncidentMetrics;
+  /** Knowledge-base publication state. */
+  kb_sync_status: KbSyncStatus;
+
+  /** Free-form tags (`[]` when none). */
+  tags: string[];
+  /** Labels, as used by the source system (`[]` when none). */
+  labels: string[];
+  /** Who created and last changed it. */
+  metadata: IncidentMetadata;
+
+  /** Set when this id was linked into another incident: the id redirects there. */
+  merged_into?: string;
+};
+
+/** Validates {@link Comment}. */
 export const CommentSchema = z.object({
   comment_id: z.string(),
   author: z.string(),
@@ -240,4 +533,20 @@ export const CommentSchema = z.object({
   visibility: VisibilitySchema,
   external_id: z.string().optional(),
 });
-export type Comment = z.infer<typeof CommentSchema>;
+/** A comment as presented on an incident; stored as an {@link Interaction} of type `comment`. */
+export type Comment = {
+  /** Id of the comment (the interaction id). */
+  comment_id: string;
+  /** Who wrote it. */
+  author: string;
+  /** When it was written (ISO 8601). */
+  timestamp: string;
+  /** The comment's text. */
+  text: string;
+  /** Where it was written (CLI, a vendor, the desk…). */
+  source: InteractionSource;
+  /** PUBLIC, or INTERNAL (operators and services only). */
+  visibility: Visibility;
+  /** Id of the comment in its source system, when imported or pushed. */
+  external_id?: string;
+};

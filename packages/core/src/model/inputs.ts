@@ -41,6 +41,7 @@ const longText = () => z.string().max(100_000, 'at most 100000 characters');
 /** Optional optimistic-concurrency token: the revision the caller read. A stale one is refused. */
 const ExpectedRevisionSchema = z.number().int().positive().optional();
 
+/** Validates a {@link CreateIncidentInput} and fills its defaults (`createIncident`). */
 export const CreateIncidentInputSchema = z.object({
   /** Explicit id (imports keep the source id, e.g. `JIRA-12345`); generated when omitted. */
   incident_id: IncidentIdInputSchema.optional(),
@@ -70,24 +71,32 @@ export const CreateIncidentInputSchema = z.object({
   /** Assign on creation (admins and services only). */
   assigned_to: PersonRefSchema.optional(),
 });
+/** What `create` takes: a title is enough; every other field has a default or is optional. */
 export type CreateIncidentInput = z.input<typeof CreateIncidentInputSchema>;
 
+/** Validates an {@link IncidentRef}. */
 export const IncidentRefSchema = z.object({
   incident_id: IncidentIdSchema,
   expected_revision: ExpectedRevisionSchema,
 });
+/** An incident id, with the revision the caller read when it wants a stale write refused. */
 export type IncidentRef = z.input<typeof IncidentRefSchema>;
 
+/** Validates an {@link AssignInput}. */
 export const AssignInputSchema = IncidentRefSchema.extend({
   assignee: PersonRefSchema,
 });
+/** What `assign` takes: the incident and the assignee (email or service id). */
 export type AssignInput = z.input<typeof AssignInputSchema>;
 
+/** Validates a {@link ReasonInput}. */
 export const ReasonInputSchema = IncidentRefSchema.extend({
   reason: z.string().trim().max(10_000).optional(),
 });
+/** An incident and an optional free-text reason (`close`, `reopen`, `cancel`…). */
 export type ReasonInput = z.input<typeof ReasonInputSchema>;
 
+/** Validates an {@link UpdateProgressInput}: at least one of analysis, notes or time spent. */
 export const UpdateProgressInputSchema = IncidentRefSchema.extend({
   analysis: AnalysisSchema.optional(),
   progress_notes: z.string().trim().max(100_000).optional(),
@@ -103,8 +112,10 @@ export const UpdateProgressInputSchema = IncidentRefSchema.extend({
   message: 'give at least one of analysis, progress_notes or time_spent_minutes',
   path: ['progress_notes'],
 });
+/** What `updateProgress` takes: an analysis, a progress note and/or minutes worked. */
 export type UpdateProgressInput = z.input<typeof UpdateProgressInputSchema>;
 
+/** Validates a {@link ResolveInput} and fills its defaults. */
 export const ResolveInputSchema = IncidentRefSchema.extend({
   /** What was done, in a sentence or two (`solution.description`). */
   solution: z.string().trim().min(1, 'solution is required').max(100_000),
@@ -129,8 +140,10 @@ export const ResolveInputSchema = IncidentRefSchema.extend({
     .max(24 * 60)
     .optional(),
 });
+/** What `resolve` takes: the solution (required), steps, code changes, root cause, resolution type. */
 export type ResolveInput = z.input<typeof ResolveInputSchema>;
 
+/** Validates an {@link AddCommentInput} and fills its defaults (PUBLIC, MANUAL). */
 export const AddCommentInputSchema = IncidentRefSchema.extend({
   text: z.string().trim().min(1, 'text is required').max(100_000),
   visibility: VisibilitySchema.default('PUBLIC'),
@@ -142,14 +155,18 @@ export const AddCommentInputSchema = IncidentRefSchema.extend({
   /** Time of an imported comment; defaults to now. */
   created_at: TimestampSchema.optional(),
 });
+/** What `addComment` takes: the text, its visibility, and the source fields of an imported comment. */
 export type AddCommentInput = z.input<typeof AddCommentInputSchema>;
 
+/** Validates a {@link LinkInput}. */
 export const LinkInputSchema = z.object({
   from: IncidentIdSchema,
   to: IncidentIdSchema,
 });
+/** What `link` takes: the duplicate (`from`) and the incident it is merged into (`to`). */
 export type LinkInput = z.input<typeof LinkInputSchema>;
 
+/** Validates a {@link MetricsInput}: `from` must not be after `to`. */
 export const MetricsInputSchema = z
   .object({
     team: shortText().optional(),
@@ -161,8 +178,10 @@ export const MetricsInputSchema = z
     message: 'from must not be after to',
     path: ['from'],
   });
+/** Filters of `metrics`: a team, an assignee and a time window `from`–`to` (all optional). */
 export type MetricsInput = z.input<typeof MetricsInputSchema>;
 
+/** Validates a page request: `limit` 1–500 and an opaque `cursor`. */
 export const PageInputSchema = z.object({
   limit: z.number().int().min(1).max(500).optional(),
   cursor: z.string().nullish(),
@@ -180,6 +199,7 @@ export const IncidentQuerySchema = z.discriminatedUnion('by', [
   z.object({ by: z.literal('due'), status: StatusOrList, due_before: TimestampSchema.optional() }),
 ]);
 
+/** Validates a {@link CreateUserInput} and fills its defaults (role operator, active). */
 export const CreateUserInputSchema = z.object({
   email: EmailSchema,
   name: shortText().min(1).optional(),
@@ -187,6 +207,7 @@ export const CreateUserInputSchema = z.object({
   team: shortText().optional(),
   active: z.boolean().default(true),
 });
+/** What `users.create` takes: an email, and optionally a name, role, team and active flag. */
 export type CreateUserInput = z.input<typeof CreateUserInputSchema>;
 
 /** Changes to an existing user (`users.update`): name, role, team, active. At least one field. */
@@ -199,14 +220,18 @@ export const UpdateUserInputSchema = z
   })
   .strict()
   .refine((v) => Object.keys(v).length > 0, { message: 'nothing to change: pass name, role, team or active' });
+/** What `users.update` takes (see {@link UpdateUserInputSchema}); `team: null` removes the team. */
 export type UpdateUserInput = z.input<typeof UpdateUserInputSchema>;
 
 /** A new password hash for a user (the caller hashes; the SDK never sees the password). */
 export const SetUserCredentialsInputSchema = z.object({ password_hash: z.string().min(1).max(1024) }).strict();
+/** What `setUserCredentials` takes: the encoded hash computed by the caller. */
 export type SetUserCredentialsInput = z.input<typeof SetUserCredentialsInputSchema>;
 
+/** Validates a {@link FindSimilarInput}. */
 export const FindSimilarInputSchema = z.union([
   z.object({ incident_id: IncidentIdSchema }),
   z.object({ text: z.string().trim().min(1, 'text is required').max(MAX_ITEM_LENGTH) }),
 ]);
+/** What `findSimilar` looks for: incidents like an existing incident, or like a free text. */
 export type FindSimilarInput = z.input<typeof FindSimilarInputSchema>;

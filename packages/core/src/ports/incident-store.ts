@@ -239,6 +239,7 @@ export interface IncidentStore extends KbSyncStore, SyncStateStore {
 
   /** Inserts or replaces a user (keyed by email). */
   putUser(user: User): Promise<void>;
+  /** The user with this (normalised) email, or `null`; never the credentials. */
   getUser(email: string): Promise<User | null>;
   /** Users ordered by email. */
   listUsers(page?: PageRequest): Promise<Page<User>>;

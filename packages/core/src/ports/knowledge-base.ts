@@ -23,5 +23,6 @@ export interface RetrievedIncident {
 
 /** Retrieval side of a knowledge base. */
 export interface KnowledgeBaseRetriever {
+  /** Up to `limit` documents most similar to `text` that match `filters`, best first. */
   retrieve(request: { text: string; limit: number; filters?: KnowledgeBaseFilters }): Promise<RetrievedIncident[]>;
 }

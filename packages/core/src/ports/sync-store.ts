@@ -37,6 +37,7 @@ import type { Page, PageRequest } from './incident-store.js';
 
 /** Statuses of an outbound item, in the order lists return them. */
 export const OUTBOUND_STATUSES = ['PENDING', 'IN_PROGRESS', 'FAILED', 'DEAD', 'COMPLETED'] as const;
+/** Validates an {@link OutboundStatus}. */
 export const OutboundStatusSchema = z.enum(OUTBOUND_STATUSES);
 /** Status of an outbound item (see the module documentation for its life). */
 export type OutboundStatus = z.infer<typeof OutboundStatusSchema>;
@@ -46,6 +47,7 @@ export const OUTBOUND_DUE_STATUSES = ['PENDING', 'FAILED', 'IN_PROGRESS'] as con
 
 /** What an outbound item writes to the source system (R-SOURCE-5). */
 export const OUTBOUND_SYNC_TYPES = ['CREATE', 'UPDATE', 'COMMENT', 'ATTACHMENT', 'STATUS_CHANGE'] as const;
+/** Validates an {@link OutboundSyncType}. */
 export const OutboundSyncTypeSchema = z.enum(OUTBOUND_SYNC_TYPES);
 /** What an outbound item writes to the source system. */
 export type OutboundSyncType = z.infer<typeof OutboundSyncTypeSchema>;

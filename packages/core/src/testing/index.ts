@@ -42,6 +42,7 @@ export function createSteppingClock(
   start = Date.parse('2026-01-05T09:00:00.000Z'),
   stepMs = 1000,
 ): Clock & {
+  /** Moves the clock forward by `ms` milliseconds (on top of the per-call step). */
   advance(ms: number): void;
 } {
   let t = start;

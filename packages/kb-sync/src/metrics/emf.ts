@@ -36,6 +36,7 @@ export interface KbMetricsContext {
  * library; throwing from it never fails the run (the error is logged).
  */
 export interface KbMetricsRecorder {
+  /** Records one run's (or one batch's) metrics with the run's context. */
   record(metrics: readonly KbMetric[], context: KbMetricsContext): void;
 }
 

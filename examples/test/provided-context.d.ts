@@ -1,0 +1,9 @@
+/** What the global set-up gives the tests (`inject`). */
+import 'vitest';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Endpoint of the DynamoDB Local started by packages/store-dynamo/test/global-setup.ts. */
+    dynamoEndpoint: string;
+  }
+}
