@@ -14,14 +14,14 @@ import type { SSMClient } from '@aws-sdk/client-ssm';
 import { cachePrefixFor, dynamoStoreIdentity, type LambdaConfig, requireKbBucket } from '@incidents/config';
 import {
   type AlertSink,
-  createBedrockKnowledgeBase,
   createLocalKnowledgeBase,
   createLogAlertSink,
-  createS3ObjectStore,
-  createSnsAlertSink,
   type KnowledgeBase,
   type ObjectStore,
 } from '@incidents/kb-sync';
+import { createBedrockKnowledgeBase } from '@incidents/kb-sync/bedrock';
+import { createS3ObjectStore } from '@incidents/kb-sync/s3';
+import { createSnsAlertSink } from '@incidents/kb-sync/sns';
 import { createCachedStore, createTcpConnection, createUpstashConnection } from '@incidents/redis';
 import { createDynamoStore, type DynamoIncidentStore } from '@incidents/store-dynamo';
 
