@@ -9,7 +9,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { resolve } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Command } from 'commander';
 import { IncidentsError } from '@incidents/core';
 import type { IncidentsConfig } from '@incidents/config';
@@ -18,8 +18,12 @@ import type { Runtime } from '../runtime.js';
 
 const LOCAL_ENDPOINT = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:|\/|$)/i;
 
-/** A DynamoDB client for the configured endpoint and region (dummy credentials for DynamoDB Local). */
-export function createDynamoClient(config: IncidentsConfig): DynamoDBClient {
+/**
+ * A DynamoDB client for the configured endpoint and region (dummy credentials for DynamoDB Local).
+ * The AWS SDK is loaded here, on use, so that commands without DynamoDB never load it.
+ */
+export async function createDynamoClient(config: IncidentsConfig): Promise<DynamoDBClient> {
+  const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
   const endpoint = config.dynamo.endpoint;
   const region = config.dynamo.region ?? (endpoint ? 'us-east-1' : undefined);
   const local = endpoint !== undefined && LOCAL_ENDPOINT.test(endpoint);
@@ -94,7 +98,7 @@ export function registerDynamoCommands(program: Command, rt: Runtime): void {
     .description('create the incidents table (single-table design with its GSIs) unless it exists')
     .action(async () => {
       const config = rt.config();
-      const client = createDynamoClient(config);
+      const client = await createDynamoClient(config);
       const p = rt.printer();
       try {
         const { created } = await ensureIncidentsTable(client, config.dynamo.table);
