@@ -86,7 +86,15 @@ const rootPkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const typescript = rootPkg.devDependencies.typescript;
 const typesNode = rootPkg.devDependencies['@types/node'];
 // What the READMEs' examples import besides the SDK (a user adds these themselves).
-const extras = { '@aws-sdk/client-dynamodb': '^3.1160.0', '@libsql/client': '^0.18.0' };
+// kb-sync's AWS subpaths (`/s3`, `/bedrock`, `/sns`) need their SDK clients, optional peer dependencies.
+const extras = {
+  '@aws-sdk/client-dynamodb': '^3.1160.0',
+  '@libsql/client': '^0.18.0',
+  '@aws-sdk/client-s3': '^3.1160.0',
+  '@aws-sdk/client-bedrock-agent': '^3.1130.0',
+  '@aws-sdk/client-bedrock-agent-runtime': '^3.1130.0',
+  '@aws-sdk/client-sns': '^3.1130.0',
+};
 writeFileSync(
   join(project, 'package.json'),
   `${JSON.stringify(
@@ -119,6 +127,9 @@ import { createTursoStore, type TursoStore } from '@incidents/store-turso';
 import { createDynamoStore, incidentsTableDefinition } from '@incidents/store-dynamo';
 import { createJiraConnector, createSyncEngine, mapJiraIssue } from '@incidents/connectors';
 import { createLocalKnowledgeBase, runKbSync, toKbDocument } from '@incidents/kb-sync';
+import { createBedrockKnowledgeBase } from '@incidents/kb-sync/bedrock';
+import { createS3ObjectStore } from '@incidents/kb-sync/s3';
+import { createSnsAlertSink } from '@incidents/kb-sync/sns';
 
 export async function main(): Promise<Incident | undefined> {
   const store: TursoStore = await createTursoStore({ url: ':memory:' });
@@ -143,6 +154,9 @@ export const used = [
   createLocalKnowledgeBase,
   runKbSync,
   toKbDocument,
+  createBedrockKnowledgeBase,
+  createS3ObjectStore,
+  createSnsAlertSink,
 ];
 `;
 

@@ -8,14 +8,6 @@
 import { Command, Option } from 'commander';
 import type { Clock, IdGenerator } from '@incidents/core';
 import pkg from '../package.json' with { type: 'json' };
-import { registerDbCommands } from './commands/db.js';
-import { registerDemoCommand } from './commands/demo.js';
-import { registerDynamoCommands } from './commands/dynamo.js';
-import { registerIncidentCommands } from './commands/incidents.js';
-import { registerKbCommands } from './commands/kb.js';
-import { registerRedisCommands } from './commands/redis.js';
-import { registerSyncCommands } from './commands/sync.js';
-import { registerUserCommands } from './commands/users.js';
 import { describeFailure, UsageError } from './errors.js';
 import { rejectEmptyValues } from './options.js';
 import { type CliOutput, createPrinter, type Printer } from './output/printer.js';
@@ -103,6 +95,71 @@ function defaultInterrupt(handler: () => void): () => void {
   };
 }
 
+/** Registers one module's commands on the program. */
+type Register = (program: Command, rt: ReturnType<typeof createRuntime>) => void;
+
+/**
+ * The command modules, loaded on demand: a command's module (and what it imports — the AWS SDK, the
+ * Redis clients, the connectors) is loaded only when that command runs, so `incidents list` does not
+ * pay for `incidents dynamo`. Each entry names the top-level commands (and aliases) the module
+ * registers; `test/lazy-commands.test.ts` checks the names against the modules.
+ */
+export const COMMAND_MODULES: ReadonlyArray<{ names: readonly string[]; load: () => Promise<Register> }> = [
+  { names: ['init', 'seed', 'db'], load: async () => (await import('./commands/db.js')).registerDbCommands },
+  {
+    names: [
+      'create',
+      'list',
+      'ls',
+      'show',
+      'claim',
+      'assign',
+      'release',
+      'start',
+      'pending',
+      'close',
+      'reopen',
+      'cancel',
+      'progress',
+      'resolve',
+      'comment',
+      'history',
+      'timeline',
+      'metrics',
+      'link',
+    ],
+    load: async () => (await import('./commands/incidents.js')).registerIncidentCommands,
+  },
+  { names: ['users'], load: async () => (await import('./commands/users.js')).registerUserCommands },
+  { names: ['kb'], load: async () => (await import('./commands/kb.js')).registerKbCommands },
+  { names: ['sync', 'conflicts'], load: async () => (await import('./commands/sync.js')).registerSyncCommands },
+  { names: ['dynamo'], load: async () => (await import('./commands/dynamo.js')).registerDynamoCommands },
+  { names: ['demo'], load: async () => (await import('./commands/demo.js')).registerDemoCommand },
+  { names: ['redis', 'queue'], load: async () => (await import('./commands/redis.js')).registerRedisCommands },
+];
+
+/** Global options that take a value (their value is not a command name). */
+const GLOBAL_OPTIONS_WITH_VALUE = new Set(['--db', '--as', '--store', '--table', '--endpoint', '--region']);
+
+/**
+ * The command modules `argv` needs: the one that registers its command, or every module when there
+ * is no command or an unknown one (the root help lists them all, and commander's "did you mean"
+ * suggestions need every name).
+ */
+export function commandModulesFor(argv: readonly string[]): typeof COMMAND_MODULES {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--') break;
+    if (arg.startsWith('-')) {
+      if (GLOBAL_OPTIONS_WITH_VALUE.has(arg)) i++;
+      continue;
+    }
+    const match = COMMAND_MODULES.find((m) => m.names.includes(arg));
+    return match ? [match] : COMMAND_MODULES;
+  }
+  return COMMAND_MODULES;
+}
+
 /**
  * Creates the `incidents` CLI.
  *
@@ -172,17 +229,11 @@ export function createCli(deps: CliDeps): Cli {
           }
         });
 
-      registerDbCommands(program, rt);
-      registerIncidentCommands(program, rt);
-      registerUserCommands(program, rt);
-      registerKbCommands(program, rt);
-      registerSyncCommands(program, rt);
-      registerDynamoCommands(program, rt);
-      registerDemoCommand(program, rt);
-      registerRedisCommands(program, rt);
-
       const debug = resolved.env.INCIDENTS_DEBUG === '1' || resolved.env.INCIDENTS_DEBUG === 'true';
       try {
+        // In order, so that the root help lists the commands as before.
+        const registers = await Promise.all(commandModulesFor(argv).map((m) => m.load()));
+        for (const register of registers) register(program, rt);
         await program.parseAsync([...argv], { from: 'user' });
         return 0;
       } catch (err) {

@@ -5,11 +5,11 @@
  *
  * @module
  */
-import { BedrockAgentClient } from '@aws-sdk/client-bedrock-agent';
+import type { BedrockAgentClient } from '@aws-sdk/client-bedrock-agent';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SNSClient } from '@aws-sdk/client-sns';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import {
   cachePrefixFor,
@@ -20,15 +20,12 @@ import {
 } from '@incidents/config';
 import {
   type AlertSink,
-  createBedrockKnowledgeBase,
   createLocalKnowledgeBase,
   createLogAlertSink,
-  createS3ObjectStore,
-  createSnsAlertSink,
   type KnowledgeBase,
   type ObjectStore,
 } from '@incidents/kb-sync';
-import { createCachedStore, createTcpConnection, createUpstashConnection } from '@incidents/redis';
+import { createS3ObjectStore } from '@incidents/kb-sync/s3';
 import { createDynamoStore, type DynamoIncidentStore } from '@incidents/store-dynamo';
 
 /** AWS clients the handlers use; each one is optional (created from the configuration when omitted). */
@@ -70,15 +67,18 @@ export function createDynamoClient(
 
 /**
  * The incident store of the configuration (DynamoDB) — behind the Redis read cache when Redis is
- * configured, so that the handlers' writes invalidate what the other apps cached.
+ * configured, so that the handlers' writes invalidate what the other apps cached. `@incidents/redis`
+ * (and its Redis clients) is loaded only then: in the bundle it is evaluated on first use, not at
+ * cold start.
  */
-export function createStoreFromConfig(
+export async function createStoreFromConfig(
   config: LambdaConfig,
   clients: AwsClients = {},
   capture: CaptureClient = identity,
-): DynamoIncidentStore {
+): Promise<DynamoIncidentStore> {
   const store = createDynamoStore({ tableName: config.table, client: createDynamoClient(config, clients, capture) });
   if (!config.redis) return store;
+  const { createCachedStore, createTcpConnection, createUpstashConnection } = await import('@incidents/redis');
   const redis =
     config.redis.kind === 'upstash'
       ? createUpstashConnection({ url: config.redis.url, token: config.redis.token })
@@ -133,10 +133,14 @@ export async function createKbRuntime(
   let knowledgeBase: KnowledgeBase | undefined;
   let closeKb: (() => Promise<void>) | undefined;
   if (config.kb.mode === 'bedrock') {
+    // Loaded (evaluated, in the bundle) only in Bedrock mode, like the SNS sink below.
+    const { createBedrockKnowledgeBase } = await import('@incidents/kb-sync/bedrock');
     knowledgeBase = createBedrockKnowledgeBase({
       knowledgeBaseId: config.kb.knowledgeBaseId as string,
       dataSourceId: config.kb.dataSourceId as string,
-      agentClient: clients.bedrockAgent ?? capture(new BedrockAgentClient(region ? { region } : {})),
+      agentClient:
+        clients.bedrockAgent ??
+        capture(new (await import('@aws-sdk/client-bedrock-agent')).BedrockAgentClient(region ? { region } : {})),
     });
   } else if (config.kb.mode === 'local') {
     const local = await createLocalKnowledgeBase({
@@ -147,13 +151,20 @@ export async function createKbRuntime(
     knowledgeBase = local;
     closeKb = () => local.close();
   }
-  const alertSink = config.alertTopicArn
-    ? createSnsAlertSink({
-        topicArn: config.alertTopicArn,
-        client: clients.sns ?? capture(new SNSClient(region ? { region } : {})),
-      })
-    : createLogAlertSink(logger);
-  const store = createStoreFromConfig(config, clients, capture);
+  let alertSink: AlertSink;
+  if (config.alertTopicArn) {
+    const [{ createSnsAlertSink }, { SNSClient }] = await Promise.all([
+      import('@incidents/kb-sync/sns'),
+      import('@aws-sdk/client-sns'),
+    ]);
+    alertSink = createSnsAlertSink({
+      topicArn: config.alertTopicArn,
+      client: clients.sns ?? capture(new SNSClient(region ? { region } : {})),
+    });
+  } else {
+    alertSink = createLogAlertSink(logger);
+  }
+  const store = await createStoreFromConfig(config, clients, capture);
   return {
     store,
     objectStore,

@@ -3,8 +3,9 @@
  * one of `@incidents/kb-sync` (`createDefaultKbSetup`: documents in `<home>/kb/documents`, a libSQL
  * index in `<home>/kb/index.db`); optionally an S3 bucket and/or Amazon Bedrock.
  *
- * `@incidents/kb-sync` (and the AWS SDK clients it bundles) is loaded on first use, so commands that
- * never touch the knowledge base do not pay for it.
+ * `@incidents/kb-sync` is loaded on first use, so commands that never touch the knowledge base do not
+ * pay for it; its S3 and Bedrock adapters (`@incidents/kb-sync/s3`, `/bedrock`, which load the AWS
+ * SDK) only when the configuration names them.
  *
  * @module
  */
@@ -49,7 +50,8 @@ export async function openKnowledgeBase(config: KbConfig): Promise<OpenedKnowled
   if (documents.kind === 's3') {
     const endpoint = documents.endpoint;
     const region = documents.region ?? (endpoint ? 'us-east-1' : undefined);
-    objectStore = kb.createS3ObjectStore({
+    const { createS3ObjectStore } = await import('@incidents/kb-sync/s3');
+    objectStore = createS3ObjectStore({
       bucket: documents.bucket,
       clientConfig: {
         ...(region ? { region } : {}),
@@ -90,7 +92,8 @@ export async function openKnowledgeBase(config: KbConfig): Promise<OpenedKnowled
     };
   }
   if (index.kind === 'bedrock') {
-    const knowledgeBase = kb.createBedrockKnowledgeBase({
+    const { createBedrockKnowledgeBase } = await import('@incidents/kb-sync/bedrock');
+    const knowledgeBase = createBedrockKnowledgeBase({
       knowledgeBaseId: index.knowledgeBaseId,
       dataSourceId: index.dataSourceId,
       ...(index.region ? { clientConfig: { region: index.region } } : {}),

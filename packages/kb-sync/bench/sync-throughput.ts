@@ -22,7 +22,6 @@ import { collectAll } from '@incidents/core';
 import type { TursoStore } from '@incidents/store-turso';
 import {
   createFilesystemObjectStore,
-  createS3ObjectStore,
   documentKey,
   metadataKey,
   type ObjectStore,
@@ -31,6 +30,7 @@ import {
   toKbDocument,
   toMetadataSidecar,
 } from '../src/index.js';
+import { createS3ObjectStore } from '../src/s3.js';
 import { benchBaseDir, seededStore, startS3rver } from './fixtures.js';
 import { withLatency } from './latency-store.js';
 

@@ -4,16 +4,22 @@
  * - {@link runKbSync}: the batch job (R-KB-1…5) — every closed, unsynced incident becomes a JSON
  *   document plus a Bedrock `.metadata.json` sidecar, withdrawn incidents lose theirs, one ingestion
  *   job makes it searchable, CloudWatch EMF metrics and alerts report on it.
- * - Object stores: {@link createFilesystemObjectStore} (default) and {@link createS3ObjectStore}.
- * - Knowledge bases: {@link createLocalKnowledgeBase} (libSQL FTS5/BM25, optional vectors) and
- *   {@link createBedrockKnowledgeBase}; both are core `KnowledgeBaseRetriever`s for
- *   `createIncidentService({ knowledgeBase })`.
+ * - Object stores: {@link createFilesystemObjectStore} (default); Amazon S3 is
+ *   `createS3ObjectStore` from `@incidents/kb-sync/s3`.
+ * - Knowledge bases: {@link createLocalKnowledgeBase} (libSQL FTS5/BM25, optional vectors); Amazon
+ *   Bedrock is `createBedrockKnowledgeBase` from `@incidents/kb-sync/bedrock`. Both are core
+ *   `KnowledgeBaseRetriever`s for `createIncidentService({ knowledgeBase })`.
+ * - Alerts: {@link createLogAlertSink} (default); Amazon SNS is `createSnsAlertSink` from
+ *   `@incidents/kb-sync/sns`.
+ *
+ * The root entry loads no AWS SDK client: the AWS adapters live behind those subpaths, whose SDK
+ * clients are optional peer dependencies.
  * - {@link createDefaultKbSetup}: the CLI's local default.
  *
  * @packageDocumentation
  */
 
-export { createLogAlertSink, createSnsAlertSink, type SnsAlertSinkOptions } from './alerts/index.js';
+export { createLogAlertSink } from './alerts/index.js';
 export {
   DEFAULT_KB_PREFIX,
   documentKey,
@@ -38,11 +44,6 @@ export {
   type RunKbSyncOptions,
   runKbSync,
 } from './job/run-kb-sync.js';
-export {
-  type BedrockKnowledgeBaseOptions,
-  createBedrockKnowledgeBase,
-  toBedrockFilter,
-} from './knowledge-bases/bedrock.js';
 export { type FilterClause, parseFilters } from './knowledge-bases/filters.js';
 export {
   createLocalKnowledgeBase,
@@ -62,7 +63,6 @@ export {
   toEmfLine,
 } from './metrics/emf.js';
 export { createFilesystemObjectStore, type FilesystemObjectStoreOptions } from './object-stores/filesystem.js';
-export { createS3ObjectStore, type S3ObjectStoreOptions } from './object-stores/s3.js';
 export type {
   AlertSink,
   Embedder,

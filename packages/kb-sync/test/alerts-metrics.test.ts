@@ -1,7 +1,8 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
-import { createLogAlertSink, createSnsAlertSink, toEmfLine } from '../src/index.js';
+import { createLogAlertSink, toEmfLine } from '../src/index.js';
+import { createSnsAlertSink } from '../src/sns.js';
 
 const alert = {
   subject: 'Incident knowledge-base sync failing repeatedly',

@@ -14,8 +14,8 @@ import { BedrockAgentRuntimeClient, RetrieveCommand } from '@aws-sdk/client-bedr
 import { createIncidentService, NotFoundError, ValidationError } from '@incidents/core';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createBedrockKnowledgeBase } from '../src/bedrock.js';
 import {
-  createBedrockKnowledgeBase,
   createFilesystemObjectStore,
   IngestionConflictError,
   type KnowledgeBase,

@@ -1,13 +1,7 @@
 import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createLocalKnowledgeBase,
-  createS3ObjectStore,
-  documentKey,
-  metadataKey,
-  type ObjectStore,
-  runKbSync,
-} from '../src/index.js';
+import { createLocalKnowledgeBase, documentKey, metadataKey, type ObjectStore, runKbSync } from '../src/index.js';
+import { createS3ObjectStore } from '../src/s3.js';
 import { closeMany, type Desk, openDesk } from './support/desk.js';
 import { type S3rverHandle, startS3rver } from './support/s3rver.js';
 

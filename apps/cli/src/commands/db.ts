@@ -95,7 +95,7 @@ export function registerDbCommands(program: Command, rt: Runtime): void {
       const config = rt.config();
       const p = rt.printer();
       if (config.store === 'dynamo') {
-        const client = createDynamoClient(config);
+        const client = await createDynamoClient(config);
         try {
           const result = await ensureIncidentsTable(client, config.dynamo.table);
           const where = config.dynamo.endpoint ?? `AWS (${config.dynamo.region ?? 'default region'})`;

@@ -9,15 +9,19 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { resolve } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Command } from 'commander';
 import { IncidentsError } from '@incidents/core';
 import { dynamoClientSettings, type IncidentsConfig } from '@incidents/config';
 import { integer } from '../options.js';
 import type { Runtime } from '../runtime.js';
 
-/** A DynamoDB client for the configured endpoint and region (dummy credentials for DynamoDB Local). */
-export function createDynamoClient(config: IncidentsConfig): DynamoDBClient {
+/**
+ * A DynamoDB client for the configured endpoint and region (dummy credentials for DynamoDB Local).
+ * The AWS SDK is loaded here, on use, so that commands without DynamoDB never load it.
+ */
+export async function createDynamoClient(config: IncidentsConfig): Promise<DynamoDBClient> {
+  const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
   return new DynamoDBClient(dynamoClientSettings(config.dynamo));
 }
 
@@ -85,7 +89,7 @@ export function registerDynamoCommands(program: Command, rt: Runtime): void {
     .description('create the incidents table (single-table design with its GSIs) unless it exists')
     .action(async () => {
       const config = rt.config();
-      const client = createDynamoClient(config);
+      const client = await createDynamoClient(config);
       const p = rt.printer();
       try {
         const { created } = await ensureIncidentsTable(client, config.dynamo.table);

@@ -112,7 +112,7 @@ export function createConnectorSyncHandler(deps: HandlerDependencies = {}): Conn
       logger,
     });
     const dynamodb = createDynamoClient(config, clients, capture);
-    const store = createStoreFromConfig(config, { ...clients, dynamodb });
+    const store = await createStoreFromConfig(config, { ...clients, dynamodb });
     const sync = async (event: ConnectorSyncEvent | null | undefined): Promise<SyncRunSummary> => {
       const target = event?.connector && event.connector !== 'all' ? event.connector : 'all';
       const names = target === 'all' ? Object.keys(config.connectors) : [target];

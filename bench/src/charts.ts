@@ -1,0 +1,162 @@
+/**
+ * SVG charts of the benchmark results, rendered in Node by Vega-Lite + Vega (no browser):
+ *
+ * - `sdk-vs-raw.svg` — the SDK's time over the same raw statement, per benchmark variant
+ *   (`bench/results/{lifecycle,queries,timeline,bulk}.json`);
+ * - `cli-startup.svg` — `incidents --help`, `incidents list`, `incidents-mcp` against `node -e 0`
+ *   (`bench/results/cli-startup.json`);
+ * - `lambda-cold-start.svg` — each handler's init over the DynamoDB floor handler
+ *   (`apps/lambda/bench/results/cold-start.json`, written by `pnpm --filter @incidents/lambda bench:cold-start`).
+ *
+ * A bar whose target is missed is drawn red; a met target green; no target grey. Dashed rules mark
+ * the targets. Missing result files are skipped with a note.
+ *
+ *   pnpm bench:charts        # writes docs/charts/*.svg
+ *
+ * @module
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as vega from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const OUT = join(root, 'docs', 'charts');
+
+/** One bar: a label, a value, and whether it meets its target (`null`: no target). */
+interface Bar {
+  label: string;
+  value: number;
+  pass: boolean | null;
+  group?: string;
+}
+
+const COLORS = { domain: ['pass', 'FAIL', 'no target'], range: ['#2e7d32', '#c62828', '#9e9e9e'] };
+
+function barChart(
+  title: string,
+  unit: string,
+  bars: Bar[],
+  rules: Array<{ value: number; label: string }>,
+): TopLevelSpec {
+  const values = bars.map((b) => ({
+    ...b,
+    status: b.pass === null ? 'no target' : b.pass ? 'pass' : 'FAIL',
+    text: `${b.value.toFixed(unit === '×' ? 2 : 0)}${unit === '×' ? '×' : ` ${unit}`}`,
+  }));
+  const x = { field: 'value', type: 'quantitative' as const, title: unit === '×' ? 'ratio' : unit };
+  const y = { field: 'label', type: 'nominal' as const, sort: null, title: null, axis: { labelLimit: 320 } };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title,
+    width: 460,
+    background: 'white',
+    layer: [
+      {
+        data: { values },
+        mark: 'bar',
+        encoding: {
+          y,
+          x,
+          color: { field: 'status', type: 'nominal', scale: COLORS, legend: { title: 'target' } },
+        },
+      },
+      {
+        data: { values },
+        mark: { type: 'text', align: 'left', dx: 3 },
+        encoding: { y, x, text: { field: 'text' } },
+      },
+      ...rules.map((r) => ({
+        data: { values: [r] },
+        mark: { type: 'rule' as const, strokeDash: [4, 3], color: '#555' },
+        encoding: { x: { field: 'value', type: 'quantitative' as const } },
+      })),
+    ],
+  } as TopLevelSpec;
+}
+
+async function render(name: string, spec: TopLevelSpec): Promise<void> {
+  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  const svg = await view.toSVG();
+  view.finalize();
+  writeFileSync(join(OUT, name), `${svg}\n`);
+  console.log(`wrote docs/charts/${name}`);
+}
+
+const readJson = <T>(path: string): T | undefined =>
+  existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as T) : undefined;
+
+interface Variant {
+  group?: string;
+  name: string;
+  kind: string;
+  ratio?: number;
+}
+
+/** Targets of the SDK-vs-raw ratio per benchmark (issue "Performance, round 2": lists and timeline ≤ 1.15×). */
+const RATIO_TARGETS: Record<string, number | undefined> = { lifecycle: 1.5, queries: 1.15, timeline: 1.15 };
+
+async function sdkVsRaw(): Promise<void> {
+  const bars: Bar[] = [];
+  for (const bench of ['lifecycle', 'bulk', 'queries', 'timeline']) {
+    const file = readJson<{ result: { variants: Variant[] } }>(join(root, 'bench', 'results', `${bench}.json`));
+    if (!file) continue;
+    for (const v of file.result.variants) {
+      if (v.kind !== 'sdk' || typeof v.ratio !== 'number') continue;
+      // The lifecycle's per-use-case rows are parts of the whole; chart the whole only.
+      if (bench === 'lifecycle' && v.group) continue;
+      const target = RATIO_TARGETS[bench];
+      bars.push({
+        label: `${bench}: ${v.group ? `${v.group} — ` : ''}${v.name}`,
+        value: v.ratio,
+        pass: target === undefined ? null : v.ratio <= target,
+      });
+    }
+  }
+  if (bars.length === 0) return console.log('sdk-vs-raw: no results in bench/results, skipped');
+  await render(
+    'sdk-vs-raw.svg',
+    barChart('SDK time ÷ the same raw statement (libSQL)', '×', bars, [
+      { value: 1, label: 'raw' },
+      { value: 1.15, label: 'target (lists, timeline)' },
+    ]),
+  );
+}
+
+async function cliStartup(): Promise<void> {
+  const file = readJson<{
+    results: Array<{ name: string; medianMs: number; pass: boolean; target: { ms?: number } }>;
+  }>(join(root, 'bench', 'results', 'cli-startup.json'));
+  if (!file) return console.log('cli-startup: no bench/results/cli-startup.json, skipped');
+  const bars = file.results.map((r, i) => ({
+    label: r.name,
+    value: r.medianMs,
+    pass: i === 0 ? null : r.pass,
+  }));
+  await render('cli-startup.svg', barChart('Start-up, median wall time (pairwise with node -e 0)', 'ms', bars, []));
+}
+
+async function lambdaColdStart(): Promise<void> {
+  const file = readJson<{ results: Array<{ name: string; ratio: number; bytes: number; pass: boolean }> }>(
+    join(root, 'apps', 'lambda', 'bench', 'results', 'cold-start.json'),
+  );
+  if (!file) return console.log('lambda-cold-start: no apps/lambda/bench/results/cold-start.json, skipped');
+  const bars = file.results.map((r, i) => ({
+    label: `${r.name} (${Math.round(r.bytes / 1024)} KiB)`,
+    value: r.ratio,
+    pass: i === 0 ? null : r.pass,
+  }));
+  await render(
+    'lambda-cold-start.svg',
+    barChart('Lambda init ÷ DynamoDBDocumentClient floor (target ≤ 1.5×, ≤ 1 MB)', '×', bars, [
+      { value: 1.5, label: 'target' },
+    ]),
+  );
+}
+
+mkdirSync(OUT, { recursive: true });
+await sdkVsRaw();
+await cliStartup();
+await lambdaColdStart();
