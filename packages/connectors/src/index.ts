@@ -116,3 +116,23 @@ export {
   type SlackConnectorOptions,
   type SlackMappingOptions,
 } from './slack/index.js';
+export {
+  createMemoryDeliveryLog,
+  createWebhookIntake,
+  createWebhookRequestHandler,
+  DEFAULT_WEBHOOK_TOLERANCE_MS,
+  type VerifiedDelivery,
+  verifyWebhook,
+  WEBHOOK_VENDORS,
+  type WebhookDeliveryLog,
+  type WebhookEndpoint,
+  WebhookError,
+  type WebhookErrorCode,
+  type WebhookIntake,
+  type WebhookIntakeOptions,
+  type WebhookRequest,
+  type WebhookRequestHandlerOptions,
+  type WebhookResult,
+  type WebhookSecretOptions,
+  type WebhookVendor,
+} from './webhooks/index.js';
