@@ -136,3 +136,5 @@ export {
   type WebhookSecretOptions,
   type WebhookVendor,
 } from './webhooks/index.js';
+export { type OAuthOptions, type OAuthProvider, type OAuthTokens, oauthAuth } from './http/oauth.js';
+export type { JiraOAuthOptions } from './jira/options.js';

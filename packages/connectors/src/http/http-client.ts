@@ -43,6 +43,11 @@ export interface HttpClientOptions extends HttpOptions {
   connector: string;
   /** Base URL; request paths are appended to it. */
   baseUrl: string;
+  /**
+   * Looks the base URL up before the first request (Jira OAuth 2.0: `api.atlassian.com/ex/jira/{cloudId}`
+   * with the cloud id read from the accessible resources). Tried again after a failure.
+   */
+  resolveBaseUrl?: () => Promise<string>;
   auth?: AuthProvider;
   /** Extracts the vendor's error message from an error body, for error messages. */
   errorMessage?: (body: unknown) => string | undefined;
@@ -150,7 +155,22 @@ function shorten(text: string, max = 300): string {
 /** Creates the shared HTTP client of one connector. */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const connector = options.connector;
-  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  let baseUrl = options.baseUrl.replace(/\/+$/, '');
+  let resolvingBase: Promise<void> | undefined;
+  const resolveBase = async () => {
+    if (!options.resolveBaseUrl) return;
+    const lookup = options.resolveBaseUrl;
+    resolvingBase ??= lookup().then(
+      (url) => {
+        baseUrl = url.replace(/\/+$/, '');
+      },
+      (err: unknown) => {
+        resolvingBase = undefined;
+        throw err;
+      },
+    );
+    await resolvingBase;
+  };
   const doFetch: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const retry = resolveRetry(options.retry);
   const limiter = createLimiter(options.concurrency ?? 4);
@@ -290,12 +310,20 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         const message = await vendorMessage(response);
         if (status === 401 && !refreshed && options.auth?.refresh && !init.skipAuth) {
           refreshed = true;
-          if (await options.auth.refresh(userSignal)) continue;
+          let renewed: boolean;
+          try {
+            renewed = await options.auth.refresh(userSignal);
+          } catch (err) {
+            // The token endpoint refused (a revoked grant, a rotated-away refresh token): stop here too.
+            if (err instanceof ConnectorError && err.code === 'connector.auth') stoppedBy = redactor.redactError(err);
+            throw err;
+          }
+          if (renewed) continue;
         }
         const error = new ConnectorError(
           'connector.auth',
           status === 401
-            ? `authentication failed (HTTP 401) on ${method} ${label}; check the credentials — the connector is stopped`
+            ? `authentication failed (HTTP 401) on ${method} ${label}${refreshed ? ' even after a token refresh' : ''}; check the credentials — the connector is stopped`
             : `permission denied (HTTP 403) on ${method} ${label}; check the account's permissions/scopes`,
           { connector, ...where, status, attempts: attempt, ...(message ? { vendorMessage: message } : {}) },
         );
@@ -353,7 +381,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
   const client: HttpClient = {
     connector,
-    baseUrl,
+    get baseUrl() {
+      return baseUrl;
+    },
     get stoppedBy() {
       return stoppedBy;
     },
@@ -362,6 +392,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     redactError: (err) => redactor.redactError(err),
     async request<S extends z.ZodType | undefined = undefined>(req: HttpRequest<S>): Promise<HttpResponse<BodyOf<S>>> {
       const method = req.method ?? 'GET';
+      await resolveBase();
       const url = resolveUrl(req.path, req.query);
       const headers: Record<string, string> = { ...req.headers };
       let body: string | undefined;

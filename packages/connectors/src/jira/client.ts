@@ -4,7 +4,8 @@
  */
 import type { ImportedComment, PulledIncident, PulledPage, PullOptions, Connector } from '../connector.js';
 import { ConnectorError } from '../errors.js';
-import { basicAuth, bearerAuth } from '../http/auth.js';
+import { type AuthProvider, basicAuth, bearerAuth } from '../http/auth.js';
+import { oauthAuth } from '../http/oauth.js';
 import { readAhead } from '../http/read-ahead.js';
 import { createHttpClient } from '../http/http-client.js';
 import { decodePullCursor, encodePullCursor, normaliseSince } from '../mapping/cursor.js';
@@ -84,6 +85,37 @@ export function jqlDate(iso: string, timeZone = 'UTC'): string {
 }
 
 /**
+ * OAuth 2.0 requests go through the API gateway: `{apiBaseUrl}/ex/jira/{cloudId}`. The cloud id is
+ * the accessible resource whose `url` is the configured site (the app may see several sites).
+ */
+async function jiraOAuthBase(
+  name: string,
+  site: string,
+  oauth: NonNullable<Extract<JiraConnectorOptions['auth'], { oauth: unknown }>['oauth']>,
+  auth: AuthProvider,
+  options: JiraConnectorOptions,
+): Promise<string> {
+  const api = (oauth.apiBaseUrl ?? 'https://api.atlassian.com').replace(/\/+$/, '');
+  if (oauth.cloudId) return `${api}/ex/jira/${encodeURIComponent(oauth.cloudId)}`;
+  const gateway = createHttpClient({ ...options, connector: name, baseUrl: api, auth, errorMessage: jiraErrorMessage });
+  const { body } = await gateway.request({
+    path: '/oauth/token/accessible-resources',
+    label: 'accessible-resources',
+    schema: z.array(z.looseObject({ id: z.string(), url: z.string() })),
+  });
+  const wanted = site.replace(/\/+$/, '').toLowerCase();
+  const found = body.find((r) => r.url.replace(/\/+$/, '').toLowerCase() === wanted);
+  if (!found) {
+    throw new ConnectorError(
+      'connector.auth',
+      `the OAuth app has no access to ${site}; sites it can reach: ${body.map((r) => r.url).join(', ') || 'none'}`,
+      { connector: name },
+    );
+  }
+  return `${api}/ex/jira/${encodeURIComponent(found.id)}`;
+}
+
+/**
  * Creates the Jira Cloud connector: pulls with `POST /rest/api/3/search/jql` (`nextPageToken`
  * pagination, JQL `updated >= since ORDER BY updated ASC`), pushes ADF comments and status changes
  * through the issue's workflow transitions.
@@ -100,11 +132,28 @@ export function jqlDate(iso: string, timeZone = 'UTC'): string {
  */
 export function createJiraConnector(options: JiraConnectorOptions): Connector {
   const name = 'jira';
-  const auth =
-    'bearerToken' in options.auth
-      ? bearerAuth(options.auth.bearerToken)
-      : basicAuth(options.auth.email, options.auth.apiToken);
-  const http = createHttpClient({ ...options, connector: name, auth, errorMessage: jiraErrorMessage });
+  const oauth = 'oauth' in options.auth ? options.auth.oauth : undefined;
+  const transport = {
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+  };
+  const auth: AuthProvider =
+    'oauth' in options.auth
+      ? oauthAuth(
+          name,
+          { tokenUrl: 'https://auth.atlassian.com/oauth/token', ...options.auth.oauth, bodyFormat: 'json' },
+          transport,
+        )
+      : 'bearerToken' in options.auth
+        ? bearerAuth(options.auth.bearerToken)
+        : basicAuth(options.auth.email, options.auth.apiToken);
+  const http = createHttpClient({
+    ...options,
+    connector: name,
+    auth,
+    errorMessage: jiraErrorMessage,
+    ...(oauth ? { resolveBaseUrl: () => jiraOAuthBase(name, options.baseUrl, oauth, auth, options) } : {}),
+  });
   const pageSize = Math.min(100, Math.max(1, options.pageSize ?? 50));
   const mapping = { baseUrl: options.baseUrl, ...options.mapping };
   /**

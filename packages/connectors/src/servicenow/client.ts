@@ -6,7 +6,8 @@ import { z } from 'zod';
 import type { Connector, PulledIncident, PulledPage, PullOptions } from '../connector.js';
 import { ValidationError } from '@incidents/core';
 import { ConnectorError } from '../errors.js';
-import { basicAuth, bearerAuth } from '../http/auth.js';
+import { type AuthProvider, basicAuth, bearerAuth } from '../http/auth.js';
+import { oauthAuth } from '../http/oauth.js';
 import { readAhead } from '../http/read-ahead.js';
 import { createHttpClient, type HttpClient } from '../http/http-client.js';
 import { attachPageComments, mapEach, maxIso, type OwnedComment } from '../mapping/common.js';
@@ -129,10 +130,16 @@ async function readJournal(http: HttpClient, query: string, signal?: AbortSignal
  */
 export function createServiceNowConnector(options: ServiceNowConnectorOptions): Connector {
   const name = 'servicenow';
-  const auth =
-    'bearerToken' in options.auth
-      ? bearerAuth(options.auth.bearerToken)
-      : basicAuth(options.auth.username, options.auth.password);
+  const auth: AuthProvider =
+    'oauth' in options.auth
+      ? oauthAuth(
+          name,
+          { bodyFormat: 'form', ...options.auth.oauth },
+          { ...(options.fetch ? { fetch: options.fetch } : {}) },
+        )
+      : 'bearerToken' in options.auth
+        ? bearerAuth(options.auth.bearerToken)
+        : basicAuth(options.auth.username, options.auth.password);
   const http = createHttpClient({ ...options, connector: name, auth, errorMessage: serviceNowErrorMessage });
   const table = options.table ?? 'incident';
   const pageSize = Math.min(1000, Math.max(1, options.pageSize ?? 100));

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { Connector, ImportedComment, PulledIncident, PulledPage, PullOptions } from '../connector.js';
 import { ConnectorError } from '../errors.js';
 import { createHttpClient } from '../http/http-client.js';
+import { oauthAuth } from '../http/oauth.js';
 import { readAhead } from '../http/read-ahead.js';
 import { mapEach, maxIso } from '../mapping/common.js';
 import { decodePullCursor, encodePullCursor, normaliseSince } from '../mapping/cursor.js';
@@ -66,11 +67,26 @@ function splitExternalId(externalId: string): { channel: string; ts: string } {
 export function createSlackConnector(options: SlackConnectorOptions): Connector {
   const name = 'slack';
   const baseUrl = options.baseUrl ?? 'https://slack.com/api/';
+  if (!options.token && !options.oauth) {
+    throw new ConnectorError('connector.auth', 'the Slack connector needs a token or oauth settings', {
+      connector: name,
+    });
+  }
   const http = createHttpClient({
     ...options,
     baseUrl,
     connector: name,
-    secrets: [[options.token]],
+    secrets: [options.token ? [options.token] : []],
+    // Token rotation: the provider's Authorization header replaces the WebClient's.
+    ...(options.oauth
+      ? {
+          auth: oauthAuth(
+            name,
+            { tokenUrl: 'https://slack.com/api/oauth.v2.access', ...options.oauth, bodyFormat: 'form' },
+            { ...(options.fetch ? { fetch: options.fetch } : {}) },
+          ),
+        }
+      : {}),
     // Every Web API call is a POST; only chat.postMessage writes.
     fetchIdempotent: (_method, url) => !url.pathname.endsWith('/chat.postMessage'),
   });

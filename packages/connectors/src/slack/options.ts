@@ -4,12 +4,19 @@
  */
 import type { CommonConnectorOptions } from '../connector.js';
 import type { HttpOptions } from '../http/http-client.js';
+import type { OAuthOptions } from '../http/oauth.js';
 import type { SlackMappingOptions } from './mapper.js';
 
 /** Options of {@link createSlackConnector}. */
 export interface SlackConnectorOptions extends HttpOptions, CommonConnectorOptions {
   /** Bot token (`xoxb-…`) with `channels:history` (and `groups:history` for private channels) and `chat:write`. */
-  token: string;
+  token?: string;
+  /**
+   * Token rotation: the bot token (`xoxe.xoxb-…`) expires after 12 hours and is refreshed through
+   * `oauth.v2.access` (`tokenUrl` default `https://slack.com/api/oauth.v2.access`) with the rotating
+   * refresh token. Give `token` or `oauth`.
+   */
+  oauth?: Omit<OAuthOptions, 'tokenUrl'> & { tokenUrl?: string };
   /** The channel to read reports from and reply in. One connector per channel. */
   channelId: string;
   /** Web API base URL. Default `https://slack.com/api/`. */

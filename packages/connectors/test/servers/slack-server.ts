@@ -32,7 +32,8 @@ export async function startSlackServer(token: string, channel: string): Promise<
   let clock = 1770000000;
 
   const guard = (req: RecordedRequest, handler: () => unknown) => {
-    if (req.headers.authorization !== `Bearer ${token}`) return { body: { ok: false, error: 'invalid_auth' } };
+    const bearer = String(req.headers.authorization ?? '').replace(/^Bearer /, '');
+    if (bearer !== token && !base.accepts(bearer)) return { body: { ok: false, error: 'invalid_auth' } };
     if (req.form.get('channel') !== channel) return { body: { ok: false, error: 'channel_not_found' } };
     return { body: handler() };
   };
