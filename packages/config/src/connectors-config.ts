@@ -15,7 +15,7 @@
  *
  * | prefix | variables → options of the factory |
  * |---|---|
- * | `INCIDENTS_JIRA_` | `BASE_URL` → `baseUrl`; `EMAIL` + `API_TOKEN` → `auth: { email, apiToken }`, or `BEARER_TOKEN` → `auth: { bearerToken }`, or `OAUTH_CLIENT_ID` + `OAUTH_CLIENT_SECRET` + `OAUTH_REFRESH_TOKEN` (+ `OAUTH_TOKEN_URL`, `OAUTH_CLOUD_ID`) → `auth: { oauth }` (3LO with refresh); `JQL` → `jql`; `PROJECT` (comma-separated keys) → `project in (…)` ANDed to the JQL; `TIME_ZONE` → `timeZone`; `PAGE_SIZE` (1-100) |
+ * | `INCIDENTS_JIRA_` | `BASE_URL` → `baseUrl`; `EMAIL` + `API_TOKEN` → `auth: { email, apiToken }`, or `BEARER_TOKEN` → `auth: { bearerToken }`, or `OAUTH_CLIENT_ID` + `OAUTH_CLIENT_SECRET` + `OAUTH_REFRESH_TOKEN` (+ `OAUTH_TOKEN_URL`, `OAUTH_CLOUD_ID`) → `auth: { oauth }` (3LO with refresh); `JQL` → `jql`; `PROJECT` (comma-separated keys) → `project in (…)` ANDed to the JQL; `TIME_ZONE` → `timeZone`; `RECONCILE_DELETIONS` → `reconcileDeletions` (check imported keys for deletions after each pull); `PAGE_SIZE` (1-100) |
  * | `INCIDENTS_SERVICENOW_` | `BASE_URL`; `USERNAME` + `PASSWORD`, or `BEARER_TOKEN`, or `OAUTH_CLIENT_ID` + `OAUTH_CLIENT_SECRET` + `OAUTH_TOKEN_URL` (+ `OAUTH_REFRESH_TOKEN`; without it the client-credentials grant); `TABLE`; `QUERY`; `PAGE_SIZE` (1-1000) |
  * | `INCIDENTS_REMEDY_` | `BASE_URL`; `USERNAME` + `PASSWORD`; `FORM`; `UPDATE_FORM`; `WORK_LOG_FORM`; `WORK_LOG_TYPE`; `QUERY`; `PAGE_SIZE` (1-1000) |
  * | `INCIDENTS_ZENDESK_` | `BASE_URL` (or `SUBDOMAIN` → `https://<subdomain>.zendesk.com`); `EMAIL` + `API_TOKEN`, or `BEARER_TOKEN`, or `OAUTH_CLIENT_ID` + `OAUTH_CLIENT_SECRET` + `OAUTH_REFRESH_TOKEN` + `OAUTH_TOKEN_URL`; `EXCLUDE_DELETED`; `PAGE_SIZE` (1-1000) |
@@ -120,6 +120,7 @@ const OPTIONS: Readonly<Record<ConnectorType, Record<string, OptionSpec>>> = {
     statusTargets: { kind: 'object' },
     resolutionNames: { kind: 'object' },
     internalComments: { kind: 'object' },
+    reconcileDeletions: { kind: 'bool' },
   },
   servicenow: {
     ...TRANSPORT,
@@ -409,6 +410,7 @@ const ENV_VARIABLES: Readonly<Record<ConnectorType, readonly EnvVariable[]>> = {
     v('JQL', 'jql'),
     v('PROJECT', null),
     v('TIME_ZONE', 'timeZone'),
+    v('RECONCILE_DELETIONS', 'reconcileDeletions', 'bool'),
     v('PAGE_SIZE', 'pageSize', 'int'),
     ...COMMON_ENV,
   ],

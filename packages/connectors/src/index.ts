@@ -12,7 +12,9 @@ export type {
   CommonConnectorOptions,
   Connector,
   ConnectorCapabilities,
+  DeletedRecord,
   ImportedComment,
+  ListDeletedOptions,
   MappedIncident,
   PulledIncident,
   PulledPage,
@@ -138,3 +140,4 @@ export {
 } from './webhooks/index.js';
 export { type OAuthOptions, type OAuthProvider, type OAuthTokens, oauthAuth } from './http/oauth.js';
 export type { JiraOAuthOptions } from './jira/options.js';
+export { DELETED_SOURCE_STATUS, isDeletedAtSource } from './engine/deletions.js';

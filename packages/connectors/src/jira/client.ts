@@ -2,7 +2,15 @@
  * The Jira Cloud connector (REST v3).
  * @module
  */
-import type { ImportedComment, PulledIncident, PulledPage, PullOptions, Connector } from '../connector.js';
+import type {
+  Connector,
+  DeletedRecord,
+  ImportedComment,
+  ListDeletedOptions,
+  PulledIncident,
+  PulledPage,
+  PullOptions,
+} from '../connector.js';
 import { ConnectorError } from '../errors.js';
 import { type AuthProvider, basicAuth, bearerAuth } from '../http/auth.js';
 import { oauthAuth } from '../http/oauth.js';
@@ -83,6 +91,11 @@ export function jqlDate(iso: string, timeZone = 'UTC'): string {
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '00';
   return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
 }
+
+const BulkFetchSchema = z.looseObject({
+  issues: z.array(z.looseObject({ key: z.string() })).optional(),
+  issueErrors: z.array(z.looseObject({ id: z.union([z.string(), z.number()]).optional() })).optional(),
+});
 
 /**
  * OAuth 2.0 requests go through the API gateway: `{apiBaseUrl}/ex/jira/{cloudId}`. The cloud id is
@@ -268,12 +281,35 @@ export function createJiraConnector(options: JiraConnectorOptions): Connector {
     }
   }
 
+  /**
+   * Jira has no deletion feed: the known keys are fetched in batches of 100 with
+   * `POST /rest/api/3/issue/bulkfetch`; a key that comes back neither as an issue nor as a retriable
+   * error is gone (deleted, or no longer visible to the integration user).
+   */
+  async function* listDeleted(opts: ListDeletedOptions): AsyncIterable<DeletedRecord[]> {
+    for await (const keys of opts.known()) {
+      const { body } = await http.request({
+        method: 'POST',
+        path: '/rest/api/3/issue/bulkfetch',
+        json: { issueIdsOrKeys: keys, fields: ['key'] },
+        idempotent: true,
+        schema: BulkFetchSchema,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
+      const seen = new Set(body.issues?.map((i) => i.key) ?? []);
+      const retriable = new Set(body.issueErrors?.map((e) => String(e.id ?? '')) ?? []);
+      const gone = keys.filter((k) => !seen.has(k) && !retriable.has(k));
+      if (gone.length) yield gone.map((external_id) => ({ external_id }));
+    }
+  }
+
   return {
     name,
     sourceSystem: 'JIRA',
     capabilities: { internalComments: true, status: true },
     redact: (text) => http.redact(text),
     pull,
+    ...(options.reconcileDeletions ? { listDeleted } : {}),
     fetchComments,
     async pushComment(input) {
       const internal =

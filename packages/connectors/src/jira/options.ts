@@ -40,6 +40,12 @@ export interface JiraConnectorOptions extends HttpOptions, CommonConnectorOption
    * user's profile, read once from `GET /rest/api/3/myself` (`UTC` when the profile has none).
    */
   timeZone?: string;
+  /**
+   * After each complete pull, check every imported issue key with the bulk fetch (100 keys per
+   * request) and mark the ones Jira no longer returns as deleted at the source. Default `false`
+   * (Jira has no deletion feed; the check costs one request per 100 local incidents).
+   */
+  reconcileDeletions?: boolean;
   /** Issues per search page (1…100). Default 50. */
   pageSize?: number;
   /** Status and priority tables overrides and defaults. */

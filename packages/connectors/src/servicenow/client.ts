@@ -3,7 +3,14 @@
  * @module
  */
 import { z } from 'zod';
-import type { Connector, PulledIncident, PulledPage, PullOptions } from '../connector.js';
+import type {
+  Connector,
+  DeletedRecord,
+  ListDeletedOptions,
+  PulledIncident,
+  PulledPage,
+  PullOptions,
+} from '../connector.js';
 import { ValidationError } from '@incidents/core';
 import { ConnectorError } from '../errors.js';
 import { type AuthProvider, basicAuth, bearerAuth } from '../http/auth.js';
@@ -19,6 +26,7 @@ import {
   SERVICENOW_CLOSE_CODES,
   SERVICENOW_PUSH_STATES,
   ServiceNowJournalSchema,
+  snDate,
   snDateArgs,
 } from './mapper.js';
 import type { ServiceNowConnectorOptions } from './options.js';
@@ -88,6 +96,9 @@ function snLiteral(iso: string): string {
   return `${date} ${time}`;
 }
 const JournalListSchema = z.looseObject({ result: z.array(ServiceNowJournalSchema) });
+const DeletedListSchema = z.looseObject({
+  result: z.array(z.looseObject({ documentkey: z.string().optional(), sys_created_on: z.string().optional() })),
+});
 const JOURNAL_PAGE = 1000;
 
 /** A journal entry; its `owner` is the sys_id of the record it belongs to (`element_id`). */
@@ -250,12 +261,40 @@ export function createServiceNowConnector(options: ServiceNowConnectorOptions): 
     });
   }
 
+  /**
+   * Deleted records of the table: `sys_audit_delete` rows (`tablename`, `documentkey` = the deleted
+   * record's sys_id) created since `since`, 1,000 per page.
+   */
+  async function* listDeleted(opts: ListDeletedOptions): AsyncIterable<DeletedRecord[]> {
+    const query = [`tablename=${table}`, ...(opts.since ? [`sys_created_on>=${snLiteral(opts.since)}`] : [])];
+    for (let offset = 0; ; offset += JOURNAL_PAGE) {
+      const { body } = await http.request({
+        path: '/api/now/table/sys_audit_delete',
+        query: {
+          sysparm_query: `${query.join('^')}^ORDERBYsys_created_on^ORDERBYsys_id`,
+          sysparm_fields: 'sys_id,documentkey,tablename,sys_created_on',
+          sysparm_limit: JOURNAL_PAGE,
+          sysparm_offset: offset,
+        },
+        schema: DeletedListSchema,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
+      const batch = body.result.flatMap((row): DeletedRecord[] => {
+        const at = snDate(row.sys_created_on);
+        return row.documentkey ? [{ external_id: row.documentkey, ...(at ? { deleted_at: at } : {}) }] : [];
+      });
+      if (batch.length) yield batch;
+      if (body.result.length < JOURNAL_PAGE) return;
+    }
+  }
+
   return {
     name,
     sourceSystem: 'SERVICENOW',
     capabilities: { internalComments: true, status: true },
     redact: (text) => http.redact(text),
     pull,
+    listDeleted,
     fetchComments: (externalId, opts = {}) =>
       readJournal(
         http,

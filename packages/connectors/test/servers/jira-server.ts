@@ -88,6 +88,18 @@ export async function startJiraServer(credentials: { email: string; apiToken: st
   server.userTimeZone = 'America/Los_Angeles';
   server.tokensExpireBefore = 0;
 
+  // Keys that do not exist (deleted) or are not visible are simply not returned (nor in issueErrors).
+  base.route('POST', '/rest/api/3/issue/bulkfetch', (req) => {
+    const wanted = ((req.json as { issueIdsOrKeys?: string[] })?.issueIdsOrKeys ?? []).slice(0, 100);
+    const found = server.issues.filter((i) => wanted.includes(i.key));
+    return {
+      body: {
+        issues: found.map((i) => ({ id: String(10000 + server.issues.indexOf(i)), key: i.key, fields: {} })),
+        issueErrors: [],
+      },
+    };
+  });
+
   base.route('GET', '/rest/api/3/myself', () => ({
     body: {
       accountId: 'bot-account',
