@@ -34,6 +34,7 @@ import {
 import type { Connector, PulledIncident, PulledPage, PullOptions } from '../connector.js';
 import { createLimiter } from '../http/limiter.js';
 import { type DeletionContext, isDeletedAtSource, knownExternalIds, markDeleted } from './deletions.js';
+import { recordPushedStatus } from './pushed-image.js';
 import { capText, redactCredentialPatterns } from '../http/redact.js';
 import { maxIso } from '../mapping/common.js';
 import type {
@@ -809,6 +810,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
             }
           : {}),
       });
+      // What the vendor reads back may differ (a lossy status table): remember what was pushed.
+      await recordPushedStatus(store, actor, connector.name, item.incident_id, payload.to as Status, nowIso);
       return {};
     }
     return { skipped_reason: `sync_type ${item.sync_type} is not pushed by the engine` };
