@@ -164,7 +164,10 @@ function verifySlack(request: WebhookRequest, options: WebhookSecretOptions, now
   if (!deliveryId) throw invalid('slack', 'no event_id');
   const item = obj(event.item);
   const ts = str(event.thread_ts) ?? str(item.ts) ?? str(event.ts);
-  return { deliveryId, event: str(event.type) ?? str(body.type) ?? 'unknown', externalIds: ts ? [ts] : [] };
+  const channel = str(event.channel) ?? str(item.channel);
+  // The Slack connector's external id is `<channel>:<ts>`.
+  const id = ts ? (channel ? `${channel}:${ts}` : ts) : undefined;
+  return { deliveryId, event: str(event.type) ?? str(body.type) ?? 'unknown', externalIds: id ? [id] : [] };
 }
 
 function verifyShortcut(request: WebhookRequest, options: WebhookSecretOptions): VerifiedDelivery {
