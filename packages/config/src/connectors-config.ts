@@ -106,6 +106,7 @@ const TRANSPORT: Record<string, OptionSpec> = {
   includeRaw: { kind: 'bool' },
   mapping: { kind: 'object' },
   redact: { kind: 'strings' },
+  circuitBreaker: { kind: 'any' },
 };
 
 /** Every option each factory accepts (see the connectors' `*ConnectorOptions`). */

@@ -10,6 +10,7 @@
 import type { z } from 'zod';
 import { ConnectorError, invalidResponse } from '../errors.js';
 import type { AuthProvider } from './auth.js';
+import { type CircuitBreakerOptions, createCircuitBreaker } from './breaker.js';
 import { createLimiter } from './limiter.js';
 import { createRedactor, type Redactor, type SecretSource } from './redact.js';
 import { backoffDelay, parseRetryAfter, type RetryOptions, resolveRetry, sleep } from './retry.js';
@@ -35,6 +36,11 @@ export interface HttpOptions {
    * redacted; `@incidents/config` adds the values of secret `${VAR}` references here.
    */
   redact?: readonly string[];
+  /**
+   * Pause the connector after repeated vendor failures (5xx after retries, timeouts, network
+   * errors): default 5 in a row pause it for 60 s; `false` turns the breaker off.
+   */
+  circuitBreaker?: CircuitBreakerOptions | false;
 }
 
 /** Options of {@link createHttpClient}. */
@@ -178,6 +184,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const userAgent = options.userAgent ?? '@incidents/connectors';
   const random = options.random ?? Math.random;
   let stoppedBy: ConnectorError | undefined;
+  const breaker =
+    options.circuitBreaker === false ? undefined : createCircuitBreaker(connector, options.circuitBreaker);
   const auth = options.auth;
   const redactor: Redactor = createRedactor(
     options.redact ?? [],
@@ -229,9 +237,17 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
    * a refreshed token is used).
    */
   async function send(...args: Parameters<typeof sendOnce>): Promise<Response> {
+    breaker?.check(args[0], args[2].label);
     try {
-      return await sendOnce(...args);
+      const response = await sendOnce(...args);
+      breaker?.success();
+      return response;
     } catch (err) {
+      if (breaker && err instanceof ConnectorError && !args[2].signal?.aborted) {
+        const status = err.details.status;
+        if (err.code === 'connector.http' && (status === undefined || status >= 500)) breaker.failure();
+        else if (status !== undefined) breaker.success();
+      }
       throw redactor.redactError(err);
     }
   }
