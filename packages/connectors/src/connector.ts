@@ -155,8 +155,17 @@ export interface PushStatusInput {
 
 /** What a connector can write back. */
 export interface ConnectorCapabilities {
-  /** Whether INTERNAL comments can be pushed (work notes, internal notes). */
+  /**
+   * Whether INTERNAL comments can be pushed (work notes, internal notes) — to at least some records
+   * when `internalCommentsFor` is given.
+   */
   internalComments: boolean;
+  /**
+   * Whether INTERNAL comments can be pushed to this record (it depends on its project: only Jira
+   * Service Management projects have internal notes). The engine asks before pushing one and
+   * completes the item as skipped, with the reason, when the answer is no.
+   */
+  internalCommentsFor?(externalId: string, options?: { signal?: AbortSignal }): Promise<boolean>;
   /** Whether the vendor has a status that `pushStatus` changes (Slack only posts a thread message). */
   status: boolean;
 }

@@ -768,6 +768,15 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       if (visibility === 'INTERNAL' && !connector.capabilities.internalComments) {
         return { skipped_reason: `${connector.name} has no internal comments` };
       }
+      if (
+        visibility === 'INTERNAL' &&
+        connector.capabilities.internalCommentsFor &&
+        !(await connector.capabilities.internalCommentsFor(item.external_id))
+      ) {
+        return {
+          skipped_reason: `${connector.name} record ${item.external_id} has no internal comments (its project has none)`,
+        };
+      }
       const text = typeof payload.text === 'string' ? payload.text : '';
       // A retry: an earlier attempt may have been applied (a timeout, a 5xx, a crash after the
       // write). Look for the comment in the vendor record before posting it again.

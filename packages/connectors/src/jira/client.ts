@@ -306,7 +306,17 @@ export function createJiraConnector(options: JiraConnectorOptions): Connector {
   return {
     name,
     sourceSystem: 'JIRA',
-    capabilities: { internalComments: true, status: true },
+    capabilities: {
+      internalComments: true,
+      status: true,
+      // With the sd.public.comment property, only Service Management projects have internal notes;
+      // a role/group visibility restricts a comment on any project.
+      async internalCommentsFor(externalId, opts = {}) {
+        const internal = options.internalComments ?? { property: 'sd.public.comment' as const };
+        if (!('property' in internal)) return true;
+        return (await projectType(externalId, opts.signal)) === 'service_desk';
+      },
+    },
     redact: (text) => http.redact(text),
     pull,
     ...(options.reconcileDeletions ? { listDeleted } : {}),
