@@ -141,3 +141,4 @@ export {
 export { type OAuthOptions, type OAuthProvider, type OAuthTokens, oauthAuth } from './http/oauth.js';
 export type { JiraOAuthOptions } from './jira/options.js';
 export { DELETED_SOURCE_STATUS, isDeletedAtSource } from './engine/deletions.js';
+export type { CircuitBreakerOptions } from './http/breaker.js';

@@ -22,7 +22,6 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { LambdaConnectorConfig } from '@incidents/config';
-import { buildConnector as buildFromSettings } from '@incidents/config/connectors';
 import {
   createMemoryDeliveryLog,
   createSyncEngine,
@@ -35,16 +34,8 @@ import {
 import { type Clock, systemClock } from '@incidents/core';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { createDynamoClient, createStoreFromConfig } from '../runtime.js';
-import { createSecretResolver } from '../secrets.js';
-import {
-  type HandlerDependencies,
-  idempotencyTable,
-  instruments,
-  type LambdaContextLike,
-  once,
-  resolveConfig,
-} from './shared.js';
+import { buildConnector, createConnectorRuntime } from './connector-sync.js';
+import { type HandlerDependencies, idempotencyTable, instruments, type LambdaContextLike, once } from './shared.js';
 
 /** The part of a Lambda Function URL request (payload format 2.0) the handler reads. */
 export interface FunctionUrlEventLike {
@@ -121,23 +112,12 @@ const json = (statusCode: number, body: unknown): FunctionUrlResult => ({
 export function createWebhookHandler(deps: HandlerDependencies = {}): WebhookHandler {
   const { logger, metrics, tracer, capture } = instruments(deps, 'webhooks');
   const init = once(async () => {
-    const config = resolveConfig(deps);
-    const clients = deps.clients ?? {};
-    const secrets = createSecretResolver({
-      ...(clients.secretsManager ? { secretsManager: clients.secretsManager } : {}),
-      ...(clients.ssm ? { ssm: clients.ssm } : {}),
-      ...(config.region ? { region: config.region } : {}),
-      logger,
-    });
-    const dynamodb = createDynamoClient(config, clients, capture);
-    const store = createStoreFromConfig(config, { ...clients, dynamodb });
+    const { config, secrets, dynamodb, store } = createConnectorRuntime(deps, logger, capture);
     const endpoints: Record<string, WebhookEndpoint> = {};
     const connectors = await Promise.all(
       Object.entries(config.connectors).map(async ([name, c]) => {
         const settings = c as LambdaConnectorConfig;
-        const { webhookSecret, webhookUsername, ...credentials } = settings.secret
-          ? await secrets.getJson(settings.secret)
-          : ({} as Record<string, unknown>);
+        const { webhookSecret, webhookUsername } = settings.secret ? await secrets.getJson(settings.secret) : {};
         const vendor = settings.type as WebhookVendor;
         if (typeof webhookSecret === 'string' && webhookSecret !== '' && WEBHOOK_VENDORS.includes(vendor)) {
           endpoints[name] = {
@@ -146,16 +126,7 @@ export function createWebhookHandler(deps: HandlerDependencies = {}): WebhookHan
             ...(typeof webhookUsername === 'string' ? { username: webhookUsername } : {}),
           };
         }
-        return buildFromSettings(
-          name,
-          {
-            type: settings.type,
-            options: settings.options,
-            describe: (path) =>
-              `INCIDENTS_CONNECTORS (${name}.options.${path}${settings.secret ? ' or its secret' : ''})`,
-          },
-          credentials,
-        );
+        return buildConnector(name, settings, secrets);
       }),
     );
     const clock = deps.clock ?? systemClock;
