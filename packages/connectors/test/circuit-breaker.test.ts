@@ -3,16 +3,14 @@
  * connector — later requests fail at once without reaching it — and one request after the pause
  * closes the circuit again when the vendor is back.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { closeAfterEach } from './cleanup.js';
 import { isConnectorError } from '../src/errors.js';
 import { createJiraConnector } from '../src/jira/index.js';
 import { makeJiraIssue, startJiraServer } from './servers/jira-server.js';
 
 const creds = { email: 'bot@example.com', apiToken: 'jira-t0ken' };
-const closers: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const close of closers.splice(0).reverse()) await close();
-});
+const closers = closeAfterEach();
 
 async function drain(connector: ReturnType<typeof createJiraConnector>) {
   try {

@@ -6,7 +6,8 @@
  */
 import { type Actor, createIncidentService, type Incident } from '@incidents/core';
 import { createTursoStore, type TursoStore } from '@incidents/store-turso';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { closeAfterEach, NO_RETRY as retry } from './cleanup.js';
 import { DELETED_SOURCE_STATUS, isDeletedAtSource } from '../src/engine/deletions.js';
 import { createSyncEngine } from '../src/engine/index.js';
 import { createJiraConnector } from '../src/jira/index.js';
@@ -17,11 +18,7 @@ import { makeSnRecord, snNow, startServiceNowServer } from './servers/servicenow
 import { makeZdTicket, startZendeskServer } from './servers/zendesk-server.js';
 
 const ana: Actor = { id: 'ana@example.com', roles: ['operator'] };
-const retry = { baseDelayMs: 1, maxRetries: 0 };
-const closers: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const close of closers.splice(0).reverse()) await close();
-});
+const closers = closeAfterEach();
 
 async function memoryStore(): Promise<TursoStore> {
   const store = await createTursoStore({ url: ':memory:' });

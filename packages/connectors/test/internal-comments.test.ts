@@ -5,18 +5,15 @@
  */
 import { type Actor, collectAll, createIncidentService } from '@incidents/core';
 import { createTursoStore } from '@incidents/store-turso';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { closeAfterEach, NO_RETRY as retry } from './cleanup.js';
 import { createSyncEngine } from '../src/engine/index.js';
 import { createJiraConnector } from '../src/jira/index.js';
 import { makeJiraIssue, startJiraServer } from './servers/jira-server.js';
 
 const ana: Actor = { id: 'ana@example.com', roles: ['operator'] };
 const creds = { email: 'bot@example.com', apiToken: 'jira-t0ken' };
-const retry = { baseDelayMs: 1, maxRetries: 0 };
-const closers: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const close of closers.splice(0).reverse()) await close();
-});
+const closers = closeAfterEach();
 
 describe('internal comments per project (Jira)', () => {
   it('internalCommentsFor says which issues have internal notes; the engine skips the others with the reason', async () => {

@@ -6,7 +6,8 @@
  * through their own endpoints. No token ever appears in an error.
  */
 import { createTursoStore } from '@incidents/store-turso';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { closeAfterEach, NO_RETRY as retry } from './cleanup.js';
 import { createSyncEngine } from '../src/engine/index.js';
 import type { OAuthTokens } from '../src/http/oauth.js';
 import { createJiraConnector } from '../src/jira/index.js';
@@ -23,12 +24,8 @@ import { makeZdTicket, startZendeskServer } from './servers/zendesk-server.js';
 const CLIENT = { clientId: 'client-id-1', clientSecret: 'cl1ent-s3cr3t/value', refreshToken: 'first-refresh-t0ken' };
 const SITE = 'https://acme.atlassian.net';
 const CLOUD_ID = '11223344-a1b2-3b33-c444-def123456789';
-const retry = { baseDelayMs: 1, maxRetries: 0 };
 
-const closers: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const close of closers.splice(0).reverse()) await close();
-});
+const closers = closeAfterEach();
 
 async function oauthFor(style: OAuthStyle, resource: VendorServer): Promise<OAuthServer> {
   const server = await startOAuthServer(style, CLIENT, resource);

@@ -5,7 +5,8 @@
  */
 import { type Actor, createIncidentService } from '@incidents/core';
 import { createTursoStore } from '@incidents/store-turso';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { closeAfterEach, NO_RETRY as retry } from './cleanup.js';
 import { createSyncEngine } from '../src/engine/index.js';
 import { createJiraConnector } from '../src/jira/index.js';
 import { createZendeskConnector } from '../src/zendesk/index.js';
@@ -14,11 +15,7 @@ import { makeZdTicket, startZendeskServer } from './servers/zendesk-server.js';
 
 const ana: Actor = { id: 'ana@example.com', roles: ['operator'] };
 const admin: Actor = { id: 'admin@example.com', roles: ['admin'] };
-const retry = { baseDelayMs: 1, maxRetries: 0 };
-const closers: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const close of closers.splice(0).reverse()) await close();
-});
+const closers = closeAfterEach();
 
 describe("the vendor's image of a pushed status", () => {
   it('Zendesk: ASSIGNED pushed as open reads back as IN_PROGRESS — no conflict, local ASSIGNED kept; a later pending applies', async () => {

@@ -7,7 +7,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTursoStore, type TursoStore } from '@incidents/store-turso';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { closeAfterEach } from './cleanup.js';
 import { createSyncEngine } from '../src/engine/index.js';
 import { createWebhookIntake, createWebhookRequestHandler, type WebhookIntake } from '../src/webhooks/intake.js';
 import type { WebhookVendor } from '../src/webhooks/verify.js';
@@ -34,10 +35,7 @@ interface Rig {
   incidents: () => Promise<number>;
 }
 
-const closers: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const close of closers.splice(0).reverse()) await close();
-});
+const closers = closeAfterEach();
 
 async function rig(vendor: WebhookVendor): Promise<Rig> {
   const f = await (FIXTURES[vendor] as NonNullable<(typeof FIXTURES)[string]>)();
