@@ -19,7 +19,7 @@
  * | `INCIDENTS_SERVICENOW_` | `BASE_URL`; `USERNAME` + `PASSWORD`, or `BEARER_TOKEN`, or `OAUTH_CLIENT_ID` + `OAUTH_CLIENT_SECRET` + `OAUTH_TOKEN_URL` (+ `OAUTH_REFRESH_TOKEN`; without it the client-credentials grant); `TABLE`; `QUERY`; `PAGE_SIZE` (1-1000) |
  * | `INCIDENTS_REMEDY_` | `BASE_URL`; `USERNAME` + `PASSWORD`; `FORM`; `UPDATE_FORM`; `WORK_LOG_FORM`; `WORK_LOG_TYPE`; `QUERY`; `PAGE_SIZE` (1-1000) |
  * | `INCIDENTS_ZENDESK_` | `BASE_URL` (or `SUBDOMAIN` → `https://<subdomain>.zendesk.com`); `EMAIL` + `API_TOKEN`, or `BEARER_TOKEN`, or `OAUTH_CLIENT_ID` + `OAUTH_CLIENT_SECRET` + `OAUTH_REFRESH_TOKEN` + `OAUTH_TOKEN_URL`; `EXCLUDE_DELETED`; `PAGE_SIZE` (1-1000) |
- * | `INCIDENTS_SLACK_` | `BOT_TOKEN` → `token`, or (token rotation) `OAUTH_CLIENT_ID` + `OAUTH_CLIENT_SECRET` + `OAUTH_REFRESH_TOKEN` (+ `OAUTH_TOKEN_URL`) → `oauth`; `CHANNEL_ID` → `channelId`; `BASE_URL`; `WORKSPACE_URL` → `mapping.workspaceUrl`; `INCLUDE_REPLIES`; `PAGE_SIZE` (1-999) |
+ * | `INCIDENTS_SLACK_` | `BOT_TOKEN` → `token`, or (token rotation) `OAUTH_CLIENT_ID` + `OAUTH_CLIENT_SECRET` + `OAUTH_REFRESH_TOKEN` (+ `OAUTH_TOKEN_URL`) → `oauth`; `CHANNEL_ID` → `channelId`; `BASE_URL`; `WORKSPACE_URL` → `mapping.workspaceUrl`; `INCLUDE_REPLIES`; `RESCAN_WINDOW_MS` → `rescanWindowMs` (re-read window for reactions and thread replies); `RATE_TIER` (`standard` or `non-marketplace`: 15 messages a page, one history call a minute); `PAGE_SIZE` (1-999) |
  * | `INCIDENTS_SHORTCUT_` | `API_TOKEN` → `apiToken`; `BASE_URL`; `QUERY`; `PAGE_SIZE` (1-25) |
  * | every prefix | `TEAM` → `mapping.team`; `TIMEOUT_MS` → `timeoutMs`; `CONCURRENCY` → `concurrency`; `MAX_RETRIES` → `retry.maxRetries` |
  *
@@ -163,6 +163,9 @@ const OPTIONS: Readonly<Record<ConnectorType, Record<string, OptionSpec>>> = {
     baseUrl: { kind: 'url' },
     pageSize: { kind: 'int', min: 1, max: 999 },
     includeReplies: { kind: 'bool' },
+    rescanWindowMs: { kind: 'int', min: 0, max: 30 * 86_400_000 },
+    rateTier: { kind: 'string' },
+    historyIntervalMs: { kind: 'int', min: 0, max: 3_600_000 },
   },
   shortcut: {
     ...TRANSPORT,
@@ -466,6 +469,8 @@ const ENV_VARIABLES: Readonly<Record<ConnectorType, readonly EnvVariable[]>> = {
     v('BASE_URL', 'baseUrl', 'url'),
     v('WORKSPACE_URL', 'mapping.workspaceUrl', 'url'),
     v('INCLUDE_REPLIES', 'includeReplies', 'bool'),
+    v('RESCAN_WINDOW_MS', 'rescanWindowMs', 'int'),
+    v('RATE_TIER', 'rateTier'),
     v('PAGE_SIZE', 'pageSize', 'int'),
     ...COMMON_ENV,
   ],

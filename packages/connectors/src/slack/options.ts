@@ -23,6 +23,20 @@ export interface SlackConnectorOptions extends HttpOptions, CommonConnectorOptio
   baseUrl?: string;
   /** Messages per `conversations.history` page (≤ 999; Slack recommends ≤ 200). Default 200. */
   pageSize?: number;
+  /**
+   * How far before `since` messages are read again, for changes Slack does not date: reactions
+   * (the status) and replies to older threads (a thread whose `latest_reply` is newer than `since` has
+   * its replies read again). Default 6 hours; 0 turns it off.
+   */
+  rescanWindowMs?: number;
+  /**
+   * The app's rate-limit tier. `non-marketplace` (apps created after May 2025 outside the Slack
+   * Marketplace): `conversations.history` at most 15 messages a page and one call a minute — the
+   * pull stays complete, only slower. Default `standard`.
+   */
+  rateTier?: 'standard' | 'non-marketplace';
+  /** Least time between two `conversations.history` calls. Default 60 s for `non-marketplace`, else 0. */
+  historyIntervalMs?: number;
   /** Read thread replies as comments. Default `true`. */
   includeReplies?: boolean;
   mapping?: Omit<SlackMappingOptions, 'channelId'>;
