@@ -142,3 +142,9 @@ export { type OAuthOptions, type OAuthProvider, type OAuthTokens, oauthAuth } fr
 export type { JiraOAuthOptions } from './jira/options.js';
 export { DELETED_SOURCE_STATUS, isDeletedAtSource } from './engine/deletions.js';
 export type { CircuitBreakerOptions } from './http/breaker.js';
+export {
+  accountIdDirectory,
+  type JiraUserDirectory,
+  type JiraUserRef,
+  storeUserDirectory,
+} from './jira/index.js';

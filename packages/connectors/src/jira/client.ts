@@ -189,6 +189,18 @@ export function createJiraConnector(options: JiraConnectorOptions): Connector {
     return zone;
   }
 
+  /** The email of an assignee whose email Jira hides, from the configured user directory. */
+  async function directoryEmail(data: Record<string, unknown>): Promise<string | undefined> {
+    if (!options.userDirectory || (data.assignee_account_id === undefined && data.assignee_name === undefined)) {
+      return undefined;
+    }
+    const email = await options.userDirectory.emailFor({
+      ...(typeof data.assignee_account_id === 'string' ? { accountId: data.assignee_account_id } : {}),
+      ...(typeof data.assignee_name === 'string' ? { displayName: data.assignee_name } : {}),
+    });
+    return email?.trim() ? email.trim() : undefined;
+  }
+
   function buildJql(since: string | null, timeZone: string): string {
     const clauses: string[] = [];
     if (options.jql?.trim()) clauses.push(`(${options.jql.trim()})`);
@@ -269,7 +281,9 @@ export function createJiraConnector(options: JiraConnectorOptions): Connector {
               ? m.sourceRecord.data.comment_total
               : m.comments.length;
           const comments = total > m.comments.length ? await fetchComments(m.external_id, opts) : m.comments;
-          return { ...m, comments, ...(options.includeRaw ? { raw: body.issues[i] } : {}) };
+          const assigned = m.input.assigned_to ?? (await directoryEmail(m.sourceRecord.data));
+          const input = assigned && !m.input.assigned_to ? { ...m.input, assigned_to: assigned } : m.input;
+          return { ...m, input, comments, ...(options.includeRaw ? { raw: body.issues[i] } : {}) };
         }),
       );
       for (const item of items) high = maxIso(high, item.updated_at);

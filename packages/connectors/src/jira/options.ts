@@ -6,6 +6,7 @@ import type { ResolutionType, Status } from '@incidents/core';
 import type { CommonConnectorOptions } from '../connector.js';
 import type { HttpOptions } from '../http/http-client.js';
 import type { OAuthOptions } from '../http/oauth.js';
+import type { JiraUserDirectory } from './directory.js';
 import type { JiraMappingOptions } from './mapper.js';
 
 /**
@@ -46,6 +47,12 @@ export interface JiraConnectorOptions extends HttpOptions, CommonConnectorOption
    * (Jira has no deletion feed; the check costs one request per 100 local incidents).
    */
   reconcileDeletions?: boolean;
+  /**
+   * Who a Jira account is locally when Jira hides its email (most Cloud sites): `accountIdDirectory`
+   * (a map) or `storeUserDirectory(store)` (the store's users by display name). The assignee of an
+   * issue without a visible email is looked up in it.
+   */
+  userDirectory?: JiraUserDirectory;
   /** Issues per search page (1…100). Default 50. */
   pageSize?: number;
   /** Status and priority tables overrides and defaults. */
