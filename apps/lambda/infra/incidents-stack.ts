@@ -87,6 +87,12 @@ export interface IncidentsStackProps extends StackProps {
   connectorSyncRate?: Duration;
   /** Connectors to sync on a schedule. Without any, no connector function is created. */
   connectors?: StackConnector[];
+  /**
+   * Deploys `incident-webhooks` behind a Function URL (`POST <url>/webhooks/<connector>`): vendor
+   * webhooks verified with the `webhookSecret` in each connector's secret, then pulled at once.
+   * Needs `connectors`. Default `false`.
+   */
+  webhooks?: boolean;
   /** Email address subscribed to the alert topic. */
   alarmEmail?: string;
   /** Node.js runtime; default Node.js 24, the latest this aws-cdk-lib supports (Node.js 20 is deprecated by Lambda). */
@@ -109,6 +115,10 @@ export class IncidentsStack extends Stack {
   readonly kbBatchSyncFunction: NodejsFunction;
   readonly onIncidentClosedFunction: NodejsFunction;
   readonly connectorSyncFunction?: NodejsFunction;
+  /** The webhook intake (with `webhooks: true`). */
+  readonly webhookFunction?: NodejsFunction;
+  /** Its Function URL (authentication is each vendor's signature, checked by the function). */
+  readonly webhookUrl?: lambda.FunctionUrl;
   readonly developerPolicy: iam.ManagedPolicy;
   readonly dashboard: cloudwatch.Dashboard;
 
@@ -426,50 +436,77 @@ export class IncidentsStack extends Stack {
         { timeout: Duration.minutes(10), memorySize: 512, async: true },
       );
       this.connectorSyncFunction = fn;
-      fn.addToRolePolicy(
-        new iam.PolicyStatement({
-          sid: 'IdempotencyRecords',
-          // What Powertools Idempotency does: a conditional put, a read, an update, a delete on failure.
-          actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-          resources: [this.idempotencyTable.tableArn],
-        }),
-      );
-      fn.addToRolePolicy(
-        new iam.PolicyStatement({
-          sid: 'IncidentsTableSync',
-          actions: [
-            'dynamodb:GetItem',
-            'dynamodb:BatchGetItem',
-            'dynamodb:Query',
-            'dynamodb:PutItem',
-            'dynamodb:UpdateItem',
-            'dynamodb:DeleteItem',
-            'dynamodb:ConditionCheckItem',
-          ],
-          resources: tableResources,
-        }),
-      );
-      const secretArns = connectors.flatMap((c) => (c.secretArn ? [c.secretArn] : []));
-      if (secretArns.length) {
-        fn.addToRolePolicy(
+      // The same data and secret permissions for the schedule's function and the webhook intake.
+      const grantConnectorAccess = (target: NodejsFunction) => {
+        target.addToRolePolicy(
           new iam.PolicyStatement({
-            sid: 'ConnectorSecrets',
-            actions: ['secretsmanager:GetSecretValue'],
-            resources: secretArns,
+            sid: 'IdempotencyRecords',
+            // What Powertools Idempotency does: a conditional put, a read, an update, a delete on failure.
+            actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+            resources: [this.idempotencyTable.tableArn],
           }),
         );
-      }
-      const parameters = connectors.flatMap((c) =>
-        c.ssmParameterName
-          ? [
-              `arn:${Aws.PARTITION}:ssm:${Aws.REGION}:${Aws.ACCOUNT_ID}:parameter/${c.ssmParameterName.replace(/^\//, '')}`,
-            ]
-          : [],
-      );
-      if (parameters.length) {
-        fn.addToRolePolicy(
-          new iam.PolicyStatement({ sid: 'ConnectorParameters', actions: ['ssm:GetParameter'], resources: parameters }),
+        target.addToRolePolicy(
+          new iam.PolicyStatement({
+            sid: 'IncidentsTableSync',
+            actions: [
+              'dynamodb:GetItem',
+              'dynamodb:BatchGetItem',
+              'dynamodb:Query',
+              'dynamodb:PutItem',
+              'dynamodb:UpdateItem',
+              'dynamodb:DeleteItem',
+              'dynamodb:ConditionCheckItem',
+            ],
+            resources: tableResources,
+          }),
         );
+        const secretArns = connectors.flatMap((c) => (c.secretArn ? [c.secretArn] : []));
+        if (secretArns.length) {
+          target.addToRolePolicy(
+            new iam.PolicyStatement({
+              sid: 'ConnectorSecrets',
+              actions: ['secretsmanager:GetSecretValue'],
+              resources: secretArns,
+            }),
+          );
+        }
+        const parameters = connectors.flatMap((c) =>
+          c.ssmParameterName
+            ? [
+                `arn:${Aws.PARTITION}:ssm:${Aws.REGION}:${Aws.ACCOUNT_ID}:parameter/${c.ssmParameterName.replace(/^\//, '')}`,
+              ]
+            : [],
+        );
+        if (parameters.length) {
+          target.addToRolePolicy(
+            new iam.PolicyStatement({
+              sid: 'ConnectorParameters',
+              actions: ['ssm:GetParameter'],
+              resources: parameters,
+            }),
+          );
+        }
+      };
+      grantConnectorAccess(fn);
+      if (props.webhooks) {
+        const hook = makeFunction(
+          'WebhookFunction',
+          'webhooks.ts',
+          'incident-webhooks: verifies vendor webhooks (Function URL) and pulls that connector at once',
+          { ...commonEnv, INCIDENTS_CONNECTORS: JSON.stringify(config) },
+          // Vendors wait 10-30 s for an answer (Slack 3 s, then retries: deduplicated by event id).
+          { timeout: Duration.seconds(30), memorySize: 512 },
+        );
+        grantConnectorAccess(hook);
+        this.webhookFunction = hook;
+        this.webhookUrl = hook.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
+        new CfnOutput(this, 'WebhookUrl', { value: this.webhookUrl.url });
+        Validations.of(hook).acknowledge({
+          id: 'Serverless-LambdaDLQ',
+          reason:
+            'invoked synchronously by its Function URL only (the vendor gets the error and retries; the scheduled sync is the safety net); a function DLQ applies to asynchronous invocations only',
+        });
       }
       connectors.forEach((c, i) => {
         const rule = new events.Rule(this, `ConnectorSyncSchedule${i}`, {
@@ -492,7 +529,12 @@ export class IncidentsStack extends Stack {
     // Everything else those packs report is fixed above; each acknowledgement names one finding.
     const tableArnToken = Stack.of(this).resolve(this.table.tableArn) as { 'Fn::GetAtt': [string, string] };
     const tableRef = `<${tableArnToken['Fn::GetAtt'][0]}.Arn>`;
-    for (const fn of [this.kbBatchSyncFunction, this.onIncidentClosedFunction, this.connectorSyncFunction]) {
+    for (const fn of [
+      this.kbBatchSyncFunction,
+      this.onIncidentClosedFunction,
+      this.connectorSyncFunction,
+      this.webhookFunction,
+    ]) {
       if (!fn?.role) continue;
       const role = Validations.of(fn.role);
       role.acknowledge({
@@ -505,7 +547,7 @@ export class IncidentsStack extends Stack {
         reason:
           'index/* is how DynamoDB grants Query on the global secondary indexes of the incidents table (the indexes come from incidentsTableDefinition)',
       });
-      if (fn !== this.connectorSyncFunction) {
+      if (fn !== this.connectorSyncFunction && fn !== this.webhookFunction) {
         const bucketRef = props.existingBucketName
           ? `arn:<AWS::Partition>:s3:::${props.existingBucketName}`
           : `<${(Stack.of(this).resolve(this.bucket.bucketArn) as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0]}.Arn>`;
@@ -582,6 +624,7 @@ export class IncidentsStack extends Stack {
       ...(this.connectorSyncFunction
         ? ([['ConnectorSync', this.connectorSyncFunction]] as Array<[string, NodejsFunction]>)
         : []),
+      ...(this.webhookFunction ? ([['Webhooks', this.webhookFunction]] as Array<[string, NodejsFunction]>) : []),
     ];
     for (const [name, fn] of functions) {
       alarm(

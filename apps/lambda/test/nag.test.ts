@@ -57,6 +57,21 @@ describe('cdk-nag (AwsSolutions + Serverless packs)', () => {
     ).toBeNull();
   });
 
+  it('none with the webhook intake behind its Function URL', () => {
+    expect(
+      nag({
+        webhooks: true,
+        connectors: [
+          {
+            name: 'zendesk',
+            options: { baseUrl: 'https://acme.zendesk.com' },
+            secretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:zendesk-AbCdEf',
+          },
+        ],
+      }),
+    ).toBeNull();
+  });
+
   it('none either without connectors, on an existing bucket', () => {
     expect(nag({ existingBucketName: 'team-kb-bucket' })).toBeNull();
   });

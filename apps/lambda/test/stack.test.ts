@@ -297,4 +297,30 @@ describe('IncidentsStack', () => {
     expect(functions).toHaveLength(2);
     expect(functions.every((f) => !f.Properties.Environment.Variables.INCIDENTS_CONNECTORS)).toBe(true);
   });
+
+  it('with webhooks: a Function URL in front of incident-webhooks, with the same secrets and data access as the connector function', () => {
+    const hooked = synth({
+      webhooks: true,
+      connectors: [
+        {
+          name: 'jira',
+          options: { baseUrl: 'https://acme.atlassian.net' },
+          secretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:jira-AbCdEf',
+        },
+      ],
+    });
+    // Authentication is each vendor's signature, checked in the function (vendors cannot sign SigV4).
+    hooked.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE' });
+    hooked.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^incident-webhooks'),
+      Timeout: 30,
+      Environment: { Variables: Match.objectLike({ INCIDENTS_CONNECTORS: Match.stringLikeRegexp('"jira"') }) },
+    });
+    const sids = statements(hooked).map((st) => st.Sid);
+    expect(sids.filter((sid) => sid === 'ConnectorSecrets')).toHaveLength(2);
+    expect(sids.filter((sid) => sid === 'IncidentsTableSync')).toHaveLength(2);
+    expect(Object.keys(hooked.findOutputs('WebhookUrl'))).toEqual(['WebhookUrl']);
+    // Not without the option.
+    expect(Object.keys(template.findResources('AWS::Lambda::Url'))).toEqual([]);
+  });
 });

@@ -15,11 +15,11 @@
  *
  * | prefix | variables → options of the factory |
  * |---|---|
- * | `INCIDENTS_JIRA_` | `BASE_URL` → `baseUrl`; `EMAIL` + `API_TOKEN` → `auth: { email, apiToken }`, or `BEARER_TOKEN` → `auth: { bearerToken }`; `JQL` → `jql`; `PROJECT` (comma-separated keys) → `project in (…)` ANDed to the JQL; `TIME_ZONE` → `timeZone`; `PAGE_SIZE` (1-100) |
- * | `INCIDENTS_SERVICENOW_` | `BASE_URL`; `USERNAME` + `PASSWORD`, or `BEARER_TOKEN`; `TABLE`; `QUERY`; `PAGE_SIZE` (1-1000) |
+ * | `INCIDENTS_JIRA_` | `BASE_URL` → `baseUrl`; `EMAIL` + `API_TOKEN` → `auth: { email, apiToken }`, or `BEARER_TOKEN` → `auth: { bearerToken }`, or `OAUTH_CLIENT_ID` + `OAUTH_CLIENT_SECRET` + `OAUTH_REFRESH_TOKEN` (+ `OAUTH_TOKEN_URL`, `OAUTH_CLOUD_ID`) → `auth: { oauth }` (3LO with refresh); `JQL` → `jql`; `PROJECT` (comma-separated keys) → `project in (…)` ANDed to the JQL; `TIME_ZONE` → `timeZone`; `RECONCILE_DELETIONS` → `reconcileDeletions` (check imported keys for deletions after each pull); `PAGE_SIZE` (1-100) |
+ * | `INCIDENTS_SERVICENOW_` | `BASE_URL`; `USERNAME` + `PASSWORD`, or `BEARER_TOKEN`, or `OAUTH_CLIENT_ID` + `OAUTH_CLIENT_SECRET` + `OAUTH_TOKEN_URL` (+ `OAUTH_REFRESH_TOKEN`; without it the client-credentials grant); `TABLE`; `QUERY`; `PAGE_SIZE` (1-1000) |
  * | `INCIDENTS_REMEDY_` | `BASE_URL`; `USERNAME` + `PASSWORD`; `FORM`; `UPDATE_FORM`; `WORK_LOG_FORM`; `WORK_LOG_TYPE`; `QUERY`; `PAGE_SIZE` (1-1000) |
- * | `INCIDENTS_ZENDESK_` | `BASE_URL` (or `SUBDOMAIN` → `https://<subdomain>.zendesk.com`); `EMAIL` + `API_TOKEN`, or `BEARER_TOKEN`; `EXCLUDE_DELETED`; `PAGE_SIZE` (1-1000) |
- * | `INCIDENTS_SLACK_` | `BOT_TOKEN` → `token`; `CHANNEL_ID` → `channelId`; `BASE_URL`; `WORKSPACE_URL` → `mapping.workspaceUrl`; `INCLUDE_REPLIES`; `PAGE_SIZE` (1-999) |
+ * | `INCIDENTS_ZENDESK_` | `BASE_URL` (or `SUBDOMAIN` → `https://<subdomain>.zendesk.com`); `EMAIL` + `API_TOKEN`, or `BEARER_TOKEN`, or `OAUTH_CLIENT_ID` + `OAUTH_CLIENT_SECRET` + `OAUTH_REFRESH_TOKEN` + `OAUTH_TOKEN_URL`; `EXCLUDE_DELETED`; `PAGE_SIZE` (1-1000) |
+ * | `INCIDENTS_SLACK_` | `BOT_TOKEN` → `token`, or (token rotation) `OAUTH_CLIENT_ID` + `OAUTH_CLIENT_SECRET` + `OAUTH_REFRESH_TOKEN` (+ `OAUTH_TOKEN_URL`) → `oauth`; `CHANNEL_ID` → `channelId`; `BASE_URL`; `WORKSPACE_URL` → `mapping.workspaceUrl`; `INCLUDE_REPLIES`; `RESCAN_WINDOW_MS` → `rescanWindowMs` (re-read window for reactions and thread replies); `RATE_TIER` (`standard` or `non-marketplace`: 15 messages a page, one history call a minute); `PAGE_SIZE` (1-999) |
  * | `INCIDENTS_SHORTCUT_` | `API_TOKEN` → `apiToken`; `BASE_URL`; `QUERY`; `PAGE_SIZE` (1-25) |
  * | every prefix | `TEAM` → `mapping.team`; `TIMEOUT_MS` → `timeoutMs`; `CONCURRENCY` → `concurrency`; `MAX_RETRIES` → `retry.maxRetries` |
  *
@@ -107,6 +107,7 @@ const TRANSPORT: Record<string, OptionSpec> = {
   includeRaw: { kind: 'bool' },
   mapping: { kind: 'object' },
   redact: { kind: 'strings' },
+  circuitBreaker: { kind: 'any' },
 };
 
 /** Every option each factory accepts (see the connectors' `*ConnectorOptions`). */
@@ -121,6 +122,7 @@ const OPTIONS: Readonly<Record<ConnectorType, Record<string, OptionSpec>>> = {
     statusTargets: { kind: 'object' },
     resolutionNames: { kind: 'object' },
     internalComments: { kind: 'object' },
+    reconcileDeletions: { kind: 'bool' },
   },
   servicenow: {
     ...TRANSPORT,
@@ -157,10 +159,14 @@ const OPTIONS: Readonly<Record<ConnectorType, Record<string, OptionSpec>>> = {
   slack: {
     ...TRANSPORT,
     token: { kind: 'string' },
+    oauth: { kind: 'object' },
     channelId: { kind: 'string' },
     baseUrl: { kind: 'url' },
     pageSize: { kind: 'int', min: 1, max: 999 },
     includeReplies: { kind: 'bool' },
+    rescanWindowMs: { kind: 'int', min: 0, max: 30 * 86_400_000 },
+    rateTier: { kind: 'string' },
+    historyIntervalMs: { kind: 'int', min: 0, max: 3_600_000 },
   },
   shortcut: {
     ...TRANSPORT,
@@ -178,17 +184,64 @@ const REQUIRED: Readonly<Record<ConnectorType, readonly string[]>> = {
   servicenow: ['baseUrl'],
   remedy: ['baseUrl'],
   zendesk: ['baseUrl'],
-  slack: ['token', 'channelId'],
+  slack: ['channelId'],
   shortcut: ['apiToken'],
 };
 
 /** The accepted `auth` shapes: each a set of fields that must all be present. */
 const AUTH: Readonly<Partial<Record<ConnectorType, ReadonlyArray<readonly string[]>>>> = {
-  jira: [['email', 'apiToken'], ['bearerToken']],
-  servicenow: [['username', 'password'], ['bearerToken']],
+  jira: [['email', 'apiToken'], ['bearerToken'], ['oauth']],
+  servicenow: [['username', 'password'], ['bearerToken'], ['oauth']],
   remedy: [['username', 'password']],
-  zendesk: [['email', 'apiToken'], ['bearerToken']],
+  zendesk: [['email', 'apiToken'], ['bearerToken'], ['oauth']],
 };
+
+/** The fields of an OAuth 2.0 client (`auth.oauth`, Slack's `oauth`); `tokenUrl` has a default for Jira and Slack only. */
+const OAUTH_FIELDS: Readonly<Record<string, Kind>> = {
+  tokenUrl: 'url',
+  clientId: 'string',
+  clientSecret: 'string',
+  refreshToken: 'string',
+  accessToken: 'string',
+  expiresAt: 'any',
+  grant: 'string',
+  scope: 'string',
+  refreshSkewMs: 'int',
+  onTokens: 'any',
+  cloudId: 'string',
+  apiBaseUrl: 'url',
+};
+
+/** Problems of an OAuth 2.0 client object at `path`. */
+function checkOAuth(
+  type: ConnectorType,
+  oauth: unknown,
+  path: string,
+  describe: (path: string) => string,
+  short: (path: string) => string,
+): string[] {
+  if (!isObject(oauth)) return [`${describe(path)}: expected an object`];
+  const problems: string[] = [];
+  for (const [key, value] of Object.entries(oauth)) {
+    const kind = OAUTH_FIELDS[key];
+    if (!kind || (key === 'cloudId' || key === 'apiBaseUrl' ? type !== 'jira' : false)) {
+      problems.push(`${describe(`${path}.${key}`)}: unknown OAuth field for ${type}`);
+      continue;
+    }
+    const problem = value === undefined ? null : checkValue({ kind }, value);
+    if (problem) problems.push(`${describe(`${path}.${key}`)}: ${problem}`);
+  }
+  const grant = oauth.grant ?? (isBlank(oauth.refreshToken) ? 'client_credentials' : 'refresh_token');
+  if (grant !== 'refresh_token' && grant !== 'client_credentials') {
+    problems.push(`${describe(`${path}.grant`)}: expected refresh_token or client_credentials`);
+  }
+  const required = ['clientId', 'clientSecret', ...(type === 'jira' || type === 'slack' ? [] : ['tokenUrl'])];
+  if (oauth.grant === 'refresh_token' || type === 'slack') required.push('refreshToken');
+  for (const key of required) {
+    if (isBlank(oauth[key])) problems.push(`${describe(`${path}.${key}`)}: required with ${short(path)}`);
+  }
+  return problems;
+}
 
 /** Option paths that hold secrets (in a file they must be `${VAR}` references), with the variable suffix to suggest. */
 const SECRET_PATHS: ReadonlyMap<string, string> = new Map([
@@ -197,6 +250,12 @@ const SECRET_PATHS: ReadonlyMap<string, string> = new Map([
   ['auth.bearerToken', 'BEARER_TOKEN'],
   ['token', 'BOT_TOKEN'],
   ['apiToken', 'API_TOKEN'],
+  ['auth.oauth.clientSecret', 'OAUTH_CLIENT_SECRET'],
+  ['auth.oauth.refreshToken', 'OAUTH_REFRESH_TOKEN'],
+  ['auth.oauth.accessToken', 'OAUTH_ACCESS_TOKEN'],
+  ['oauth.clientSecret', 'OAUTH_CLIENT_SECRET'],
+  ['oauth.refreshToken', 'OAUTH_REFRESH_TOKEN'],
+  ['oauth.accessToken', 'OAUTH_ACCESS_TOKEN'],
 ]);
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -263,6 +322,14 @@ export function checkConnectorOptions(
   for (const key of REQUIRED[type]) {
     if (isBlank(options[key])) problems.push(`${describe(key)}: required`);
   }
+  if (type === 'slack') {
+    const hasToken = !isBlank(options.token);
+    if (!hasToken && options.oauth === undefined) {
+      problems.push(`${describe('token')}: required (or ${short('oauth')} for token rotation)`);
+    } else if (hasToken && options.oauth !== undefined) {
+      problems.push(`${describe('token')}: give either ${short('token')} or ${short('oauth')}, not both`);
+    } else if (options.oauth !== undefined) problems.push(...checkOAuth(type, options.oauth, 'oauth', describe, short));
+  }
   const shapes = AUTH[type];
   if (!shapes) return problems;
   const alternatives = (list: ReadonlyArray<readonly string[]>, or: string) =>
@@ -286,6 +353,10 @@ export function checkConnectorOptions(
     const shape = given[0] as readonly string[];
     for (const f of shape) {
       const value = auth[f];
+      if (f === 'oauth') {
+        problems.push(...checkOAuth(type, value, 'auth.oauth', describe, short));
+        continue;
+      }
       if (isBlank(value)) {
         const with_ = shape.filter((o) => o !== f).map((o) => short(`auth.${o}`));
         problems.push(`${describe(`auth.${f}`)}: required${with_.length ? ` with ${with_.join(', ')}` : ''}`);
@@ -336,9 +407,15 @@ const ENV_VARIABLES: Readonly<Record<ConnectorType, readonly EnvVariable[]>> = {
     v('EMAIL', 'auth.email', 'string', true),
     v('API_TOKEN', 'auth.apiToken', 'string', true),
     v('BEARER_TOKEN', 'auth.bearerToken', 'string', true),
+    v('OAUTH_CLIENT_ID', 'auth.oauth.clientId', 'string', true),
+    v('OAUTH_CLIENT_SECRET', 'auth.oauth.clientSecret', 'string', true),
+    v('OAUTH_REFRESH_TOKEN', 'auth.oauth.refreshToken', 'string', true),
+    v('OAUTH_TOKEN_URL', 'auth.oauth.tokenUrl', 'url'),
+    v('OAUTH_CLOUD_ID', 'auth.oauth.cloudId'),
     v('JQL', 'jql'),
     v('PROJECT', null),
     v('TIME_ZONE', 'timeZone'),
+    v('RECONCILE_DELETIONS', 'reconcileDeletions', 'bool'),
     v('PAGE_SIZE', 'pageSize', 'int'),
     ...COMMON_ENV,
   ],
@@ -347,6 +424,10 @@ const ENV_VARIABLES: Readonly<Record<ConnectorType, readonly EnvVariable[]>> = {
     v('USERNAME', 'auth.username', 'string', true),
     v('PASSWORD', 'auth.password', 'string', true),
     v('BEARER_TOKEN', 'auth.bearerToken', 'string', true),
+    v('OAUTH_CLIENT_ID', 'auth.oauth.clientId', 'string', true),
+    v('OAUTH_CLIENT_SECRET', 'auth.oauth.clientSecret', 'string', true),
+    v('OAUTH_REFRESH_TOKEN', 'auth.oauth.refreshToken', 'string', true),
+    v('OAUTH_TOKEN_URL', 'auth.oauth.tokenUrl', 'url'),
     v('TABLE', 'table'),
     v('QUERY', 'query'),
     v('PAGE_SIZE', 'pageSize', 'int'),
@@ -370,16 +451,27 @@ const ENV_VARIABLES: Readonly<Record<ConnectorType, readonly EnvVariable[]>> = {
     v('EMAIL', 'auth.email', 'string', true),
     v('API_TOKEN', 'auth.apiToken', 'string', true),
     v('BEARER_TOKEN', 'auth.bearerToken', 'string', true),
+    v('OAUTH_CLIENT_ID', 'auth.oauth.clientId', 'string', true),
+    v('OAUTH_CLIENT_SECRET', 'auth.oauth.clientSecret', 'string', true),
+    v('OAUTH_REFRESH_TOKEN', 'auth.oauth.refreshToken', 'string', true),
+    v('OAUTH_TOKEN_URL', 'auth.oauth.tokenUrl', 'url'),
     v('EXCLUDE_DELETED', 'excludeDeleted', 'bool'),
     v('PAGE_SIZE', 'pageSize', 'int'),
     ...COMMON_ENV,
   ],
   slack: [
     v('BOT_TOKEN', 'token', 'string', true),
+    v('OAUTH_CLIENT_ID', 'oauth.clientId', 'string', true),
+    v('OAUTH_CLIENT_SECRET', 'oauth.clientSecret', 'string', true),
+    v('OAUTH_REFRESH_TOKEN', 'oauth.refreshToken', 'string', true),
+    v('OAUTH_TOKEN_URL', 'oauth.tokenUrl', 'url'),
+
     v('CHANNEL_ID', 'channelId', 'string', true),
     v('BASE_URL', 'baseUrl', 'url'),
     v('WORKSPACE_URL', 'mapping.workspaceUrl', 'url'),
     v('INCLUDE_REPLIES', 'includeReplies', 'bool'),
+    v('RESCAN_WINDOW_MS', 'rescanWindowMs', 'int'),
+    v('RATE_TIER', 'rateTier'),
     v('PAGE_SIZE', 'pageSize', 'int'),
     ...COMMON_ENV,
   ],
@@ -430,6 +522,7 @@ function envDescriber(type: ConnectorType): (path: string) => string {
   const byPath = new Map(ENV_VARIABLES[type].flatMap((e) => (e.path ? [[e.path, `${prefix}${e.suffix}`]] : [])));
   return (path) => {
     if (path === 'auth') return `${prefix}* credentials`;
+    if (path === 'auth.oauth' || path === 'oauth') return `${prefix}OAUTH_*`;
     return byPath.get(path) ?? `${prefix}* (${path})`;
   };
 }
@@ -615,9 +708,7 @@ function fromFile(path: string, origin: string, env: NodeJS.ProcessEnv): Connect
     const before = problems.length;
     // Secrets are references to the environment, never the secret itself.
     for (const [secret, suffix] of SECRET_PATHS) {
-      const [head, tail] = secret.split('.') as [string, string | undefined];
-      const holder = tail ? raw[head] : raw;
-      const value = isObject(holder) ? holder[tail ?? head] : undefined;
+      const value = secret.split('.').reduce<unknown>((node, part) => (isObject(node) ? node[part] : undefined), raw);
       if (typeof value === 'string' && value.trim() !== '' && !ONLY_REFERENCE.test(value.trim())) {
         const example = `${CONNECTOR_ENV_PREFIXES[type as ConnectorType]}${suffix}`;
         problems.push(

@@ -152,7 +152,7 @@ describe('loadConnectorsConfig: environment', () => {
       ],
       [
         { INCIDENTS_SERVICENOW_BASE_URL: 'https://sn.example.com' },
-        /INCIDENTS_SERVICENOW_\* credentials: required \(INCIDENTS_SERVICENOW_USERNAME \+ INCIDENTS_SERVICENOW_PASSWORD, or INCIDENTS_SERVICENOW_BEARER_TOKEN\)/,
+        /INCIDENTS_SERVICENOW_\* credentials: required \(INCIDENTS_SERVICENOW_USERNAME \+ INCIDENTS_SERVICENOW_PASSWORD, or INCIDENTS_SERVICENOW_BEARER_TOKEN, or INCIDENTS_SERVICENOW_OAUTH_\*\)/,
       ],
     ];
     for (const [env, expected] of cases) {
@@ -393,7 +393,7 @@ describe('buildConnectors', () => {
     expect(
       errorOf(() => buildConnector('zd', { type: 'zendesk', options: { baseUrl: 'https://a.zendesk.com' } })),
     ).toBe(
-      'Invalid connector configuration: connectors.zd.options.auth: required (connectors.zd.options.auth.email + connectors.zd.options.auth.apiToken, or connectors.zd.options.auth.bearerToken)',
+      'Invalid connector configuration: connectors.zd.options.auth: required (connectors.zd.options.auth.email + connectors.zd.options.auth.apiToken, or connectors.zd.options.auth.bearerToken, or connectors.zd.options.auth.oauth)',
     );
     expect(
       buildConnector(
@@ -402,5 +402,41 @@ describe('buildConnectors', () => {
         { auth: { bearerToken: 'x' } },
       ).name,
     ).toBe('zd');
+  });
+});
+
+describe('OAuth 2.0 settings', () => {
+  it('reads INCIDENTS_<SYSTEM>_OAUTH_* into auth.oauth (Slack: oauth) and names a missing field by its variable', () => {
+    const env = {
+      INCIDENTS_JIRA_BASE_URL: 'https://acme.atlassian.net',
+      INCIDENTS_JIRA_OAUTH_CLIENT_ID: 'client',
+      INCIDENTS_JIRA_OAUTH_CLIENT_SECRET: 'cl1ent-s3cret',
+      INCIDENTS_JIRA_OAUTH_REFRESH_TOKEN: 'r3fresh',
+      INCIDENTS_JIRA_OAUTH_CLOUD_ID: 'cloud-1',
+      INCIDENTS_SLACK_CHANNEL_ID: 'C024BE91L',
+      INCIDENTS_SLACK_OAUTH_CLIENT_ID: 'client',
+      INCIDENTS_SLACK_OAUTH_CLIENT_SECRET: 'cl1ent-s3cret',
+      INCIDENTS_SLACK_OAUTH_REFRESH_TOKEN: 'xoxe-1-r3fresh',
+    };
+    const config = loadConnectorsConfig({ env, home: '/nonexistent-incidents-home' });
+    expect(config.connectors.jira?.options.auth).toEqual({
+      oauth: { clientId: 'client', clientSecret: 'cl1ent-s3cret', refreshToken: 'r3fresh', cloudId: 'cloud-1' },
+    });
+    expect(config.connectors.slack?.options.oauth).toEqual({
+      clientId: 'client',
+      clientSecret: 'cl1ent-s3cret',
+      refreshToken: 'xoxe-1-r3fresh',
+    });
+    const missing = () =>
+      loadConnectorsConfig({
+        env: {
+          INCIDENTS_ZENDESK_SUBDOMAIN: 'acme',
+          INCIDENTS_ZENDESK_OAUTH_CLIENT_ID: 'client',
+          INCIDENTS_ZENDESK_OAUTH_CLIENT_SECRET: 'cl1ent-s3cret',
+        },
+        home: '/nonexistent-incidents-home',
+      });
+    expect(missing).toThrow(/INCIDENTS_ZENDESK_OAUTH_TOKEN_URL: required with INCIDENTS_ZENDESK_OAUTH_\*/);
+    expect(missing).not.toThrow(/cl1ent-s3cret/);
   });
 });

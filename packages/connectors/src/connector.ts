@@ -96,6 +96,27 @@ export interface MappedIncident {
   ticketRef?: string;
   /** The vendor's resolution, when resolved or closed there. */
   resolution?: RemoteResolution;
+  /**
+   * `true` when the vendor reports the record deleted (a Zendesk ticket with status `deleted`): the
+   * engine marks the local incident's source record deleted instead of keeping it as alive.
+   */
+  deleted?: boolean;
+}
+
+/** A record deleted in the vendor system (see {@link Connector.listDeleted}). */
+export interface DeletedRecord {
+  external_id: string;
+  /** When it was deleted, when the vendor says (ISO). */
+  deleted_at?: string;
+}
+
+/** Options of {@link Connector.listDeleted}. */
+export interface ListDeletedOptions {
+  /** Deletions at or after this instant (the pull's `since`); omit for all the vendor keeps. */
+  since?: string;
+  /** The external ids imported so far, in batches (for vendors without a deletion feed). */
+  known: () => AsyncIterable<string[]>;
+  signal?: AbortSignal;
 }
 
 /** One pulled record: the mapped incident, its complete comments, and optionally the raw payload. */
@@ -134,8 +155,17 @@ export interface PushStatusInput {
 
 /** What a connector can write back. */
 export interface ConnectorCapabilities {
-  /** Whether INTERNAL comments can be pushed (work notes, internal notes). */
+  /**
+   * Whether INTERNAL comments can be pushed (work notes, internal notes) — to at least some records
+   * when `internalCommentsFor` is given.
+   */
   internalComments: boolean;
+  /**
+   * Whether INTERNAL comments can be pushed to this record (it depends on its project: only Jira
+   * Service Management projects have internal notes). The engine asks before pushing one and
+   * completes the item as skipped, with the reason, when the answer is no.
+   */
+  internalCommentsFor?(externalId: string, options?: { signal?: AbortSignal }): Promise<boolean>;
   /** Whether the vendor has a status that `pushStatus` changes (Slack only posts a thread message). */
   status: boolean;
 }
@@ -154,6 +184,12 @@ export interface Connector {
   pushComment(input: PushCommentInput): Promise<{ externalCommentId: string }>;
   /** Moves the vendor record to the status that corresponds to `status`. */
   pushStatus(input: PushStatusInput): Promise<void>;
+  /**
+   * Records deleted in the vendor system, in batches (ServiceNow `sys_audit_delete`, Jira's bulk
+   * fetch of the known keys). The engine calls it after each complete pull and marks their local
+   * incidents deleted at the source.
+   */
+  listDeleted?(options: ListDeletedOptions): AsyncIterable<DeletedRecord[]>;
   /**
    * Removes this connector's secrets (and their base64 / URL-encoded / escaped forms) from a text.
    * The engine passes every error text through it before storing or reporting it (sync cursors,

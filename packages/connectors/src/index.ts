@@ -12,7 +12,9 @@ export type {
   CommonConnectorOptions,
   Connector,
   ConnectorCapabilities,
+  DeletedRecord,
   ImportedComment,
+  ListDeletedOptions,
   MappedIncident,
   PulledIncident,
   PulledPage,
@@ -116,3 +118,33 @@ export {
   type SlackConnectorOptions,
   type SlackMappingOptions,
 } from './slack/index.js';
+export {
+  createMemoryDeliveryLog,
+  createWebhookIntake,
+  createWebhookRequestHandler,
+  DEFAULT_WEBHOOK_TOLERANCE_MS,
+  type VerifiedDelivery,
+  verifyWebhook,
+  WEBHOOK_VENDORS,
+  type WebhookDeliveryLog,
+  type WebhookEndpoint,
+  WebhookError,
+  type WebhookErrorCode,
+  type WebhookIntake,
+  type WebhookIntakeOptions,
+  type WebhookRequest,
+  type WebhookRequestHandlerOptions,
+  type WebhookResult,
+  type WebhookSecretOptions,
+  type WebhookVendor,
+} from './webhooks/index.js';
+export { type OAuthOptions, type OAuthProvider, type OAuthTokens, oauthAuth } from './http/oauth.js';
+export type { JiraOAuthOptions } from './jira/options.js';
+export { DELETED_SOURCE_STATUS, isDeletedAtSource } from './engine/deletions.js';
+export type { CircuitBreakerOptions } from './http/breaker.js';
+export {
+  accountIdDirectory,
+  type JiraUserDirectory,
+  type JiraUserRef,
+  storeUserDirectory,
+} from './jira/index.js';

@@ -15,17 +15,19 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import type { LambdaConnectorConfig } from '@incidents/config';
+import type { LambdaConfig, LambdaConnectorConfig } from '@incidents/config';
 import { buildConnector as buildFromSettings, CONNECTOR_FACTORIES } from '@incidents/config/connectors';
 import { type Connector, createSyncEngine, type SyncRunSummary } from '@incidents/connectors';
-import { IncidentsError, ValidationError } from '@incidents/core';
+import { type IncidentStore, IncidentsError, ValidationError } from '@incidents/core';
 import middy from '@middy/core';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { createDynamoClient, createStoreFromConfig } from '../runtime.js';
 import { createSecretResolver, type SecretResolver } from '../secrets.js';
 import {
   type HandlerDependencies,
   idempotencyTable,
+  type Instruments,
   instruments,
   type LambdaContextLike,
   once,
@@ -65,9 +67,35 @@ export class ConnectorSyncFailedError extends IncidentsError<{ errors: SyncRunSu
 /** The connector factories by type (shared with the CLI: `@incidents/config/connectors`). */
 export { CONNECTOR_FACTORIES };
 
+/** Keys of a connector's secret that configure its webhook endpoint (`incident-webhooks`), not the connector. */
+export const WEBHOOK_SECRET_KEYS = ['webhookSecret', 'webhookUsername'] as const;
+
 /**
- * Builds one connector: its options merged with the JSON object of its secret, checked and passed to
- * the factory of its type by `@incidents/config/connectors` (the code the CLI uses too).
+ * What the connector handlers share, built on their first invocation: the configuration, the secret
+ * resolver (values registered for redaction), the DynamoDB client and the store.
+ */
+export async function createConnectorRuntime(
+  deps: HandlerDependencies,
+  logger: Instruments['logger'],
+  capture: Instruments['capture'],
+): Promise<{ config: LambdaConfig; secrets: SecretResolver; dynamodb: DynamoDBClient; store: IncidentStore }> {
+  const config = resolveConfig(deps);
+  const clients = deps.clients ?? {};
+  const secrets = createSecretResolver({
+    ...(clients.secretsManager ? { secretsManager: clients.secretsManager } : {}),
+    ...(clients.ssm ? { ssm: clients.ssm } : {}),
+    ...(config.region ? { region: config.region } : {}),
+    logger,
+  });
+  const dynamodb = createDynamoClient(config, clients, capture);
+  const store = await createStoreFromConfig(config, { ...clients, dynamodb });
+  return { config, secrets, dynamodb, store };
+}
+
+/**
+ * Builds one connector: its options merged with the JSON object of its secret (less the webhook
+ * keys, {@link WEBHOOK_SECRET_KEYS}), checked and passed to the factory of its type by
+ * `@incidents/config/connectors` (the code the CLI uses too).
  *
  * @throws IncidentsError `config` naming the option in `INCIDENTS_CONNECTORS` (never its value).
  */
@@ -76,7 +104,8 @@ export async function buildConnector(
   config: LambdaConnectorConfig,
   secrets: SecretResolver,
 ): Promise<Connector> {
-  const credentials = config.secret ? await secrets.getJson(config.secret) : {};
+  const credentials = config.secret ? { ...(await secrets.getJson(config.secret)) } : {};
+  for (const key of WEBHOOK_SECRET_KEYS) delete credentials[key];
   return buildFromSettings(
     name,
     {
@@ -103,16 +132,7 @@ export function createConnectorSyncHandler(deps: HandlerDependencies = {}): Conn
   const { logger, metrics, tracer, capture } = instruments(deps, 'connector-sync');
   const idempotencyConfig = new IdempotencyConfig({ eventKeyJmesPath: 'id', expiresAfterSeconds: 24 * 3600 });
   const init = once(async () => {
-    const config = resolveConfig(deps);
-    const clients = deps.clients ?? {};
-    const secrets = createSecretResolver({
-      ...(clients.secretsManager ? { secretsManager: clients.secretsManager } : {}),
-      ...(clients.ssm ? { ssm: clients.ssm } : {}),
-      ...(config.region ? { region: config.region } : {}),
-      logger,
-    });
-    const dynamodb = createDynamoClient(config, clients, capture);
-    const store = await createStoreFromConfig(config, { ...clients, dynamodb });
+    const { config, secrets, dynamodb, store } = await createConnectorRuntime(deps, logger, capture);
     const sync = async (event: ConnectorSyncEvent | null | undefined): Promise<SyncRunSummary> => {
       const target = event?.connector && event.connector !== 'all' ? event.connector : 'all';
       const names = target === 'all' ? Object.keys(config.connectors) : [target];

@@ -33,6 +33,8 @@ import {
 } from '@incidents/core';
 import type { Connector, PulledIncident, PulledPage, PullOptions } from '../connector.js';
 import { createLimiter } from '../http/limiter.js';
+import { type DeletionContext, isDeletedAtSource, knownExternalIds, markDeleted } from './deletions.js';
+import { recordPushedStatus } from './pushed-image.js';
 import { capText, redactCredentialPatterns } from '../http/redact.js';
 import { maxIso } from '../mapping/common.js';
 import type {
@@ -97,6 +99,7 @@ const TOTAL_KEYS = [
   'skipped',
   'failed',
   'dead',
+  'deleted',
   'pullMs',
   'pushMs',
 ] as const satisfies ReadonlyArray<keyof SyncTotals>;
@@ -116,6 +119,7 @@ function emptySummary(connector: string): ConnectorRunSummary {
     skipped: 0,
     failed: 0,
     dead: 0,
+    deleted: 0,
     pullMs: 0,
     pushMs: 0,
   };
@@ -240,6 +244,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const concurrency = Math.floor(options.concurrency ?? 4);
   const backoff = backoffFn(options.backoff);
   const nowIso = () => clock.now().toISOString();
+  const deletionContext: DeletionContext = { store, actor, now: nowIso };
 
   function progress(event: SyncProgressEvent) {
     try {
@@ -514,6 +519,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       const target = await resolve(existing.merged_into);
       if (target) return updateAttached(connector, target, item, dryRun);
     }
+    // Still deleted at the vendor and already marked: nothing to write (a restored record updates as usual).
+    if (existing && item.deleted && isDeletedAtSource(existing))
+      return { outcome: 'unchanged', conflicts: 0, comments: 0 };
     if (existing) return updateOwn(connector, existing, item, dryRun);
     if (item.ticketRef) {
       const target = await resolve(item.ticketRef);
@@ -590,6 +598,13 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     }
     const results = await Promise.all(items.map((item) => limiter.run(() => upsert(connector, item, dryRun))));
     for (const result of results) count(summary, result);
+    if (!dryRun) {
+      for (const item of items) {
+        if (item.deleted && (await markDeleted(deletionContext, connector, item.external_id, item.updated_at))) {
+          summary.deleted = (summary.deleted ?? 0) + 1;
+        }
+      }
+    }
   }
 
   async function pullConnector(connector: Connector, opts: PullRunOptions, summary: ConnectorRunSummary) {
@@ -662,6 +677,20 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
           break;
         }
       }
+      // Records deleted at the vendor since the pull's start (or among the known ones).
+      if (connector.listDeleted && !dryRun) {
+        const since = typeof pullOptions.since === 'string' ? pullOptions.since : pullOptions.since?.toISOString();
+        for await (const batch of connector.listDeleted({
+          ...(since ? { since } : {}),
+          known: () => knownExternalIds(store, connector),
+        })) {
+          for (const gone of batch) {
+            if (await markDeleted(deletionContext, connector, gone.external_id, gone.deleted_at)) {
+              summary.deleted = (summary.deleted ?? 0) + 1;
+            }
+          }
+        }
+      }
       const high = maxIso(state.high_watermark ?? null, pending);
       await save({ last_pull_completed_at: nowIso(), ...(high ? { high_watermark: high } : {}) }, [
         'resume_cursor',
@@ -731,10 +760,22 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     if (incident && !(await boundByImporter(incident))) {
       return { skipped_reason: `incident ${item.incident_id} was not bound to ${item.external_id} by an importer` };
     }
+    if (incident && isDeletedAtSource(incident)) {
+      return { skipped_reason: `${connector.name} record ${item.external_id} was deleted in the source system` };
+    }
     if (item.sync_type === 'COMMENT') {
       const visibility = payload.visibility === 'INTERNAL' ? 'INTERNAL' : 'PUBLIC';
       if (visibility === 'INTERNAL' && !connector.capabilities.internalComments) {
         return { skipped_reason: `${connector.name} has no internal comments` };
+      }
+      if (
+        visibility === 'INTERNAL' &&
+        connector.capabilities.internalCommentsFor &&
+        !(await connector.capabilities.internalCommentsFor(item.external_id))
+      ) {
+        return {
+          skipped_reason: `${connector.name} record ${item.external_id} has no internal comments (its project has none)`,
+        };
       }
       const text = typeof payload.text === 'string' ? payload.text : '';
       // A retry: an earlier attempt may have been applied (a timeout, a 5xx, a crash after the
@@ -778,6 +819,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
             }
           : {}),
       });
+      // What the vendor reads back may differ (a lossy status table): remember what was pushed.
+      await recordPushedStatus(store, actor, connector.name, item.incident_id, payload.to as Status, nowIso);
       return {};
     }
     return { skipped_reason: `sync_type ${item.sync_type} is not pushed by the engine` };
@@ -908,7 +951,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       }),
     );
     const totals = Object.fromEntries(TOTAL_KEYS.map((k) => [k, 0])) as SyncTotals;
-    for (const s of summaries) for (const key of TOTAL_KEYS) totals[key] += s[key];
+    for (const s of summaries) for (const key of TOTAL_KEYS) totals[key] = (totals[key] ?? 0) + (s[key] ?? 0);
     return {
       startedAt,
       finishedAt: nowIso(),

@@ -87,6 +87,11 @@ export interface ConnectorRunSummary {
   failed: number;
   /** Outbound items that became `DEAD` in this run. */
   dead: number;
+  /**
+   * Local incidents whose source record was found deleted in the source system by this run (always
+   * set by this engine; optional for summaries built by older versions).
+   */
+  deleted?: number;
   pullMs: number;
   pushMs: number;
   /** Why the connector stopped: the error's code (`connector.auth`, `store`…) and message (never credentials). */

@@ -16,6 +16,7 @@
  *
  * @module
  */
+import { pushedStatusOf, STATUS_IMAGE_KEY } from './pushed-image.js';
 import {
   DEFAULT_SLA_MINUTES,
   type Incident,
@@ -57,7 +58,10 @@ export function remoteSnapshot(item: PulledIncident): Record<string, unknown> {
 /** Whether the record is exactly as last seen (same vendor version and the same remote values). */
 export function unchangedSince(incident: Incident, item: PulledIncident): boolean {
   const before = incident.sync_metadata.remote_snapshot;
-  return before !== undefined && sameJson(before, remoteSnapshot(item));
+  if (before === undefined) return false;
+  // The image of a pushed status is bookkeeping, not a remote value.
+  const { [STATUS_IMAGE_KEY]: _image, ...values } = before;
+  return sameJson(values, remoteSnapshot(item));
 }
 
 /** Applies a status set by the source system, with the lifecycle's side effects (dates, reopen count, KB state). */
@@ -108,13 +112,26 @@ export function reconcile(current: Incident, item: PulledIncident, now: string):
   const applied: RemoteField[] = [];
   const conflicts: SyncConflict[] = [];
   const existing = current.sync_metadata.conflicts ?? [];
+  const pushed = pushedStatusOf(current);
+  /** The local status whose vendor image is `base.status` (recorded when a push was read back). */
+  let image = typeof base?.[STATUS_IMAGE_KEY] === 'string' ? (base[STATUS_IMAGE_KEY] as string) : undefined;
   for (const field of REMOTE_FIELDS) {
     const remoteValue = remote[field];
     const localValue = current[field];
     if (base !== undefined && sameJson(remoteValue, base[field])) continue;
+    if (field === 'status') image = undefined;
     if (sameJson(localValue, remoteValue)) continue;
+    // The vendor's image of the status pushed from here (a lossy status table): not a change; the
+    // local status is remembered as what that image stands for.
+    if (field === 'status' && pushed !== undefined && localValue === pushed) {
+      image = pushed;
+      continue;
+    }
+    const localUnchanged =
+      base !== undefined &&
+      (sameJson(localValue, base[field]) || (field === 'status' && base[STATUS_IMAGE_KEY] === localValue));
     // No base (imported before snapshots existed): the source system wins, as on the first import.
-    if (base === undefined || sameJson(localValue, base[field])) {
+    if (base === undefined || localUnchanged) {
       if (field === 'status') applyRemoteStatus(next, current.status, remoteValue as Status, item.updated_at);
       else (next as Record<string, unknown>)[field] = remoteValue;
       applied.push(field);
@@ -136,7 +153,7 @@ export function reconcile(current: Incident, item: PulledIncident, now: string):
     last_sync_at: now,
     last_sync_status: 'SUCCESS',
     external_version: item.updated_at,
-    remote_snapshot: remote,
+    remote_snapshot: image !== undefined ? { ...remote, [STATUS_IMAGE_KEY]: image } : remote,
     ...(existing.length || conflicts.length ? { conflicts: [...existing, ...conflicts] } : {}),
   };
   return { next, applied, conflicts };

@@ -10,6 +10,7 @@
 import type { z } from 'zod';
 import { ConnectorError, invalidResponse } from '../errors.js';
 import type { AuthProvider } from './auth.js';
+import { type CircuitBreakerOptions, createCircuitBreaker } from './breaker.js';
 import { createLimiter } from './limiter.js';
 import { createRedactor, type Redactor, type SecretSource } from './redact.js';
 import { backoffDelay, parseRetryAfter, type RetryOptions, resolveRetry, sleep } from './retry.js';
@@ -35,6 +36,11 @@ export interface HttpOptions {
    * redacted; `@incidents/config` adds the values of secret `${VAR}` references here.
    */
   redact?: readonly string[];
+  /**
+   * Pause the connector after repeated vendor failures (5xx after retries, timeouts, network
+   * errors): default 5 in a row pause it for 60 s; `false` turns the breaker off.
+   */
+  circuitBreaker?: CircuitBreakerOptions | false;
 }
 
 /** Options of {@link createHttpClient}. */
@@ -43,6 +49,11 @@ export interface HttpClientOptions extends HttpOptions {
   connector: string;
   /** Base URL; request paths are appended to it. */
   baseUrl: string;
+  /**
+   * Looks the base URL up before the first request (Jira OAuth 2.0: `api.atlassian.com/ex/jira/{cloudId}`
+   * with the cloud id read from the accessible resources). Tried again after a failure.
+   */
+  resolveBaseUrl?: () => Promise<string>;
   auth?: AuthProvider;
   /** Extracts the vendor's error message from an error body, for error messages. */
   errorMessage?: (body: unknown) => string | undefined;
@@ -150,7 +161,22 @@ function shorten(text: string, max = 300): string {
 /** Creates the shared HTTP client of one connector. */
 export function createHttpClient(options: HttpClientOptions): HttpClient {
   const connector = options.connector;
-  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  let baseUrl = options.baseUrl.replace(/\/+$/, '');
+  let resolvingBase: Promise<void> | undefined;
+  const resolveBase = async () => {
+    if (!options.resolveBaseUrl) return;
+    const lookup = options.resolveBaseUrl;
+    resolvingBase ??= lookup().then(
+      (url) => {
+        baseUrl = url.replace(/\/+$/, '');
+      },
+      (err: unknown) => {
+        resolvingBase = undefined;
+        throw err;
+      },
+    );
+    await resolvingBase;
+  };
   const doFetch: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const retry = resolveRetry(options.retry);
   const limiter = createLimiter(options.concurrency ?? 4);
@@ -158,6 +184,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const userAgent = options.userAgent ?? '@incidents/connectors';
   const random = options.random ?? Math.random;
   let stoppedBy: ConnectorError | undefined;
+  const breaker =
+    options.circuitBreaker === false ? undefined : createCircuitBreaker(connector, options.circuitBreaker);
   const auth = options.auth;
   const redactor: Redactor = createRedactor(
     options.redact ?? [],
@@ -209,9 +237,17 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
    * a refreshed token is used).
    */
   async function send(...args: Parameters<typeof sendOnce>): Promise<Response> {
+    breaker?.check(args[0], args[2].label);
     try {
-      return await sendOnce(...args);
+      const response = await sendOnce(...args);
+      breaker?.success();
+      return response;
     } catch (err) {
+      if (breaker && err instanceof ConnectorError && !args[2].signal?.aborted) {
+        const status = err.details.status;
+        if (err.code === 'connector.http' && (status === undefined || status >= 500)) breaker.failure();
+        else if (status !== undefined) breaker.success();
+      }
       throw redactor.redactError(err);
     }
   }
@@ -290,12 +326,20 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         const message = await vendorMessage(response);
         if (status === 401 && !refreshed && options.auth?.refresh && !init.skipAuth) {
           refreshed = true;
-          if (await options.auth.refresh(userSignal)) continue;
+          let renewed: boolean;
+          try {
+            renewed = await options.auth.refresh(userSignal);
+          } catch (err) {
+            // The token endpoint refused (a revoked grant, a rotated-away refresh token): stop here too.
+            if (err instanceof ConnectorError && err.code === 'connector.auth') stoppedBy = redactor.redactError(err);
+            throw err;
+          }
+          if (renewed) continue;
         }
         const error = new ConnectorError(
           'connector.auth',
           status === 401
-            ? `authentication failed (HTTP 401) on ${method} ${label}; check the credentials — the connector is stopped`
+            ? `authentication failed (HTTP 401) on ${method} ${label}${refreshed ? ' even after a token refresh' : ''}; check the credentials — the connector is stopped`
             : `permission denied (HTTP 403) on ${method} ${label}; check the account's permissions/scopes`,
           { connector, ...where, status, attempts: attempt, ...(message ? { vendorMessage: message } : {}) },
         );
@@ -353,7 +397,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
   const client: HttpClient = {
     connector,
-    baseUrl,
+    get baseUrl() {
+      return baseUrl;
+    },
     get stoppedBy() {
       return stoppedBy;
     },
@@ -362,6 +408,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     redactError: (err) => redactor.redactError(err),
     async request<S extends z.ZodType | undefined = undefined>(req: HttpRequest<S>): Promise<HttpResponse<BodyOf<S>>> {
       const method = req.method ?? 'GET';
+      await resolveBase();
       const url = resolveUrl(req.path, req.query);
       const headers: Record<string, string> = { ...req.headers };
       let body: string | undefined;

@@ -2,9 +2,18 @@
  * The Jira Cloud connector (REST v3).
  * @module
  */
-import type { ImportedComment, PulledIncident, PulledPage, PullOptions, Connector } from '../connector.js';
+import type {
+  Connector,
+  DeletedRecord,
+  ImportedComment,
+  ListDeletedOptions,
+  PulledIncident,
+  PulledPage,
+  PullOptions,
+} from '../connector.js';
 import { ConnectorError } from '../errors.js';
-import { basicAuth, bearerAuth } from '../http/auth.js';
+import { type AuthProvider, basicAuth, bearerAuth } from '../http/auth.js';
+import { oauthAuth } from '../http/oauth.js';
 import { readAhead } from '../http/read-ahead.js';
 import { createHttpClient } from '../http/http-client.js';
 import { decodePullCursor, encodePullCursor, normaliseSince } from '../mapping/cursor.js';
@@ -83,6 +92,42 @@ export function jqlDate(iso: string, timeZone = 'UTC'): string {
   return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
 }
 
+const BulkFetchSchema = z.looseObject({
+  issues: z.array(z.looseObject({ key: z.string() })).optional(),
+  issueErrors: z.array(z.looseObject({ id: z.union([z.string(), z.number()]).optional() })).optional(),
+});
+
+/**
+ * OAuth 2.0 requests go through the API gateway: `{apiBaseUrl}/ex/jira/{cloudId}`. The cloud id is
+ * the accessible resource whose `url` is the configured site (the app may see several sites).
+ */
+async function jiraOAuthBase(
+  name: string,
+  site: string,
+  oauth: NonNullable<Extract<JiraConnectorOptions['auth'], { oauth: unknown }>['oauth']>,
+  auth: AuthProvider,
+  options: JiraConnectorOptions,
+): Promise<string> {
+  const api = (oauth.apiBaseUrl ?? 'https://api.atlassian.com').replace(/\/+$/, '');
+  if (oauth.cloudId) return `${api}/ex/jira/${encodeURIComponent(oauth.cloudId)}`;
+  const gateway = createHttpClient({ ...options, connector: name, baseUrl: api, auth, errorMessage: jiraErrorMessage });
+  const { body } = await gateway.request({
+    path: '/oauth/token/accessible-resources',
+    label: 'accessible-resources',
+    schema: z.array(z.looseObject({ id: z.string(), url: z.string() })),
+  });
+  const wanted = site.replace(/\/+$/, '').toLowerCase();
+  const found = body.find((r) => r.url.replace(/\/+$/, '').toLowerCase() === wanted);
+  if (!found) {
+    throw new ConnectorError(
+      'connector.auth',
+      `the OAuth app has no access to ${site}; sites it can reach: ${body.map((r) => r.url).join(', ') || 'none'}`,
+      { connector: name },
+    );
+  }
+  return `${api}/ex/jira/${encodeURIComponent(found.id)}`;
+}
+
 /**
  * Creates the Jira Cloud connector: pulls with `POST /rest/api/3/search/jql` (`nextPageToken`
  * pagination, JQL `updated >= since ORDER BY updated ASC`), pushes ADF comments and status changes
@@ -100,11 +145,28 @@ export function jqlDate(iso: string, timeZone = 'UTC'): string {
  */
 export function createJiraConnector(options: JiraConnectorOptions): Connector {
   const name = 'jira';
-  const auth =
-    'bearerToken' in options.auth
-      ? bearerAuth(options.auth.bearerToken)
-      : basicAuth(options.auth.email, options.auth.apiToken);
-  const http = createHttpClient({ ...options, connector: name, auth, errorMessage: jiraErrorMessage });
+  const oauth = 'oauth' in options.auth ? options.auth.oauth : undefined;
+  const transport = {
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+  };
+  const auth: AuthProvider =
+    'oauth' in options.auth
+      ? oauthAuth(
+          name,
+          { tokenUrl: 'https://auth.atlassian.com/oauth/token', ...options.auth.oauth, bodyFormat: 'json' },
+          transport,
+        )
+      : 'bearerToken' in options.auth
+        ? bearerAuth(options.auth.bearerToken)
+        : basicAuth(options.auth.email, options.auth.apiToken);
+  const http = createHttpClient({
+    ...options,
+    connector: name,
+    auth,
+    errorMessage: jiraErrorMessage,
+    ...(oauth ? { resolveBaseUrl: () => jiraOAuthBase(name, options.baseUrl, oauth, auth, options) } : {}),
+  });
   const pageSize = Math.min(100, Math.max(1, options.pageSize ?? 50));
   const mapping = { baseUrl: options.baseUrl, ...options.mapping };
   /**
@@ -125,6 +187,18 @@ export function createJiraConnector(options: JiraConnectorOptions): Connector {
         throw err;
       });
     return zone;
+  }
+
+  /** The email of an assignee whose email Jira hides, from the configured user directory. */
+  async function directoryEmail(data: Record<string, unknown>): Promise<string | undefined> {
+    if (!options.userDirectory || (data.assignee_account_id === undefined && data.assignee_name === undefined)) {
+      return undefined;
+    }
+    const email = await options.userDirectory.emailFor({
+      ...(typeof data.assignee_account_id === 'string' ? { accountId: data.assignee_account_id } : {}),
+      ...(typeof data.assignee_name === 'string' ? { displayName: data.assignee_name } : {}),
+    });
+    return email?.trim() ? email.trim() : undefined;
   }
 
   function buildJql(since: string | null, timeZone: string): string {
@@ -207,7 +281,9 @@ export function createJiraConnector(options: JiraConnectorOptions): Connector {
               ? m.sourceRecord.data.comment_total
               : m.comments.length;
           const comments = total > m.comments.length ? await fetchComments(m.external_id, opts) : m.comments;
-          return { ...m, comments, ...(options.includeRaw ? { raw: body.issues[i] } : {}) };
+          const assigned = m.input.assigned_to ?? (await directoryEmail(m.sourceRecord.data));
+          const input = assigned && !m.input.assigned_to ? { ...m.input, assigned_to: assigned } : m.input;
+          return { ...m, input, comments, ...(options.includeRaw ? { raw: body.issues[i] } : {}) };
         }),
       );
       for (const item of items) high = maxIso(high, item.updated_at);
@@ -219,12 +295,45 @@ export function createJiraConnector(options: JiraConnectorOptions): Connector {
     }
   }
 
+  /**
+   * Jira has no deletion feed: the known keys are fetched in batches of 100 with
+   * `POST /rest/api/3/issue/bulkfetch`; a key that comes back neither as an issue nor as a retriable
+   * error is gone (deleted, or no longer visible to the integration user).
+   */
+  async function* listDeleted(opts: ListDeletedOptions): AsyncIterable<DeletedRecord[]> {
+    for await (const keys of opts.known()) {
+      const { body } = await http.request({
+        method: 'POST',
+        path: '/rest/api/3/issue/bulkfetch',
+        json: { issueIdsOrKeys: keys, fields: ['key'] },
+        idempotent: true,
+        schema: BulkFetchSchema,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
+      const seen = new Set(body.issues?.map((i) => i.key) ?? []);
+      const retriable = new Set(body.issueErrors?.map((e) => String(e.id ?? '')) ?? []);
+      const gone = keys.filter((k) => !seen.has(k) && !retriable.has(k));
+      if (gone.length) yield gone.map((external_id) => ({ external_id }));
+    }
+  }
+
   return {
     name,
     sourceSystem: 'JIRA',
-    capabilities: { internalComments: true, status: true },
+    capabilities: {
+      internalComments: true,
+      status: true,
+      // With the sd.public.comment property, only Service Management projects have internal notes;
+      // a role/group visibility restricts a comment on any project.
+      async internalCommentsFor(externalId, opts = {}) {
+        const internal = options.internalComments ?? { property: 'sd.public.comment' as const };
+        if (!('property' in internal)) return true;
+        return (await projectType(externalId, opts.signal)) === 'service_desk';
+      },
+    },
     redact: (text) => http.redact(text),
     pull,
+    ...(options.reconcileDeletions ? { listDeleted } : {}),
     fetchComments,
     async pushComment(input) {
       const internal =

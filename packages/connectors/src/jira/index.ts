@@ -14,3 +14,4 @@ export {
   type JiraAuth,
   type JiraConnectorOptions,
 } from './options.js';
+export { accountIdDirectory, type JiraUserDirectory, type JiraUserRef, storeUserDirectory } from './directory.js';

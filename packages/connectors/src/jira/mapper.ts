@@ -226,6 +226,7 @@ export function mapJiraIssue(issue: unknown, options: JiraMappingOptions = {}): 
         ...(f.project?.key ? { project: f.project.key } : {}),
         ...(f.issuetype?.name ? { issue_type: f.issuetype.name } : {}),
         ...(f.assignee?.accountId ? { assignee_account_id: f.assignee.accountId } : {}),
+        ...(f.assignee?.displayName ? { assignee_name: f.assignee.displayName } : {}),
         ...(f.comment?.total !== undefined ? { comment_total: f.comment.total } : {}),
       },
     },

@@ -5,10 +5,29 @@
 import type { ResolutionType, Status } from '@incidents/core';
 import type { CommonConnectorOptions } from '../connector.js';
 import type { HttpOptions } from '../http/http-client.js';
+import type { OAuthOptions } from '../http/oauth.js';
+import type { JiraUserDirectory } from './directory.js';
 import type { JiraMappingOptions } from './mapper.js';
 
-/** Jira Cloud credentials: an Atlassian account email + API token (Basic), or an OAuth 2.0 / PAT bearer token. */
-export type JiraAuth = { email: string; apiToken: string } | { bearerToken: string };
+/**
+ * Jira Cloud OAuth 2.0 (3LO, or a service account's client credentials): requests go to
+ * `{apiBaseUrl}/ex/jira/{cloudId}`; the cloud id is looked up once from
+ * `GET {apiBaseUrl}/oauth/token/accessible-resources` (the resource whose `url` is `baseUrl`) unless given.
+ */
+export interface JiraOAuthOptions extends Omit<OAuthOptions, 'tokenUrl' | 'bodyFormat'> {
+  /** Default `https://auth.atlassian.com/oauth/token`. */
+  tokenUrl?: string;
+  /** The site's cloud id; looked up when omitted. */
+  cloudId?: string;
+  /** Default `https://api.atlassian.com`. */
+  apiBaseUrl?: string;
+}
+
+/**
+ * Jira Cloud credentials: an Atlassian account email + API token (Basic), a bearer token (PAT), or
+ * OAuth 2.0 with token refresh before expiry and on 401 (`{ oauth }`).
+ */
+export type JiraAuth = { email: string; apiToken: string } | { bearerToken: string } | { oauth: JiraOAuthOptions };
 
 /** Options of {@link createJiraConnector}. */
 export interface JiraConnectorOptions extends HttpOptions, CommonConnectorOptions {
@@ -22,6 +41,18 @@ export interface JiraConnectorOptions extends HttpOptions, CommonConnectorOption
    * user's profile, read once from `GET /rest/api/3/myself` (`UTC` when the profile has none).
    */
   timeZone?: string;
+  /**
+   * After each complete pull, check every imported issue key with the bulk fetch (100 keys per
+   * request) and mark the ones Jira no longer returns as deleted at the source. Default `false`
+   * (Jira has no deletion feed; the check costs one request per 100 local incidents).
+   */
+  reconcileDeletions?: boolean;
+  /**
+   * Who a Jira account is locally when Jira hides its email (most Cloud sites): `accountIdDirectory`
+   * (a map) or `storeUserDirectory(store)` (the store's users by display name). The assignee of an
+   * issue without a visible email is looked up in it.
+   */
+  userDirectory?: JiraUserDirectory;
   /** Issues per search page (1…100). Default 50. */
   pageSize?: number;
   /** Status and priority tables overrides and defaults. */

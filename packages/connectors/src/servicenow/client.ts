@@ -3,10 +3,18 @@
  * @module
  */
 import { z } from 'zod';
-import type { Connector, PulledIncident, PulledPage, PullOptions } from '../connector.js';
+import type {
+  Connector,
+  DeletedRecord,
+  ListDeletedOptions,
+  PulledIncident,
+  PulledPage,
+  PullOptions,
+} from '../connector.js';
 import { ValidationError } from '@incidents/core';
 import { ConnectorError } from '../errors.js';
-import { basicAuth, bearerAuth } from '../http/auth.js';
+import { type AuthProvider, basicAuth, bearerAuth } from '../http/auth.js';
+import { oauthAuth } from '../http/oauth.js';
 import { readAhead } from '../http/read-ahead.js';
 import { createHttpClient, type HttpClient } from '../http/http-client.js';
 import { attachPageComments, mapEach, maxIso, type OwnedComment } from '../mapping/common.js';
@@ -18,6 +26,7 @@ import {
   SERVICENOW_CLOSE_CODES,
   SERVICENOW_PUSH_STATES,
   ServiceNowJournalSchema,
+  snDate,
   snDateArgs,
 } from './mapper.js';
 import type { ServiceNowConnectorOptions } from './options.js';
@@ -87,6 +96,9 @@ function snLiteral(iso: string): string {
   return `${date} ${time}`;
 }
 const JournalListSchema = z.looseObject({ result: z.array(ServiceNowJournalSchema) });
+const DeletedListSchema = z.looseObject({
+  result: z.array(z.looseObject({ documentkey: z.string().optional(), sys_created_on: z.string().optional() })),
+});
 const JOURNAL_PAGE = 1000;
 
 /** A journal entry; its `owner` is the sys_id of the record it belongs to (`element_id`). */
@@ -129,10 +141,16 @@ async function readJournal(http: HttpClient, query: string, signal?: AbortSignal
  */
 export function createServiceNowConnector(options: ServiceNowConnectorOptions): Connector {
   const name = 'servicenow';
-  const auth =
-    'bearerToken' in options.auth
-      ? bearerAuth(options.auth.bearerToken)
-      : basicAuth(options.auth.username, options.auth.password);
+  const auth: AuthProvider =
+    'oauth' in options.auth
+      ? oauthAuth(
+          name,
+          { bodyFormat: 'form', ...options.auth.oauth },
+          { ...(options.fetch ? { fetch: options.fetch } : {}) },
+        )
+      : 'bearerToken' in options.auth
+        ? bearerAuth(options.auth.bearerToken)
+        : basicAuth(options.auth.username, options.auth.password);
   const http = createHttpClient({ ...options, connector: name, auth, errorMessage: serviceNowErrorMessage });
   const table = options.table ?? 'incident';
   const pageSize = Math.min(1000, Math.max(1, options.pageSize ?? 100));
@@ -243,12 +261,40 @@ export function createServiceNowConnector(options: ServiceNowConnectorOptions): 
     });
   }
 
+  /**
+   * Deleted records of the table: `sys_audit_delete` rows (`tablename`, `documentkey` = the deleted
+   * record's sys_id) created since `since`, 1,000 per page.
+   */
+  async function* listDeleted(opts: ListDeletedOptions): AsyncIterable<DeletedRecord[]> {
+    const query = [`tablename=${table}`, ...(opts.since ? [`sys_created_on>=${snLiteral(opts.since)}`] : [])];
+    for (let offset = 0; ; offset += JOURNAL_PAGE) {
+      const { body } = await http.request({
+        path: '/api/now/table/sys_audit_delete',
+        query: {
+          sysparm_query: `${query.join('^')}^ORDERBYsys_created_on^ORDERBYsys_id`,
+          sysparm_fields: 'sys_id,documentkey,tablename,sys_created_on',
+          sysparm_limit: JOURNAL_PAGE,
+          sysparm_offset: offset,
+        },
+        schema: DeletedListSchema,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
+      const batch = body.result.flatMap((row): DeletedRecord[] => {
+        const at = snDate(row.sys_created_on);
+        return row.documentkey ? [{ external_id: row.documentkey, ...(at ? { deleted_at: at } : {}) }] : [];
+      });
+      if (batch.length) yield batch;
+      if (body.result.length < JOURNAL_PAGE) return;
+    }
+  }
+
   return {
     name,
     sourceSystem: 'SERVICENOW',
     capabilities: { internalComments: true, status: true },
     redact: (text) => http.redact(text),
     pull,
+    listDeleted,
     fetchComments: (externalId, opts = {}) =>
       readJournal(
         http,

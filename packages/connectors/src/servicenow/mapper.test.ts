@@ -69,4 +69,26 @@ describe('mapServiceNowIncident', () => {
       expect((err as ConnectorError).details.issues?.map((i) => i.path).sort()).toEqual(['number', 'sys_updated_on']);
     }
   });
+
+  it('reads back every close code of the incident table (Utah+ choices and the older ones) as a resolution type', () => {
+    const base = fixture('incident-values.json') as Record<string, unknown>;
+    const expected: Record<string, string> = {
+      'Solution provided': 'FIXED',
+      'Workaround provided': 'WORKAROUND',
+      Duplicate: 'DUPLICATE',
+      'Known error': 'WORKAROUND',
+      'No resolution provided': 'WONT_FIX',
+      'Resolved by caller': 'FIXED',
+      'Resolved by change': 'FIXED',
+      'Resolved by problem': 'FIXED',
+      'Resolved by request': 'FIXED',
+      'User error': 'NOT_REPRODUCIBLE',
+      'Closed/Resolved by Caller': 'FIXED',
+      'Solved (Permanently)': 'FIXED',
+      'Not Solved (Too Costly)': 'WONT_FIX',
+    };
+    for (const [code, type] of Object.entries(expected)) {
+      expect(mapServiceNowIncident({ ...base, close_code: code }).resolution).toMatchObject({ code, type });
+    }
+  });
 });

@@ -83,6 +83,15 @@ const CLOSE_CODE_TYPES: Readonly<Record<string, ResolutionType>> = {
   duplicate: 'DUPLICATE',
   'not solved (not reproducible)': 'NOT_REPRODUCIBLE',
   'not solved (too costly)': 'WONT_FIX',
+  // The other Utah+ choices of incident.close_code, and the older "Closed/Resolved by Caller".
+  'known error': 'WORKAROUND',
+  'no resolution provided': 'WONT_FIX',
+  'resolved by caller': 'FIXED',
+  'closed/resolved by caller': 'FIXED',
+  'resolved by change': 'FIXED',
+  'resolved by problem': 'FIXED',
+  'resolved by request': 'FIXED',
+  'user error': 'NOT_REPRODUCIBLE',
 };
 
 /** Options of {@link mapServiceNowIncident}. */

@@ -5,10 +5,11 @@
 import type { ResolutionType, Status } from '@incidents/core';
 import type { CommonConnectorOptions } from '../connector.js';
 import type { HttpOptions } from '../http/http-client.js';
+import type { OAuthOptions } from '../http/oauth.js';
 import type { ServiceNowMappingOptions } from './mapper.js';
 
 /** ServiceNow credentials: a user name + password (Basic) or an OAuth access token (Bearer). */
-export type ServiceNowAuth = { username: string; password: string } | { bearerToken: string };
+export type ServiceNowAuth = { username: string; password: string } | { bearerToken: string } | { oauth: OAuthOptions };
 
 /** Options of {@link createServiceNowConnector}. */
 export interface ServiceNowConnectorOptions extends HttpOptions, CommonConnectorOptions {

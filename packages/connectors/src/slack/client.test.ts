@@ -34,7 +34,9 @@ describe('slack connector', () => {
     ]);
     const parent = server.messages.find((m) => m.ts === '1770000180.000100');
     if (parent) Object.assign(parent, { reply_count: 1, latest_reply: '1770000190.000100' });
-    const pages = await pullAll(connector({ pageSize: 2 }), { since: new Date(1770000120 * 1000).toISOString() });
+    const pages = await pullAll(connector({ pageSize: 2, rescanWindowMs: 0 }), {
+      since: new Date(1770000120 * 1000).toISOString(),
+    });
     const ids = pages.flatMap((p) => p.items.map((i) => i.input.incident_id));
     expect(ids).toEqual(['SL-1770000300.000100', 'SL-1770000240.000100', 'SL-1770000180.000100', 'ZD-7']);
     const withReply = pages.flatMap((p) => p.items).find((i) => i.external_id === `${channelId}:1770000180.000100`);

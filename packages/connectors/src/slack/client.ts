@@ -9,7 +9,9 @@ import { z } from 'zod';
 import type { Connector, ImportedComment, PulledIncident, PulledPage, PullOptions } from '../connector.js';
 import { ConnectorError } from '../errors.js';
 import { createHttpClient } from '../http/http-client.js';
+import { oauthAuth } from '../http/oauth.js';
 import { readAhead } from '../http/read-ahead.js';
+import { sleep } from '../http/retry.js';
 import { mapEach, maxIso } from '../mapping/common.js';
 import { decodePullCursor, encodePullCursor, normaliseSince } from '../mapping/cursor.js';
 import { fromSlackError } from './errors.js';
@@ -66,11 +68,26 @@ function splitExternalId(externalId: string): { channel: string; ts: string } {
 export function createSlackConnector(options: SlackConnectorOptions): Connector {
   const name = 'slack';
   const baseUrl = options.baseUrl ?? 'https://slack.com/api/';
+  if (!options.token && !options.oauth) {
+    throw new ConnectorError('connector.auth', 'the Slack connector needs a token or oauth settings', {
+      connector: name,
+    });
+  }
   const http = createHttpClient({
     ...options,
     baseUrl,
     connector: name,
-    secrets: [[options.token]],
+    secrets: [options.token ? [options.token] : []],
+    // Token rotation: the provider's Authorization header replaces the WebClient's.
+    ...(options.oauth
+      ? {
+          auth: oauthAuth(
+            name,
+            { tokenUrl: 'https://slack.com/api/oauth.v2.access', ...options.oauth, bodyFormat: 'form' },
+            { ...(options.fetch ? { fetch: options.fetch } : {}) },
+          ),
+        }
+      : {}),
     // Every Web API call is a POST; only chat.postMessage writes.
     fetchIdempotent: (_method, url) => !url.pathname.endsWith('/chat.postMessage'),
   });
@@ -84,7 +101,19 @@ export function createSlackConnector(options: SlackConnectorOptions): Connector 
     ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
   });
   const channel = options.channelId;
-  const pageSize = Math.min(999, Math.max(1, options.pageSize ?? 200));
+  const nonMarketplace = options.rateTier === 'non-marketplace';
+  /** `conversations.history` returns at most 15 messages a page to non-Marketplace apps. */
+  const maxPage = nonMarketplace ? 15 : 999;
+  const pageSize = Math.min(maxPage, Math.max(1, options.pageSize ?? (nonMarketplace ? 15 : 200)));
+  const rescanMs = Math.max(0, options.rescanWindowMs ?? 6 * 3600_000);
+  const historyInterval = Math.max(0, options.historyIntervalMs ?? (nonMarketplace ? 60_000 : 0));
+  let nextHistoryAt = 0;
+  /** Spaces `conversations.history` calls by the tier's interval (one a minute for non-Marketplace apps). */
+  async function historyTurn(signal?: AbortSignal) {
+    const wait = nextHistoryAt - Date.now();
+    if (wait > 0) await sleep(wait, signal);
+    nextHistoryAt = Date.now() + historyInterval;
+  }
   const mapping = { ...options.mapping, channelId: channel };
 
   async function call<S extends z.ZodType>(
@@ -125,18 +154,22 @@ export function createSlackConnector(options: SlackConnectorOptions): Connector 
       since = resumed.since;
       cursor = resumed.position;
     }
-    const size = opts.pageSize ? Math.min(999, Math.max(1, opts.pageSize)) : pageSize;
+    const size = opts.pageSize ? Math.min(maxPage, Math.max(1, opts.pageSize)) : pageSize;
     let high: string | null = null;
+    // Messages from `rescanMs` before `since` are read again (reactions, replies to older threads).
+    const sinceSec = since ? Date.parse(since) / 1000 : undefined;
+    const oldest = sinceSec === undefined ? undefined : Math.max(0, sinceSec - rescanMs / 1000);
     // WebClient calls cannot be aborted: a read-ahead call left behind by an early stop just completes.
-    const history = (position: string | null, signal: AbortSignal) => {
+    const history = async (position: string | null, signal: AbortSignal) => {
       signal.throwIfAborted();
+      await historyTurn(signal);
       return call(
         'conversations.history',
         {
           channel,
           limit: size,
           inclusive: true,
-          ...(since ? { oldest: (Date.parse(since) / 1000).toFixed(6) } : {}),
+          ...(oldest !== undefined ? { oldest: oldest.toFixed(6) } : {}),
           ...(position ? { cursor: position } : {}),
         },
         HistorySchema,
@@ -157,8 +190,13 @@ export function createSlackConnector(options: SlackConnectorOptions): Connector 
       const items: PulledIncident[] = await Promise.all(
         mapped.map(async (m, i) => ({
           ...m,
+          // A thread older than `since` is read again only when it has a newer reply.
           comments:
-            options.includeReplies !== false && typeof m.sourceRecord.data.reply_count === 'number'
+            options.includeReplies !== false &&
+            typeof m.sourceRecord.data.reply_count === 'number' &&
+            (sinceSec === undefined ||
+              Number(m.sourceRecord.record_id) >= sinceSec ||
+              Number((reports[i] as { latest_reply?: string } | undefined)?.latest_reply ?? 0) >= sinceSec)
               ? await replies(m.sourceRecord.record_id, opts.signal)
               : [],
           ...(options.includeRaw ? { raw: reports[i] } : {}),

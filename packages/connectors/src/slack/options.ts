@@ -4,18 +4,39 @@
  */
 import type { CommonConnectorOptions } from '../connector.js';
 import type { HttpOptions } from '../http/http-client.js';
+import type { OAuthOptions } from '../http/oauth.js';
 import type { SlackMappingOptions } from './mapper.js';
 
 /** Options of {@link createSlackConnector}. */
 export interface SlackConnectorOptions extends HttpOptions, CommonConnectorOptions {
   /** Bot token (`xoxb-…`) with `channels:history` (and `groups:history` for private channels) and `chat:write`. */
-  token: string;
+  token?: string;
+  /**
+   * Token rotation: the bot token (`xoxe.xoxb-…`) expires after 12 hours and is refreshed through
+   * `oauth.v2.access` (`tokenUrl` default `https://slack.com/api/oauth.v2.access`) with the rotating
+   * refresh token. Give `token` or `oauth`.
+   */
+  oauth?: Omit<OAuthOptions, 'tokenUrl'> & { tokenUrl?: string };
   /** The channel to read reports from and reply in. One connector per channel. */
   channelId: string;
   /** Web API base URL. Default `https://slack.com/api/`. */
   baseUrl?: string;
   /** Messages per `conversations.history` page (≤ 999; Slack recommends ≤ 200). Default 200. */
   pageSize?: number;
+  /**
+   * How far before `since` messages are read again, for changes Slack does not date: reactions
+   * (the status) and replies to older threads (a thread whose `latest_reply` is newer than `since` has
+   * its replies read again). Default 6 hours; 0 turns it off.
+   */
+  rescanWindowMs?: number;
+  /**
+   * The app's rate-limit tier. `non-marketplace` (apps created after May 2025 outside the Slack
+   * Marketplace): `conversations.history` at most 15 messages a page and one call a minute — the
+   * pull stays complete, only slower. Default `standard`.
+   */
+  rateTier?: 'standard' | 'non-marketplace';
+  /** Least time between two `conversations.history` calls. Default 60 s for `non-marketplace`, else 0. */
+  historyIntervalMs?: number;
   /** Read thread replies as comments. Default `true`. */
   includeReplies?: boolean;
   mapping?: Omit<SlackMappingOptions, 'channelId'>;

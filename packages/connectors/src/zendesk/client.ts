@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import type { Connector, ImportedComment, PulledIncident, PulledPage, PullOptions } from '../connector.js';
 import { ConnectorError } from '../errors.js';
-import { basicAuth, bearerAuth } from '../http/auth.js';
+import { type AuthProvider, basicAuth, bearerAuth } from '../http/auth.js';
+import { oauthAuth } from '../http/oauth.js';
 import { readAhead } from '../http/read-ahead.js';
 import { createHttpClient } from '../http/http-client.js';
 import { mapEach, maxIso } from '../mapping/common.js';
@@ -55,10 +56,16 @@ function byId(list: ReadonlyArray<z.infer<typeof PersonSchema>> | undefined): Ma
  */
 export function createZendeskConnector(options: ZendeskConnectorOptions): Connector {
   const name = 'zendesk';
-  const auth =
-    'bearerToken' in options.auth
-      ? bearerAuth(options.auth.bearerToken)
-      : basicAuth(`${options.auth.email}/token`, options.auth.apiToken);
+  const auth: AuthProvider =
+    'oauth' in options.auth
+      ? oauthAuth(
+          name,
+          { bodyFormat: 'json', ...options.auth.oauth },
+          { ...(options.fetch ? { fetch: options.fetch } : {}) },
+        )
+      : 'bearerToken' in options.auth
+        ? bearerAuth(options.auth.bearerToken)
+        : basicAuth(`${options.auth.email}/token`, options.auth.apiToken);
   const http = createHttpClient({ ...options, connector: name, auth, errorMessage: zendeskErrorMessage });
   const pageSize = Math.min(1000, Math.max(1, options.pageSize ?? 100));
 

@@ -163,6 +163,7 @@ export function mapZendeskTicket(ticket: unknown, options: ZendeskMappingOptions
     input,
     status,
     remote_status: t.status,
+    ...(t.status === 'deleted' ? { deleted: true } : {}),
     comments: [],
     sourceRecord: {
       source_system: 'ZENDESK',

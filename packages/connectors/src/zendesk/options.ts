@@ -5,10 +5,11 @@
 import type { Status } from '@incidents/core';
 import type { CommonConnectorOptions } from '../connector.js';
 import type { HttpOptions } from '../http/http-client.js';
+import type { OAuthOptions } from '../http/oauth.js';
 import type { ZendeskMappingOptions } from './mapper.js';
 
 /** Zendesk credentials: agent email + API token (`email/token:…` Basic), or an OAuth access token. */
-export type ZendeskAuth = { email: string; apiToken: string } | { bearerToken: string };
+export type ZendeskAuth = { email: string; apiToken: string } | { bearerToken: string } | { oauth: OAuthOptions };
 
 /** Options of {@link createZendeskConnector}. */
 export interface ZendeskConnectorOptions extends HttpOptions, CommonConnectorOptions {

@@ -27,6 +27,9 @@ export interface JiraIssueData {
   created: string;
   description?: string;
   assigneeEmail?: string;
+  /** The assignee's account id and display name (default `acc-1`, `Dev`). */
+  assigneeAccountId?: string;
+  assigneeName?: string;
   labels?: string[];
   comments: JiraComment[];
   /**
@@ -59,6 +62,8 @@ export interface JiraServer extends VendorServer {
    * older than 7 days. Default: none refused.
    */
   tokensExpireBefore: number;
+  /** Whether users' `emailAddress` is returned (hidden on most Cloud sites). Default `true`. */
+  emailsVisible: boolean;
 }
 
 function adf(text: string) {
@@ -87,6 +92,19 @@ export async function startJiraServer(credentials: { email: string; apiToken: st
   server.commentPageSize = 100;
   server.userTimeZone = 'America/Los_Angeles';
   server.tokensExpireBefore = 0;
+  server.emailsVisible = true;
+
+  // Keys that do not exist (deleted) or are not visible are simply not returned (nor in issueErrors).
+  base.route('POST', '/rest/api/3/issue/bulkfetch', (req) => {
+    const wanted = ((req.json as { issueIdsOrKeys?: string[] })?.issueIdsOrKeys ?? []).slice(0, 100);
+    const found = server.issues.filter((i) => wanted.includes(i.key));
+    return {
+      body: {
+        issues: found.map((i) => ({ id: String(10000 + server.issues.indexOf(i)), key: i.key, fields: {} })),
+        issueErrors: [],
+      },
+    };
+  });
 
   base.route('GET', '/rest/api/3/myself', () => ({
     body: {
@@ -113,7 +131,14 @@ export async function startJiraServer(credentials: { email: string; apiToken: st
       project: { key: i.key.split('-')[0], name: 'Operations', projectTypeKey: i.projectType ?? 'service_desk' },
       labels: i.labels ?? [],
       components: [],
-      assignee: i.assigneeEmail ? { accountId: 'acc-1', displayName: 'Dev', emailAddress: i.assigneeEmail } : null,
+      assignee: i.assigneeEmail
+        ? {
+            accountId: i.assigneeAccountId ?? 'acc-1',
+            displayName: i.assigneeName ?? 'Dev',
+            // Most Cloud sites hide users' email addresses (profile visibility).
+            ...(server.emailsVisible ? { emailAddress: i.assigneeEmail } : {}),
+          }
+        : null,
       reporter: { accountId: 'acc-2', displayName: 'Reporter' },
       created: jiraDate(i.created),
       updated: jiraDate(i.updated),

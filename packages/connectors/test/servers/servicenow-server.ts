@@ -40,6 +40,10 @@ export interface ServiceNowServer extends VendorServer {
   afterList: Array<() => void>;
   /** The integration user's time zone, in which `gs.dateGenerate()` reads its arguments. */
   timeZone: string;
+  /** `sys_audit_delete` rows (kept for every audited table). */
+  auditDeletes: Array<{ sys_id: string; tablename: string; documentkey: string; sys_created_on: string }>;
+  /** Deletes a record as ServiceNow does: gone from the table, a `sys_audit_delete` row written. */
+  deleteRecord(sysId: string, at?: string): void;
 }
 
 interface Condition {
@@ -223,6 +227,26 @@ export async function startServiceNowServer(credentials: {
     }
     record.sys_updated_on = snNow();
     return { body: { result: { sys_id: record.sys_id, sys_updated_on: record.sys_updated_on } } };
+  });
+
+  server.auditDeletes = [];
+  server.deleteRecord = (sysId, at = snNow()) => {
+    server.records = server.records.filter((r) => r.sys_id !== sysId);
+    server.auditDeletes.push({
+      sys_id: `audit-${server.auditDeletes.length + 1}`,
+      tablename: 'incident',
+      documentkey: sysId,
+      sys_created_on: at,
+    });
+  };
+  base.route('GET', '/api/now/table/sys_audit_delete', (req) => {
+    const branches = parseEncodedQuery(req.query.get('sysparm_query') ?? '', server.timeZone);
+    const rows = server.auditDeletes.filter((row) =>
+      branches.some((conds) => conds.every((c) => test(row as unknown as SnRecord, c))),
+    );
+    const offset = Number(req.query.get('sysparm_offset') ?? 0);
+    const limit = Number(req.query.get('sysparm_limit') ?? 10_000);
+    return { body: { result: rows.slice(offset, offset + limit) } };
   });
 
   base.route('GET', '/api/now/table/sys_journal_field', (req) => {

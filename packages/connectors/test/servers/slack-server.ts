@@ -18,6 +18,13 @@ export interface SlackMsg {
 }
 
 export interface SlackServer extends VendorServer {
+  /**
+   * The app's rate-limit tier. `non-marketplace` (apps created after May 2025 outside the
+   * Marketplace): `conversations.history` returns at most 15 messages a page, and a second call
+   * within `historyIntervalMs` (a minute at Slack) is answered 429 with `Retry-After: 60`.
+   */
+  tier: 'standard' | 'non-marketplace';
+  historyIntervalMs: number;
   channel: string;
   messages: SlackMsg[];
   replies: Map<string, SlackMsg[]>;
@@ -30,17 +37,29 @@ export async function startSlackServer(token: string, channel: string): Promise<
   server.messages = [];
   server.replies = new Map();
   let clock = 1770000000;
+  server.tier = 'standard';
+  server.historyIntervalMs = 60_000;
+  let lastHistory = 0;
 
   const guard = (req: RecordedRequest, handler: () => unknown) => {
-    if (req.headers.authorization !== `Bearer ${token}`) return { body: { ok: false, error: 'invalid_auth' } };
+    const bearer = String(req.headers.authorization ?? '').replace(/^Bearer /, '');
+    if (bearer !== token && !base.accepts(bearer)) return { body: { ok: false, error: 'invalid_auth' } };
     if (req.form.get('channel') !== channel) return { body: { ok: false, error: 'channel_not_found' } };
     return { body: handler() };
   };
 
-  base.route('POST', '/api/conversations.history', (req) =>
-    guard(req, () => {
+  base.route('POST', '/api/conversations.history', (req) => {
+    if (server.tier === 'non-marketplace') {
+      const now = Date.now();
+      if (now - lastHistory < server.historyIntervalMs) {
+        return { status: 429, headers: { 'retry-after': '60' }, body: { ok: false, error: 'ratelimited' } };
+      }
+      lastHistory = now;
+    }
+    return guard(req, () => {
       const oldest = Number(req.form.get('oldest') ?? 0);
-      const limit = Number(req.form.get('limit') ?? 100);
+      const asked = Number(req.form.get('limit') ?? 100);
+      const limit = server.tier === 'non-marketplace' ? Math.min(15, asked) : asked;
       const from = req.form.get('cursor')
         ? Number(
             Buffer.from(req.form.get('cursor') ?? '', 'base64')
@@ -58,8 +77,8 @@ export async function startSlackServer(token: string, channel: string): Promise<
         pin_count: 0,
         response_metadata: { next_cursor: more ? Buffer.from(`off:${from + limit}`).toString('base64') : '' },
       };
-    }),
-  );
+    });
+  });
 
   base.route('POST', '/api/conversations.replies', (req) =>
     guard(req, () => {

@@ -40,6 +40,17 @@ export interface VendorServer {
    * a gateway times out or a connection drops after the vendor committed the write.
    */
   applyThenFail(pathPrefix: string, reply: Reply | 'reset'): void;
+  /**
+   * Accepts `Authorization: Bearer <token>` besides the server's own credentials (an access token
+   * the local OAuth server issued), until {@link VendorServer.revokeBearers}.
+   */
+  acceptBearer(token: string): void;
+  /** Whether `token` is an accepted bearer token. */
+  accepts(token: string): boolean;
+  /** Forgets every accepted bearer token (they expired, or the app was uninstalled). */
+  revokeBearers(): void;
+  /** Routes `<prefix>/rest/…` as `/rest/…` too (Atlassian's `api.atlassian.com/ex/jira/{cloudId}` gateway). */
+  mount(prefix: string): void;
   /** Requests to paths starting with `pathPrefix`. */
   requestsTo(pathPrefix: string, method?: string): RecordedRequest[];
   close(): Promise<void>;
@@ -85,6 +96,8 @@ export async function startVendorServer(options: VendorServerOptions = {}): Prom
   const faults: Array<{ prefix: string; reply: FaultReply }> = [];
   const lateFaults: Array<{ prefix: string; reply: Reply | 'reset' }> = [];
   const requests: RecordedRequest[] = [];
+  const bearers = new Set<string>();
+  const mounts: string[] = [];
 
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -115,12 +128,15 @@ export async function startVendorServer(options: VendorServerOptions = {}): Prom
           const [fault] = faults.splice(faultIndex, 1);
           if (fault) return send(res, typeof fault.reply === 'function' ? fault.reply(recorded) : fault.reply);
         }
-        if (options.authorize && !options.authorize(recorded)) {
+        const bearer = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ''))?.[1];
+        const viaOAuth = bearer !== undefined && bearers.has(bearer);
+        if (options.authorize && !viaOAuth && !options.authorize(recorded)) {
           return send(res, options.unauthorized ?? { status: 401, body: { error: 'unauthorized' } });
         }
         for (const r of routes) {
           if (r.method !== recorded.method) continue;
-          const params = match(r.pattern, url.pathname);
+          const mounted = mounts.find((m) => url.pathname.startsWith(`${m}/`));
+          const params = match(r.pattern, mounted ? url.pathname.slice(mounted.length) : url.pathname);
           if (params) {
             const reply = await r.handler(recorded, params);
             const late = lateFaults.findIndex((f) => recorded.path.startsWith(f.prefix));
@@ -142,6 +158,10 @@ export async function startVendorServer(options: VendorServerOptions = {}): Prom
     url: `http://127.0.0.1:${port}`,
     requests,
     route: (method, pattern, handler) => routes.push({ method, pattern, handler }),
+    acceptBearer: (token) => bearers.add(token),
+    revokeBearers: () => bearers.clear(),
+    accepts: (token) => bearers.has(token),
+    mount: (prefix) => mounts.push(prefix),
     failNext: (prefix, ...replies) => {
       for (const reply of replies) faults.push({ prefix, reply });
     },

@@ -64,7 +64,9 @@ export async function startZendeskServer(credentials: { email: string; apiToken:
     const perPage = Number(req.query.get('per_page') ?? 1000);
     const cursor = req.query.get('cursor');
     const startTime = Number(req.query.get('start_time') ?? 0);
-    const sorted = [...server.tickets].sort(
+    // Deleted tickets (status `deleted`) are in the export unless `exclude_deleted=true`.
+    const excluded = req.query.get('exclude_deleted') === 'true';
+    const sorted = [...server.tickets.filter((t) => !(excluded && t.status === 'deleted'))].sort(
       (a, b) => Date.parse(a.updated_at) - Date.parse(b.updated_at) || a.id - b.id,
     );
     const offset = cursor

@@ -1,0 +1,76 @@
+/**
+ * Slack changes that carry no new message time: a reaction (the status) or a reply added to a
+ * thread older than the watermark. The pull re-reads a window before `since` and the replies of
+ * threads whose `latest_reply` is newer than it. Non-Marketplace apps get 15 messages a page and
+ * one `conversations.history` call a minute: the pull stays complete, only slower.
+ */
+import { createTursoStore } from '@incidents/store-turso';
+import { describe, expect, it } from 'vitest';
+import { createSyncEngine } from '../src/engine/index.js';
+import { createSlackConnector } from '../src/slack/index.js';
+import { closeAfterEach, NO_RETRY } from './cleanup.js';
+import { startSlackServer } from './servers/slack-server.js';
+
+const token = 'xoxb-1234-5678-s3cr3t';
+const channelId = 'C024BE91L';
+const closers = closeAfterEach();
+
+describe('Slack late changes and rate tiers', () => {
+  it('a reaction and a reply on a message older than the watermark still reach the store', async () => {
+    const slack = await startSlackServer(token, channelId);
+    const store = await createTursoStore({ url: ':memory:' });
+    closers.push(
+      () => slack.close(),
+      () => store.close(),
+    );
+    const t0 = 1_770_000_000;
+    slack.messages.push({ ts: `${t0}.000100`, user: 'U1', text: 'payments down' });
+    const engine = createSyncEngine({
+      store,
+      lookbackMs: 0,
+      connectors: [createSlackConnector({ token, channelId, baseUrl: `${slack.url}/api/`, retry: NO_RETRY })],
+    });
+    await engine.pull('slack');
+    // Two hours later another report moves the watermark on.
+    slack.messages.push({ ts: `${t0 + 7200}.000100`, user: 'U2', text: 'login slow' });
+    await engine.pull('slack');
+    expect((await store.findBySource('SLACK', `${channelId}:${t0}.000100`))?.status).toBe('NEW');
+
+    // Then someone marks the first report as being worked on and replies in its thread.
+    const first = slack.messages[0];
+    if (!first) throw new Error('no message');
+    first.reactions = [{ name: 'eyes', count: 1, users: ['U3'] }];
+    slack.replies.set(first.ts, [{ ts: `${t0 + 7300}.000100`, user: 'U3', text: 'on it', thread_ts: first.ts }]);
+    Object.assign(first, { reply_count: 1, latest_reply: `${t0 + 7300}.000100` });
+    const run = await engine.pull('slack');
+    expect(run.errors).toEqual([]);
+    const incident = await store.findBySource('SLACK', `${channelId}:${t0}.000100`);
+    expect(incident?.status).toBe('IN_PROGRESS');
+    expect(run.totals.commentsImported).toBe(1);
+    // The second report's thread has no reply: it is not read again.
+    expect(slack.requestsTo('/api/conversations.replies').map((r) => r.form.get('ts'))).toEqual([first.ts]);
+  });
+
+  it('non-Marketplace tier: 15 messages a page and calls spaced by the interval — every message arrives, no 429', async () => {
+    const slack = await startSlackServer(token, channelId);
+    closers.push(() => slack.close());
+    slack.tier = 'non-marketplace';
+    slack.historyIntervalMs = 150;
+    for (let i = 1; i <= 40; i++)
+      slack.messages.push({ ts: `${1_770_000_000 + i * 60}.000100`, user: 'U1', text: `r${i}` });
+    const connector = createSlackConnector({
+      token,
+      channelId,
+      baseUrl: `${slack.url}/api/`,
+      retry: NO_RETRY,
+      rateTier: 'non-marketplace',
+      historyIntervalMs: 200,
+    });
+    const items = [];
+    for await (const page of connector.pull({})) items.push(...page.items);
+    expect(items).toHaveLength(40);
+    const calls = slack.requestsTo('/api/conversations.history');
+    expect(calls).toHaveLength(3);
+    expect(calls.every((c) => Number(c.form.get('limit')) <= 15)).toBe(true);
+  });
+});
