@@ -176,6 +176,13 @@ export interface MetricsAggregate {
   sla_breached: number;
   /** Sum of `metrics.reopened_count`. */
   reopened: number;
+  /** Incidents of the set created per UTC day (`YYYY-MM-DD` → count). Stores of this SDK always fill it. */
+  created_per_day?: Record<string, number>;
+  /**
+   * Incidents of the set now RESOLVED or CLOSED, per UTC day of `resolved_at` (else `closed_at`).
+   * Stores of this SDK always fill it.
+   */
+  resolved_per_day?: Record<string, number>;
 }
 
 /** The storage port of the incidents SDK. See the module documentation for the guarantees. */
