@@ -124,14 +124,20 @@ export interface TicketFilters {
 
 const OPEN: Status[] = ['NEW', 'ASSIGNED', 'IN_PROGRESS', 'PENDING'];
 
-/** Which of core's access patterns serves the filters (one index each; the rest filter the page). */
+/**
+ * Which of core's access patterns serves the filters (one index each; the text search is core's
+ * `text` filter, evaluated by the store; the remaining filters narrow the page).
+ */
 function queryFor(f: TicketFilters): IncidentQuery {
   const statuses: Status[] =
     f.status === 'all' ? [...STATUSES] : f.status === 'open' || !f.status ? OPEN : [f.status as Status];
-  if (f.assignee) return { by: 'assignee', assigned_to: f.assignee, status: statuses };
-  if (f.team) return { by: 'team', team: f.team, status: statuses };
-  if (f.category) return { by: 'category', category: f.category };
-  return { by: 'status', status: statuses, ...(f.priority ? { priority: f.priority } : {}) };
+  const text = f.text?.trim() ? { text: f.text.trim() } : {};
+  if (f.assignee) return { by: 'assignee', assigned_to: f.assignee, status: statuses, ...text };
+  if (f.team) return { by: 'team', team: f.team, status: statuses, ...text };
+  // The category pattern takes no text: with a text, the status pattern searches and the page is
+  // narrowed to the category below.
+  if (f.category && !f.text?.trim()) return { by: 'category', category: f.category };
+  return { by: 'status', status: statuses, ...(f.priority ? { priority: f.priority } : {}), ...text };
 }
 
 /** One page of the list, scoped by core to what the actor may see (customers: their own tickets). */
@@ -144,12 +150,10 @@ export async function listTickets(f: TicketFilters): Promise<{ items: TicketRow[
     { actor },
   );
   const now = Date.now();
-  const text = f.text?.trim().toLowerCase();
   const items = page.items
     .filter((i) => !f.priority || i.priority === f.priority)
     .filter((i) => !f.category || i.category === f.category)
     .filter((i) => !f.status || f.status === 'all' || f.status === 'open' || i.status === f.status)
-    .filter((i) => !text || `${i.incident_id} ${i.title} ${i.description}`.toLowerCase().includes(text))
     .map((i) => toRow(i, now));
   return { items, cursor: page.cursor };
 }

@@ -12,6 +12,8 @@ export default async function TicketPage({ params }: { params: Promise<{ id: str
   if (!detail) notFound();
   const { ticket, timeline, history } = detail;
   const t = await getTranslations('detail');
+  const ti = await getTranslations('interaction');
+  const ts = await getTranslations('status');
   const format = await getFormatter();
   const role = actor.roles[0];
   const isStaff = role !== 'customer';
@@ -64,7 +66,9 @@ export default async function TicketPage({ params }: { params: Promise<{ id: str
                   {e.internal ? (
                     <span className="rounded bg-amber-700 px-1.5 py-0.5 font-semibold text-white">{t('internal')}</span>
                   ) : null}
-                  <span>{e.type}</span>
+                  <span data-testid="interaction-type" data-type={e.type}>
+                    {ti(e.type)}
+                  </span>
                   <span>{t('by', { who: e.author })}</span>
                   <time dateTime={e.created_at}>
                     {format.dateTime(new Date(e.created_at), { dateStyle: 'short', timeStyle: 'short' })}
@@ -91,7 +95,7 @@ export default async function TicketPage({ params }: { params: Promise<{ id: str
             <ol className="flex flex-col gap-1 text-xs" data-testid="history">
               {history.map((v) => (
                 <li key={v.version} className="border-b pb-1 last:border-0">
-                  <span className="font-semibold">{t('version', { n: v.version })}</span> · {v.status}
+                  <span className="font-semibold">{t('version', { n: v.version })}</span> · {ts(v.status)}
                   {v.assigned_to ? ` · ${v.assigned_to}` : ''} · {t('by', { who: v.by })}
                   {v.notes ? <span className="block text-slate-600">{v.notes}</span> : null}
                 </li>
