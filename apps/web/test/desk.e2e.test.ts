@@ -154,6 +154,8 @@ describe('the desk in Chromium', () => {
     const timelineText = (await page.textContent('[data-testid="timeline"]')) ?? '';
     expect(timelineText).toContain('Status change');
     expect(timelineText).not.toContain('status_change');
+    // Staff see the similar-incidents panel (the local knowledge base is the default).
+    expect(await page.locator('[data-testid="similar"]').count()).toBe(1);
     const internal = page.locator('[data-visibility="INTERNAL"]');
     expect(await internal.count()).toBeGreaterThan(0);
     await shot(page, '04-operator-detail');
@@ -169,6 +171,8 @@ describe('the desk in Chromium', () => {
     expect(body).toContain('Replaced the toner cartridge');
     expect(body).not.toContain(INTERNAL_NOTE);
     expect(await page.locator('[data-visibility="INTERNAL"]').count()).toBe(0);
+    // Past incidents are other customers' records: no similar-incidents panel for a customer.
+    expect(await page.locator('[data-testid="similar"]').count()).toBe(0);
     const html = await page.request.get(ticketUrl);
     const htmlText = await html.text();
     expect(htmlText).toContain('we are replacing the toner');
@@ -223,6 +227,27 @@ describe('the desk in Chromium', () => {
       'Someone else changed this ticket — reload',
     );
     await shot(loser, '07-conflict');
+  });
+
+  it('an operator sees similar past incidents from the local knowledge base', async () => {
+    const created = await api('/api/tickets', {
+      token: API_TOKEN,
+      method: 'POST',
+      body: JSON.stringify({
+        title: 'Duplicate charges on the annual plan again',
+        description: 'The customer was charged twice for the annual plan renewal.',
+        category: 'Billing',
+      }),
+    });
+    expect(created.status).toBe(201);
+    const page = await newPage();
+    await login(page, ACCOUNTS.ben);
+    await page.goto(`${app.url}/tickets/${created.json.incident_id as string}`);
+    const panel = page.locator('[data-testid="similar"]');
+    await panel.waitFor();
+    expect(await panel.locator('li').count()).toBeGreaterThan(0);
+    expect(await panel.textContent()).toMatch(/Duplicate charges/i);
+    await shot(page, '12-similar-incidents');
   });
 
   it('an admin opens /metrics and the charts are drawn (svg with bars)', async () => {

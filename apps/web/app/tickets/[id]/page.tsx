@@ -2,7 +2,7 @@ import { allowedActions } from '@incidents/core';
 import { notFound } from 'next/navigation';
 import { getFormatter, getTranslations } from 'next-intl/server';
 import { PriorityBadge, SlaBadge, StatusBadge } from '@/components/badges';
-import { getTicket, requireActor } from '@/lib/dal';
+import { getTicket, requireActor, similarIncidents } from '@/lib/dal';
 import { TicketActions } from './ticket-actions';
 
 export default async function TicketPage({ params }: { params: Promise<{ id: string }> }) {
@@ -11,6 +11,8 @@ export default async function TicketPage({ params }: { params: Promise<{ id: str
   const detail = await getTicket(decodeURIComponent(id));
   if (!detail) notFound();
   const { ticket, timeline, history } = detail;
+  // Core decides who may search past incidents (not customers); `null` hides the panel.
+  const similar = await similarIncidents(ticket.incident_id);
   const t = await getTranslations('detail');
   const ti = await getTranslations('interaction');
   const ts = await getTranslations('status');
@@ -89,6 +91,27 @@ export default async function TicketPage({ params }: { params: Promise<{ id: str
           canInternal={isStaff}
           canAssign={role === 'admin'}
         />
+        {similar ? (
+          <div className="rounded-lg bg-white p-4 shadow" data-testid="similar">
+            <h2 className="mb-2 text-lg font-semibold">{t('similar')}</h2>
+            {similar.items.length === 0 ? (
+              <p className="text-sm text-slate-600">
+                {similar.unavailable ? t('similarUnavailable') : t('similarNone')}
+              </p>
+            ) : (
+              <ol className="flex flex-col gap-2 text-sm">
+                {similar.items.map((s) => (
+                  <li key={s.incident_id} className="border-b pb-1 last:border-0">
+                    <a href={`/tickets/${encodeURIComponent(s.incident_id)}`} className="text-blue-800 underline">
+                      {s.title ?? s.incident_id}
+                    </a>
+                    <span className="block text-xs text-slate-600">{s.excerpt}</span>
+                  </li>
+                ))}
+              </ol>
+            )}
+          </div>
+        ) : null}
         {history ? (
           <div className="rounded-lg bg-white p-4 shadow">
             <h2 className="mb-2 text-lg font-semibold">{t('history')}</h2>
