@@ -20,6 +20,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hashPassword } from '@incidents/config/passwords';
@@ -101,9 +102,9 @@ async function load(url: string, cookie: string, seconds: number) {
     requests: result.requests.total,
     non2xx: result.non2xx + result.errors + result.timeouts,
     rps: Math.round(result.requests.average),
-    p50: percentile(latencies, 0.5),
-    p95: percentile(latencies, 0.95),
-    p99: percentile(latencies, 0.99),
+    p50: Math.round(percentile(latencies, 0.5)),
+    p95: Math.round(percentile(latencies, 0.95)),
+    p99: Math.round(percentile(latencies, 0.99)),
   };
 }
 
@@ -162,7 +163,8 @@ try {
         await load(`${app.url}${path}`, cookie, 3);
         const r = await load(`${app.url}${path}`, cookie, DURATION);
         if (r.non2xx > 0) throw new Error(`${path}: ${r.non2xx} failed requests (Redis ${mode})`);
-        rows.push(`| ${name} | ${mode} | ${r.requests} | ${r.rps} | ${r.p50} | **${r.p95}** | ${r.p99} |`);
+        const load1 = loadavg()[0]?.toFixed(1);
+        rows.push(`| ${name} | ${mode} | ${load1} | ${r.requests} | ${r.rps} | ${r.p50} | **${r.p95}** | ${r.p99} |`);
         console.log(rows.at(-1));
       }
     } finally {
@@ -173,5 +175,8 @@ try {
   await redis.stop();
   await db.dir.cleanup();
 }
-console.log('\n| page | Redis cache | requests | req/s | p50 ms | p95 ms | p99 ms |\n|---|---|---|---|---|---|---|');
+console.log(`\n${cpus().length} CPUs; load average (1 min) after each measurement in the table`);
+console.log(
+  '\n| page | Redis cache | load | requests | req/s | p50 ms | p95 ms | p99 ms |\n|---|---|---|---|---|---|---|---|',
+);
 for (const r of rows) console.log(r);

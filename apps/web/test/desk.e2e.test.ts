@@ -5,7 +5,7 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations, callApi, launchChromium, loginAs, shot } from './browser';
+import { axeViolations, callApi, launchChromium, loginAs, newDesktopPage, shot } from './browser';
 import { ACCOUNTS, API_TOKEN, BATCH_TOKEN, type RunningApp, startApp } from './server';
 
 const INTERNAL_NOTE = `Internal: the customer's firmware is 2.1; escalate to vendor ${Date.now().toString(36)}`;
@@ -16,11 +16,7 @@ let app: RunningApp;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
 
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
-  contexts.push(context);
-  return context.newPage();
-}
+const newPage = (): Promise<Page> => newDesktopPage(browser, contexts);
 
 const login = (page: Page, who: { email: string; password: string }) => loginAs(page, app.url, who);
 const api = (path: string, init: RequestInit & { token?: string } = {}) => callApi(app.url, path, init);

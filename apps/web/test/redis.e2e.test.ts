@@ -8,7 +8,7 @@ import { createTaskQueue, createTcpConnection, type RedisConnection } from '@inc
 import { type OwnRedisServer, startRedisServer } from '@incidents/redis-testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations, callApi, launchChromium, loginAs, shot } from './browser';
+import { axeViolations, callApi, launchChromium, loginAs, newDesktopPage, shot } from './browser';
 import { ACCOUNTS, API_TOKEN, BATCH_TOKEN, type RunningApp, startApp } from './server';
 
 const API_CALLS_PER_MINUTE = 4;
@@ -19,11 +19,7 @@ let app: RunningApp;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
 
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
-  contexts.push(context);
-  return context.newPage();
-}
+const newPage = (): Promise<Page> => newDesktopPage(browser, contexts);
 
 const api = (path: string, init: RequestInit & { token?: string } = {}) => callApi(app.url, path, init);
 
