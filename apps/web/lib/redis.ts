@@ -66,11 +66,6 @@ export function redis(): Promise<RedisParts | null> {
   return holder.__incidentsRedis;
 }
 
-/** Whether a Redis connection is configured in the environment. */
-export async function redisConfigured(): Promise<boolean> {
-  return (await redis()) !== null;
-}
-
 /**
  * The Redis panel of /metrics and /api/metrics: `null` while the desk runs without Redis; with
  * `available: false` when Redis does not answer (never throws).
