@@ -1,21 +1,6 @@
 import { getTranslations } from 'next-intl/server';
 import type { TicketRow } from '@/lib/dal';
-
-const STATUS_STYLE: Record<string, string> = {
-  NEW: 'bg-sky-100 text-sky-900',
-  ASSIGNED: 'bg-indigo-100 text-indigo-900',
-  IN_PROGRESS: 'bg-amber-100 text-amber-900',
-  PENDING: 'bg-orange-100 text-orange-900',
-  RESOLVED: 'bg-emerald-100 text-emerald-900',
-  CLOSED: 'bg-slate-200 text-slate-900',
-  CANCELLED: 'bg-slate-200 text-slate-700',
-};
-const SLA_STYLE: Record<TicketRow['sla'], string> = {
-  overdue: 'bg-red-700 text-white',
-  due_soon: 'bg-amber-200 text-amber-950',
-  ok: 'bg-emerald-100 text-emerald-900',
-  none: 'text-slate-600',
-};
+import { SLA_STYLE, STATUS_STYLE } from './badge-styles';
 
 export async function StatusBadge({ status }: { status: TicketRow['status'] }) {
   const t = await getTranslations('status');

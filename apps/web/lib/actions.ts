@@ -18,7 +18,7 @@ import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { desk, requireActor } from './dal';
 import { toPublicError } from './errors';
-import { isLimited, loginKeys, recordFailure, recordSuccess } from './rate-limit';
+import { loginAllowed, loginFailed, loginSucceeded } from './rate-limit';
 import { getSession } from './session';
 
 /** What a form action returns. */
@@ -48,8 +48,7 @@ export async function login(_prev: ActionResult | null, form: FormData): Promise
   const password = String(form.get('password') ?? '');
   const h = await headers();
   const ip = h.get('x-forwarded-for')?.split(',')[0]?.trim() || h.get('x-real-ip') || 'local';
-  const keys = loginKeys(email, ip);
-  if (isLimited(keys)) return { ok: false, code: 'rate_limited', error: 'rate_limited' };
+  if (!(await loginAllowed(email, ip))) return { ok: false, code: 'rate_limited', error: 'rate_limited' };
   const { service } = await desk();
   let verified = false;
   const result = await service.authenticate(email, async (hash) => {
@@ -58,10 +57,10 @@ export async function login(_prev: ActionResult | null, form: FormData): Promise
   });
   if (!result) {
     if (!verified) await verifyNothing(password); // same time whether or not the email exists
-    recordFailure(keys);
+    loginFailed(email, ip);
     return { ok: false, code: 'invalid_credentials', error: 'invalid_credentials' };
   }
-  recordSuccess(keys);
+  await loginSucceeded(email, ip);
   const session = await getSession();
   // A fresh sealed cookie replaces whatever the browser sent (no session fixation).
   session.destroy();

@@ -5,6 +5,7 @@ import { NextResponse } from 'next/server';
 import { currentActor } from './dal';
 import { webSettings } from './env';
 import { toPublicError } from './errors';
+import { redis } from './redis';
 
 /** JSON error body of every API route: `{ error: { code, message, fieldErrors? } }` with the HTTP status. */
 export function jsonError(code: string, message: string, status: number, fieldErrors?: Record<string, string>) {
@@ -32,6 +33,23 @@ export async function apiActor(request: Request): Promise<Actor | null> {
   return actor ? { id: actor.id, roles: actor.roles, ...(actor.team ? { team: actor.team } : {}) } : null;
 }
 
+/**
+ * With Redis: at most 600 calls per minute per bearer token (`@incidents/redis` `createRateLimits`),
+ * shared by every instance. Answers 429 with `Retry-After`, or `null` to go ahead. Without Redis, or
+ * while it does not answer, calls are not limited (the tokens belong to the operator's own services).
+ */
+async function tokenRateLimited(request: Request): Promise<Response | null> {
+  const auth = request.headers.get('authorization');
+  if (!auth?.toLowerCase().startsWith('bearer ')) return null;
+  const parts = await redis().catch(() => null);
+  if (!parts) return null;
+  const decision = await parts.limits.api(auth.slice(7).trim());
+  if (decision.allowed || decision.degraded) return null;
+  const res = jsonError('rate_limited', `Too many API calls: retry in ${decision.retryAfterSeconds} s`, 429);
+  res.headers.set('Retry-After', String(decision.retryAfterSeconds));
+  return res;
+}
+
 /** Runs a handler for an authenticated caller; SDK errors become JSON with their code and status. */
 export async function withActor(request: Request, handler: (actor: Actor) => Promise<Response>): Promise<Response> {
   let actor: Actor | null;
@@ -42,6 +60,8 @@ export async function withActor(request: Request, handler: (actor: Actor) => Pro
     return jsonError(e.code, e.message, e.status);
   }
   if (!actor) return jsonError('unauthenticated', 'Sign in or send a bearer token', 401);
+  const limited = await tokenRateLimited(request);
+  if (limited) return limited;
   try {
     return await handler(actor);
   } catch (err) {

@@ -13,6 +13,7 @@ import {
   type IncidentService,
   type IncidentStore,
   type Interaction,
+  type KnowledgeBaseRetriever,
   type MetricsReport,
   isIncidentsError,
   type Page,
@@ -21,13 +22,15 @@ import {
   STATUSES,
   type User,
 } from '@incidents/core';
-import { loadConfig, openStore } from '@incidents/config';
+import { loadConfig, loadKbConfig, openKnowledgeBase, openStore } from '@incidents/config';
 import { redirect } from 'next/navigation';
 import { sessionActor } from './session';
 
 interface Desk {
   store: IncidentStore;
   service: IncidentService;
+  /** Whether a knowledge base is configured (`INCIDENTS_KB_MODE` is not `none`; local by default). */
+  knowledgeBase: boolean;
 }
 
 // One store per server process (a connection pool / libSQL client), opened on first use.
@@ -38,12 +41,39 @@ export function desk(): Promise<Desk> {
   holder.__incidentsDesk ??= (async () => {
     const config = loadConfig({ env: process.env });
     const store = await openStore(config);
-    return { store, service: createIncidentService({ store }) };
+    const kbConfig = loadKbConfig({ home: config.home, env: process.env });
+    const knowledgeBase = kbConfig.index.kind === 'none' ? undefined : lazyKnowledgeBase(kbConfig);
+    return {
+      store,
+      service: createIncidentService({ store, ...(knowledgeBase ? { knowledgeBase } : {}) }),
+      knowledgeBase: Boolean(knowledgeBase),
+    };
   })().catch((err) => {
     holder.__incidentsDesk = undefined;
     throw err;
   });
   return holder.__incidentsDesk;
+}
+
+/**
+ * The knowledge base (`@incidents/config`'s `openKnowledgeBase`: the local libSQL index under
+ * `<INCIDENTS_HOME>/kb` by default, or Bedrock), opened on the first search so that pages that never
+ * search do not load `@incidents/kb-sync`.
+ */
+function lazyKnowledgeBase(config: ReturnType<typeof loadKbConfig>): KnowledgeBaseRetriever {
+  let opened: Promise<KnowledgeBaseRetriever | undefined> | undefined;
+  return {
+    async retrieve(request) {
+      opened ??= openKnowledgeBase(config)
+        .then((kb) => kb.knowledgeBase)
+        .catch((err) => {
+          opened = undefined;
+          throw err;
+        });
+      const kb = await opened;
+      return kb ? kb.retrieve(request) : [];
+    },
+  };
 }
 
 /**
@@ -124,14 +154,20 @@ export interface TicketFilters {
 
 const OPEN: Status[] = ['NEW', 'ASSIGNED', 'IN_PROGRESS', 'PENDING'];
 
-/** Which of core's access patterns serves the filters (one index each; the rest filter the page). */
+/**
+ * Which of core's access patterns serves the filters (one index each; the text search is core's
+ * `text` filter, evaluated by the store; the remaining filters narrow the page).
+ */
 function queryFor(f: TicketFilters): IncidentQuery {
   const statuses: Status[] =
     f.status === 'all' ? [...STATUSES] : f.status === 'open' || !f.status ? OPEN : [f.status as Status];
-  if (f.assignee) return { by: 'assignee', assigned_to: f.assignee, status: statuses };
-  if (f.team) return { by: 'team', team: f.team, status: statuses };
-  if (f.category) return { by: 'category', category: f.category };
-  return { by: 'status', status: statuses, ...(f.priority ? { priority: f.priority } : {}) };
+  const text = f.text?.trim() ? { text: f.text.trim() } : {};
+  if (f.assignee) return { by: 'assignee', assigned_to: f.assignee, status: statuses, ...text };
+  if (f.team) return { by: 'team', team: f.team, status: statuses, ...text };
+  // The category pattern takes no text: with a text, the status pattern searches and the page is
+  // narrowed to the category below.
+  if (f.category && !f.text?.trim()) return { by: 'category', category: f.category };
+  return { by: 'status', status: statuses, ...(f.priority ? { priority: f.priority } : {}), ...text };
 }
 
 /** One page of the list, scoped by core to what the actor may see (customers: their own tickets). */
@@ -144,12 +180,10 @@ export async function listTickets(f: TicketFilters): Promise<{ items: TicketRow[
     { actor },
   );
   const now = Date.now();
-  const text = f.text?.trim().toLowerCase();
   const items = page.items
     .filter((i) => !f.priority || i.priority === f.priority)
     .filter((i) => !f.category || i.category === f.category)
     .filter((i) => !f.status || f.status === 'all' || f.status === 'open' || i.status === f.status)
-    .filter((i) => !text || `${i.incident_id} ${i.title} ${i.description}`.toLowerCase().includes(text))
     .map((i) => toRow(i, now));
   return { items, cursor: page.cursor };
 }
@@ -267,4 +301,39 @@ export async function databaseStats(): Promise<unknown | null> {
   const { store } = await desk();
   const withStats = store as IncidentStore & { stats?: () => Promise<unknown> };
   return withStats.stats ? withStats.stats() : null;
+}
+
+/** A similar past incident as the detail page shows it. */
+export interface SimilarEntry {
+  incident_id: string;
+  title: string | null;
+  excerpt: string;
+  score: number;
+}
+
+/**
+ * Past incidents similar to a ticket, from the knowledge base. `null` when there is no knowledge base
+ * or the actor may not search it: core refuses customers, because past incidents are other customers'
+ * records with internal analysis. An unreachable knowledge base gives `{ items: [], unavailable: true }`
+ * — the ticket page still renders.
+ */
+export async function similarIncidents(id: string): Promise<{ items: SimilarEntry[]; unavailable?: boolean } | null> {
+  const actor = await requireActor();
+  const { service, knowledgeBase } = await desk();
+  if (!knowledgeBase) return null;
+  try {
+    const found = await service.findSimilar({ incident_id: id }, { limit: 5 }, { actor });
+    return {
+      items: found.map((r) => ({
+        incident_id: r.incident_id,
+        title: typeof r.metadata.title === 'string' ? r.metadata.title : null,
+        excerpt: r.text.length > 240 ? `${r.text.slice(0, 240)}…` : r.text,
+        score: r.score,
+      })),
+    };
+  } catch (err) {
+    if (isIncidentsError(err) && (err.code === 'permission_denied' || err.code === 'not_found')) return null;
+    console.error('[web] knowledge base search failed', err instanceof Error ? err.name : typeof err);
+    return { items: [], unavailable: true };
+  }
 }

@@ -11,12 +11,14 @@ import type { Role } from '@incidents/core';
  * |---|---|
  * | `INCIDENTS_WEB_SESSION_SECRET` | ≥ 32 characters; seals the session cookie. Required in production; in development a random one is generated once and kept in `<INCIDENTS_HOME>/web-session-secret` |
  * | `INCIDENTS_WEB_API_TOKENS` | bearer tokens of service roles for the API: `api_server:<token>,batch_worker:<token>` |
+ * | `INCIDENTS_WEB_API_RATE_PER_MINUTE` | with Redis: API calls allowed per bearer token per minute (default 600) |
  * | `INCIDENTS_WEB_SECURE_COOKIE` | `0` to send the session cookie over plain HTTP in production (behind TLS-terminating proxies it stays on) |
  */
 export interface WebSettings {
   sessionSecret: string;
   apiTokens: ReadonlyArray<{ token: string; role: Extract<Role, 'api_server' | 'batch_worker'> }>;
   secureCookie: boolean;
+  apiCallsPerMinute: number;
 }
 
 let cached: WebSettings | undefined;
@@ -56,12 +58,21 @@ function apiTokens(): WebSettings['apiTokens'] {
   });
 }
 
+function apiCallsPerMinute(): number {
+  const raw = process.env.INCIDENTS_WEB_API_RATE_PER_MINUTE?.trim();
+  if (!raw) return 600;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error('INCIDENTS_WEB_API_RATE_PER_MINUTE must be a positive integer');
+  return n;
+}
+
 /** The settings, read once per process. */
 export function webSettings(): WebSettings {
   cached ??= {
     sessionSecret: sessionSecret(),
     apiTokens: apiTokens(),
     secureCookie: process.env.NODE_ENV === 'production' && process.env.INCIDENTS_WEB_SECURE_COOKIE !== '0',
+    apiCallsPerMinute: apiCallsPerMinute(),
   };
   return cached;
 }

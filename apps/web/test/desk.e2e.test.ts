@@ -3,16 +3,11 @@
  * (status codes and JSON errors), then the desk in a real Chromium (Debian's /usr/bin/chromium driven
  * by playwright-core). Screenshots of each step go to apps/web/test-results/screenshots/ (git-ignored).
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACCOUNTS, API_TOKEN, APP_DIR, BATCH_TOKEN, type RunningApp, startApp } from './server';
+import { axeViolations, callApi, launchChromium, loginAs, newDesktopPage, shot } from './browser';
+import { ACCOUNTS, API_TOKEN, BATCH_TOKEN, type RunningApp, startApp } from './server';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = join(APP_DIR, 'test-results', 'screenshots');
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const INTERNAL_NOTE = `Internal: the customer's firmware is 2.1; escalate to vendor ${Date.now().toString(36)}`;
 const PUBLIC_REPLY = 'Thanks for the report — we are replacing the toner cartridge today.';
 const TITLE = 'Printer on floor 3 prints blank pages';
@@ -21,71 +16,14 @@ let app: RunningApp;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
 
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
-  contexts.push(context);
-  return context.newPage();
-}
+const newPage = (): Promise<Page> => newDesktopPage(browser, contexts);
 
-async function login(page: Page, who: { email: string; password: string }): Promise<void> {
-  await page.goto(`${app.url}/login`);
-  await page.fill('input[name="email"]', who.email);
-  await page.fill('input[name="password"]', who.password);
-  await Promise.all([page.waitForURL(/\/tickets/), page.click('[data-testid="login-submit"]')]);
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-/** axe-core's serious and critical violations of the page (WCAG 2 A/AA rules). */
-async function axeViolations(page: Page): Promise<Array<{ id: string; impact: string; nodes: number }>> {
-  await page.addScriptTag({ content: AXE_SOURCE });
-  const result = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: { run: (o: unknown) => Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> };
-      }
-    ).axe;
-    return axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } });
-  });
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
-}
-
-async function api(path: string, init: RequestInit & { token?: string } = {}) {
-  const headers = new Headers(init.headers);
-  if (init.token) headers.set('authorization', `Bearer ${init.token}`);
-  if (init.body) headers.set('content-type', 'application/json');
-  const res = await fetch(`${app.url}${path}`, { ...init, headers, redirect: 'manual' });
-  const text = await res.text();
-  let json: unknown = null;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = null;
-  }
-  return { status: res.status, json: json as Record<string, unknown> & { error?: Record<string, unknown> }, res };
-}
+const login = (page: Page, who: { email: string; password: string }) => loginAs(page, app.url, who);
+const api = (path: string, init: RequestInit & { token?: string } = {}) => callApi(app.url, path, init);
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
-  mkdirSync(SHOTS, { recursive: true });
   app = await startApp();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -171,6 +109,12 @@ describe('the desk in Chromium', () => {
     expect(await page.textContent('[data-testid="tickets"]')).toContain(TITLE);
     await shot(page, '03-customer-list');
     expect(await axeViolations(page)).toEqual([]);
+    // The text search runs in the store query: a case-insensitive substring of the title.
+    await page.goto(`${app.url}/tickets?status=all&q=${encodeURIComponent('PRINTS BLANK')}`);
+    expect(await page.locator('[data-testid="tickets"] tbody tr').count()).toBe(1);
+    expect(await page.textContent('[data-testid="tickets"]')).toContain(TITLE);
+    await page.goto(`${app.url}/tickets?status=all&q=${encodeURIComponent('no such words 100%')}`);
+    await page.locator('[data-testid="empty"]').waitFor();
   });
 
   it('an operator claims it, adds an INTERNAL note and a PUBLIC reply, IN_PROGRESS → RESOLVED', async () => {
@@ -202,6 +146,12 @@ describe('the desk in Chromium', () => {
       () => document.querySelector('[data-testid="ticket-status"]')?.getAttribute('data-status') === 'RESOLVED',
     );
     expect(await status()).toBe('RESOLVED');
+    // Timeline entries carry translated labels, not the raw interaction types.
+    const timelineText = (await page.textContent('[data-testid="timeline"]')) ?? '';
+    expect(timelineText).toContain('Status change');
+    expect(timelineText).not.toContain('status_change');
+    // Staff see the similar-incidents panel (the local knowledge base is the default).
+    expect(await page.locator('[data-testid="similar"]').count()).toBe(1);
     const internal = page.locator('[data-visibility="INTERNAL"]');
     expect(await internal.count()).toBeGreaterThan(0);
     await shot(page, '04-operator-detail');
@@ -217,6 +167,8 @@ describe('the desk in Chromium', () => {
     expect(body).toContain('Replaced the toner cartridge');
     expect(body).not.toContain(INTERNAL_NOTE);
     expect(await page.locator('[data-visibility="INTERNAL"]').count()).toBe(0);
+    // Past incidents are other customers' records: no similar-incidents panel for a customer.
+    expect(await page.locator('[data-testid="similar"]').count()).toBe(0);
     const html = await page.request.get(ticketUrl);
     const htmlText = await html.text();
     expect(htmlText).toContain('we are replacing the toner');
@@ -273,6 +225,27 @@ describe('the desk in Chromium', () => {
     await shot(loser, '07-conflict');
   });
 
+  it('an operator sees similar past incidents from the local knowledge base', async () => {
+    const created = await api('/api/tickets', {
+      token: API_TOKEN,
+      method: 'POST',
+      body: JSON.stringify({
+        title: 'Duplicate charges on the annual plan again',
+        description: 'The customer was charged twice for the annual plan renewal.',
+        category: 'Billing',
+      }),
+    });
+    expect(created.status).toBe(201);
+    const page = await newPage();
+    await login(page, ACCOUNTS.ben);
+    await page.goto(`${app.url}/tickets/${created.json.incident_id as string}`);
+    const panel = page.locator('[data-testid="similar"]');
+    await panel.waitFor();
+    expect(await panel.locator('li').count()).toBeGreaterThan(0);
+    expect(await panel.textContent()).toMatch(/Duplicate charges/i);
+    await shot(page, '12-similar-incidents');
+  });
+
   it('an admin opens /metrics and the charts are drawn (svg with bars)', async () => {
     const page = await newPage();
     await login(page, ACCOUNTS.admin);
@@ -280,6 +253,9 @@ describe('the desk in Chromium', () => {
     await page.waitForSelector('[data-testid="chart"] svg .recharts-bar-rectangle path');
     expect(await page.locator('[data-testid="chart"] svg .recharts-bar-rectangle path').count()).toBeGreaterThan(3);
     expect(await page.textContent('[data-testid="db-panel"]')).toMatch(/incidents: \d+ rows/);
+    // Created vs resolved per day: two lines with a dot per day.
+    expect(await page.locator('[data-testid="daily-chart"] svg .recharts-line').count()).toBe(2);
+    expect(await page.locator('[data-testid="daily-chart"] svg .recharts-line-dot').count()).toBeGreaterThan(1);
     await shot(page, '08-metrics');
     expect(await axeViolations(page)).toEqual([]);
     await page.goto(`${app.url}/admin/users`);
@@ -298,6 +274,15 @@ describe('the desk in Chromium', () => {
     await page.goto(`${app.url}/tickets?status=all`);
     expect(await page.textContent('h1')).toBe('Tickets');
     expect(await page.textContent('body')).toMatch(/en_progreso|resuelto|abierto|cerrado/);
+    // Sortable columns (TanStack Table): a click sorts by title, a second click reverses.
+    const titles = () => page.locator('[data-testid="tickets"] tbody tr td:nth-child(2)').allTextContents();
+    await page.click('button[data-column="title"]');
+    const asc = await titles();
+    expect(asc.length).toBeGreaterThan(1);
+    expect(asc).toEqual([...asc].sort((a, b) => a.localeCompare(b)));
+    expect(await page.getAttribute('th:has(button[data-column="title"])', 'aria-sort')).toBe('ascending');
+    await page.click('button[data-column="title"]');
+    expect(await titles()).toEqual([...asc].reverse());
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await shot(page, '10-mobile-list-es');

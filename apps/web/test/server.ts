@@ -40,8 +40,11 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Seeds a fresh database file with the demo desk and web passwords. */
-export async function seedDatabase(dbUrl: string): Promise<void> {
+/**
+ * Seeds a fresh database file with the demo desk and web passwords; with `kbHome`, also exports the
+ * closed demo incidents into the default local knowledge base under it (as `incidents kb sync` does).
+ */
+export async function seedDatabase(dbUrl: string, kbHome?: string): Promise<void> {
   const store = await createTursoStore({ url: dbUrl });
   try {
     await seedDemoData(store, { clock: { now: () => new Date() } });
@@ -53,6 +56,24 @@ export async function seedDatabase(dbUrl: string): Promise<void> {
       if (!password) continue;
       if (!hashes.has(password)) hashes.set(password, await hashPassword(password));
       await service.setUserCredentials(user.email, { password_hash: hashes.get(password) as string }, admin);
+    }
+    if (kbHome) {
+      const { createDefaultKbSetup, runKbSync } = await import('@incidents/kb-sync');
+      const kb = await createDefaultKbSetup({ dir: kbHome });
+      try {
+        const quiet = { info: () => {}, warn: () => {}, error: () => {} };
+        const synced = await runKbSync({
+          store,
+          objectStore: kb.objectStore,
+          knowledgeBase: kb.knowledgeBase,
+          ingestion: { wait: true, force: true },
+          metrics: false,
+          logger: quiet,
+        });
+        if (synced.status !== 'completed') throw new Error(`knowledge-base sync ended ${synced.status}`);
+      } finally {
+        await kb.close();
+      }
     }
   } finally {
     await store.close();
@@ -74,7 +95,7 @@ export async function startApp(extraEnv: Record<string, string> = {}): Promise<R
   }
   const dir = await mkdtemp(join(tmpdir(), 'incidents-web-'));
   const dbUrl = `file:${join(dir, 'desk.db')}`;
-  await seedDatabase(dbUrl);
+  await seedDatabase(dbUrl, dir);
   const port = await freePort();
   let out = '';
   const child: ChildProcess = spawn(

@@ -33,6 +33,8 @@ describe('buildMetricsReport', () => {
         sla_met: 7,
         sla_breached: 3,
         reopened: 4,
+        created_per_day: { '2026-01-03': 12, '2026-01-02': 8 },
+        resolved_per_day: { '2026-01-03': 6, '2026-01-04': 4 },
       }),
       { team: 'payments', from: '2026-01-01T00:00:00.000Z', to: '2026-02-01T00:00:00.000Z' },
       NOW,
@@ -62,6 +64,11 @@ describe('buildMetricsReport', () => {
         { category: 'Network', count: 4 },
         { category: 'Access', count: 1 },
         { category: 'Hardware', count: 1 },
+      ],
+      daily: [
+        { date: '2026-01-02', created: 8, resolved: 0 },
+        { date: '2026-01-03', created: 12, resolved: 6 },
+        { date: '2026-01-04', created: 0, resolved: 4 },
       ],
       last_calculated_at: NOW,
     });

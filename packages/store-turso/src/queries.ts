@@ -64,8 +64,35 @@ const statusGroup = (values: number[] | null) => ({
   of: (i: Incident) => statusRank(i.status),
 });
 
+/** `LIKE` pattern for a substring, with `%`, `_` and `\` escaped (used with `ESCAPE '\'`). */
+export function likeSubstring(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * The `text` filter: a substring of the id, title or description. SQLite's `LIKE` is case-insensitive
+ * for ASCII letters, as the contract asks. It is evaluated on the rows of the pattern's index range
+ * (no full-text index: the range is already narrowed by status, assignee or team).
+ */
+function textFilter(text: string | undefined): Filter[] {
+  if (text === undefined) return [];
+  const pattern = likeSubstring(text);
+  return [
+    {
+      sql: "(incident_id LIKE ? ESCAPE '\\' OR title LIKE ? ESCAPE '\\' OR description LIKE ? ESCAPE '\\')",
+      args: [pattern, pattern, pattern],
+    },
+  ];
+}
+
 /** The plan of an access pattern (see `IncidentQuery` in `@incidents/core`). */
 export function planFor(query: IncidentQuery): KeysetPlan {
+  const plan = planOf(query);
+  const text = 'text' in query ? query.text : undefined;
+  return text === undefined ? plan : { ...plan, filters: [...plan.filters, ...textFilter(text)] };
+}
+
+function planOf(query: IncidentQuery): KeysetPlan {
   switch (query.by) {
     case 'status':
       return {

@@ -841,6 +841,13 @@ export class TursoIncidentStore implements IncidentStore {
                   ${where} AND ${done} AND json_extract(metrics, '$.resolution_time_minutes') IS NOT NULL`,
             args,
           },
+          // date() turns any offset into the UTC day.
+          { sql: `SELECT date(created_at) AS day, count(*) AS n FROM incidents ${where} GROUP BY day`, args },
+          {
+            sql: `SELECT date(coalesce(resolved_at, closed_at)) AS day, count(*) AS n FROM incidents
+                  ${where ? `${where} AND` : 'WHERE'} ${done} AND coalesce(resolved_at, closed_at) IS NOT NULL GROUP BY day`,
+            args,
+          },
         ],
         'read',
       );
@@ -873,6 +880,10 @@ export class TursoIncidentStore implements IncidentStore {
       agg.sla_met += Number(row.met);
     }
     agg.resolution_minutes = (results[1]?.rows ?? []).map((row) => Number(row.minutes));
+    const perDay = (rs: ResultSet | undefined) =>
+      Object.fromEntries((rs?.rows ?? []).filter((r) => r.day !== null).map((r) => [String(r.day), Number(r.n)]));
+    agg.created_per_day = perDay(results[2]);
+    agg.resolved_per_day = perDay(results[3]);
     return agg;
   }
 

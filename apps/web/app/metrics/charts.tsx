@@ -1,5 +1,16 @@
 'use client';
-import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 
 /** A bar chart of counts (Recharts draws an SVG with one path per bar). */
 export function BarPanel({
@@ -49,6 +60,40 @@ export function TeamPanel({
           <Bar yAxisId="mttr" dataKey="mttr" name={mttrLabel} fill="#7c3aed" isAnimationActive={false} />
           <Bar yAxisId="sla" dataKey="sla" name={slaLabel} fill="#0f766e" isAnimationActive={false} />
         </BarChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}
+
+/** Created vs resolved per day (core's `metrics().daily`), one line each. */
+export function DailyPanel({
+  data,
+  createdLabel,
+  resolvedLabel,
+}: {
+  data: Array<{ date: string; created: number; resolved: number }>;
+  createdLabel: string;
+  resolvedLabel: string;
+}) {
+  return (
+    <div className="h-64 w-full" data-testid="daily-chart">
+      <ResponsiveContainer width="100%" height="100%">
+        <LineChart data={data} margin={{ top: 8, right: 8, left: 0, bottom: 8 }} accessibilityLayer>
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis dataKey="date" tick={{ fontSize: 11 }} />
+          <YAxis allowDecimals={false} tick={{ fontSize: 11 }} />
+          <Tooltip />
+          <Legend />
+          <Line dataKey="created" name={createdLabel} stroke="#1d4ed8" strokeWidth={2} isAnimationActive={false} dot />
+          <Line
+            dataKey="resolved"
+            name={resolvedLabel}
+            stroke="#047857"
+            strokeWidth={2}
+            isAnimationActive={false}
+            dot
+          />
+        </LineChart>
       </ResponsiveContainer>
     </div>
   );

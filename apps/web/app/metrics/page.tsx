@@ -4,13 +4,16 @@ import { notFound } from 'next/navigation';
 import { databaseStats, metricsOverview, requireActor } from '@/lib/dal';
 import { redisStats } from '@/lib/redis';
 import { AutoRefresh } from './auto-refresh';
-import { BarPanel, TeamPanel } from './charts';
+import { BarPanel, DailyPanel, TeamPanel } from './charts';
 
 interface DbStats {
   queries: { count: number; avgMs: number; slow: Array<{ sql: string; ms: number }> };
   tables: Array<{ name: string; rows: number }>;
   indexUsage: Array<{ query: string; usesIndex: boolean; index?: string }>;
 }
+
+const mb = (v: number | null) => (v === null ? '—' : `${(v / (1024 * 1024)).toFixed(1)} MB`);
+const pct = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${(v * 100).toFixed(1)} %`);
 
 export default async function MetricsPage() {
   const actor = await requireActor();
@@ -28,6 +31,8 @@ export default async function MetricsPage() {
     mttr: report.avg_resolution_time_minutes ?? 0,
     sla: report.sla_compliance_rate === null ? 0 : Math.round(report.sla_compliance_rate * 100),
   }));
+  // The last 30 days that had activity (core reports only days with creations or resolutions).
+  const dailyData = overall.daily.slice(-30).map((d) => ({ ...d, date: d.date.slice(5) }));
   const card = 'rounded-lg bg-white p-4 shadow';
   return (
     <div className="flex flex-col gap-4">
@@ -81,6 +86,12 @@ export default async function MetricsPage() {
           </h2>
           <TeamPanel data={teamData} mttrLabel={t('mttr')} slaLabel={t('sla')} />
         </section>
+        <section className={`${card} lg:col-span-2`} aria-labelledby="daily">
+          <h2 id="daily" className="mb-2 font-semibold">
+            {t('daily')}
+          </h2>
+          <DailyPanel data={dailyData} createdLabel={t('created')} resolvedLabel={t('resolved')} />
+        </section>
       </div>
       <div className="grid gap-4 lg:grid-cols-2">
         <section className={card} aria-labelledby="db" data-testid="db-panel">
@@ -116,7 +127,37 @@ export default async function MetricsPage() {
             {t('redis')}
           </h2>
           {redis ? (
-            <pre className="overflow-x-auto text-xs">{JSON.stringify(redis, null, 2)}</pre>
+            redis.available ? (
+              <dl className="grid grid-cols-2 gap-x-4 gap-y-1 text-sm" data-testid="redis-stats">
+                <dt>{t('redisMemory')}</dt>
+                <dd>
+                  {mb(redis.memory.used_bytes)}
+                  {redis.memory.maxmemory_bytes ? ` / ${mb(redis.memory.maxmemory_bytes)}` : ''}
+                </dd>
+                <dt>{t('redisHitRate')}</dt>
+                <dd>{pct(redis.cache?.shared?.hit_rate ?? redis.cache?.process?.hitRate ?? redis.stats.hit_rate)}</dd>
+                <dt>{t('redisClients')}</dt>
+                <dd>{redis.clients.connected ?? '—'}</dd>
+                <dt>{t('redisQueue')}</dt>
+                <dd data-testid="redis-queue">
+                  {redis.queue
+                    ? t('redisQueueLengths', {
+                        pending: redis.queue.pending,
+                        processing: redis.queue.processing,
+                        dead: redis.queue.dead,
+                      })
+                    : '—'}
+                </dd>
+                <dt>{t('redisLatency')}</dt>
+                <dd>{redis.latency_ms === null ? '—' : `${redis.latency_ms} ms`}</dd>
+                <dt>{t('redisDegraded')}</dt>
+                <dd>{redis.degraded ? t('yes') : t('no')}</dd>
+              </dl>
+            ) : (
+              <p className="text-sm text-amber-800" data-testid="redis-down">
+                {t('redisDown')}
+              </p>
+            )
           ) : (
             <p className="text-sm text-slate-600">{t('redisOff')}</p>
           )}

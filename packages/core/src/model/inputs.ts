@@ -188,15 +188,27 @@ export const PageInputSchema = z.object({
 });
 
 const StatusOrList = z.union([StatusSchema, z.array(StatusSchema).min(1)]);
+/** The `text` filter of a query: a substring of the id, title or description (see `IncidentQuery`). */
+const QueryText = z.string().trim().min(1, 'text must not be empty').max(200).optional();
 
 /** The access patterns as a validated input (see `IncidentQuery`). */
 export const IncidentQuerySchema = z.discriminatedUnion('by', [
-  z.object({ by: z.literal('status'), status: StatusOrList, priority: PrioritySchema.optional() }),
-  z.object({ by: z.literal('assignee'), assigned_to: PersonRefSchema, status: StatusOrList.optional() }),
-  z.object({ by: z.literal('team'), team: z.string().min(1), status: StatusOrList.optional() }),
+  z.object({ by: z.literal('status'), status: StatusOrList, priority: PrioritySchema.optional(), text: QueryText }),
+  z.object({
+    by: z.literal('assignee'),
+    assigned_to: PersonRefSchema,
+    status: StatusOrList.optional(),
+    text: QueryText,
+  }),
+  z.object({ by: z.literal('team'), team: z.string().min(1), status: StatusOrList.optional(), text: QueryText }),
   z.object({ by: z.literal('category'), category: z.string().min(1), severity: SeveritySchema.optional() }),
   z.object({ by: z.literal('source'), source_system: SourceSystemSchema, external_id: z.string().optional() }),
-  z.object({ by: z.literal('due'), status: StatusOrList, due_before: TimestampSchema.optional() }),
+  z.object({
+    by: z.literal('due'),
+    status: StatusOrList,
+    due_before: TimestampSchema.optional(),
+    text: QueryText,
+  }),
 ]);
 
 /** Validates a {@link CreateUserInput} and fills its defaults (role operator, active). */

@@ -88,14 +88,19 @@ export interface Page<T> {
  * | `category` | category (+ severity) | severity (CRITICAL first), created_at |
  * | `source` | source_system (+ external_id) | external_id |
  * | `due` | status (one or many), only incidents with a due date | due_date |
+ *
+ * `text` (patterns `status`, `assignee`, `team` and `due`) keeps only the incidents whose
+ * `incident_id`, `title` or `description` contains it — a substring, case-insensitive for ASCII
+ * letters; `%`, `_` and `\` are plain characters. It narrows the pattern's partition (pages stay
+ * complete and in the pattern's order); it is not a ranked search (that is the knowledge base's).
  */
 export type IncidentQuery =
-  | { by: 'status'; status: Status | readonly Status[]; priority?: Priority }
-  | { by: 'assignee'; assigned_to: string; status?: Status | readonly Status[] }
-  | { by: 'team'; team: string; status?: Status | readonly Status[] }
+  | { by: 'status'; status: Status | readonly Status[]; priority?: Priority; text?: string }
+  | { by: 'assignee'; assigned_to: string; status?: Status | readonly Status[]; text?: string }
+  | { by: 'team'; team: string; status?: Status | readonly Status[]; text?: string }
   | { by: 'category'; category: string; severity?: Severity }
   | { by: 'source'; source_system: SourceSystem; external_id?: string }
-  | { by: 'due'; status: Status | readonly Status[]; due_before?: string };
+  | { by: 'due'; status: Status | readonly Status[]; due_before?: string; text?: string };
 
 /** Options of {@link IncidentStore.listInteractions}. */
 export interface ListInteractionsOptions extends PageRequest {
@@ -183,6 +188,13 @@ export interface MetricsAggregate {
   sla_breached: number;
   /** Sum of `metrics.reopened_count`. */
   reopened: number;
+  /** Incidents of the set created per UTC day (`YYYY-MM-DD` → count). Stores of this SDK always fill it. */
+  created_per_day?: Record<string, number>;
+  /**
+   * Incidents of the set now RESOLVED or CLOSED, per UTC day of `resolved_at` (else `closed_at`).
+   * Stores of this SDK always fill it.
+   */
+  resolved_per_day?: Record<string, number>;
 }
 
 /** The storage port of the incidents SDK. See the module documentation for the guarantees. */

@@ -26,7 +26,21 @@ export interface MetricsReport {
   by_priority: Record<Priority, number>;
   by_category: Record<string, number>;
   most_common_issues: Array<{ category: string; count: number }>;
+  /**
+   * Created vs resolved per UTC day, oldest first: incidents of the scope created that day, and
+   * incidents of the scope resolved (or closed) that day and still RESOLVED/CLOSED. Days with neither
+   * are left out. Empty when the store does not report daily counts.
+   */
+  daily: Array<{ date: string; created: number; resolved: number }>;
   last_calculated_at: string;
+}
+
+function dailySeries(agg: MetricsAggregate): MetricsReport['daily'] {
+  const created = agg.created_per_day ?? {};
+  const resolved = agg.resolved_per_day ?? {};
+  return [...new Set([...Object.keys(created), ...Object.keys(resolved)])]
+    .sort()
+    .map((date) => ({ date, created: created[date] ?? 0, resolved: resolved[date] ?? 0 }));
 }
 
 function percentile(sorted: number[], p: number): number | null {
@@ -89,6 +103,7 @@ export function buildMetricsReport(
       .map(([category, count]) => ({ category, count }))
       .sort((a, b) => b.count - a.count || a.category.localeCompare(b.category))
       .slice(0, 5),
+    daily: dailySeries(agg),
     last_calculated_at: now,
   };
 }

@@ -23,6 +23,8 @@ import type { IncidentQuery, IncidentStore } from '../ports/incident-store.js';
 import { collectAll } from '../ports/pagination.js';
 import type { OutboundItem, SyncCursor } from '../ports/sync-store.js';
 import { createIncidentService, type IncidentService } from '../service/incident-service.js';
+import { describeDailyMetricsContract } from './metrics-daily.js';
+import { describeQueryTextContract } from './query-text.js';
 import { registerPortRuleCases } from './port-rules.js';
 
 /** Options of {@link runIncidentStoreContract}. */
@@ -496,6 +498,9 @@ export function runIncidentStoreContract(options: IncidentStoreContractOptions):
         });
       });
     });
+
+    describeQueryTextContract(() => service);
+    describeDailyMetricsContract(() => ({ store, service, clock }));
 
     describe('timeline, history and source records', () => {
       it('lists interactions newest first, hides INTERNAL unless asked, filters types and pages', async () => {

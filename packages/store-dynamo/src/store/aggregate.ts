@@ -28,7 +28,11 @@ export function aggregate(incidents: Iterable<Incident>): MetricsAggregate {
     sla_met: 0,
     sla_breached: 0,
     reopened: 0,
+    created_per_day: {},
+    resolved_per_day: {},
   };
+  const created = agg.created_per_day as Record<string, number>;
+  const resolved = agg.resolved_per_day as Record<string, number>;
   for (const i of incidents) {
     agg.total += 1;
     agg.by_status[i.status] = (agg.by_status[i.status] ?? 0) + 1;
@@ -43,6 +47,13 @@ export function aggregate(incidents: Iterable<Incident>): MetricsAggregate {
       else agg.sla_met += 1;
     }
     agg.reopened += i.metrics.reopened_count;
+    const createdDay = utcKey(i.created_at).slice(0, 10);
+    created[createdDay] = (created[createdDay] ?? 0) + 1;
+    const finishedAt = i.resolved_at ?? i.closed_at;
+    if (done && finishedAt) {
+      const day = utcKey(finishedAt).slice(0, 10);
+      resolved[day] = (resolved[day] ?? 0) + 1;
+    }
   }
   return agg;
 }

@@ -73,7 +73,7 @@ import {
 import { linkIncidents } from './link.js';
 import { checkOutbound, createSyncState, outboundPutAction } from '../sync-queue/sync-state.js';
 import { collectionSegment, indexSegment, pageSegments, readAll, type Segment } from './paging.js';
-import { incidentQuerySegments, isKeysOnly, metricsSegments } from './queries.js';
+import { incidentQuerySegments, textAcceptor, isKeysOnly, metricsSegments } from './queries.js';
 import {
   MAX_TRANSACTION_ACTIONS,
   reasonAt,
@@ -531,10 +531,12 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoIncidentSt
 
     async queryIncidents(query: IncidentQuery, page?: PageRequest) {
       const q = parseInput(IncidentQuerySchema, query, 'query') as IncidentQuery;
+      const accept = textAcceptor(q);
       const res = await pageSegments(doc, table, incidentQuerySegments(q), {
         limit: pageLimit(page),
         cursor: page?.cursor,
         extra,
+        ...(accept ? { accept } : {}),
       });
       const items = (isKeysOnly(q) ? await batchGet(res.items) : res.items).map(toIncident);
       return { items, cursor: res.cursor };

@@ -7,6 +7,7 @@
  */
 import { type IncidentQuery, type MetricsFilter, PRIORITIES, STATUSES, type Status } from '@incidents/core';
 import { type IndexName, indexPartition, severityRank, statusRank, utcKey } from '../table/keys.js';
+import type { Item } from './items.js';
 import { indexSegment, type Segment } from './paging.js';
 
 function statusList(status: Status | readonly Status[] | undefined): Status[] | undefined {
@@ -18,6 +19,23 @@ function statusList(status: Status | readonly Status[] | undefined): Status[] | 
 /** Whether a pattern's index projects keys only (then version 0 is read with BatchGetItem). */
 export function isKeysOnly(query: IncidentQuery): boolean {
   return query.by === 'category' || query.by === 'source';
+}
+
+const asciiLower = (s: string) => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
+
+/**
+ * The `text` filter of a query as a client-side acceptance of index items (the patterns that take
+ * `text` read ALL-projected indexes, so title and description are in the item): a substring of the
+ * id, title or description, case-insensitive for ASCII letters. `undefined` without `text`.
+ */
+export function textAcceptor(query: IncidentQuery): ((item: Item) => boolean) | undefined {
+  const text = 'text' in query ? query.text : undefined;
+  if (text === undefined) return undefined;
+  const needle = asciiLower(text);
+  return (item) =>
+    [item.incident_id, item.title, item.description].some(
+      (v) => typeof v === 'string' && asciiLower(v).includes(needle),
+    );
 }
 
 /** The Query segments of an access pattern. */

@@ -2,7 +2,7 @@ import { allowedActions } from '@incidents/core';
 import { notFound } from 'next/navigation';
 import { getFormatter, getTranslations } from 'next-intl/server';
 import { PriorityBadge, SlaBadge, StatusBadge } from '@/components/badges';
-import { getTicket, requireActor } from '@/lib/dal';
+import { getTicket, requireActor, similarIncidents } from '@/lib/dal';
 import { TicketActions } from './ticket-actions';
 
 export default async function TicketPage({ params }: { params: Promise<{ id: string }> }) {
@@ -11,7 +11,11 @@ export default async function TicketPage({ params }: { params: Promise<{ id: str
   const detail = await getTicket(decodeURIComponent(id));
   if (!detail) notFound();
   const { ticket, timeline, history } = detail;
+  // Core decides who may search past incidents (not customers); `null` hides the panel.
+  const similar = await similarIncidents(ticket.incident_id);
   const t = await getTranslations('detail');
+  const ti = await getTranslations('interaction');
+  const ts = await getTranslations('status');
   const format = await getFormatter();
   const role = actor.roles[0];
   const isStaff = role !== 'customer';
@@ -64,7 +68,9 @@ export default async function TicketPage({ params }: { params: Promise<{ id: str
                   {e.internal ? (
                     <span className="rounded bg-amber-700 px-1.5 py-0.5 font-semibold text-white">{t('internal')}</span>
                   ) : null}
-                  <span>{e.type}</span>
+                  <span data-testid="interaction-type" data-type={e.type}>
+                    {ti(e.type)}
+                  </span>
                   <span>{t('by', { who: e.author })}</span>
                   <time dateTime={e.created_at}>
                     {format.dateTime(new Date(e.created_at), { dateStyle: 'short', timeStyle: 'short' })}
@@ -85,13 +91,34 @@ export default async function TicketPage({ params }: { params: Promise<{ id: str
           canInternal={isStaff}
           canAssign={role === 'admin'}
         />
+        {similar ? (
+          <div className="rounded-lg bg-white p-4 shadow" data-testid="similar">
+            <h2 className="mb-2 text-lg font-semibold">{t('similar')}</h2>
+            {similar.items.length === 0 ? (
+              <p className="text-sm text-slate-600">
+                {similar.unavailable ? t('similarUnavailable') : t('similarNone')}
+              </p>
+            ) : (
+              <ol className="flex flex-col gap-2 text-sm">
+                {similar.items.map((s) => (
+                  <li key={s.incident_id} className="border-b pb-1 last:border-0">
+                    <a href={`/tickets/${encodeURIComponent(s.incident_id)}`} className="text-blue-800 underline">
+                      {s.title ?? s.incident_id}
+                    </a>
+                    <span className="block text-xs text-slate-600">{s.excerpt}</span>
+                  </li>
+                ))}
+              </ol>
+            )}
+          </div>
+        ) : null}
         {history ? (
           <div className="rounded-lg bg-white p-4 shadow">
             <h2 className="mb-2 text-lg font-semibold">{t('history')}</h2>
             <ol className="flex flex-col gap-1 text-xs" data-testid="history">
               {history.map((v) => (
                 <li key={v.version} className="border-b pb-1 last:border-0">
-                  <span className="font-semibold">{t('version', { n: v.version })}</span> · {v.status}
+                  <span className="font-semibold">{t('version', { n: v.version })}</span> · {ts(v.status)}
                   {v.assigned_to ? ` · ${v.assigned_to}` : ''} · {t('by', { who: v.by })}
                   {v.notes ? <span className="block text-slate-600">{v.notes}</span> : null}
                 </li>
