@@ -128,6 +128,21 @@ export const ERROR_CODES = {
     httpStatus: 422,
     thrownBy: '@incidents/connectors',
   },
+  'webhook.unauthorized': {
+    meaning: 'A webhook delivery carried no valid signature or shared secret (or its timestamp is outside the window).',
+    httpStatus: 401,
+    thrownBy: '@incidents/connectors',
+  },
+  'webhook.invalid': {
+    meaning: "A webhook delivery was signed but its body is not the vendor's documented shape.",
+    httpStatus: 400,
+    thrownBy: '@incidents/connectors',
+  },
+  'webhook.unknown_endpoint': {
+    meaning: 'A webhook delivery was sent to a connector that is not configured for webhooks.',
+    httpStatus: 404,
+    thrownBy: '@incidents/connectors',
+  },
   'kb.object_store': {
     meaning: 'The document store (S3 or a folder) failed.',
     httpStatus: 502,
