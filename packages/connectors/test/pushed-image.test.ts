@@ -35,7 +35,10 @@ describe("the vendor's image of a pushed status", () => {
     const local = await store.findBySource('ZENDESK', '1');
     if (!local) throw new Error('not imported');
     expect(local.status).toBe('NEW');
-    await createIncidentService({ store }).assign(
+    // Assignees must be registered users.
+    const service = createIncidentService({ store });
+    await service.putUser({ email: 'ana@example.com', name: 'Ana', role: 'operator' }, { actor: admin });
+    await service.assign(
       { incident_id: local.incident_id, assignee: 'ana@example.com' },
       { actor: admin },
     );
