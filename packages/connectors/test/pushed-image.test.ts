@@ -38,10 +38,7 @@ describe("the vendor's image of a pushed status", () => {
     // Assignees must be registered users.
     const service = createIncidentService({ store });
     await service.putUser({ email: 'ana@example.com', name: 'Ana', role: 'operator' }, { actor: admin });
-    await service.assign(
-      { incident_id: local.incident_id, assignee: 'ana@example.com' },
-      { actor: admin },
-    );
+    await service.assign({ incident_id: local.incident_id, assignee: 'ana@example.com' }, { actor: admin });
     const run = await engine.run('zendesk');
     expect(run.totals.pushed).toBe(1);
     expect(zendesk.tickets[0]?.status).toBe('open');
