@@ -15,6 +15,7 @@ export interface JiraUserRef {
 
 /** Resolves a Jira account to a local user's email. */
 export interface JiraUserDirectory {
+  /** The local user's email for a Jira account, or `undefined` when the account is unknown. */
   emailFor(user: JiraUserRef): Promise<string | undefined> | string | undefined;
 }
 

@@ -35,6 +35,7 @@ export interface WebhookEndpoint extends WebhookSecretOptions {
  * Redis `SET NX PX`, a DynamoDB conditional put) when several processes receive webhooks.
  */
 export interface WebhookDeliveryLog {
+  /** `true` the first time `key` is seen within `ttlMs` (and records it), `false` for a repeat. */
   firstSeen(key: string, ttlMs: number): Promise<boolean> | boolean;
 }
 
