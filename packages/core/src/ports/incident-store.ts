@@ -210,6 +210,19 @@ export interface IncidentStore extends KbSyncStore, SyncStateStore {
    */
   createIncident(write: CreateIncidentWrite): Promise<void>;
 
+  /**
+   * Optional bulk form of {@link IncidentStore.createIncident} for imports and seeding: creates every
+   * write (version 0, history version 1, interactions, source records) in one transaction — all of
+   * them or none. The sync engine uses it for a page of records seen for the first time when the
+   * store offers it, and creates them one by one otherwise.
+   *
+   * A store that implements it must keep every rule of `createIncident` for each write, and fail the
+   * whole call (writing nothing) on the first offending write: a taken id or an id given twice throws
+   * `ConflictError` `already_exists`, a taken or repeated (`source_system`, `external_id`) throws
+   * `duplicate_source`. An empty array writes nothing.
+   */
+  createIncidents?(writes: readonly CreateIncidentWrite[]): Promise<void>;
+
   /** Version 0 of an incident, or `null`. Does not follow `merged_into` (the service does). */
   getIncident(incidentId: string): Promise<Incident | null>;
 

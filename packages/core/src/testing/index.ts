@@ -26,6 +26,7 @@ import { createIncidentService, type IncidentService } from '../service/incident
 import { describeDailyMetricsContract } from './metrics-daily.js';
 import { describeQueryTextContract } from './query-text.js';
 import { registerPortRuleCases } from './port-rules.js';
+import { registerBulkCreateCases } from './bulk-create.js';
 
 /** Options of {@link runIncidentStoreContract}. */
 export interface IncidentStoreContractOptions {
@@ -107,6 +108,7 @@ export function runIncidentStoreContract(options: IncidentStoreContractOptions):
     const admin = ctx(contractActors.admin);
 
     registerPortRuleCases(() => ({ store, service }));
+    registerBulkCreateCases(() => ({ store, service }));
 
     async function make(overrides: Record<string, unknown> = {}): Promise<Incident> {
       return service.create({ title: 'Checkout fails', category: 'Application', ...overrides }, admin);
