@@ -132,7 +132,8 @@ export interface TursoStore extends IncidentStore {
   readonly schema: MigrationReport;
   /**
    * Creates many incidents (with their history version 1, interactions and source records) in one
-   * transaction and one round trip: all of them or none. For imports and seeding.
+   * transaction and one round trip: all of them or none. For imports and seeding. This store's
+   * implementation of the port's optional {@link IncidentStore.createIncidents} (always present here).
    * @throws ConflictError `already_exists` / `duplicate_source` naming the first offending incident.
    */
   createIncidents(writes: readonly CreateIncidentWrite[]): Promise<void>;
