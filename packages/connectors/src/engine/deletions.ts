@@ -14,7 +14,14 @@
  *
  * @module
  */
-import { type Actor, ConflictError, type Incident, type IncidentStore, type SourceRecord } from '@incidents/core';
+import {
+  type Actor,
+  ConflictError,
+  type Incident,
+  type IncidentStore,
+  nextRevision,
+  type SourceRecord,
+} from '@incidents/core';
 import type { Connector } from '../connector.js';
 
 /** The `status` of a source record whose vendor record was deleted. */
@@ -61,27 +68,26 @@ export async function markDeleted(
       updated_at: at,
       data: { ...(own?.data ?? {}), record_state: DELETED_SOURCE_STATUS, deleted_at: at },
     };
-    const revision = current.revision + 1;
-    const next: Incident = {
-      ...current,
-      version: 0,
-      revision,
-      updated_at: now,
-      sync_metadata: {
-        ...current.sync_metadata,
-        needs_sync: false,
-        remote_snapshot: {
-          ...(current.sync_metadata.remote_snapshot ?? {}),
-          record_state: DELETED_SOURCE_STATUS,
-          deleted_at: at,
+    const next = nextRevision(
+      current,
+      {
+        ...current,
+        sync_metadata: {
+          ...current.sync_metadata,
+          needs_sync: false,
+          remote_snapshot: {
+            ...(current.sync_metadata.remote_snapshot ?? {}),
+            record_state: DELETED_SOURCE_STATUS,
+            deleted_at: at,
+          },
         },
       },
-      metadata: {
-        ...current.metadata,
-        last_modified_by: ctx.actor.id,
-        version_notes: `${connector.name} record ${externalId} was deleted in the source system`,
+      {
+        now,
+        actorId: ctx.actor.id,
+        notes: `${connector.name} record ${externalId} was deleted in the source system`,
       },
-    };
+    );
     try {
       await ctx.store.updateIncident({
         keepKbSyncStatus: true,

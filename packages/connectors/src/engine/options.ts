@@ -2,17 +2,19 @@
  * Options, progress events, summaries and status of the sync engine.
  * @module
  */
-import type {
-  Actor,
-  Clock,
-  IdGenerator,
-  IncidentStore,
-  OutboundCounts,
-  OutboundItem,
-  SourceSystem,
-  SyncConflict,
-  SyncCursor,
+import {
+  type Actor,
+  type Clock,
+  type IdGenerator,
+  type IncidentStore,
+  type OutboundCounts,
+  type OutboundItem,
+  parseInput,
+  type SourceSystem,
+  type SyncConflict,
+  type SyncCursor,
 } from '@incidents/core';
+import { z } from 'zod';
 import type { Connector } from '../connector.js';
 
 /** Retry delays of failed outbound items: exponential (`baseMs · factor^(attempt-1)`, capped) or your own function. */
@@ -200,4 +202,102 @@ export interface SyncEngine {
    * the field has no unresolved conflict or `keep` is not `local` / `remote`.
    */
   resolveConflict(input: ResolveConflictInput): Promise<ConflictResolution>;
+}
+
+/** A finite number ≥ `min`; the message names the bound (the issue's path names the option). */
+const atLeast = (min: number) => {
+  const error = `expected a number ≥ ${min}`;
+  return z.number({ error }).min(min, { error });
+};
+
+/** A value of the given `typeof` (functions, objects the engine only calls into). */
+const callable = (message: string) =>
+  z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', { error: message });
+
+/**
+ * The zod schema of {@link SyncEngineOptions}: what `createSyncEngine` checks before it does anything.
+ * Every issue names the option (`lookbackMs.jira: expected a number ≥ 0`, `connectors.1.name: two
+ * connectors are named jira`). Objects the engine calls into (store, connectors, clock, ids) are
+ * checked for the members it uses, not parsed: the engine keeps the caller's instances.
+ */
+export const SyncEngineOptionsSchema = z.object(
+  {
+    store: z.custom<IncidentStore>((v) => typeof v === 'object' && v !== null, { error: 'a store is required' }),
+    connectors: z
+      .array(
+        z.custom<Connector>(
+          (c) =>
+            typeof c === 'object' &&
+            c !== null &&
+            typeof (c as Partial<Connector>).pull === 'function' &&
+            typeof (c as Partial<Connector>).name === 'string',
+          { error: 'not a connector (needs name and pull)' },
+        ),
+        { error: 'expected an array of connectors' },
+      )
+      .superRefine((connectors, ctx) => {
+        const seen = new Set<string>();
+        connectors.forEach((c, i) => {
+          if (seen.has(c.name)) {
+            ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `two connectors are named ${c.name}` });
+          }
+          seen.add(c.name);
+        });
+      }),
+    clock: z
+      .custom<Clock>((v) => typeof (v as Partial<Clock> | null)?.now === 'function', {
+        error: 'expected a clock ({ now(): Date })',
+      })
+      .optional(),
+    ids: z
+      .custom<Pick<IdGenerator, 'interactionId' | 'incidentId'>>(
+        (v) =>
+          typeof (v as Partial<IdGenerator> | null)?.interactionId === 'function' &&
+          typeof (v as Partial<IdGenerator> | null)?.incidentId === 'function',
+        { error: 'expected an id generator ({ interactionId(), incidentId() })' },
+      )
+      .optional(),
+    actor: z
+      .object(
+        { id: z.string().min(1), roles: z.array(z.string()).readonly() },
+        { error: 'expected an actor { id, roles }' },
+      )
+      .passthrough()
+      .optional(),
+    lookbackMs: z
+      .custom<SyncEngineOptions['lookbackMs']>()
+      .superRefine((value, ctx) => {
+        // A number for every connector, or one per connector name: each entry's issue names it.
+        const entries: Array<[PropertyKey[], unknown]> =
+          typeof value === 'object' && value !== null
+            ? Object.entries(value).map(([name, ms]) => [[name], ms])
+            : [[[], value]];
+        for (const [path, ms] of entries) {
+          if (ms !== undefined && (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0)) {
+            ctx.addIssue({ code: 'custom', path, message: 'expected a number ≥ 0' });
+          }
+        }
+      })
+      .optional(),
+    maxAttempts: atLeast(1).optional(),
+    backoff: z
+      .union([
+        callable('expected a function or { baseMs, factor, maxMs }'),
+        z.object({ baseMs: atLeast(0).optional(), factor: atLeast(1).optional(), maxMs: atLeast(0).optional() }),
+      ])
+      .optional(),
+    concurrency: atLeast(1).optional(),
+    leaseMs: atLeast(1).optional(),
+    pageSize: z.number({ error: 'expected a number' }).optional(),
+    onProgress: callable('expected a function').optional(),
+  },
+  { error: 'expected the engine options { store, connectors, … }' },
+);
+
+/**
+ * Checks `options` against {@link SyncEngineOptionsSchema}.
+ * @throws ValidationError naming each bad option (context `sync engine options`).
+ */
+export function checkSyncEngineOptions(options: SyncEngineOptions): void {
+  parseInput(SyncEngineOptionsSchema, options, 'sync engine options');
 }

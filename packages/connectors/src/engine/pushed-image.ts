@@ -12,7 +12,14 @@
  *
  * @module
  */
-import { ConflictError, type Actor, type Incident, type IncidentStore, type Status } from '@incidents/core';
+import {
+  type Actor,
+  ConflictError,
+  type Incident,
+  type IncidentStore,
+  nextRevision,
+  type Status,
+} from '@incidents/core';
 
 /** The snapshot key of the local status whose vendor image the snapshot's `status` is. */
 export const STATUS_IMAGE_KEY = 'status_image_of';
@@ -41,21 +48,17 @@ export async function recordPushedStatus(
     const current = await store.getIncident(incidentId);
     if (!current) return;
     const at = now();
-    const next: Incident = {
-      ...current,
-      version: 0,
-      revision: current.revision + 1,
-      updated_at: at,
-      sync_metadata: {
-        ...current.sync_metadata,
-        remote_snapshot: { ...(current.sync_metadata.remote_snapshot ?? {}), [PUSHED_STATUS_KEY]: { status, at } },
+    const next = nextRevision(
+      current,
+      {
+        ...current,
+        sync_metadata: {
+          ...current.sync_metadata,
+          remote_snapshot: { ...(current.sync_metadata.remote_snapshot ?? {}), [PUSHED_STATUS_KEY]: { status, at } },
+        },
       },
-      metadata: {
-        ...current.metadata,
-        last_modified_by: actor.id,
-        version_notes: `status ${status} pushed to ${connectorName}`,
-      },
-    };
+      { now: at, actorId: actor.id, notes: `status ${status} pushed to ${connectorName}` },
+    );
     try {
       await store.updateIncident({ keepKbSyncStatus: true, incident: next, expectedRevision: current.revision });
       return;
