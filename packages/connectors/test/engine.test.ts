@@ -74,6 +74,40 @@ async function comments(s: IncidentStore, id: string): Promise<Interaction[]> {
   );
 }
 
+describe('sync engine: options', () => {
+  /** The issues of the ValidationError `createSyncEngine` throws for `options`. */
+  function issuesOf(options: Record<string, unknown>): Array<{ path: string; message: string }> {
+    try {
+      createSyncEngine({ store, connectors: [jira()], ...options } as Parameters<typeof createSyncEngine>[0]);
+    } catch (err) {
+      expect(err).toBeInstanceOf(ValidationError);
+      expect((err as ValidationError).message).toMatch(/^Invalid sync engine options: /);
+      return (err as ValidationError).details.issues;
+    }
+    throw new Error('createSyncEngine accepted the options');
+  }
+
+  it('checks every option against its schema, each issue naming the option (not only the numbers)', () => {
+    expect(issuesOf({ connectors: [jira(), jira()] })).toEqual([
+      { path: 'connectors.1.name', message: 'two connectors are named jira' },
+    ]);
+    expect(issuesOf({ connectors: [{ name: 'x' }] })).toEqual([
+      { path: 'connectors.0', message: 'not a connector (needs name and pull)' },
+    ]);
+    expect(issuesOf({ concurrency: 0, leaseMs: Number.NaN })).toEqual([
+      { path: 'concurrency', message: 'expected a number ≥ 1' },
+      { path: 'leaseMs', message: 'expected a number ≥ 1' },
+    ]);
+    // Options that only failed later (or never) before they had a schema: a clock without now(), a
+    // progress callback that is not a function, a backoff factor that never grows.
+    expect(issuesOf({ clock: {}, onProgress: 'log', backoff: { factor: 0 } }).map((i) => i.path)).toEqual([
+      'clock',
+      'backoff.factor',
+      'onProgress',
+    ]);
+  });
+});
+
 describe('sync engine: pull', () => {
   it('imports three pages, with source records, comments and a completed cursor', async () => {
     seedIssues();
