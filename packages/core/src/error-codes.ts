@@ -154,6 +154,18 @@ export const ERROR_CODES = {
     thrownBy: '@incidents/kb-sync',
   },
   'kb.index': { meaning: 'The local knowledge-base index failed.', httpStatus: 500, thrownBy: '@incidents/kb-sync' },
+  'kb.document': {
+    meaning:
+      'A document (or its `.metadata.json` sidecar) of a knowledge base data source cannot be read (invalid JSON, no `metadataAttributes`); `details.key` names it.',
+    httpStatus: 422,
+    thrownBy: '@incidents/kb-sync',
+  },
+  'kb.embedder': {
+    meaning:
+      'The embedder of the local knowledge base answered with another number of vectors than texts, or vectors of another dimension than it declares.',
+    httpStatus: 502,
+    thrownBy: '@incidents/kb-sync',
+  },
   'kb.ingestion_conflict': {
     meaning: 'An ingestion job is already running for this data source.',
     httpStatus: 409,
