@@ -24,12 +24,16 @@ export class IngestionConflictError extends IncidentsError<{ knowledgeBase: stri
  * - `kb.object_store` — the document store (S3 or a folder) failed;
  * - `kb.bedrock` — Amazon Bedrock failed (ingestion job or retrieval);
  * - `kb.index` — the local index failed;
+ * - `kb.document` — a document (or its `.metadata.json` sidecar) of the data source cannot be read:
+ *   the ingestion job counts it as failed, records why, and goes on;
+ * - `kb.embedder` — the embedder answered with another number of vectors than texts, or vectors of
+ *   another dimension than it declares;
  * - `kb.alert` — sending the failure alert (SNS) failed.
  *
  * `kb.ingestion_conflict` is {@link IngestionConflictError}; `kb.sync_failed` is thrown by the apps
  * when an export run does not complete.
  */
-export type KbErrorCode = 'kb.object_store' | 'kb.bedrock' | 'kb.index' | 'kb.alert';
+export type KbErrorCode = 'kb.object_store' | 'kb.bedrock' | 'kb.index' | 'kb.document' | 'kb.embedder' | 'kb.alert';
 
 /** A failure of an object store, a knowledge base or the alert, with the driver error as `cause`. */
 export class KbError extends IncidentsError<Record<string, unknown>> {
