@@ -22,7 +22,7 @@ export interface PortRulesHarness {
 const admin = { actor: { id: 'admin@example.com', roles: ['admin'] } satisfies Actor };
 
 /** The error a promise rejects with (fails the test when it resolves). */
-async function rejection(promise: Promise<unknown>): Promise<IncidentsError> {
+export async function rejection(promise: Promise<unknown>): Promise<IncidentsError> {
   const err = await promise.then(
     () => undefined,
     (e: unknown) => e,
