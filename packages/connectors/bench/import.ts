@@ -13,7 +13,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createTursoStore } from '@incidents/store-turso';
@@ -84,8 +84,13 @@ try {
   const engine = createSyncEngine({ store, connectors: [jira], concurrency: 8 });
   const rssBefore = process.memoryUsage().rss;
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const summary = await engine.pull('jira');
   const wallMs = performance.now() - t0;
+  // CPU of this process (all threads: libSQL included; the vendor server is another process) during
+  // the pull: a figure the machine's load does not inflate the way it inflates wall time.
+  const cpu = process.cpuUsage(cpu0);
+  const loadavg = os.loadavg().map((l) => Number(l.toFixed(2)));
   clearInterval(sampler);
   peakRss = Math.max(peakRss, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024);
   const pages = summary.totals.pages;
@@ -112,6 +117,8 @@ try {
         issuesPerSecond: Math.round(issues / (wallMs / 1000)),
         rssBeforeMb: Number(mb(rssBefore)),
         peakRssMb: Number(mb(peakRss)),
+        pullCpuMs: Math.round((cpu.user + cpu.system) / 1000),
+        loadavg,
       },
       null,
       2,
