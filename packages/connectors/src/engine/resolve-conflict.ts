@@ -68,6 +68,7 @@ async function resolveOnce(ctx: EngineContext, input: ResolveConflictInput): Pro
     );
   }
   const now = ctx.nowIso();
+  // The revision `nextRevision` gives the record below; the timeline entries are written under it.
   const revision = current.revision + 1;
   const next = structuredClone(current);
   const snapshot = current.sync_metadata.remote_snapshot;
