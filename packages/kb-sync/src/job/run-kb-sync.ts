@@ -462,7 +462,7 @@ export async function runKbSync(options: RunKbSyncOptions): Promise<KbSyncResult
 
   /** Exports a page through the shared limiter, then marks what was exported. */
   async function processPage(items: readonly Incident[]) {
-    const exported = await Promise.all(items.map((incident) => limit(() => exportOne(incident))));
+    const exported = await Promise.all(items.map((incident) => limit.run(() => exportOne(incident))));
     await markPage(exported.filter((p): p is PendingMark => p !== null));
   }
 

@@ -20,6 +20,7 @@ import type {
   ObjectStore,
 } from '../ports.js';
 import { type FilterClause, parseFilters } from './filters.js';
+import { STOPWORDS } from '@incidents/internals';
 
 /** The process that runs an ingestion job, as stored with the job. */
 interface JobOwner {
@@ -205,12 +206,6 @@ const INDEX_TABLES = [
 /** Bumped by every write to the index: cached term statistics are dropped when it moves. */
 const BUMP_GENERATION = `INSERT INTO kb_settings (name, value) VALUES ('generation', '1')
   ON CONFLICT (name) DO UPDATE SET value = CAST(value AS INTEGER) + 1`;
-const STOPWORDS = new Set(
-  'a an and are as at be but by for from has have in is it its of on or that the this to was were will with not no'.split(
-    ' ',
-  ),
-);
-
 function zeroStats(): IngestionJobStatistics {
   return {
     numberOfDocumentsScanned: 0,
