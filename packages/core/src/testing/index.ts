@@ -27,6 +27,14 @@ import { describeDailyMetricsContract } from './metrics-daily.js';
 import { describeQueryTextContract } from './query-text.js';
 import { registerPortRuleCases } from './port-rules.js';
 
+export {
+  closedIncidentFixture,
+  FIXTURE_CREATED_AT,
+  fixtureTime,
+  incidentFixture,
+  incidentFixtureIn,
+} from './fixtures.js';
+
 /** Options of {@link runIncidentStoreContract}. */
 export interface IncidentStoreContractOptions {
   /** Shown in the test names. */
