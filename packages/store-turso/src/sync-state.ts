@@ -8,12 +8,17 @@
  *
  * @module
  */
-import { InteractionExternalIdInputSchema, StorePageRequestSchema } from '@incidents/core/store-kit';
+import {
+  InteractionExternalIdInputSchema,
+  StorePageRequestSchema,
+  decodeCursor,
+  encodeCursor,
+  pageLimit,
+  parseInput,
+} from '@incidents/core/store-kit';
 import {
   ConflictError,
-  decodeCursor,
   type DueOutboundOptions,
-  encodeCursor,
   type InteractionExternalIdInput,
   OUTBOUND_DUE_STATUSES,
   OUTBOUND_STATUSES,
@@ -26,8 +31,6 @@ import {
   type OutboundUpdate,
   type Page,
   type PageRequest,
-  pageLimit,
-  parseInput,
   type SyncCursor,
   SyncCursorSchema,
   ValidationError,

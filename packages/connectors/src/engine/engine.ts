@@ -19,7 +19,6 @@ import {
   type Interaction,
   type InteractionSource,
   isIncidentsError,
-  markValidated,
   NotFoundError,
   type OutboundItem,
   SOURCE_SYSTEMS,
@@ -31,6 +30,7 @@ import {
   systemClock,
   ValidationError,
 } from '@incidents/core';
+import { markValidated } from '@incidents/core/store-kit';
 import type { Connector, PulledIncident, PulledPage, PullOptions } from '../connector.js';
 import { createLimiter } from '../http/limiter.js';
 import { type DeletionContext, isDeletedAtSource, knownExternalIds, markDeleted } from './deletions.js';

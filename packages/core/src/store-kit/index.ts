@@ -14,6 +14,7 @@
 import { z } from 'zod';
 
 export { ConflictError, NotFoundError, ValidationError } from '../errors.js';
+export { canonicalJson, sameJson } from '../json.js';
 export { collectAll, decodeCursor, encodeCursor, pageLimit } from '../ports/pagination.js';
 export { markValidated, parseInput, parseInputAt, takeValidated } from '../validation.js';
 

@@ -10,11 +10,10 @@ import {
   type IncidentStore,
   type KbSyncStore,
   type MarkKbSyncedInput,
-  markValidated,
-  parseInput,
   systemClock,
   ValidationError,
 } from '@incidents/core';
+import { markValidated, parseInput } from '@incidents/core/store-kit';
 import { z } from 'zod';
 import { createLogAlertSink } from '../alerts/index.js';
 import { createLimiter, forEachLimit, sleep } from '../concurrency.js';
