@@ -164,7 +164,7 @@ function versionArgs(incident: Incident, version: number): InValue[] {
 }
 
 function checkPage(page: PageRequest | undefined): PageRequest | undefined {
-  return parseInput(StorePageRequestSchema, page, 'page');
+  return parseInputAt(StorePageRequestSchema, page, 'page');
 }
 
 function conflictStale(incidentId: string, expected: number, actual: number | undefined): ConflictError {

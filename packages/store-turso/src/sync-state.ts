@@ -15,6 +15,7 @@ import {
   encodeCursor,
   pageLimit,
   parseInput,
+  parseInputAt,
 } from '@incidents/core/store-kit';
 import {
   ConflictError,
@@ -226,7 +227,7 @@ export async function listOutbound(
     filter ?? {},
     'outbound filter',
   );
-  const p = parseInput(StorePageRequestSchema, page, 'page');
+  const p = parseInputAt(StorePageRequestSchema, page, 'page');
   const limit = pageLimit(p);
   const conditions: string[] = [];
   const args: InValue[] = [];
