@@ -40,6 +40,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { STACK_LIMITS } from './stack-limits.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ENTRIES = join(here, '..', 'src', 'entries');
@@ -257,7 +258,7 @@ export class IncidentsStack extends Stack {
       INCIDENTS_KB_MODE: Fn.conditionIf(hasKb.logicalId, 'bedrock', 'none').toString(),
       INCIDENTS_KB_ID: kbId.valueAsString,
       INCIDENTS_KB_DATA_SOURCE_ID: dataSourceId.valueAsString,
-      INCIDENTS_KB_INGESTION_TIMEOUT_MS: String(12 * 60_000),
+      INCIDENTS_KB_INGESTION_TIMEOUT_MS: String(STACK_LIMITS.kbIngestionWait.toMilliseconds()),
       INCIDENTS_ALERT_TOPIC_ARN: this.alertTopic.topicArn,
     };
     const makeFunction = (
@@ -322,14 +323,14 @@ export class IncidentsStack extends Stack {
       'kb-batch-sync.ts',
       'incident-kb-batch-sync: closed incidents to S3 + Bedrock ingestion (hourly)',
       kbEnv,
-      { timeout: Duration.minutes(15), memorySize: 1024, async: true },
+      { timeout: STACK_LIMITS.kbFunctionTimeout, memorySize: STACK_LIMITS.kbFunctionMemoryMb, async: true },
     );
     this.onIncidentClosedFunction = makeFunction(
       'OnIncidentClosedFunction',
       'on-incident-closed.ts',
       'incident-on-closed: a closed incident becomes searchable at once (DynamoDB Streams)',
       kbEnv,
-      { timeout: Duration.minutes(15), memorySize: 1024 },
+      { timeout: STACK_LIMITS.kbFunctionTimeout, memorySize: STACK_LIMITS.kbFunctionMemoryMb },
     );
 
     // Schedule (R-KB-2: rate(1 hour)); failed deliveries go to the DLQ as well.
@@ -650,11 +651,11 @@ export class IncidentsStack extends Stack {
       'KbBatchSyncDurationAlarm',
       'incident-kb-batch-sync ran longer than 80% of its timeout',
       this.kbBatchSyncFunction.metricDuration({ period: hour, statistic: 'Maximum' }),
-      Duration.minutes(12).toMilliseconds(),
+      STACK_LIMITS.kbIngestionWait.toMilliseconds(),
     );
     alarm(
       'OnIncidentClosedIteratorAgeAlarm',
-      'Closed incidents wait more than 15 minutes in the stream before being synced',
+      `Closed incidents wait more than ${STACK_LIMITS.onClosedMaxIteratorAge.toMinutes()} minutes in the stream before being synced`,
       new cloudwatch.Metric({
         namespace: 'AWS/Lambda',
         metricName: 'IteratorAge',
@@ -662,7 +663,7 @@ export class IncidentsStack extends Stack {
         statistic: 'Maximum',
         period: Duration.minutes(5),
       }),
-      Duration.minutes(15).toMilliseconds(),
+      STACK_LIMITS.onClosedMaxIteratorAge.toMilliseconds(),
     );
     alarm(
       'DeadLetterQueueAlarm',
