@@ -5,6 +5,7 @@
  */
 import type { Status } from '../model/enums.js';
 import { type Incident, IncidentSchema } from '../model/incident.js';
+import type { OutboundItem } from '../ports/sync-store.js';
 
 /** 2026-01-05T09:00:00.000Z, the creation time of every fixture. */
 export const FIXTURE_CREATED_AT = '2026-01-05T09:00:00.000Z';
@@ -117,4 +118,27 @@ export function closedIncidentFixture(overrides: Partial<Incident> & { incident_
     metadata: { created_by: 'ana@example.com', last_modified_by: 'ana@example.com' },
   };
   return IncidentSchema.parse({ ...base, ...overrides });
+}
+
+/**
+ * A PENDING outbound comment `n` for Jira incident OPS-1 (`OUT-00n`, due at second `n` of 10:00),
+ * used by the contract suite; `overrides` are applied last.
+ */
+export function outboundItemFixture(n: number, overrides: Partial<OutboundItem> = {}): OutboundItem {
+  return {
+    sync_id: `OUT-${String(n).padStart(3, '0')}`,
+    incident_id: 'OPS-1',
+    source_system: 'JIRA',
+    external_id: 'OPS-1',
+    connector: 'jira',
+    sync_direction: 'TO_EXTERNAL',
+    sync_type: 'COMMENT',
+    payload: { text: `comment ${n}` },
+    status: 'PENDING',
+    attempts: 0,
+    max_attempts: 3,
+    created_at: '2026-01-05T10:00:00.000Z',
+    next_attempt_at: `2026-01-05T10:00:${String(n).padStart(2, '0')}.000Z`,
+    ...overrides,
+  };
 }

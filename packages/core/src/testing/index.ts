@@ -25,6 +25,7 @@ import type { OutboundItem, SyncCursor } from '../ports/sync-store.js';
 import { createIncidentService, type IncidentService } from '../service/incident-service.js';
 import { describeDailyMetricsContract } from './metrics-daily.js';
 import { describeQueryTextContract } from './query-text.js';
+import { outboundItemFixture } from './fixtures.js';
 import { registerPortRuleCases } from './port-rules.js';
 
 export {
@@ -996,24 +997,7 @@ export function runIncidentStoreContract(options: IncidentStoreContractOptions):
         return make({ source_system: 'JIRA', external_id: 'OPS-1', incident_id: 'OPS-1', ...overrides });
       }
 
-      function item(n: number, overrides: Partial<OutboundItem> = {}): OutboundItem {
-        return {
-          sync_id: `OUT-${String(n).padStart(3, '0')}`,
-          incident_id: 'OPS-1',
-          source_system: 'JIRA',
-          external_id: 'OPS-1',
-          connector: 'jira',
-          sync_direction: 'TO_EXTERNAL',
-          sync_type: 'COMMENT',
-          payload: { text: `comment ${n}` },
-          status: 'PENDING',
-          attempts: 0,
-          max_attempts: 3,
-          created_at: '2026-01-05T10:00:00.000Z',
-          next_attempt_at: `2026-01-05T10:00:${String(n).padStart(2, '0')}.000Z`,
-          ...overrides,
-        };
-      }
+      const item = outboundItemFixture;
 
       it('saves, replaces and lists pull cursors per connector', async () => {
         expect(await store.getSyncCursor('jira')).toBeNull();

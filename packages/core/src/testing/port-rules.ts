@@ -12,7 +12,7 @@ import { IncidentsError } from '../errors.js';
 import type { Incident } from '../model/incident.js';
 import type { OutboundItem } from '../ports/sync-store.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type Page, type PageRequest } from '../ports/incident-store.js';
-import { closedIncidentFixture } from './fixtures.js';
+import { closedIncidentFixture, outboundItemFixture } from './fixtures.js';
 import type { Actor } from '../model/user.js';
 import type { IncidentStore } from '../ports/incident-store.js';
 import type { IncidentService } from '../service/incident-service.js';
@@ -129,21 +129,8 @@ export function registerPortRuleCases(current: () => PortRulesHarness): void {
       for (const id of ['KB-PG-1', 'KB-PG-2']) {
         await store.createIncident({ incident: closedIncidentFixture({ incident_id: id, revision: 1 }) });
       }
-      const outbound = (n: number): OutboundItem => ({
-        sync_id: `OUT-PG-${n}`,
-        incident_id: first.incident_id,
-        source_system: 'JIRA',
-        external_id: 'PG-1',
-        connector: 'jira',
-        sync_direction: 'TO_EXTERNAL',
-        sync_type: 'COMMENT',
-        payload: { text: `comment ${n}` },
-        status: 'PENDING',
-        attempts: 0,
-        max_attempts: 3,
-        created_at: '2026-01-05T10:00:00.000Z',
-        next_attempt_at: '2026-01-05T10:00:00.000Z',
-      });
+      const outbound = (n: number): OutboundItem =>
+        outboundItemFixture(n, { sync_id: `OUT-PG-${n}`, incident_id: first.incident_id, external_id: 'PG-1' });
       await store.enqueueOutbound([outbound(1), outbound(2)]);
       // Every method below has exactly two items to list.
       const methods: Record<string, (page: PageRequest) => Promise<Page<unknown>>> = {
