@@ -1,6 +1,6 @@
 /**
  * `incidents sync`, `sync status`, `conflicts` and `conflicts resolve`, in-process against a libSQL
- * file and the connectors' local vendor servers (packages/connectors/test/servers), configured
+ * file and the connectors' local vendor servers (@incidents/test-support/servers), configured
  * through the environment or a config file.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';

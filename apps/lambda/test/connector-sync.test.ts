@@ -1,6 +1,6 @@
 /**
  * `incident-connector-sync` against DynamoDB Local and the connectors' local Zendesk server
- * (packages/connectors/test/servers); the credentials come from Secrets Manager, mocked with
+ * (@incidents/test-support/servers); the credentials come from Secrets Manager, mocked with
  * aws-sdk-client-mock (no local engine).
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
