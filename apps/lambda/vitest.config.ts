@@ -1,11 +1,12 @@
+import { createRequire } from 'node:module';
 import { defineProject } from 'vitest/config';
 
 export default defineProject({
   test: {
     name: 'lambda',
     include: ['test/**/*.test.ts'],
-    // DynamoDB Local for the whole run: the harness of @incidents/store-dynamo's tests, shared rather than copied.
-    globalSetup: ['../../packages/store-dynamo/test/global-setup.ts'],
+    // DynamoDB Local for the whole run: the harness of @incidents/test-support, shared with store-dynamo's tests.
+    globalSetup: [createRequire(import.meta.url).resolve('@incidents/test-support/dynamodb-local-setup')],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

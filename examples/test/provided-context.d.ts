@@ -3,7 +3,7 @@ import 'vitest';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** Endpoint of the DynamoDB Local started by packages/store-dynamo/test/global-setup.ts. */
+    /** Endpoint of the DynamoDB Local started by @incidents/test-support/dynamodb-local-setup. */
     dynamoEndpoint: string;
   }
 }

@@ -7,4 +7,6 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: 'es2022',
+  // The private helpers package is bundled in, so it is never a runtime dependency of this one.
+  noExternal: ['@incidents/internals'],
 });

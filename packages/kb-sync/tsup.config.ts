@@ -8,6 +8,8 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: 'es2022',
+  // The private helpers package is bundled in, so it is never a runtime dependency of this one.
+  noExternal: ['@incidents/internals'],
   // Shared modules (errors: `KbError`, `IngestionConflictError`) go to one chunk, so `instanceof`
   // holds across entries in both formats.
   splitting: true,

@@ -8,7 +8,7 @@ import { createTaskQueue, createTcpConnection } from '@incidents/redis';
 import { createTursoStore } from '@incidents/store-turso';
 import { type OwnRedisServer, startRedisServer } from '@incidents/redis-testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeJiraIssue, startJiraServer } from '../../../packages/connectors/test/servers/jira-server.js';
+import { makeJiraIssue, startJiraServer } from '@incidents/test-support/servers/jira-server';
 import { type CliDeps, createCli } from '../src/index.js';
 import { tempDir } from './helpers.js';
 

@@ -1,23 +1,15 @@
 /**
  * `incidents sync`, `sync status`, `conflicts` and `conflicts resolve`, in-process against a libSQL
- * file and the connectors' local vendor servers (packages/connectors/test/servers), configured
+ * file and the connectors' local vendor servers (@incidents/test-support/servers), configured
  * through the environment or a config file.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SyncEngineStatus, SyncRunSummary } from '@incidents/connectors';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  type JiraServer,
-  makeJiraIssue,
-  startJiraServer,
-} from '../../../packages/connectors/test/servers/jira-server.js';
-import {
-  makeZdTicket,
-  startZendeskServer,
-  type ZendeskServer,
-} from '../../../packages/connectors/test/servers/zendesk-server.js';
-import { ECHO } from '../../../packages/connectors/test/servers/vendor-server.js';
+import { type JiraServer, makeJiraIssue, startJiraServer } from '@incidents/test-support/servers/jira-server';
+import { makeZdTicket, startZendeskServer, type ZendeskServer } from '@incidents/test-support/servers/zendesk-server';
+import { ECHO } from '@incidents/test-support/servers/vendor-server';
 import type { ConflictRow } from '../src/output/sync-format.js';
 import { stripAnsi } from '../src/output/text-width.js';
 import { runCli, runCliJson, tempDir } from './helpers.js';

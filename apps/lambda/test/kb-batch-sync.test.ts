@@ -14,7 +14,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { createKbBatchSyncHandler, KbSyncFailedError } from '../src/index.js';
 import { captureOutput, closeNewIncident, dynamoEndpoint, freshTable, type LocalTable } from './support/local.js';
-import { type S3rverHandle, startS3rver } from './support/s3rver.js';
+import { type S3rverHandle, startS3rver } from '@incidents/test-support/s3rver';
 
 const BUCKET = 'incidents-kb-test';
 const KB_ID = 'KBTEST0001';

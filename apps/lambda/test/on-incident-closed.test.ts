@@ -16,7 +16,7 @@ import {
   type LocalTable,
   readStream,
 } from './support/local.js';
-import { type S3rverHandle, startS3rver } from './support/s3rver.js';
+import { type S3rverHandle, startS3rver } from '@incidents/test-support/s3rver';
 
 const BUCKET = 'incidents-stream-test';
 const KB_ID = 'KBTEST0002';

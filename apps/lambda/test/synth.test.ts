@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeNewIncident, dynamoEndpoint, freshTable, type LocalTable } from './support/local.js';
-import { type S3rverHandle, startS3rver } from './support/s3rver.js';
+import { type S3rverHandle, startS3rver } from '@incidents/test-support/s3rver';
 
 const run = promisify(execFile);
 const appDir = join(dirname(fileURLToPath(import.meta.url)), '..');

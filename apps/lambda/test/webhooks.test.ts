@@ -6,12 +6,8 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { signedDelivery } from '../../../packages/connectors/test/servers/webhook-sender.js';
-import {
-  makeZdTicket,
-  startZendeskServer,
-  type ZendeskServer,
-} from '../../../packages/connectors/test/servers/zendesk-server.js';
+import { signedDelivery } from '@incidents/test-support/servers/webhook-sender';
+import { makeZdTicket, startZendeskServer, type ZendeskServer } from '@incidents/test-support/servers/zendesk-server';
 import { createWebhookHandler, type FunctionUrlEventLike } from '../src/handlers/webhooks.js';
 import { captureOutput, dynamoEndpoint, freshIdempotencyTable, freshTable, type LocalTable } from './support/local.js';
 

@@ -1,4 +1,5 @@
-import { encodeCursor, type Page } from '@incidents/core';
+import type { Page } from '@incidents/core';
+import { encodeCursor } from '@incidents/core/store-kit';
 import { describe, expect, it } from 'vitest';
 import { pageThrough } from './paging.js';
 

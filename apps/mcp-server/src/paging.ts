@@ -7,7 +7,8 @@
  *
  * @module
  */
-import { decodeCursor, encodeCursor, type Page, ValidationError } from '@incidents/core';
+import { type Page, ValidationError } from '@incidents/core';
+import { decodeCursor, encodeCursor } from '@incidents/core/store-kit';
 
 interface ToolCursor {
   /** Store cursor of the page to resume from (`null`: the first page). */

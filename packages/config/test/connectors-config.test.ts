@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type JiraServer, makeJiraIssue, startJiraServer } from '../../connectors/test/servers/jira-server.js';
+import { type JiraServer, makeJiraIssue, startJiraServer } from '@incidents/test-support/servers/jira-server';
 import { buildConnector, buildConnectors, CONNECTOR_FACTORIES } from '../src/connectors.js';
 import { CONNECTOR_TYPES, connectorEnvVariables, loadConnectorsConfig } from '../src/index.js';
 

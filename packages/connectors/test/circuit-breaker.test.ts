@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { closeAfterEach } from './cleanup.js';
 import { isConnectorError } from '../src/errors.js';
 import { createJiraConnector } from '../src/jira/index.js';
-import { makeJiraIssue, startJiraServer } from './servers/jira-server.js';
+import { makeJiraIssue, startJiraServer } from '@incidents/test-support/servers/jira-server';
 
 const creds = { email: 'bot@example.com', apiToken: 'jira-t0ken' };
 const closers = closeAfterEach();

@@ -13,9 +13,9 @@ import { createSyncEngine } from '../src/engine/index.js';
 import { createJiraConnector } from '../src/jira/index.js';
 import { createServiceNowConnector } from '../src/servicenow/index.js';
 import { createZendeskConnector } from '../src/zendesk/index.js';
-import { makeJiraIssue, startJiraServer } from './servers/jira-server.js';
-import { makeSnRecord, snNow, startServiceNowServer } from './servers/servicenow-server.js';
-import { makeZdTicket, startZendeskServer } from './servers/zendesk-server.js';
+import { makeJiraIssue, startJiraServer } from '@incidents/test-support/servers/jira-server';
+import { makeSnRecord, snNow, startServiceNowServer } from '@incidents/test-support/servers/servicenow-server';
+import { makeZdTicket, startZendeskServer } from '@incidents/test-support/servers/zendesk-server';
 
 const ana: Actor = { id: 'ana@example.com', roles: ['operator'] };
 const closers = closeAfterEach();

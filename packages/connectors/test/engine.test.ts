@@ -15,8 +15,13 @@ import { createJiraConnector } from '../src/jira/index.js';
 import { createZendeskConnector } from '../src/zendesk/index.js';
 import { createSyncEngine } from '../src/engine/index.js';
 import type { FetchLike } from '../src/http/http-client.js';
-import { jiraComment, type JiraServer, makeJiraIssue, startJiraServer } from './servers/jira-server.js';
-import { makeZdTicket, startZendeskServer, type ZendeskServer } from './servers/zendesk-server.js';
+import {
+  jiraComment,
+  type JiraServer,
+  makeJiraIssue,
+  startJiraServer,
+} from '@incidents/test-support/servers/jira-server';
+import { makeZdTicket, startZendeskServer, type ZendeskServer } from '@incidents/test-support/servers/zendesk-server';
 
 const creds = { email: 'bot@example.com', apiToken: 'jira-token-secret' };
 const zdCreds = { email: 'agent@example.com', apiToken: 'zd-token-secret' };

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { closeAfterEach, NO_RETRY as retry } from './cleanup.js';
 import { createSyncEngine } from '../src/engine/index.js';
 import { createJiraConnector } from '../src/jira/index.js';
-import { makeJiraIssue, startJiraServer } from './servers/jira-server.js';
+import { makeJiraIssue, startJiraServer } from '@incidents/test-support/servers/jira-server';
 
 const ana: Actor = { id: 'ana@example.com', roles: ['operator'] };
 const creds = { email: 'bot@example.com', apiToken: 'jira-t0ken' };

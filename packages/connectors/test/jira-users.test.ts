@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { accountIdDirectory, storeUserDirectory } from '../src/jira/directory.js';
 import { createJiraConnector } from '../src/jira/index.js';
 import { closeAfterEach, NO_RETRY } from './cleanup.js';
-import { makeJiraIssue, startJiraServer } from './servers/jira-server.js';
+import { makeJiraIssue, startJiraServer } from '@incidents/test-support/servers/jira-server';
 
 const creds = { email: 'bot@example.com', apiToken: 'jira-t0ken' };
 const closers = closeAfterEach();

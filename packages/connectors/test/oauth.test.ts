@@ -14,12 +14,12 @@ import { createJiraConnector } from '../src/jira/index.js';
 import { createServiceNowConnector } from '../src/servicenow/index.js';
 import { createSlackConnector } from '../src/slack/index.js';
 import { createZendeskConnector } from '../src/zendesk/index.js';
-import { makeJiraIssue, startJiraServer } from './servers/jira-server.js';
-import { type OAuthServer, type OAuthStyle, startOAuthServer } from './servers/oauth-server.js';
-import { makeSnRecord, startServiceNowServer } from './servers/servicenow-server.js';
-import { startSlackServer } from './servers/slack-server.js';
-import { ECHO, type VendorServer } from './servers/vendor-server.js';
-import { makeZdTicket, startZendeskServer } from './servers/zendesk-server.js';
+import { makeJiraIssue, startJiraServer } from '@incidents/test-support/servers/jira-server';
+import { type OAuthServer, type OAuthStyle, startOAuthServer } from '@incidents/test-support/servers/oauth-server';
+import { makeSnRecord, startServiceNowServer } from '@incidents/test-support/servers/servicenow-server';
+import { startSlackServer } from '@incidents/test-support/servers/slack-server';
+import { ECHO, type VendorServer } from '@incidents/test-support/servers/vendor-server';
+import { makeZdTicket, startZendeskServer } from '@incidents/test-support/servers/zendesk-server';
 
 const CLIENT = { clientId: 'client-id-1', clientSecret: 'cl1ent-s3cr3t/value', refreshToken: 'first-refresh-t0ken' };
 const SITE = 'https://acme.atlassian.net';

@@ -10,8 +10,8 @@ import { closeAfterEach, NO_RETRY as retry } from './cleanup.js';
 import { createSyncEngine } from '../src/engine/index.js';
 import { createJiraConnector } from '../src/jira/index.js';
 import { createZendeskConnector } from '../src/zendesk/index.js';
-import { makeJiraIssue, startJiraServer } from './servers/jira-server.js';
-import { makeZdTicket, startZendeskServer } from './servers/zendesk-server.js';
+import { makeJiraIssue, startJiraServer } from '@incidents/test-support/servers/jira-server';
+import { makeZdTicket, startZendeskServer } from '@incidents/test-support/servers/zendesk-server';
 
 const ana: Actor = { id: 'ana@example.com', roles: ['operator'] };
 const admin: Actor = { id: 'admin@example.com', roles: ['admin'] };

@@ -9,7 +9,7 @@ import { createTursoStore, type TursoStore } from '@incidents/store-turso';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSyncEngine } from '../src/engine/index.js';
 import { ConnectorError } from '../src/errors.js';
-import { dumpRequest, ECHO, type FaultReply } from './servers/vendor-server.js';
+import { dumpRequest, ECHO, type FaultReply } from '@incidents/test-support/servers/vendor-server';
 import { type Fixture, FIXTURES } from './vendors.js';
 import { pullAll } from './transport-faults.js';
 

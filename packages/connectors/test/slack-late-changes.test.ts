@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { createSyncEngine } from '../src/engine/index.js';
 import { createSlackConnector } from '../src/slack/index.js';
 import { closeAfterEach, NO_RETRY } from './cleanup.js';
-import { startSlackServer } from './servers/slack-server.js';
+import { startSlackServer } from '@incidents/test-support/servers/slack-server';
 
 const token = 'xoxb-1234-5678-s3cr3t';
 const channelId = 'C024BE91L';

@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { Connector, PulledPage } from '../src/connector.js';
 import { ConnectorError } from '../src/errors.js';
-import type { Reply, VendorServer } from './servers/vendor-server.js';
+import type { Reply, VendorServer } from '@incidents/test-support/servers/vendor-server';
 
 export interface FaultFixture {
   server: VendorServer;

@@ -10,13 +10,13 @@ import { createShortcutConnector } from '../src/shortcut/index.js';
 import { createSlackConnector } from '../src/slack/index.js';
 import { createZendeskConnector } from '../src/zendesk/index.js';
 import type { RetryOptions } from '../src/http/retry.js';
-import { makeJiraIssue, startJiraServer } from './servers/jira-server.js';
-import { makeRemedyEntry, startRemedyServer } from './servers/remedy-server.js';
-import { makeSnRecord, startServiceNowServer } from './servers/servicenow-server.js';
-import { makeScStory, startShortcutServer } from './servers/shortcut-server.js';
-import { startSlackServer } from './servers/slack-server.js';
-import { dumpRequest, type FaultReply, type VendorServer } from './servers/vendor-server.js';
-import { makeZdTicket, startZendeskServer } from './servers/zendesk-server.js';
+import { makeJiraIssue, startJiraServer } from '@incidents/test-support/servers/jira-server';
+import { makeRemedyEntry, startRemedyServer } from '@incidents/test-support/servers/remedy-server';
+import { makeSnRecord, startServiceNowServer } from '@incidents/test-support/servers/servicenow-server';
+import { makeScStory, startShortcutServer } from '@incidents/test-support/servers/shortcut-server';
+import { startSlackServer } from '@incidents/test-support/servers/slack-server';
+import { dumpRequest, type FaultReply, type VendorServer } from '@incidents/test-support/servers/vendor-server';
+import { makeZdTicket, startZendeskServer } from '@incidents/test-support/servers/zendesk-server';
 
 export interface Fixture {
   /** The method of the comment push request. */

@@ -12,7 +12,7 @@ import { closeAfterEach } from './cleanup.js';
 import { createSyncEngine } from '../src/engine/index.js';
 import { createWebhookIntake, createWebhookRequestHandler, type WebhookIntake } from '../src/webhooks/intake.js';
 import type { WebhookVendor } from '../src/webhooks/verify.js';
-import { post, signedDelivery } from './servers/webhook-sender.js';
+import { post, signedDelivery } from '@incidents/test-support/servers/webhook-sender';
 import { type Fixture, FIXTURES } from './vendors.js';
 
 const SECRET = 'whsec-Sh4red/s3cr3t+value';

@@ -3,7 +3,8 @@
  * errors, the storage and knowledge-base ports, and the use-case service.
  *
  * This entry imports nothing from Node or AWS: it runs in browsers and edge runtimes too.
- * The store contract suite lives at `@incidents/core/testing`.
+ * The store contract suite lives at `@incidents/core/testing`; what a store author needs (port input
+ * schemas, cursors and page sizes, the validated-write mark, `parseInput`) at `@incidents/core/store-kit`.
  *
  * @packageDocumentation
  */
@@ -213,9 +214,7 @@ export {
 } from './ports/sync-store.js';
 export { outboundFor, sendsOutbound, statusChangeOutbound } from './service/outbound.js';
 export type { KnowledgeBaseFilters, KnowledgeBaseRetriever, RetrievedIncident } from './ports/knowledge-base.js';
-export { collectAll, decodeCursor, encodeCursor, pageLimit } from './ports/pagination.js';
-export { canonicalJson, sameJson } from './json.js';
-export { markValidated, parseInput, parseInputAt, takeValidated } from './validation.js';
+export { collectAll } from './ports/pagination.js';
 export {
   createIncidentService,
   DEFAULT_SLA_MINUTES,

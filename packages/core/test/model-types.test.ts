@@ -52,7 +52,7 @@ import {
 } from '../src/index.js';
 import type { IncidentMetadata, ProgressNote, WorkSession } from '../src/model/incident.js';
 import type { IncidentMetadataSchema, ProgressNoteSchema, WorkSessionSchema } from '../src/model/incident.js';
-import { newIncident } from './fixtures.js';
+import { incidentFixture } from '../src/testing/fixtures.js';
 
 // ---------------------------------------------------------------------------------------------------
 // Type-level equality, field by field.
@@ -139,7 +139,7 @@ describe('declared model types and schemas', () => {
   });
 
   it('a parsed record is an Incident with every default filled', () => {
-    const incident: Incident = newIncident();
+    const incident: Incident = incidentFixture();
     expect(incident.affected_systems).toEqual([]);
     expect(incident.technical_details).toEqual({});
     expect(incident.sync_metadata.needs_sync).toBe(false);

@@ -57,7 +57,21 @@ describe('pageLimit', () => {
     expect(pageLimit({ limit: 0 })).toBe(50);
     expect(pageLimit({ limit: -3 })).toBe(50);
     expect(pageLimit({ limit: Number.NaN })).toBe(50);
-    expect(pageLimit({ limit: Number.POSITIVE_INFINITY })).toBe(50);
+    expect(pageLimit({ limit: 0.5 })).toBe(50);
+    expect(pageLimit({ limit: Number.NEGATIVE_INFINITY })).toBe(50);
+  });
+
+  it('clamps Infinity to the maximum like any size over it (it was read as the default)', () => {
+    expect(pageLimit({ limit: Number.POSITIVE_INFINITY })).toBe(500);
+  });
+
+  it('refuses a limit that is not a number, on page.limit (store-dynamo served a string, store-turso refused it)', () => {
+    expect(() => pageLimit({ limit: '10' as unknown as number })).toThrow(
+      expect.objectContaining({
+        code: 'validation',
+        details: { issues: [expect.objectContaining({ path: 'page.limit' })] },
+      }),
+    );
   });
 });
 

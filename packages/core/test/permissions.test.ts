@@ -13,7 +13,7 @@ import {
   requireCanUpdate,
   requirePermission,
 } from '../src/permissions.js';
-import { incidentIn, newIncident } from './fixtures.js';
+import { incidentFixtureIn, incidentFixture } from '../src/testing/fixtures.js';
 
 const PERMISSIONS: Permission[] = [
   'incidents.select',
@@ -145,7 +145,9 @@ describe('relationship rules', () => {
   });
 
   it('customers read only the incidents they created', () => {
-    const own = newIncident({ metadata: { created_by: 'carla@example.com', last_modified_by: 'carla@example.com' } });
+    const own = incidentFixture({
+      metadata: { created_by: 'carla@example.com', last_modified_by: 'carla@example.com' },
+    });
     expect(() => requireCanRead(actor('customer', 'carla@example.com'), own)).not.toThrow();
     expect(() => requireCanRead(actor('customer', 'dora@example.com'), own)).toThrow(PermissionDeniedError);
     expect(() => requireCanRead(actor('operator'), own)).not.toThrow();
@@ -153,12 +155,12 @@ describe('relationship rules', () => {
   });
 
   it('operators change only incidents assigned to them; admins and services any', () => {
-    const anas = incidentIn('IN_PROGRESS');
+    const anas = incidentFixtureIn('IN_PROGRESS');
     expect(() => requireCanUpdate(actor('operator', 'ana@example.com'), anas)).not.toThrow();
     expect(() => requireCanUpdate(actor('operator', 'bob@example.com'), anas)).toThrow(
       /assigned to ana@example\.com; operators change only incidents assigned to them/,
     );
-    expect(() => requireCanUpdate(actor('operator', 'bob@example.com'), newIncident())).toThrow(
+    expect(() => requireCanUpdate(actor('operator', 'bob@example.com'), incidentFixture())).toThrow(
       /not assigned to anyone/,
     );
     for (const role of ['admin', 'api_server', 'batch_worker', 'sync'] as const) {
@@ -169,7 +171,7 @@ describe('relationship rules', () => {
   });
 
   it('only roles with incidents.assign assign, to anyone; an operator not even to themselves (they claim)', () => {
-    const inc = newIncident();
+    const inc = incidentFixture();
     for (const assignee of ['ana@example.com', 'bob@example.com']) {
       expect(() => requireCanAssign(actor('operator', 'ana@example.com'), inc, assignee)).toThrow(
         /only admins and services assign incidents; operators take an unassigned incident with claim/,

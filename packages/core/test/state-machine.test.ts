@@ -11,7 +11,7 @@ import {
   TRANSITIONS,
   updateSla,
 } from '../src/state-machine.js';
-import { at, CREATED_AT, incidentIn, newIncident } from './fixtures.js';
+import { fixtureTime, FIXTURE_CREATED_AT, incidentFixtureIn, incidentFixture } from '../src/testing/fixtures.js';
 
 /**
  * The documented transition table, written out independently of `TRANSITIONS`: the target status of
@@ -56,7 +56,7 @@ const pairs = STATUSES.flatMap((status) => ACTIONS.map((action) => ({ status, ac
 const allowedPairs = pairs.filter((p): p is { status: Status; action: Action; to: Status } => p.to !== undefined);
 const forbiddenPairs = pairs.filter((p) => p.to === undefined);
 
-const opts = { now: at(30), actorId: 'admin@example.com', assignee: 'bob@example.com' };
+const opts = { now: fixtureTime(30), actorId: 'admin@example.com', assignee: 'bob@example.com' };
 
 describe('transition table', () => {
   it('covers all 7 statuses × 10 actions', () => {
@@ -66,17 +66,17 @@ describe('transition table', () => {
   });
 
   it.each(allowedPairs)('$status --$action--> $to', ({ status, action, to }) => {
-    const before = incidentIn(status);
+    const before = incidentFixtureIn(status);
     const after = applyTransition(before, action, opts);
     expect(after.status).toBe(to);
     expect(canTransition(status, action)).toBe(true);
     expect(allowedActions(status)).toContain(action);
     // The input is not modified.
-    expect(before).toEqual(incidentIn(status));
+    expect(before).toEqual(incidentFixtureIn(status));
   });
 
   it.each(forbiddenPairs)('$status --$action--> InvalidTransitionError', ({ status, action }) => {
-    const before = incidentIn(status);
+    const before = incidentFixtureIn(status);
     expect(canTransition(status, action)).toBe(false);
     expect(allowedActions(status)).not.toContain(action);
     let caught: unknown;
@@ -108,41 +108,41 @@ describe('transition table', () => {
 
 describe('side effects', () => {
   it('claim sets the assignee (the actor by default), assigned_at and the response time', () => {
-    const next = applyTransition(newIncident(), 'claim', { now: at(12.5), actorId: 'ana@example.com' });
+    const next = applyTransition(incidentFixture(), 'claim', { now: fixtureTime(12.5), actorId: 'ana@example.com' });
     expect(next.assigned_to).toBe('ana@example.com');
-    expect(next.assigned_at).toBe(at(12.5));
+    expect(next.assigned_at).toBe(fixtureTime(12.5));
     expect(next.metrics.response_time_minutes).toBe(12.5);
   });
 
   it('assign sets the given assignee and assigned_at', () => {
-    const next = applyTransition(newIncident(), 'assign', {
-      now: at(5),
+    const next = applyTransition(incidentFixture(), 'assign', {
+      now: fixtureTime(5),
       actorId: 'admin@example.com',
       assignee: 'bob@example.com',
     });
     expect(next.assigned_to).toBe('bob@example.com');
-    expect(next.assigned_at).toBe(at(5));
+    expect(next.assigned_at).toBe(fixtureTime(5));
     expect(next.metrics.response_time_minutes).toBe(5);
   });
 
   it('sets response_time_minutes only on the first assignment', () => {
-    const first = applyTransition(newIncident(), 'claim', { now: at(7), actorId: 'ana@example.com' });
-    const released = applyTransition(first, 'release', { now: at(20), actorId: 'ana@example.com' });
-    const second = applyTransition(released, 'claim', { now: at(45), actorId: 'bob@example.com' });
+    const first = applyTransition(incidentFixture(), 'claim', { now: fixtureTime(7), actorId: 'ana@example.com' });
+    const released = applyTransition(first, 'release', { now: fixtureTime(20), actorId: 'ana@example.com' });
+    const second = applyTransition(released, 'claim', { now: fixtureTime(45), actorId: 'bob@example.com' });
     const reassigned = applyTransition(second, 'assign', {
-      now: at(50),
+      now: fixtureTime(50),
       actorId: 'admin@example.com',
       assignee: 'dave@example.com',
     });
     expect(second.assigned_to).toBe('bob@example.com');
-    expect(second.assigned_at).toBe(at(45));
-    expect(reassigned.assigned_at).toBe(at(50));
+    expect(second.assigned_at).toBe(fixtureTime(45));
+    expect(reassigned.assigned_at).toBe(fixtureTime(50));
     expect(reassigned.metrics.response_time_minutes).toBe(7);
   });
 
   it('release clears the assignee and assigned_at', () => {
     for (const status of ['ASSIGNED', 'IN_PROGRESS', 'PENDING'] as const) {
-      const next = applyTransition(incidentIn(status), 'release', opts);
+      const next = applyTransition(incidentFixtureIn(status), 'release', opts);
       expect(next.status).toBe('NEW');
       expect(next).not.toHaveProperty('assigned_to');
       expect(next).not.toHaveProperty('assigned_at');
@@ -150,32 +150,38 @@ describe('side effects', () => {
   });
 
   it('start, progress and pending keep the assignee and dates', () => {
-    const base = incidentIn('ASSIGNED');
+    const base = incidentFixtureIn('ASSIGNED');
     for (const action of ['start', 'progress', 'pending'] as const) {
       const next = applyTransition(base, action, opts);
       expect(next.assigned_to).toBe('ana@example.com');
-      expect(next.assigned_at).toBe(at(10));
+      expect(next.assigned_at).toBe(fixtureTime(10));
       expect(next.resolved_at).toBeUndefined();
     }
   });
 
   it('resolve sets resolved_at and resolution_time_minutes from created_at', () => {
-    const next = applyTransition(incidentIn('IN_PROGRESS'), 'resolve', { now: at(95.25), actorId: 'ana@example.com' });
-    expect(next.resolved_at).toBe(at(95.25));
+    const next = applyTransition(incidentFixtureIn('IN_PROGRESS'), 'resolve', {
+      now: fixtureTime(95.25),
+      actorId: 'ana@example.com',
+    });
+    expect(next.resolved_at).toBe(fixtureTime(95.25));
     expect(next.metrics.resolution_time_minutes).toBe(95.25);
     expect(next.closed_at).toBeUndefined();
   });
 
   it('close sets closed_at and keeps resolved_at, the resolution and the assignee', () => {
-    const next = applyTransition(incidentIn('RESOLVED'), 'close', { now: at(120), actorId: 'ana@example.com' });
-    expect(next.closed_at).toBe(at(120));
-    expect(next.resolved_at).toBe(at(60));
+    const next = applyTransition(incidentFixtureIn('RESOLVED'), 'close', {
+      now: fixtureTime(120),
+      actorId: 'ana@example.com',
+    });
+    expect(next.closed_at).toBe(fixtureTime(120));
+    expect(next.resolved_at).toBe(fixtureTime(60));
     expect(next.resolution?.root_cause).toBe('Bad TLS config');
     expect(next.assigned_to).toBe('ana@example.com');
   });
 
   it('cancel keeps the assignee for the record', () => {
-    const next = applyTransition(incidentIn('IN_PROGRESS'), 'cancel', opts);
+    const next = applyTransition(incidentFixtureIn('IN_PROGRESS'), 'cancel', opts);
     expect(next.status).toBe('CANCELLED');
     expect(next.assigned_to).toBe('ana@example.com');
   });
@@ -183,9 +189,9 @@ describe('side effects', () => {
   it.each(['RESOLVED', 'CLOSED', 'CANCELLED'] as const)(
     'reopen from %s increments reopened_count and clears resolved_at, closed_at, resolution',
     (status) => {
-      const before = incidentIn(status);
+      const before = incidentFixtureIn(status);
       before.metrics.reopened_count = 2;
-      const next = applyTransition(before, 'reopen', { now: at(200), actorId: 'ana@example.com' });
+      const next = applyTransition(before, 'reopen', { now: fixtureTime(200), actorId: 'ana@example.com' });
       expect(next.status).toBe('ASSIGNED');
       expect(next.metrics.reopened_count).toBe(3);
       expect(next).not.toHaveProperty('resolved_at');
@@ -199,7 +205,7 @@ describe('side effects', () => {
   );
 
   it('reopen of an incident nobody was assigned leads to NEW', () => {
-    const cancelled = applyTransition(newIncident(), 'cancel', opts);
+    const cancelled = applyTransition(incidentFixture(), 'cancel', opts);
     const next = applyTransition(cancelled, 'reopen', opts);
     expect(next.status).toBe('NEW');
     expect(next.assigned_to).toBeUndefined();
@@ -207,7 +213,7 @@ describe('side effects', () => {
   });
 
   it('reopen counts every time', () => {
-    let inc = incidentIn('CLOSED');
+    let inc = incidentFixtureIn('CLOSED');
     for (let i = 1; i <= 3; i++) {
       inc = applyTransition(inc, 'reopen', opts);
       inc = applyTransition(inc, 'resolve', opts);
@@ -218,18 +224,18 @@ describe('side effects', () => {
 });
 
 describe('sla_breached against due_date', () => {
-  const due = at(240);
+  const due = fixtureTime(240);
 
   it('is met when resolved before the due date, and stays met after closing later', () => {
-    const base = incidentIn('IN_PROGRESS', { due_date: due });
-    const resolved = applyTransition(base, 'resolve', { now: at(239), actorId: 'ana@example.com' });
+    const base = incidentFixtureIn('IN_PROGRESS', { due_date: due });
+    const resolved = applyTransition(base, 'resolve', { now: fixtureTime(239), actorId: 'ana@example.com' });
     expect(resolved.metrics.sla_breached).toBe(false);
-    const closed = applyTransition(resolved, 'close', { now: at(5000), actorId: 'ana@example.com' });
+    const closed = applyTransition(resolved, 'close', { now: fixtureTime(5000), actorId: 'ana@example.com' });
     expect(closed.metrics.sla_breached).toBe(false);
   });
 
   it('is met when resolved exactly at the due date', () => {
-    const resolved = applyTransition(incidentIn('ASSIGNED', { due_date: due }), 'resolve', {
+    const resolved = applyTransition(incidentFixtureIn('ASSIGNED', { due_date: due }), 'resolve', {
       now: due,
       actorId: 'ana@example.com',
     });
@@ -237,60 +243,62 @@ describe('sla_breached against due_date', () => {
   });
 
   it('is breached when resolved after the due date', () => {
-    const resolved = applyTransition(incidentIn('IN_PROGRESS', { due_date: due }), 'resolve', {
-      now: at(241),
+    const resolved = applyTransition(incidentFixtureIn('IN_PROGRESS', { due_date: due }), 'resolve', {
+      now: fixtureTime(241),
       actorId: 'ana@example.com',
     });
     expect(resolved.metrics.sla_breached).toBe(true);
   });
 
   it('is breached on the next change of an open incident past its due date', () => {
-    const open = incidentIn('ASSIGNED', { due_date: due });
-    const before = applyTransition(open, 'start', { now: at(200), actorId: 'ana@example.com' });
+    const open = incidentFixtureIn('ASSIGNED', { due_date: due });
+    const before = applyTransition(open, 'start', { now: fixtureTime(200), actorId: 'ana@example.com' });
     expect(before.metrics.sla_breached).toBe(false);
-    const after = applyTransition(before, 'pending', { now: at(300), actorId: 'ana@example.com' });
+    const after = applyTransition(before, 'pending', { now: fixtureTime(300), actorId: 'ana@example.com' });
     expect(after.metrics.sla_breached).toBe(true);
   });
 
   it('updateSla marks an open incident past due, and leaves one without a due date alone', () => {
-    const open = incidentIn('PENDING', { due_date: due });
-    updateSla(open, at(100));
+    const open = incidentFixtureIn('PENDING', { due_date: due });
+    updateSla(open, fixtureTime(100));
     expect(open.metrics.sla_breached).toBe(false);
-    updateSla(open, at(241));
+    updateSla(open, fixtureTime(241));
     expect(open.metrics.sla_breached).toBe(true);
-    const noDue = incidentIn('PENDING');
-    updateSla(noDue, at(1_000_000));
+    const noDue = incidentFixtureIn('PENDING');
+    updateSla(noDue, fixtureTime(1_000_000));
     expect(noDue.metrics.sla_breached).toBe(false);
   });
 
   it('a cancelled incident does not breach', () => {
-    const cancelled = applyTransition(incidentIn('ASSIGNED', { due_date: due }), 'cancel', {
-      now: at(100),
+    const cancelled = applyTransition(incidentFixtureIn('ASSIGNED', { due_date: due }), 'cancel', {
+      now: fixtureTime(100),
       actorId: 'ana@example.com',
     });
-    updateSla(cancelled, at(10_000));
+    updateSla(cancelled, fixtureTime(10_000));
     expect(cancelled.metrics.sla_breached).toBe(false);
   });
 
   it('stays breached after reopen and a timely second resolution', () => {
-    const late = applyTransition(incidentIn('IN_PROGRESS', { due_date: due }), 'resolve', {
-      now: at(300),
+    const late = applyTransition(incidentFixtureIn('IN_PROGRESS', { due_date: due }), 'resolve', {
+      now: fixtureTime(300),
       actorId: 'ana@example.com',
     });
     expect(late.metrics.sla_breached).toBe(true);
-    const reopened = applyTransition(late, 'reopen', { now: at(301), actorId: 'ana@example.com' });
+    const reopened = applyTransition(late, 'reopen', { now: fixtureTime(301), actorId: 'ana@example.com' });
     expect(reopened.metrics.sla_breached).toBe(true);
     // Even with a due date moved later, a breach is history.
-    reopened.due_date = at(10_000);
-    const again = applyTransition(reopened, 'resolve', { now: at(400), actorId: 'ana@example.com' });
+    reopened.due_date = fixtureTime(10_000);
+    const again = applyTransition(reopened, 'resolve', { now: fixtureTime(400), actorId: 'ana@example.com' });
     expect(again.metrics.sla_breached).toBe(true);
   });
 });
 
 describe('minutesBetween', () => {
   it('rounds to 0.01 minutes and never goes negative', () => {
-    expect(minutesBetween(CREATED_AT, at(90))).toBe(90);
-    expect(minutesBetween(CREATED_AT, new Date(Date.parse(CREATED_AT) + 1234).toISOString())).toBe(0.02);
-    expect(minutesBetween(at(10), CREATED_AT)).toBe(0);
+    expect(minutesBetween(FIXTURE_CREATED_AT, fixtureTime(90))).toBe(90);
+    expect(minutesBetween(FIXTURE_CREATED_AT, new Date(Date.parse(FIXTURE_CREATED_AT) + 1234).toISOString())).toBe(
+      0.02,
+    );
+    expect(minutesBetween(fixtureTime(10), FIXTURE_CREATED_AT)).toBe(0);
   });
 });

@@ -14,7 +14,7 @@ import {
 import { ActorSchema } from '../src/model/user.js';
 import { canonicalJson, sameJson } from '../src/json.js';
 import { markValidated, parseInput, takeValidated } from '../src/validation.js';
-import { newIncident } from './fixtures.js';
+import { incidentFixture } from '../src/testing/fixtures.js';
 
 function validationError(fn: () => unknown): ValidationError {
   try {
@@ -171,7 +171,7 @@ describe('model schemas', () => {
   });
 
   it('an incident record gets its default groups', () => {
-    const inc = newIncident();
+    const inc = incidentFixture();
     expect(inc.metrics).toEqual({ reopened_count: 0, escalated: false, sla_breached: false });
     expect(inc.kb_sync_status).toEqual({ state: 'NOT_APPLICABLE', synced: false, sync_attempts: 0 });
     expect(inc.sync_metadata).toEqual({ needs_sync: false });
@@ -180,7 +180,7 @@ describe('model schemas', () => {
   });
 
   it('an incident record refuses revision 0 and an unknown status', () => {
-    const bad = IncidentSchema.safeParse({ ...newIncident(), revision: 0, status: 'OPEN' });
+    const bad = IncidentSchema.safeParse({ ...incidentFixture(), revision: 0, status: 'OPEN' });
     expect(bad.success).toBe(false);
     expect(bad.error?.issues.map((i) => i.path.join('.')).sort()).toEqual(['revision', 'status']);
   });

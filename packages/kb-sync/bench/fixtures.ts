@@ -7,6 +7,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { type Incident, IncidentSchema } from '@incidents/core';
 import { createTursoStore, type TursoStore } from '@incidents/store-turso';
 import { THEMES } from '../test/support/desk.js';
+import { S3RVER_CHILD_SCRIPT } from '@incidents/test-support/s3rver';
 
 const WORDS =
   'alpha bravo cache queue worker gateway proxy ingress pod node disk memory cpu latency timeout retry backoff deadlock index shard replica leader follower token oauth session cookie header payload schema migration rollback deploy canary feature flag cron batch export import invoice ledger payment refund order cart checkout search catalog email sms push mobile android ios browser cdn dns tls cert vpn firewall kafka redis postgres mysql mongo elastic s3 lambda queue topic stream consumer producer'.split(
@@ -94,17 +95,13 @@ export async function seededStore(dir: string, name: string, count: number): Pro
  */
 export const benchBaseDir = (): string => process.env.KB_BENCH_DIR || tmpdir();
 
-/** Starts s3rver in a child process (see test/support/s3rver-child.cjs). */
+/** Starts s3rver in a child process (the script of `@incidents/test-support/s3rver`). */
 export async function startS3rver(bucket: string) {
   const dir = await mkdtemp(join(benchBaseDir(), 'kb-bench-s3-'));
-  const child = spawn(
-    process.execPath,
-    [new URL('../test/support/s3rver-child.cjs', import.meta.url).pathname, dir, bucket],
-    {
-      env: { ...process.env, NODE_OPTIONS: '--openssl-legacy-provider' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
+  const child = spawn(process.execPath, [S3RVER_CHILD_SCRIPT, dir, bucket], {
+    env: { ...process.env, NODE_OPTIONS: '--openssl-legacy-provider' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout.once('data', (d: Buffer) =>
       resolve((JSON.parse(d.toString().split('\n')[0] as string) as { port: number }).port),

@@ -7,7 +7,7 @@ import {
   toKbDocument,
   toMetadataSidecar,
 } from '../src/index.js';
-import { closedIncident } from './support/incidents.js';
+import { closedIncidentFixture as closedIncident } from '@incidents/core/testing';
 
 describe('knowledge-base document', () => {
   it('carries the R-KB-1 transform fields and drops what does not teach anything', () => {

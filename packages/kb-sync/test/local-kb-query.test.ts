@@ -15,7 +15,7 @@ import {
   toKbDocument,
   toMetadataSidecar,
 } from '../src/index.js';
-import { closedIncident } from './support/incidents.js';
+import { closedIncidentFixture as closedIncident } from '@incidents/core/testing';
 
 const json = { contentType: 'application/json' };
 type Overrides = Parameters<typeof closedIncident>[0] extends infer T ? Partial<T> : never;

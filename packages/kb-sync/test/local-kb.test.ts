@@ -17,7 +17,7 @@ import {
   toMetadataSidecar,
 } from '../src/index.js';
 import { createHashingEmbedder } from './support/hashing-embedder.js';
-import { closedIncident } from './support/incidents.js';
+import { closedIncidentFixture as closedIncident } from '@incidents/core/testing';
 
 const json = { contentType: 'application/json' };
 

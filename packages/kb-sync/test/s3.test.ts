@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalKnowledgeBase, documentKey, metadataKey, type ObjectStore, runKbSync } from '../src/index.js';
 import { createS3ObjectStore } from '../src/s3.js';
 import { closeMany, type Desk, openDesk } from './support/desk.js';
-import { type S3rverHandle, startS3rver } from './support/s3rver.js';
+import { type S3rverHandle, startS3rver } from '@incidents/test-support/s3rver';
 
 const BUCKET = 'kb-test-bucket';
 const quiet = { info() {}, warn() {}, error() {} };

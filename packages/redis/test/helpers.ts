@@ -5,6 +5,7 @@ import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { startUpstashGateway, type UpstashGateway } from '@incidents/redis-testing';
 import { createDynamoStore, type DynamoIncidentStore, ensureTable } from '@incidents/store-dynamo';
 import { inject } from 'vitest';
+import type {} from '@incidents/test-support/dynamodb-local-setup';
 import { createTcpConnection, createUpstashConnection, type RedisConnection } from '../src/index.js';
 
 export const SHARED_REDIS_URL = 'redis://127.0.0.1:6379';

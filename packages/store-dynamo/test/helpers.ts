@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
+import type {} from '@incidents/test-support/dynamodb-local-setup';
 import { createDynamoStore, type DynamoIncidentStore, type DynamoStoreOptions, ensureTable } from '../src/index.js';
 
 /** A low-level client for DynamoDB Local. */

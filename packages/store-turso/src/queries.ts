@@ -11,8 +11,6 @@
  * @module
  */
 import {
-  decodeCursor,
-  encodeCursor,
   type Incident,
   type IncidentQuery,
   type ListInteractionsOptions,
@@ -22,6 +20,7 @@ import {
   type Status,
   ValidationError,
 } from '@incidents/core';
+import { decodeCursor, encodeCursor } from '@incidents/core/store-kit';
 import type { InStatement, InValue } from '@libsql/client';
 import { INCIDENT_SELECT, INTERACTION_SELECT } from './rows.js';
 

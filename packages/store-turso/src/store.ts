@@ -11,7 +11,15 @@
  *
  * @module
  */
-import { StorePageRequestSchema } from '@incidents/core/store-kit';
+import {
+  StorePageRequestSchema,
+  pageLimit,
+  parseInput,
+  parseInputAt,
+  takeValidated,
+  decodeCursor,
+  encodeCursor,
+} from '@incidents/core/store-kit';
 import {
   ConflictError,
   type CreateIncidentWrite,
@@ -33,10 +41,6 @@ import {
   type Page,
   type PageRequest,
   type Priority,
-  pageLimit,
-  parseInput,
-  parseInputAt,
-  takeValidated,
   type Severity,
   type SourceRecord,
   SourceRecordSchema,
@@ -49,8 +53,6 @@ import {
   UserCredentialsSchema,
   UserSchema,
   ValidationError,
-  decodeCursor,
-  encodeCursor,
 } from '@incidents/core';
 import type {
   DueOutboundOptions,
@@ -162,7 +164,7 @@ function versionArgs(incident: Incident, version: number): InValue[] {
 }
 
 function checkPage(page: PageRequest | undefined): PageRequest | undefined {
-  return parseInput(StorePageRequestSchema, page, 'page');
+  return parseInputAt(StorePageRequestSchema, page, 'page');
 }
 
 function conflictStale(incidentId: string, expected: number, actual: number | undefined): ConflictError {

@@ -8,12 +8,18 @@
  *
  * @module
  */
-import { InteractionExternalIdInputSchema, StorePageRequestSchema } from '@incidents/core/store-kit';
+import {
+  InteractionExternalIdInputSchema,
+  StorePageRequestSchema,
+  decodeCursor,
+  encodeCursor,
+  pageLimit,
+  parseInput,
+  parseInputAt,
+} from '@incidents/core/store-kit';
 import {
   ConflictError,
-  decodeCursor,
   type DueOutboundOptions,
-  encodeCursor,
   type InteractionExternalIdInput,
   OUTBOUND_DUE_STATUSES,
   OUTBOUND_STATUSES,
@@ -26,8 +32,6 @@ import {
   type OutboundUpdate,
   type Page,
   type PageRequest,
-  pageLimit,
-  parseInput,
   type SyncCursor,
   SyncCursorSchema,
   ValidationError,
@@ -223,7 +227,7 @@ export async function listOutbound(
     filter ?? {},
     'outbound filter',
   );
-  const p = parseInput(StorePageRequestSchema, page, 'page');
+  const p = parseInputAt(StorePageRequestSchema, page, 'page');
   const limit = pageLimit(p);
   const conditions: string[] = [];
   const args: InValue[] = [];

@@ -9,9 +9,9 @@ import {
   IncidentsError,
   type IncidentStore,
   type UserCredentials,
-  parseInput,
   ValidationError,
 } from '@incidents/core';
+import { parseInput } from '@incidents/core/store-kit';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -1,31 +1,16 @@
-import { collectAll, type Incident, IncidentSchema, ValidationError } from '@incidents/core';
+import { collectAll, type Incident, ValidationError } from '@incidents/core';
+import { closedIncidentFixture } from '@incidents/core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTursoStore, type TursoStore } from '../src/index.js';
 import { tempDir } from './helpers.js';
 
 /** A closed incident waiting for the knowledge base (revision 1, as a new record). */
 function closed(id: string): Incident {
-  return IncidentSchema.parse({
+  return closedIncidentFixture({
     incident_id: id,
-    version: 0,
     revision: 1,
-    external_id: id,
-    source_system: 'JIRA',
     title: `Checkout returns 502 (${id})`,
-    description: 'Users get a 502 from the checkout API since the 10:00 deploy.',
-    category: 'API',
-    severity: 'HIGH',
-    priority: 'P2',
-    status: 'CLOSED',
-    assigned_to: 'ana@example.com',
-    team: 'payments',
-    created_at: '2026-01-05T10:00:00.000Z',
-    updated_at: '2026-01-05T12:00:00.000Z',
-    resolved_at: '2026-01-05T11:30:00.000Z',
-    closed_at: '2026-01-05T12:00:00.000Z',
-    environment: 'PRODUCTION',
     kb_sync_status: { state: 'PENDING', synced: false, sync_attempts: 2 },
-    metadata: { created_by: 'ana@example.com', last_modified_by: 'ana@example.com' },
   });
 }
 

@@ -8,6 +8,7 @@ import type { IngestionJob, IngestionJobStatistics, KbSyncResult } from '@incide
 import { formatTime } from './format.js';
 import type { Colors } from './printer.js';
 import { renderFields, renderTable } from './table.js';
+import { STOPWORDS } from '@incidents/internals';
 
 /** Milliseconds as `85 ms`, `1.2 s`, `3m 05s`. */
 export function formatDuration(ms: number): string {
@@ -259,12 +260,6 @@ export function formatScore(score: number): string {
   if (abs < 0.001) return score.toExponential(1);
   return String(Number(score.toPrecision(3)));
 }
-
-const STOPWORDS = new Set(
-  'a an and are as at be but by for from has have in is it its of on or that the this to was were will with not no'.split(
-    ' ',
-  ),
-);
 
 /** The words of a query worth matching in a snippet. */
 function queryTerms(text: string): string[] {

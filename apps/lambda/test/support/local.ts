@@ -13,13 +13,8 @@ import { type Actor, createIncidentService, type Incident, type IncidentService 
 import { createDynamoStore, type DynamoIncidentStore, ensureTable } from '@incidents/store-dynamo';
 import { inject, onTestFinished, vi } from 'vitest';
 import type { StreamEventLike } from '../../src/index.js';
-
-// Provided by the global setup shared with store-dynamo (packages/store-dynamo/test/global-setup.ts).
-declare module 'vitest' {
-  export interface ProvidedContext {
-    dynamoEndpoint: string;
-  }
-}
+// `inject('dynamoEndpoint')`: typed by the global setup shared with store-dynamo.
+import type {} from '@incidents/test-support/dynamodb-local-setup';
 
 export const ADMIN: Actor = { id: 'admin@example.com', roles: ['admin'] };
 const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };

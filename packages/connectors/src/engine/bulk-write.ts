@@ -6,7 +6,8 @@
  *
  * @module
  */
-import { ConflictError, type CreateIncidentWrite, type InteractionSource, markValidated } from '@incidents/core';
+import { ConflictError, type CreateIncidentWrite, type InteractionSource } from '@incidents/core';
+import { markValidated } from '@incidents/core/store-kit';
 import type { Connector, PulledIncident } from '../connector.js';
 import { COMMENTS_PER_WRITE, type EngineContext } from './context.js';
 import type { ConnectorRunSummary } from './options.js';

@@ -9,11 +9,11 @@ import {
   type IncidentStore,
   type OutboundCounts,
   type OutboundItem,
-  parseInput,
   type SourceSystem,
   type SyncConflict,
   type SyncCursor,
 } from '@incidents/core';
+import { parseInput } from '@incidents/core/store-kit';
 import { z } from 'zod';
 import type { Connector } from '../connector.js';
 

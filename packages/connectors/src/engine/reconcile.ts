@@ -24,11 +24,11 @@ import {
   type InteractionSource,
   minutesBetween,
   type SourceRecord,
-  sameJson,
   type Status,
   type SyncConflict,
   updateSla,
 } from '@incidents/core';
+import { sameJson } from '@incidents/core/store-kit';
 import type { ImportedComment, PulledIncident } from '../connector.js';
 
 /** Fields whose value the source system owns (applied when the local copy did not change them). */

@@ -1,5 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { jiraComment, type JiraServer, makeJiraIssue, startJiraServer } from '../../test/servers/jira-server.js';
+import {
+  jiraComment,
+  type JiraServer,
+  makeJiraIssue,
+  startJiraServer,
+} from '@incidents/test-support/servers/jira-server';
 import type { PulledPage } from '../connector.js';
 import { ConnectorError } from '../errors.js';
 import { createJiraConnector, jqlDate } from './client.js';

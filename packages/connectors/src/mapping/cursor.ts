@@ -3,7 +3,8 @@
  * position (page token, offset, story-search `next`…), so a resumed pull continues the same query.
  * @module
  */
-import { decodeCursor, encodeCursor, ValidationError } from '@incidents/core';
+import { ValidationError } from '@incidents/core';
+import { decodeCursor, encodeCursor } from '@incidents/core/store-kit';
 
 /** What a connector keeps in a pull cursor. */
 export interface PullPosition<P> {

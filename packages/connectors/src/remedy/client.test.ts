@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeRemedyEntry, type RemedyServer, startRemedyServer } from '../../test/servers/remedy-server.js';
+import { makeRemedyEntry, type RemedyServer, startRemedyServer } from '@incidents/test-support/servers/remedy-server';
 import { pullAll, transportFaultTests } from '../../test/transport-faults.js';
 import type { ConnectorError } from '../errors.js';
 import { createRemedyConnector } from './client.js';

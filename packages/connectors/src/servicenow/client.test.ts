@@ -5,7 +5,7 @@ import {
   type ServiceNowServer,
   snNow,
   startServiceNowServer,
-} from '../../test/servers/servicenow-server.js';
+} from '@incidents/test-support/servers/servicenow-server';
 import { createServiceNowConnector } from './client.js';
 
 const creds = { username: 'sync.user', password: 'p4ss-w0rd-secret' };

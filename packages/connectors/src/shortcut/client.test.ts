@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeScStory, type ShortcutServer, startShortcutServer } from '../../test/servers/shortcut-server.js';
+import { makeScStory, type ShortcutServer, startShortcutServer } from '@incidents/test-support/servers/shortcut-server';
 import { pullAll, transportFaultTests } from '../../test/transport-faults.js';
 import { createShortcutConnector } from './client.js';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { SC_WORKFLOW } from '../../test/servers/shortcut-server.js';
+import { SC_WORKFLOW } from '@incidents/test-support/servers/shortcut-server';
 import type { ConnectorError } from '../errors.js';
 import { mapShortcutStory } from './mapper.js';
 

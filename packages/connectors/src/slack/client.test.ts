@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type SlackServer, startSlackServer } from '../../test/servers/slack-server.js';
+import { type SlackServer, startSlackServer } from '@incidents/test-support/servers/slack-server';
 import { pullAll } from '../../test/transport-faults.js';
 import { ConnectorError } from '../errors.js';
 import { createSlackConnector } from './client.js';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeZdTicket, startZendeskServer, type ZendeskServer } from '../../test/servers/zendesk-server.js';
+import { makeZdTicket, startZendeskServer, type ZendeskServer } from '@incidents/test-support/servers/zendesk-server';
 import { pullAll, transportFaultTests } from '../../test/transport-faults.js';
 import { createZendeskConnector } from './client.js';
 

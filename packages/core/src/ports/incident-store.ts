@@ -62,15 +62,26 @@ export const DEFAULT_PAGE_SIZE = 50;
 /** Largest page a store returns; larger `limit`s are clamped. */
 export const MAX_PAGE_SIZE = 500;
 
-/** A page request. */
+/**
+ * A page request, read the same way by every paged method of every store (`pageLimit` in
+ * `@incidents/core/store-kit`; checked by the contract suite).
+ */
 export interface PageRequest {
-  /** Items per page, 1…{@link MAX_PAGE_SIZE}; default {@link DEFAULT_PAGE_SIZE}. */
+  /**
+   * Items per page, 1…{@link MAX_PAGE_SIZE}; default {@link DEFAULT_PAGE_SIZE}. Absent, `NaN` or
+   * below 1 (0, negative, 0.5) asks for the default — never for an empty page; a fraction is floored
+   * (1.9 is 1); above the maximum (Infinity included) is clamped to it; a value that is not a number
+   * is a `ValidationError` on `page.limit`. (The service's own inputs are stricter: 1…500.)
+   */
   limit?: number;
   /** The `cursor` of the previous page; omit or `null` for the first page. */
   cursor?: string | null;
 }
 
-/** A page of results. `cursor` is `null` only when there are no more items. */
+/**
+ * A page of results. `cursor` is `null` only when there are no more items; incidents with equal
+ * sort keys come in `incident_id` order, on one page and across pages.
+ */
 export interface Page<T> {
   items: T[];
   cursor: string | null;

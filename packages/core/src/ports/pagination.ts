@@ -1,10 +1,19 @@
 import { ValidationError } from '../errors.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type PageRequest } from './incident-store.js';
 
-/** Clamps a requested page size to 1…{@link MAX_PAGE_SIZE}. */
+/**
+ * The page size a store serves for a request — the one reading of {@link PageRequest.limit} every
+ * store applies: absent, `NaN` or below 1 (0, negative, 0.5, -Infinity) is {@link DEFAULT_PAGE_SIZE};
+ * a fraction is floored (1.9 is 1); above {@link MAX_PAGE_SIZE} (Infinity included) is clamped to it.
+ * @throws ValidationError on `page.limit` when the limit is not a number (a string from a query
+ * string, say), so no store reads `'10'` one way and another store another.
+ */
 export function pageLimit(page?: PageRequest): number {
-  const limit = page?.limit ?? DEFAULT_PAGE_SIZE;
-  if (!Number.isFinite(limit) || limit < 1) return DEFAULT_PAGE_SIZE;
+  const limit: unknown = page?.limit ?? DEFAULT_PAGE_SIZE;
+  if (typeof limit !== 'number') {
+    throw new ValidationError([{ path: 'page.limit', message: 'must be a number (the page size)' }]);
+  }
+  if (Number.isNaN(limit) || limit < 1) return DEFAULT_PAGE_SIZE;
   return Math.min(Math.floor(limit), MAX_PAGE_SIZE);
 }
 

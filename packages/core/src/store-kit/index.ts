@@ -14,16 +14,21 @@
 import { z } from 'zod';
 
 export { ConflictError, NotFoundError, ValidationError } from '../errors.js';
+export { canonicalJson, sameJson } from '../json.js';
 export { collectAll, decodeCursor, encodeCursor, pageLimit } from '../ports/pagination.js';
 export { markValidated, parseInput, parseInputAt, takeValidated } from '../validation.js';
 
 /**
- * A page request as a store receives it: `limit` any number (a limit below 1 asks for the default,
- * larger ones are clamped — apply `pageLimit`), `cursor` an opaque string or `null`. Stricter bounds
+ * A page request as a store receives it: `limit` any number — `NaN` and ±Infinity included, which
+ * `pageLimit` reads as the default and the maximum (a plain `z.number()` would refuse them, and one
+ * store would reject what another serves) — `cursor` an opaque string or `null`. Stricter bounds
  * belong to the service (its page input rejects limits outside 1…500).
  */
 export const StorePageRequestSchema = z
-  .object({ limit: z.number().optional(), cursor: z.string().nullish() })
+  .object({
+    limit: z.custom<number>((v) => typeof v === 'number', 'must be a number (the page size)').optional(),
+    cursor: z.string().nullish(),
+  })
   .optional();
 
 /** Input of `SyncStateStore.setInteractionExternalId`: every key part non-empty. */

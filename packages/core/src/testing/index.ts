@@ -25,8 +25,17 @@ import type { OutboundItem, SyncCursor } from '../ports/sync-store.js';
 import { createIncidentService, type IncidentService } from '../service/incident-service.js';
 import { describeDailyMetricsContract } from './metrics-daily.js';
 import { describeQueryTextContract } from './query-text.js';
+import { outboundItemFixture } from './fixtures.js';
 import { registerPortRuleCases } from './port-rules.js';
 import { registerBulkCreateCases } from './bulk-create.js';
+
+export {
+  closedIncidentFixture,
+  FIXTURE_CREATED_AT,
+  fixtureTime,
+  incidentFixture,
+  incidentFixtureIn,
+} from './fixtures.js';
 
 /** Options of {@link runIncidentStoreContract}. */
 export interface IncidentStoreContractOptions {
@@ -990,24 +999,7 @@ export function runIncidentStoreContract(options: IncidentStoreContractOptions):
         return make({ source_system: 'JIRA', external_id: 'OPS-1', incident_id: 'OPS-1', ...overrides });
       }
 
-      function item(n: number, overrides: Partial<OutboundItem> = {}): OutboundItem {
-        return {
-          sync_id: `OUT-${String(n).padStart(3, '0')}`,
-          incident_id: 'OPS-1',
-          source_system: 'JIRA',
-          external_id: 'OPS-1',
-          connector: 'jira',
-          sync_direction: 'TO_EXTERNAL',
-          sync_type: 'COMMENT',
-          payload: { text: `comment ${n}` },
-          status: 'PENDING',
-          attempts: 0,
-          max_attempts: 3,
-          created_at: '2026-01-05T10:00:00.000Z',
-          next_attempt_at: `2026-01-05T10:00:${String(n).padStart(2, '0')}.000Z`,
-          ...overrides,
-        };
-      }
+      const item = outboundItemFixture;
 
       it('saves, replaces and lists pull cursors per connector', async () => {
         expect(await store.getSyncCursor('jira')).toBeNull();

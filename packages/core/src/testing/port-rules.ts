@@ -1,7 +1,8 @@
 /**
  * Contract cases for the rules of the IncidentStore port that the two stores once read differently:
  * whether link tombstones count, which path a validation issue carries, the order of equal sort keys,
- * what a page size below 1 means, and the error (or empty answer) of each method for a missing
+ * what every page size means on every paged method (`pageLimit`: NaN, 0, negative, fractional,
+ * over the maximum, not a number), and the error (or empty answer) of each method for a missing
  * incident. Registered by `runIncidentStoreContract`.
  *
  * @module
@@ -9,6 +10,9 @@
 import { describe, expect, it } from 'vitest';
 import { IncidentsError } from '../errors.js';
 import type { Incident } from '../model/incident.js';
+import type { OutboundItem } from '../ports/sync-store.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type Page, type PageRequest } from '../ports/incident-store.js';
+import { closedIncidentFixture, outboundItemFixture } from './fixtures.js';
 import type { Actor } from '../model/user.js';
 import type { IncidentStore } from '../ports/incident-store.js';
 import type { IncidentService } from '../service/incident-service.js';
@@ -110,6 +114,100 @@ export function registerPortRuleCases(current: () => PortRulesHarness): void {
         expect(page.items).toHaveLength(2);
         expect(page.cursor).toBeNull();
         expect((await store.listUsers({ limit })).cursor).toBeNull();
+      }
+    });
+
+    it('every paged method reads a page size the same way: NaN or below 1 is the default, fractions are floored, over the maximum is clamped, a non-number is a validation error on page.limit', async () => {
+      const { store, service } = current();
+      const first = await make({ team: 'page-team', category: 'Paging', source_system: 'JIRA', external_id: 'PG-1' });
+      await make({ team: 'page-team', category: 'Paging', source_system: 'JIRA', external_id: 'PG-2' });
+      await service.addComment({ incident_id: first.incident_id, text: 'one' }, admin);
+      await service.addComment({ incident_id: first.incident_id, text: 'two' }, admin);
+      for (const email of ['page-a@example.com', 'page-b@example.com']) {
+        await store.putUser({ email, name: email, role: 'operator', active: true, created_at: first.created_at });
+      }
+      for (const id of ['KB-PG-1', 'KB-PG-2']) {
+        await store.createIncident({ incident: closedIncidentFixture({ incident_id: id, revision: 1 }) });
+      }
+      const outbound = (n: number): OutboundItem =>
+        outboundItemFixture(n, { sync_id: `OUT-PG-${n}`, incident_id: first.incident_id, external_id: 'PG-1' });
+      await store.enqueueOutbound([outbound(1), outbound(2)]);
+      // Every method below has exactly two items to list.
+      const methods: Record<string, (page: PageRequest) => Promise<Page<unknown>>> = {
+        'queryIncidents by team': (page) => store.queryIncidents({ by: 'team', team: 'page-team' }, page),
+        'queryIncidents by category': (page) => store.queryIncidents({ by: 'category', category: 'Paging' }, page),
+        'queryIncidents by source': (page) => store.queryIncidents({ by: 'source', source_system: 'JIRA' }, page),
+        listVersions: (page) => store.listVersions(first.incident_id, page),
+        listInteractions: (page) => store.listInteractions(first.incident_id, { ...page, includeInternal: true }),
+        listUsers: (page) => store.listUsers(page),
+        listPendingKbSync: (page) => store.listPendingKbSync(page),
+        listOutbound: (page) => store.listOutbound({}, page),
+      };
+      // listVersions lists at least two versions after one more revision of `first`.
+      const latest = (await store.getIncident(first.incident_id)) as Incident;
+      await store.updateIncident({
+        incident: { ...latest, revision: latest.revision + 1, title: 'Checkout fails (renamed)' },
+        expectedRevision: latest.revision,
+      });
+      for (const [name, list] of Object.entries(methods)) {
+        const all = await list({ limit: 10 });
+        expect({ name, enough: all.items.length >= 2, cursor: all.cursor }).toEqual({
+          name,
+          enough: true,
+          cursor: null,
+        });
+        for (const limit of [Number.NaN, 0, -1, 0.5, Number.NEGATIVE_INFINITY, undefined]) {
+          const page = await list({ limit });
+          expect({ name, limit, items: page.items.length, cursor: page.cursor }).toEqual({
+            name,
+            limit,
+            items: all.items.length,
+            cursor: null,
+          });
+        }
+        for (const limit of [Number.POSITIVE_INFINITY, 10_000]) {
+          const page = await list({ limit });
+          expect({ name, limit, items: page.items.length, cursor: page.cursor }).toEqual({
+            name,
+            limit,
+            items: all.items.length,
+            cursor: null,
+          });
+        }
+        const one = await list({ limit: 1.9 });
+        expect({ name, items: one.items, more: one.cursor !== null }).toEqual({
+          name,
+          items: all.items.slice(0, 1),
+          more: true,
+        });
+        const err = await rejection(list({ limit: '1' as unknown as number }));
+        expect({ name, code: err.code }).toEqual({ name, code: 'validation' });
+        expect((err.details as { issues: { path: string }[] }).issues.map((i) => i.path)).toContain('page.limit');
+      }
+    });
+
+    it('a page size over the maximum (Infinity included) is clamped to it, never read as the default', async () => {
+      const { store } = current();
+      const users = Array.from(
+        { length: DEFAULT_PAGE_SIZE + 1 },
+        (_, i) => `clamp-${String(i).padStart(3, '0')}@example.com`,
+      );
+      for (const email of users) {
+        await store.putUser({
+          email,
+          name: email,
+          role: 'operator',
+          active: true,
+          created_at: '2026-01-05T09:00:00.000Z',
+        });
+      }
+      for (const limit of [MAX_PAGE_SIZE, MAX_PAGE_SIZE + 1, Number.POSITIVE_INFINITY]) {
+        const page = await store.listUsers({ limit });
+        expect({ limit, emails: page.items.map((u) => u.email), cursor: page.cursor }).toEqual({
+          limit,
+          emails: users,
+          cursor: null,
+        });
       }
     });
 

@@ -10,11 +10,10 @@ import {
   type IncidentStore,
   type KbSyncStore,
   type MarkKbSyncedInput,
-  markValidated,
-  parseInput,
   systemClock,
   ValidationError,
 } from '@incidents/core';
+import { markValidated, parseInput } from '@incidents/core/store-kit';
 import { z } from 'zod';
 import { createLogAlertSink } from '../alerts/index.js';
 import { createLimiter, forEachLimit, sleep } from '../concurrency.js';
@@ -462,7 +461,7 @@ export async function runKbSync(options: RunKbSyncOptions): Promise<KbSyncResult
 
   /** Exports a page through the shared limiter, then marks what was exported. */
   async function processPage(items: readonly Incident[]) {
-    const exported = await Promise.all(items.map((incident) => limit(() => exportOne(incident))));
+    const exported = await Promise.all(items.map((incident) => limit.run(() => exportOne(incident))));
     await markPage(exported.filter((p): p is PendingMark => p !== null));
   }
 

@@ -42,6 +42,7 @@ import {
   type User,
   UserSchema,
 } from '@incidents/core';
+import { pageLimit } from '@incidents/core/store-kit';
 import { z } from 'zod';
 import type { RedisCommand, RedisConnection } from '../connection.js';
 import { type RedisLogger, RedisHealth, withTimeout } from '../guard.js';
@@ -426,10 +427,12 @@ export function createCachedStore<S extends IncidentStore>(
       );
     },
     async queryIncidents(query: IncidentQuery, page?: PageRequest): Promise<Page<Incident>> {
-      const limit = page?.limit ?? 50;
-      if (page?.cursor || !(limit >= 1 && limit <= maxListLimit)) return store.queryIncidents(query, page);
+      // The page size the store will serve (the port's one reading; a non-number is refused here as
+      // the store would refuse it, never answered from the entry of another size).
+      const limit = pageLimit(page);
+      if (page?.cursor || limit > maxListLimit) return store.queryIncidents(query, page);
       return cachedRead<Page<Incident>>(
-        keys.list(query, Math.floor(limit)),
+        keys.list(query, limit),
         IncidentPageSchema,
         listTtl,
         () => store.queryIncidents(query, page),

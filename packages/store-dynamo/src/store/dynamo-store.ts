@@ -33,10 +33,6 @@ import {
   normalizeEmail,
   type Page,
   type PageRequest,
-  pageLimit,
-  parseInput,
-  parseInputAt,
-  sameJson,
   type SourceRecord,
   type SourceSystem,
   type User,
@@ -45,6 +41,7 @@ import {
   UserSchema,
   ValidationError,
 } from '@incidents/core';
+import { pageLimit, parseInput, parseInputAt, sameJson } from '@incidents/core/store-kit';
 import { createEntities, type Entities } from '../table/entities.js';
 import {
   COLLECTION_PREFIX,

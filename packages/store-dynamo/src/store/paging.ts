@@ -8,7 +8,8 @@
  */
 import type { DynamoDBDocumentClient, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { decodeCursor, encodeCursor, ValidationError } from '@incidents/core';
+import { ValidationError } from '@incidents/core';
+import { decodeCursor, encodeCursor } from '@incidents/core/store-kit';
 import { INDEXES, type IndexName, PK, SK } from '../table/keys.js';
 import { guarded } from './errors.js';
 import type { Item } from './items.js';

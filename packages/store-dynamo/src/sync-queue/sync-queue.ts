@@ -10,11 +10,10 @@ import {
   NotFoundError,
   type Page,
   type PageRequest,
-  pageLimit,
-  parseInput,
   SourceSystemSchema,
   TimestampSchema,
 } from '@incidents/core';
+import { pageLimit, parseInput } from '@incidents/core/store-kit';
 import { z } from 'zod';
 import type { DynamoIncidentStore } from '../store/dynamo-store.js';
 import { guarded, isConditionFailure, storeError } from '../store/errors.js';

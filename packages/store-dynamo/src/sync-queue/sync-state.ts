@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { InteractionExternalIdInputSchema } from '@incidents/core/store-kit';
+import { InteractionExternalIdInputSchema, pageLimit, parseInput } from '@incidents/core/store-kit';
 import {
   PutCommand,
   QueryCommand,
@@ -37,8 +37,6 @@ import {
   type OutboundUpdate,
   type Page,
   type PageRequest,
-  pageLimit,
-  parseInput,
   type SyncCursor,
   SyncCursorSchema,
   ValidationError,

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { type Clock, parseInput, systemClock } from '@incidents/core';
+import { type Clock, systemClock } from '@incidents/core';
+import { parseInput } from '@incidents/core/store-kit';
 import type { Client } from '@libsql/client';
 import { z } from 'zod';
 import { DEFAULT_KB_PREFIX } from '../../document.js';

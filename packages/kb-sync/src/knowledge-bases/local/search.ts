@@ -8,6 +8,7 @@
 import type { InValue } from '@libsql/client';
 import type { KnowledgeBaseFilters, RetrievedIncident } from '@incidents/core';
 import { ValidationError } from '@incidents/core';
+import { STOPWORDS } from '@incidents/internals';
 import { type FilterClause, parseFilters } from '../filters.js';
 import { dbFail, type LocalKbContext } from './context.js';
 import { vectorJson } from './embedding.js';
@@ -17,11 +18,6 @@ const AND_FACTOR = 5;
 /** The AND step uses the rarest few units: BM25 counts every occurrence of each unit for its IDF. */
 const MAX_AND_UNITS = 4;
 
-const STOPWORDS = new Set(
-  'a an and are as at be but by for from has have in is it its of on or that the this to was were will with not no'.split(
-    ' ',
-  ),
-);
 
 /** Turns free text into an FTS5 query: distinct terms, OR-ed, quoted (no FTS syntax injection). */
 export function toFtsQuery(text: string, maxTerms = 32): string | null {

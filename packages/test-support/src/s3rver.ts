@@ -15,11 +15,14 @@ export interface S3rverHandle {
 
 const here = dirname(fileURLToPath(import.meta.url));
 
+/** The child script that runs s3rver (argv: data folder, bucket names; prints `{"port"}` on stdout). */
+export const S3RVER_CHILD_SCRIPT = join(here, 's3rver-child.cjs');
+
 export async function startS3rver(buckets: string[]): Promise<S3rverHandle> {
   const dir = await mkdtemp(join(tmpdir(), 'kb-s3rver-'));
   const require = createRequire(import.meta.url);
   const s3rverDir = dirname(require.resolve('s3rver/package.json'));
-  const child: ChildProcess = spawn(process.execPath, [join(here, 's3rver-child.cjs'), dir, ...buckets], {
+  const child: ChildProcess = spawn(process.execPath, [S3RVER_CHILD_SCRIPT, dir, ...buckets], {
     env: { ...process.env, NODE_OPTIONS: '--openssl-legacy-provider', NODE_PATH: join(s3rverDir, '..') },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });

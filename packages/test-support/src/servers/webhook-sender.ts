@@ -5,7 +5,13 @@
  * Shortcut's event `id`); Slack and Zendesk sign each attempt again with a fresh timestamp.
  */
 import { createHmac, randomUUID } from 'node:crypto';
-import type { WebhookVendor } from '../../src/webhooks/verify.js';
+
+/**
+ * The vendors whose webhooks `@incidents/connectors` verifies (its `WebhookVendor`; restated here
+ * because test support may not depend on the package it tests — the connectors' tests pass their own
+ * `WebhookVendor` values, so a vendor added there and not here fails their type check).
+ */
+export type WebhookVendor = 'jira' | 'servicenow' | 'zendesk' | 'slack' | 'shortcut';
 
 export interface Delivery {
   headers: Record<string, string>;
