@@ -81,9 +81,11 @@ export {
 export {
   createRemedyConnector,
   mapRemedyEntry,
+  REMEDY_INCIDENT_INTERFACE,
   REMEDY_PRIORITY_MAP,
   REMEDY_PUSH_STATUSES,
   REMEDY_STATUS_MAP,
+  REMEDY_STATUS_REASONS,
   type RemedyConnectorOptions,
   type RemedyMappingOptions,
 } from './remedy/index.js';

@@ -13,7 +13,7 @@ import { attachPageComments, mapEach, maxIso, type OwnedComment } from '../mappi
 import { decodePullCursor, encodePullCursor, normaliseSince } from '../mapping/cursor.js';
 import { remedyErrorMessage } from './errors.js';
 import { mapRemedyEntry, mapRemedyWorkLog, REMEDY_PUSH_STATUSES, RemedyWorkLogSchema } from './mapper.js';
-import type { RemedyConnectorOptions } from './options.js';
+import { REMEDY_INCIDENT_INTERFACE, REMEDY_STATUS_REASONS, type RemedyConnectorOptions } from './options.js';
 
 const EntryListSchema = z.looseObject({
   entries: z.array(z.unknown()),
@@ -109,7 +109,7 @@ function arJwtAuth(getHttp: () => HttpClient, credentials: { username: string; p
  * Creates the Remedy / Helix ITSM connector: logs in at `POST /api/jwt/login` (AR-JWT, refreshed
  * once on 401), pulls `GET /api/arsys/v1/entry/<form>` with `q='Last Modified Date' >= <epoch>`,
  * sorted by ('Last Modified Date', 'Request ID') and paged by keyset (after the last entry read), reads and writes HPD:WorkLog entries (View Access Public/Internal) and
- * updates `Status`.
+ * updates `Status` through `HPD:IncidentInterface` (with `Status_Reason` where the status needs one).
  *
  * @example
  * ```ts
@@ -119,7 +119,8 @@ function arJwtAuth(getHttp: () => HttpClient, credentials: { username: string; p
 export function createRemedyConnector(options: RemedyConnectorOptions): Connector {
   const name = 'remedy';
   const form = options.form ?? 'HPD:Help Desk';
-  const updateForm = options.updateForm ?? form;
+  const updateForm = options.updateForm ?? REMEDY_INCIDENT_INTERFACE;
+  const statusReasons = { ...REMEDY_STATUS_REASONS, ...options.statusReasons };
   const workLogForm = options.workLogForm ?? 'HPD:WorkLog';
   const pageSize = Math.max(1, options.pageSize ?? 100);
   let http!: HttpClient;
@@ -243,8 +244,11 @@ export function createRemedyConnector(options: RemedyConnectorOptions): Connecto
     },
     async pushStatus(input) {
       const signal = input.signal ? { signal: input.signal } : {};
+      // BMC Helix ITSM modifies incidents through its interface form (HPD:IncidentInterface), keyed
+      // by the incident's Request ID there; writing HPD:Help Desk directly bypasses (and is refused
+      // by) the incident workflow.
       const { body } = await http.request({
-        path: entryPath(form),
+        path: entryPath(updateForm),
         query: {
           q: `'Incident Number' = ${q(input.externalId)}`,
           fields: 'values(Request ID,Incident Number)',
@@ -257,14 +261,16 @@ export function createRemedyConnector(options: RemedyConnectorOptions): Connecto
       });
       const requestId = body.entries[0]?.values['Request ID'];
       if (!requestId)
-        throw new ConnectorError('connector.http', `incident ${input.externalId} not found in ${form}`, {
+        throw new ConnectorError('connector.http', `incident ${input.externalId} not found in ${updateForm}`, {
           connector: name,
           status: 404,
         });
       const values: Record<string, string> = {
+        // The keyword that starts the interface form's modify workflow.
+        'z1D Action': 'MODIFY',
         Status: options.statuses?.[input.status] ?? REMEDY_PUSH_STATUSES[input.status],
       };
-      const reason = options.statusReasons?.[input.status];
+      const reason = statusReasons[input.status];
       if (reason) values.Status_Reason = reason;
       if (input.resolution?.description) values.Resolution = input.resolution.description;
       await http.request({
