@@ -103,11 +103,13 @@ export {
 export {
   createShortcutConnector,
   mapShortcutStory,
+  SHORTCUT_MAX_PAGE_SIZE,
   SHORTCUT_PRIORITY_MAP,
   SHORTCUT_STATE_MAP,
   SHORTCUT_STATE_TYPE_MAP,
   type ShortcutConnectorOptions,
   type ShortcutMappingOptions,
+  type ShortcutStoryFilter,
   type ShortcutWorkflowState,
 } from './shortcut/index.js';
 export {
