@@ -20,7 +20,8 @@
  * | `INCIDENTS_REMEDY_` | `BASE_URL`; `USERNAME` + `PASSWORD`; `FORM`; `UPDATE_FORM`; `WORK_LOG_FORM`; `WORK_LOG_TYPE`; `QUERY`; `PAGE_SIZE` (1-1000) |
  * | `INCIDENTS_ZENDESK_` | `BASE_URL` (or `SUBDOMAIN` → `https://<subdomain>.zendesk.com`); `EMAIL` + `API_TOKEN`, or `BEARER_TOKEN`, or `OAUTH_CLIENT_ID` + `OAUTH_CLIENT_SECRET` + `OAUTH_REFRESH_TOKEN` + `OAUTH_TOKEN_URL`; `EXCLUDE_DELETED`; `PAGE_SIZE` (1-1000) |
  * | `INCIDENTS_SLACK_` | `BOT_TOKEN` → `token`, or (token rotation) `OAUTH_CLIENT_ID` + `OAUTH_CLIENT_SECRET` + `OAUTH_REFRESH_TOKEN` (+ `OAUTH_TOKEN_URL`) → `oauth`; `CHANNEL_ID` → `channelId`; `BASE_URL`; `WORKSPACE_URL` → `mapping.workspaceUrl`; `INCLUDE_REPLIES`; `RESCAN_WINDOW_MS` → `rescanWindowMs` (re-read window for reactions and thread replies); `RATE_TIER` (`standard` or `non-marketplace`: 15 messages a page, one history call a minute); `PAGE_SIZE` (1-999) |
- * | `INCIDENTS_SHORTCUT_` | `API_TOKEN` → `apiToken`; `BASE_URL`; `QUERY`; `PAGE_SIZE` (1-25) |
+ * | `INCIDENTS_SHORTCUT_` | `API_TOKEN` → `apiToken`; `BASE_URL`; `QUERY` (search operators of a first import); `PAGE_SIZE` (1-250) |
+ * | `INCIDENTS_JIRA_`, `_SERVICENOW_`, `_ZENDESK_`, `_SLACK_`, `_SHORTCUT_` | `WEBHOOK_SECRET` → the connector's webhook endpoint (`settings.webhook`, not a factory option); ServiceNow also `WEBHOOK_USERNAME`. In the file: `options.webhookSecret: "${VAR}"` (and `webhookUsername`) |
  * | every prefix | `TEAM` → `mapping.team`; `TIMEOUT_MS` → `timeoutMs`; `CONCURRENCY` → `concurrency`; `MAX_RETRIES` → `retry.maxRetries` |
  *
  * @module
@@ -62,9 +63,26 @@ export interface ConnectorSettings {
   options: Record<string, unknown>;
   /** Where the settings come from: an environment prefix or a file. */
   source: { kind: 'env'; prefix: string } | { kind: 'file'; path: string };
+  /**
+   * The connector's webhook endpoint, when a webhook secret is configured
+   * (`INCIDENTS_<SYSTEM>_WEBHOOK_SECRET`, or `options.webhookSecret: "${VAR}"` in the file; ServiceNow
+   * also `WEBHOOK_USERNAME` / `webhookUsername`). A secret: never print or log it.
+   */
+  webhook?: ConnectorWebhookSettings;
   /** Names an option path as the user wrote it (`INCIDENTS_JIRA_BASE_URL`, `<file>: connectors.jira.options.baseUrl`). */
   describe(path: string): string;
 }
+
+/** The webhook settings of one connector (see `createWebhookIntake` of `@incidents/connectors`). */
+export interface ConnectorWebhookSettings {
+  /** The shared secret or signing secret the vendor signs (or sends) deliveries with. */
+  secret: string;
+  /** ServiceNow only: the HTTP Basic user name its outbound REST message sends with the secret. */
+  username?: string;
+}
+
+/** The systems that send webhooks (Remedy has none): their prefixes accept `WEBHOOK_SECRET`. */
+export const WEBHOOK_CONNECTOR_TYPES: readonly ConnectorType[] = ['jira', 'servicenow', 'zendesk', 'slack', 'shortcut'];
 
 /** What {@link loadConnectorsConfig} found. */
 export interface ConnectorsConfig {
@@ -173,7 +191,8 @@ const OPTIONS: Readonly<Record<ConnectorType, Record<string, OptionSpec>>> = {
     apiToken: { kind: 'string' },
     baseUrl: { kind: 'url' },
     query: { kind: 'string' },
-    pageSize: { kind: 'int', min: 1, max: 25 },
+    filter: { kind: 'object' },
+    pageSize: { kind: 'int', min: 1, max: 250 },
     stateTargets: { kind: 'object' },
   },
 };
@@ -256,7 +275,39 @@ const SECRET_PATHS: ReadonlyMap<string, string> = new Map([
   ['oauth.clientSecret', 'OAUTH_CLIENT_SECRET'],
   ['oauth.refreshToken', 'OAUTH_REFRESH_TOKEN'],
   ['oauth.accessToken', 'OAUTH_ACCESS_TOKEN'],
+  ['webhookSecret', 'WEBHOOK_SECRET'],
 ]);
+
+/**
+ * Takes the webhook settings out of a connector's options (they configure its webhook endpoint,
+ * not the connector): problems name where they were written.
+ */
+function takeWebhook(
+  type: ConnectorType,
+  options: Record<string, unknown>,
+  describe: (path: string) => string,
+  problems: string[],
+): ConnectorWebhookSettings | undefined {
+  const { webhookSecret: secret, webhookUsername: username } = options;
+  delete options.webhookSecret;
+  delete options.webhookUsername;
+  if (secret === undefined && username === undefined) return undefined;
+  if (!WEBHOOK_CONNECTOR_TYPES.includes(type)) {
+    problems.push(`${describe(secret === undefined ? 'webhookUsername' : 'webhookSecret')}: ${type} sends no webhooks`);
+    return undefined;
+  }
+  if (username !== undefined && type !== 'servicenow') {
+    problems.push(`${describe('webhookUsername')}: only ServiceNow webhooks have a user name`);
+  }
+  if (isBlank(secret) || typeof secret !== 'string') {
+    problems.push(`${describe('webhookSecret')}: required${username !== undefined ? ' with a webhook user name' : ''}`);
+    return undefined;
+  }
+  if (username !== undefined && (typeof username !== 'string' || isBlank(username))) {
+    problems.push(`${describe('webhookUsername')}: expected a non-empty string`);
+  }
+  return { secret, ...(typeof username === 'string' && username.trim() ? { username: username.trim() } : {}) };
+}
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isBlank = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
@@ -393,6 +444,9 @@ const COMMON_ENV: EnvVariable[] = [
   { suffix: 'MAX_RETRIES', path: 'retry.maxRetries', kind: 'int' },
 ];
 
+/** The webhook secret of a system that sends webhooks (`options.webhookSecret`, taken out by `takeWebhook`). */
+const WEBHOOK_SECRET_ENV: EnvVariable = { suffix: 'WEBHOOK_SECRET', path: 'webhookSecret', kind: 'string' };
+
 const v = (suffix: string, path: string | null, kind: EnvVariable['kind'] = 'string', trigger = false) => ({
   suffix,
   path,
@@ -417,6 +471,7 @@ const ENV_VARIABLES: Readonly<Record<ConnectorType, readonly EnvVariable[]>> = {
     v('TIME_ZONE', 'timeZone'),
     v('RECONCILE_DELETIONS', 'reconcileDeletions', 'bool'),
     v('PAGE_SIZE', 'pageSize', 'int'),
+    WEBHOOK_SECRET_ENV,
     ...COMMON_ENV,
   ],
   servicenow: [
@@ -431,6 +486,8 @@ const ENV_VARIABLES: Readonly<Record<ConnectorType, readonly EnvVariable[]>> = {
     v('TABLE', 'table'),
     v('QUERY', 'query'),
     v('PAGE_SIZE', 'pageSize', 'int'),
+    WEBHOOK_SECRET_ENV,
+    v('WEBHOOK_USERNAME', 'webhookUsername'),
     ...COMMON_ENV,
   ],
   remedy: [
@@ -457,6 +514,7 @@ const ENV_VARIABLES: Readonly<Record<ConnectorType, readonly EnvVariable[]>> = {
     v('OAUTH_TOKEN_URL', 'auth.oauth.tokenUrl', 'url'),
     v('EXCLUDE_DELETED', 'excludeDeleted', 'bool'),
     v('PAGE_SIZE', 'pageSize', 'int'),
+    WEBHOOK_SECRET_ENV,
     ...COMMON_ENV,
   ],
   slack: [
@@ -473,6 +531,7 @@ const ENV_VARIABLES: Readonly<Record<ConnectorType, readonly EnvVariable[]>> = {
     v('RESCAN_WINDOW_MS', 'rescanWindowMs', 'int'),
     v('RATE_TIER', 'rateTier'),
     v('PAGE_SIZE', 'pageSize', 'int'),
+    WEBHOOK_SECRET_ENV,
     ...COMMON_ENV,
   ],
   shortcut: [
@@ -480,6 +539,7 @@ const ENV_VARIABLES: Readonly<Record<ConnectorType, readonly EnvVariable[]>> = {
     v('BASE_URL', 'baseUrl', 'url'),
     v('QUERY', 'query'),
     v('PAGE_SIZE', 'pageSize', 'int'),
+    WEBHOOK_SECRET_ENV,
     ...COMMON_ENV,
   ],
 };
@@ -588,12 +648,20 @@ function fromEnv(env: NodeJS.ProcessEnv): { settings: ConnectorSettings[]; probl
       }
     }
     const describe = envDescriber(type);
+    const webhook = takeWebhook(type, options, describe, typeProblems);
     typeProblems.push(...checkConnectorOptions(type, options, describe));
     if (typeProblems.length) {
       problems.push(...typeProblems);
       continue;
     }
-    settings.push({ name: type, type, options, source: { kind: 'env', prefix }, describe });
+    settings.push({
+      name: type,
+      type,
+      options,
+      source: { kind: 'env', prefix },
+      describe,
+      ...(webhook ? { webhook } : {}),
+    });
   }
   return { settings, problems };
 }
@@ -720,6 +788,8 @@ function fromFile(path: string, origin: string, env: NodeJS.ProcessEnv): Connect
     const secrets = new Set<string>();
     const options = expand(raw, '', env, describe, problems, secrets) as Record<string, unknown>;
     if (problems.length > before) continue;
+    const webhook = takeWebhook(type as ConnectorType, options, describe, problems);
+    if (webhook) secrets.delete(webhook.secret);
     // Every secret reference is redacted from the connector's errors, wherever the value was used.
     if (secrets.size) {
       const given = Array.isArray(options.redact) ? options.redact.filter((s) => typeof s === 'string') : [];
@@ -727,7 +797,14 @@ function fromFile(path: string, origin: string, env: NodeJS.ProcessEnv): Connect
     }
     problems.push(...checkConnectorOptions(type as ConnectorType, options, describe, short));
     if (problems.length > before) continue;
-    settings.push({ name, type: type as ConnectorType, options, source: { kind: 'file', path }, describe });
+    settings.push({
+      name,
+      type: type as ConnectorType,
+      options,
+      source: { kind: 'file', path },
+      describe,
+      ...(webhook ? { webhook } : {}),
+    });
   }
   if (problems.length) fail(problems);
   return settings;
