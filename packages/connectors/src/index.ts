@@ -125,6 +125,7 @@ export {
 export {
   createMemoryDeliveryLog,
   createWebhookIntake,
+  createWebhookFetchHandler,
   createWebhookRequestHandler,
   DEFAULT_WEBHOOK_TOLERANCE_MS,
   type VerifiedDelivery,
