@@ -212,7 +212,9 @@ describe('the fetch-API webhook handler (Next.js routes, Lambda Function URLs)',
     });
     const url = 'https://desk.example.com/api/webhooks/jira';
     const send = (delivery: { headers: Record<string, string>; body: string }, method = 'POST', at = url) =>
-      handler(new Request(at, { method, headers: delivery.headers, ...(method === 'POST' ? { body: delivery.body } : {}) }));
+      handler(
+        new Request(at, { method, headers: delivery.headers, ...(method === 'POST' ? { body: delivery.body } : {}) }),
+      );
     const delivery = signedDelivery('jira', SECRET, 'OPS-1', { deliveryId: 'fetch-1' });
 
     const first = await send(delivery);
