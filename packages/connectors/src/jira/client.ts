@@ -201,6 +201,37 @@ export function createJiraConnector(options: JiraConnectorOptions): Connector {
     return email?.trim() ? email.trim() : undefined;
   }
 
+  /**
+   * Comments whose author's email Jira hides are named by the user directory (as assignees are);
+   * without a directory, or for an unknown account, the author stays the display name.
+   */
+  async function withDirectoryAuthors(
+    raws: readonly unknown[],
+    comments: ImportedComment[],
+  ): Promise<ImportedComment[]> {
+    const directory = options.userDirectory;
+    if (!directory) return comments;
+    const authors = new Map<string, { accountId?: string; displayName?: string }>();
+    for (const raw of raws) {
+      const parsed = JiraCommentSchema.safeParse(raw);
+      const author = parsed.success ? parsed.data.author : undefined;
+      if (parsed.success && author && !author.emailAddress && (author.accountId || author.displayName)) {
+        authors.set(parsed.data.id, {
+          ...(author.accountId ? { accountId: author.accountId } : {}),
+          ...(author.displayName ? { displayName: author.displayName } : {}),
+        });
+      }
+    }
+    if (authors.size === 0) return comments;
+    return Promise.all(
+      comments.map(async (comment) => {
+        const user = authors.get(comment.external_id);
+        const email = user ? (await directory.emailFor(user))?.trim() : undefined;
+        return email ? { ...comment, author: email } : comment;
+      }),
+    );
+  }
+
   function buildJql(since: string | null, timeZone: string): string {
     const clauses: string[] = [];
     if (options.jql?.trim()) clauses.push(`(${options.jql.trim()})`);
@@ -237,7 +268,7 @@ export function createJiraConnector(options: JiraConnectorOptions): Connector {
         schema: CommentPageSchema,
         ...(opts.signal ? { signal: opts.signal } : {}),
       });
-      out.push(...body.comments.map(mapJiraComment));
+      out.push(...(await withDirectoryAuthors(body.comments, body.comments.map(mapJiraComment))));
       startAt = body.startAt + body.comments.length;
       if (body.comments.length === 0 || startAt >= body.total) return out;
     }
@@ -280,7 +311,14 @@ export function createJiraConnector(options: JiraConnectorOptions): Connector {
             typeof m.sourceRecord.data.comment_total === 'number'
               ? m.sourceRecord.data.comment_total
               : m.comments.length;
-          const comments = total > m.comments.length ? await fetchComments(m.external_id, opts) : m.comments;
+          const comments =
+            total > m.comments.length
+              ? await fetchComments(m.external_id, opts)
+              : await withDirectoryAuthors(
+                  (body.issues[i] as { fields?: { comment?: { comments?: unknown[] } } } | undefined)?.fields?.comment
+                    ?.comments ?? [],
+                  m.comments,
+                );
           const assigned = m.input.assigned_to ?? (await directoryEmail(m.sourceRecord.data));
           const input = assigned && !m.input.assigned_to ? { ...m.input, assigned_to: assigned } : m.input;
           return { ...m, input, comments, ...(options.includeRaw ? { raw: body.issues[i] } : {}) };
