@@ -17,10 +17,10 @@
  * |---|---|
  * | `INCIDENTS_JIRA_` | `BASE_URL` → `baseUrl`; `EMAIL` + `API_TOKEN` → `auth: { email, apiToken }`, or `BEARER_TOKEN` → `auth: { bearerToken }`, or `OAUTH_CLIENT_ID` + `OAUTH_CLIENT_SECRET` + `OAUTH_REFRESH_TOKEN` (+ `OAUTH_TOKEN_URL`, `OAUTH_CLOUD_ID`) → `auth: { oauth }` (3LO with refresh); `JQL` → `jql`; `PROJECT` (comma-separated keys) → `project in (…)` ANDed to the JQL; `TIME_ZONE` → `timeZone`; `RECONCILE_DELETIONS` → `reconcileDeletions` (check imported keys for deletions after each pull); `PAGE_SIZE` (1-100) |
  * | `INCIDENTS_SERVICENOW_` | `BASE_URL`; `USERNAME` + `PASSWORD`, or `BEARER_TOKEN`, or `OAUTH_CLIENT_ID` + `OAUTH_CLIENT_SECRET` + `OAUTH_TOKEN_URL` (+ `OAUTH_REFRESH_TOKEN`; without it the client-credentials grant); `TABLE`; `QUERY`; `PAGE_SIZE` (1-1000) |
- * | `INCIDENTS_REMEDY_` | `BASE_URL`; `USERNAME` + `PASSWORD`; `FORM`; `UPDATE_FORM`; `WORK_LOG_FORM`; `WORK_LOG_TYPE`; `QUERY`; `PAGE_SIZE` (1-1000) |
+ * | `INCIDENTS_REMEDY_` | `BASE_URL`; `USERNAME` + `PASSWORD`; `FORM`; `UPDATE_FORM` (default `HPD:IncidentInterface`); `WORK_LOG_FORM`; `WORK_LOG_TYPE`; `QUERY`; `RECONCILE_DELETIONS`; `PAGE_SIZE` (1-1000) |
  * | `INCIDENTS_ZENDESK_` | `BASE_URL` (or `SUBDOMAIN` → `https://<subdomain>.zendesk.com`); `EMAIL` + `API_TOKEN`, or `BEARER_TOKEN`, or `OAUTH_CLIENT_ID` + `OAUTH_CLIENT_SECRET` + `OAUTH_REFRESH_TOKEN` + `OAUTH_TOKEN_URL`; `EXCLUDE_DELETED`; `PAGE_SIZE` (1-1000) |
- * | `INCIDENTS_SLACK_` | `BOT_TOKEN` → `token`, or (token rotation) `OAUTH_CLIENT_ID` + `OAUTH_CLIENT_SECRET` + `OAUTH_REFRESH_TOKEN` (+ `OAUTH_TOKEN_URL`) → `oauth`; `CHANNEL_ID` → `channelId`; `BASE_URL`; `WORKSPACE_URL` → `mapping.workspaceUrl`; `INCLUDE_REPLIES`; `RESCAN_WINDOW_MS` → `rescanWindowMs` (re-read window for reactions and thread replies); `RATE_TIER` (`standard` or `non-marketplace`: 15 messages a page, one history call a minute); `PAGE_SIZE` (1-999) |
- * | `INCIDENTS_SHORTCUT_` | `API_TOKEN` → `apiToken`; `BASE_URL`; `QUERY` (search operators of a first import); `PAGE_SIZE` (1-250) |
+ * | `INCIDENTS_SLACK_` | `BOT_TOKEN` → `token`, or (token rotation) `OAUTH_CLIENT_ID` + `OAUTH_CLIENT_SECRET` + `OAUTH_REFRESH_TOKEN` (+ `OAUTH_TOKEN_URL`) → `oauth`; `CHANNEL_ID` → `channelId`; `BASE_URL`; `WORKSPACE_URL` → `mapping.workspaceUrl`; `INCLUDE_REPLIES`; `RESCAN_WINDOW_MS` → `rescanWindowMs` (re-read window for reactions and thread replies); `RATE_TIER` (`standard` or `non-marketplace`: 15 messages a page, one history call a minute); `RECONCILE_DELETIONS`; `PAGE_SIZE` (1-999) |
+ * | `INCIDENTS_SHORTCUT_` | `API_TOKEN` → `apiToken`; `BASE_URL`; `QUERY` (search operators of a first import); `RECONCILE_DELETIONS`; `PAGE_SIZE` (1-250) |
  * | `INCIDENTS_JIRA_`, `_SERVICENOW_`, `_ZENDESK_`, `_SLACK_`, `_SHORTCUT_` | `WEBHOOK_SECRET` → the connector's webhook endpoint (`settings.webhook`, not a factory option); ServiceNow also `WEBHOOK_USERNAME`. In the file: `options.webhookSecret: "${VAR}"` (and `webhookUsername`) |
  * | every prefix | `TEAM` → `mapping.team`; `TIMEOUT_MS` → `timeoutMs`; `CONCURRENCY` → `concurrency`; `MAX_RETRIES` → `retry.maxRetries` |
  *
@@ -165,6 +165,7 @@ const OPTIONS: Readonly<Record<ConnectorType, Record<string, OptionSpec>>> = {
     statuses: { kind: 'object' },
     statusReasons: { kind: 'object' },
     workLogType: { kind: 'string' },
+    reconcileDeletions: { kind: 'bool' },
   },
   zendesk: {
     ...TRANSPORT,
@@ -185,6 +186,7 @@ const OPTIONS: Readonly<Record<ConnectorType, Record<string, OptionSpec>>> = {
     rescanWindowMs: { kind: 'int', min: 0, max: 30 * 86_400_000 },
     rateTier: { kind: 'string' },
     historyIntervalMs: { kind: 'int', min: 0, max: 3_600_000 },
+    reconcileDeletions: { kind: 'bool' },
   },
   shortcut: {
     ...TRANSPORT,
@@ -194,6 +196,7 @@ const OPTIONS: Readonly<Record<ConnectorType, Record<string, OptionSpec>>> = {
     filter: { kind: 'object' },
     pageSize: { kind: 'int', min: 1, max: 250 },
     stateTargets: { kind: 'object' },
+    reconcileDeletions: { kind: 'bool' },
   },
 };
 
@@ -499,6 +502,7 @@ const ENV_VARIABLES: Readonly<Record<ConnectorType, readonly EnvVariable[]>> = {
     v('WORK_LOG_FORM', 'workLogForm'),
     v('WORK_LOG_TYPE', 'workLogType'),
     v('QUERY', 'query'),
+    v('RECONCILE_DELETIONS', 'reconcileDeletions', 'bool'),
     v('PAGE_SIZE', 'pageSize', 'int'),
     ...COMMON_ENV,
   ],
@@ -530,6 +534,7 @@ const ENV_VARIABLES: Readonly<Record<ConnectorType, readonly EnvVariable[]>> = {
     v('INCLUDE_REPLIES', 'includeReplies', 'bool'),
     v('RESCAN_WINDOW_MS', 'rescanWindowMs', 'int'),
     v('RATE_TIER', 'rateTier'),
+    v('RECONCILE_DELETIONS', 'reconcileDeletions', 'bool'),
     v('PAGE_SIZE', 'pageSize', 'int'),
     WEBHOOK_SECRET_ENV,
     ...COMMON_ENV,
@@ -538,6 +543,7 @@ const ENV_VARIABLES: Readonly<Record<ConnectorType, readonly EnvVariable[]>> = {
     v('API_TOKEN', 'apiToken', 'string', true),
     v('BASE_URL', 'baseUrl', 'url'),
     v('QUERY', 'query'),
+    v('RECONCILE_DELETIONS', 'reconcileDeletions', 'bool'),
     v('PAGE_SIZE', 'pageSize', 'int'),
     WEBHOOK_SECRET_ENV,
     ...COMMON_ENV,

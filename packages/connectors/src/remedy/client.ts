@@ -3,7 +3,14 @@
  * @module
  */
 import { z } from 'zod';
-import type { Connector, PulledIncident, PulledPage, PullOptions } from '../connector.js';
+import type {
+  Connector,
+  DeletedRecord,
+  ListDeletedOptions,
+  PulledIncident,
+  PulledPage,
+  PullOptions,
+} from '../connector.js';
 import { ValidationError } from '@incidents/core';
 import { ConnectorError } from '../errors.js';
 import type { AuthProvider } from '../http/auth.js';
@@ -209,9 +216,35 @@ export function createRemedyConnector(options: RemedyConnectorOptions): Connecto
     }
   }
 
+  /**
+   * AR System has no deletion feed: the known incident numbers are looked up on the pulled form,
+   * 100 at a time (`'Incident Number' = "…" OR …`); a number the form no longer returns is gone
+   * (deleted, or no longer visible to the integration user).
+   */
+  async function* listDeleted(opts: ListDeletedOptions): AsyncIterable<DeletedRecord[]> {
+    for await (const numbers of opts.known()) {
+      const { body } = await http.request({
+        path: entryPath(form),
+        query: {
+          q: numbers.map((n) => `'Incident Number' = ${q(n)}`).join(' OR '),
+          fields: 'values(Incident Number)',
+          limit: numbers.length,
+        },
+        schema: z.looseObject({
+          entries: z.array(z.looseObject({ values: z.looseObject({ 'Incident Number': z.string() }) })),
+        }),
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
+      const seen = new Set(body.entries.map((e) => e.values['Incident Number']));
+      const gone = numbers.filter((n) => !seen.has(n));
+      if (gone.length) yield gone.map((external_id) => ({ external_id }));
+    }
+  }
+
   return {
     name,
     sourceSystem: 'REMEDY',
+    ...(options.reconcileDeletions ? { listDeleted } : {}),
     capabilities: { internalComments: true, status: true },
     redact: (text) => http.redact(text),
     pull,

@@ -47,6 +47,11 @@ export interface RemedyConnectorOptions extends HttpOptions, CommonConnectorOpti
    * Resolved require one). An empty string sends none.
    */
   statusReasons?: Partial<Record<Status, string>>;
+  /**
+   * After each complete pull, look the imported incident numbers up on the form (100 a request)
+   * and mark those it no longer returns as deleted at the source. Default `false`.
+   */
+  reconcileDeletions?: boolean;
   /** `Work Log Type` of pushed comments. Default `General Information`. */
   workLogType?: string;
 }

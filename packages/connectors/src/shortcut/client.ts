@@ -4,8 +4,15 @@
  */
 import type { Status } from '@incidents/core';
 import { z } from 'zod';
-import type { Connector, PulledIncident, PulledPage, PullOptions } from '../connector.js';
-import { ConnectorError } from '../errors.js';
+import type {
+  Connector,
+  DeletedRecord,
+  ListDeletedOptions,
+  PulledIncident,
+  PulledPage,
+  PullOptions,
+} from '../connector.js';
+import { ConnectorError, isConnectorError } from '../errors.js';
 import { headerAuth } from '../http/auth.js';
 import { readAhead } from '../http/read-ahead.js';
 import { createHttpClient } from '../http/http-client.js';
@@ -245,9 +252,32 @@ export function createShortcutConnector(options: ShortcutConnectorOptions): Conn
     return (story.comments ?? []).filter((c) => !c.deleted).map(mapShortcutComment);
   }
 
+  /**
+   * Shortcut has no deletion feed: each known story is read (`GET /api/v3/stories/{id}`, within the
+   * connector's concurrency); a 404 means it was deleted. (Archived stories come with the pull.)
+   */
+  async function* listDeleted(opts: ListDeletedOptions): AsyncIterable<DeletedRecord[]> {
+    for await (const ids of opts.known()) {
+      const gone = await Promise.all(
+        ids.map(async (id) => {
+          try {
+            await getStory(id, opts.signal);
+            return null;
+          } catch (err) {
+            if (isConnectorError(err) && err.details.status === 404) return id;
+            throw err;
+          }
+        }),
+      );
+      const deleted = gone.filter((id): id is string => id !== null);
+      if (deleted.length) yield deleted.map((external_id) => ({ external_id }));
+    }
+  }
+
   return {
     name,
     sourceSystem: 'SHORTCUT',
+    ...(options.reconcileDeletions ? { listDeleted } : {}),
     capabilities: { internalComments: true, status: true },
     redact: (text) => http.redact(text),
     pull,

@@ -56,6 +56,12 @@ export interface ShortcutConnectorOptions extends HttpOptions, CommonConnectorOp
   /** Stories per page (`page_size` of the search, 1-250). Default 100. */
   pageSize?: number;
   mapping?: Omit<ShortcutMappingOptions, 'workflowStates'>;
+  /**
+   * After each complete pull, read every imported story (one request each) and mark those Shortcut
+   * answers 404 for as deleted at the source. Default `false`. Archived stories are marked by the
+   * pull itself.
+   */
+  reconcileDeletions?: boolean;
   /** Workflow-state names each core status is pushed to, tried in order (case-insensitive); then by state type. */
   stateTargets?: Partial<Record<Status, readonly string[]>>;
 }

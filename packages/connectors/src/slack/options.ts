@@ -37,6 +37,12 @@ export interface SlackConnectorOptions extends HttpOptions, CommonConnectorOptio
   rateTier?: 'standard' | 'non-marketplace';
   /** Least time between two `conversations.history` calls. Default 60 s for `non-marketplace`, else 0. */
   historyIntervalMs?: number;
+  /**
+   * After each complete pull, look every imported message up (one `conversations.history` call
+   * each, paced like the pull: slow under the non-Marketplace tier) and mark those gone, or left as
+   * a tombstone, as deleted at the source. Default `false`.
+   */
+  reconcileDeletions?: boolean;
   /** Read thread replies as comments. Default `true`. */
   includeReplies?: boolean;
   mapping?: Omit<SlackMappingOptions, 'channelId'>;

@@ -21,6 +21,8 @@ export interface ScStory {
   labels: Array<{ id: number; name: string }>;
   custom_fields: Array<{ field_id: string; value_id: string; value: string }>;
   comments: Array<{ id: number; author_id: string; text: string; created_at: string; deleted?: boolean }>;
+  /** An archived story (Query Stories returns it with `archived: true`). */
+  archived?: boolean;
 }
 
 export interface ShortcutServer extends VendorServer {
@@ -107,7 +109,8 @@ export async function startShortcutServer(token: string): Promise<ShortcutServer
         t >= start &&
         t <= end &&
         (!body.story_type || s.story_type === body.story_type) &&
-        (!body.label_name || s.labels.some((l) => l.name === body.label_name))
+        (!body.label_name || s.labels.some((l) => l.name === body.label_name)) &&
+        (body.archived === undefined || Boolean(s.archived) === body.archived)
       );
     });
     // StorySlim: no comments, their ids only.
