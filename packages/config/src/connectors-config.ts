@@ -29,6 +29,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { type FieldIssue, IncidentsError, isIncidentsError } from '@incidents/core';
+import {
+  CONNECTOR_OPTIONS_SCHEMAS,
+  JIRA_OAUTH_OPTIONS_SCHEMA,
+  OAUTH_OPTIONS_SCHEMA,
+} from '@incidents/connectors/options';
+import type { z } from 'zod';
 import { configIssues, issueLine } from './config-issues.js';
 
 /** The vendor systems a connector can be built for. */
@@ -109,106 +115,11 @@ export interface ConnectorsConfigOptions {
 // -------------------------------------------------------------------------------------------------
 // option checks shared by the file, the environment and the Lambda's INCIDENTS_CONNECTORS
 
-type Kind = 'string' | 'url' | 'int' | 'bool' | 'object' | 'strings' | 'any';
-interface OptionSpec {
-  kind: Kind;
-  min?: number;
-  max?: number;
-}
-
-const TRANSPORT: Record<string, OptionSpec> = {
-  fetch: { kind: 'any' },
-  retry: { kind: 'object' },
-  concurrency: { kind: 'int', min: 1, max: 64 },
-  timeoutMs: { kind: 'int', min: 1, max: 600_000 },
-  userAgent: { kind: 'string' },
-  includeRaw: { kind: 'bool' },
-  mapping: { kind: 'object' },
-  redact: { kind: 'strings' },
-  circuitBreaker: { kind: 'any' },
-};
-
-/** Every option each factory accepts (see the connectors' `*ConnectorOptions`). */
-const OPTIONS: Readonly<Record<ConnectorType, Record<string, OptionSpec>>> = {
-  jira: {
-    ...TRANSPORT,
-    baseUrl: { kind: 'url' },
-    auth: { kind: 'object' },
-    jql: { kind: 'string' },
-    timeZone: { kind: 'string' },
-    pageSize: { kind: 'int', min: 1, max: 100 },
-    statusTargets: { kind: 'object' },
-    resolutionNames: { kind: 'object' },
-    internalComments: { kind: 'object' },
-    reconcileDeletions: { kind: 'bool' },
-  },
-  servicenow: {
-    ...TRANSPORT,
-    baseUrl: { kind: 'url' },
-    auth: { kind: 'object' },
-    table: { kind: 'string' },
-    query: { kind: 'string' },
-    pageSize: { kind: 'int', min: 1, max: 1000 },
-    states: { kind: 'object' },
-    closeCodes: { kind: 'object' },
-    holdReason: { kind: 'string' },
-  },
-  remedy: {
-    ...TRANSPORT,
-    baseUrl: { kind: 'url' },
-    auth: { kind: 'object' },
-    form: { kind: 'string' },
-    updateForm: { kind: 'string' },
-    workLogForm: { kind: 'string' },
-    query: { kind: 'string' },
-    pageSize: { kind: 'int', min: 1, max: 1000 },
-    statuses: { kind: 'object' },
-    statusReasons: { kind: 'object' },
-    workLogType: { kind: 'string' },
-    reconcileDeletions: { kind: 'bool' },
-  },
-  zendesk: {
-    ...TRANSPORT,
-    baseUrl: { kind: 'url' },
-    auth: { kind: 'object' },
-    pageSize: { kind: 'int', min: 1, max: 1000 },
-    excludeDeleted: { kind: 'bool' },
-    statuses: { kind: 'object' },
-  },
-  slack: {
-    ...TRANSPORT,
-    token: { kind: 'string' },
-    oauth: { kind: 'object' },
-    channelId: { kind: 'string' },
-    baseUrl: { kind: 'url' },
-    pageSize: { kind: 'int', min: 1, max: 999 },
-    includeReplies: { kind: 'bool' },
-    rescanWindowMs: { kind: 'int', min: 0, max: 30 * 86_400_000 },
-    rateTier: { kind: 'string' },
-    historyIntervalMs: { kind: 'int', min: 0, max: 3_600_000 },
-    reconcileDeletions: { kind: 'bool' },
-  },
-  shortcut: {
-    ...TRANSPORT,
-    apiToken: { kind: 'string' },
-    baseUrl: { kind: 'url' },
-    query: { kind: 'string' },
-    filter: { kind: 'object' },
-    pageSize: { kind: 'int', min: 1, max: 250 },
-    stateTargets: { kind: 'object' },
-    reconcileDeletions: { kind: 'bool' },
-  },
-};
-
-/** Required options; `auth` alternatives are checked separately. */
-const REQUIRED: Readonly<Record<ConnectorType, readonly string[]>> = {
-  jira: ['baseUrl'],
-  servicenow: ['baseUrl'],
-  remedy: ['baseUrl'],
-  zendesk: ['baseUrl'],
-  slack: ['channelId'],
-  shortcut: ['apiToken'],
-};
+/**
+ * Every option each factory accepts, with its limits: the connectors' own zod schemas
+ * (`@incidents/connectors/options`). This module only maps variable names and file paths onto them.
+ */
+const OPTIONS: Readonly<Record<ConnectorType, z.ZodObject>> = CONNECTOR_OPTIONS_SCHEMAS;
 
 /** The accepted `auth` shapes: each a set of fields that must all be present. */
 const AUTH: Readonly<Partial<Record<ConnectorType, ReadonlyArray<readonly string[]>>>> = {
@@ -216,22 +127,6 @@ const AUTH: Readonly<Partial<Record<ConnectorType, ReadonlyArray<readonly string
   servicenow: [['username', 'password'], ['bearerToken'], ['oauth']],
   remedy: [['username', 'password']],
   zendesk: [['email', 'apiToken'], ['bearerToken'], ['oauth']],
-};
-
-/** The fields of an OAuth 2.0 client (`auth.oauth`, Slack's `oauth`); `tokenUrl` has a default for Jira and Slack only. */
-const OAUTH_FIELDS: Readonly<Record<string, Kind>> = {
-  tokenUrl: 'url',
-  clientId: 'string',
-  clientSecret: 'string',
-  refreshToken: 'string',
-  accessToken: 'string',
-  expiresAt: 'any',
-  grant: 'string',
-  scope: 'string',
-  refreshSkewMs: 'int',
-  onTokens: 'any',
-  cloudId: 'string',
-  apiBaseUrl: 'url',
 };
 
 /** Problems of an OAuth 2.0 client object at `path`. */
@@ -244,19 +139,10 @@ function checkOAuth(
 ): string[] {
   if (!isObject(oauth)) return [`${describe(path)}: expected an object`];
   const problems: string[] = [];
-  for (const [key, value] of Object.entries(oauth)) {
-    const kind = OAUTH_FIELDS[key];
-    if (!kind || (key === 'cloudId' || key === 'apiBaseUrl' ? type !== 'jira' : false)) {
-      problems.push(`${describe(`${path}.${key}`)}: unknown OAuth field for ${type}`);
-      continue;
-    }
-    const problem = value === undefined ? null : checkValue({ kind }, value);
-    if (problem) problems.push(`${describe(`${path}.${key}`)}: ${problem}`);
-  }
+  // The fields' types: the connectors' OAuth schema (Jira's adds the Atlassian gateway's fields).
+  const schema = type === 'jira' ? JIRA_OAUTH_OPTIONS_SCHEMA : OAUTH_OPTIONS_SCHEMA;
+  problems.push(...schemaProblems(schema, oauth, path, describe, `unknown OAuth field for ${type}`));
   const grant = oauth.grant ?? (isBlank(oauth.refreshToken) ? 'client_credentials' : 'refresh_token');
-  if (grant !== 'refresh_token' && grant !== 'client_credentials') {
-    problems.push(`${describe(`${path}.grant`)}: expected refresh_token or client_credentials`);
-  }
   const required = ['clientId', 'clientSecret', ...(type === 'jira' || type === 'slack' ? [] : ['tokenUrl'])];
   if (oauth.grant === 'refresh_token' || type === 'slack') required.push('refreshToken');
   for (const key of required) {
@@ -315,35 +201,32 @@ function takeWebhook(
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isBlank = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
 
-function checkValue(spec: OptionSpec, value: unknown): string | null {
-  switch (spec.kind) {
-    case 'string':
-      return typeof value === 'string' && value.trim() !== '' ? null : 'expected a non-empty string';
-    case 'url': {
-      if (typeof value !== 'string') return 'expected an http(s) URL';
-      try {
-        const url = new URL(value);
-        return url.protocol === 'http:' || url.protocol === 'https:' ? null : 'expected an http(s) URL';
-      } catch {
-        return 'expected an http(s) URL';
-      }
-    }
-    case 'int':
-      return typeof value === 'number' &&
-        Number.isInteger(value) &&
-        value >= (spec.min ?? 0) &&
-        value <= (spec.max ?? Number.MAX_SAFE_INTEGER)
-        ? null
-        : `expected a whole number from ${spec.min ?? 0} to ${spec.max}`;
-    case 'bool':
-      return typeof value === 'boolean' ? null : 'expected true or false';
-    case 'object':
-      return typeof value === 'object' && value !== null ? null : 'expected an object';
-    case 'strings':
-      return Array.isArray(value) && value.every((s) => typeof s === 'string') ? null : 'expected a list of strings';
-    case 'any':
-      return null;
-  }
+/**
+ * The problems of `value` against `schema`, one `"<where>: <problem>"` line each: an unknown key
+ * says `unknown` and lists the accepted ones; other messages are the schema's (never the value).
+ */
+function schemaProblems(
+  schema: z.ZodObject,
+  value: unknown,
+  base: string,
+  describe: (path: string) => string,
+  unknown: string,
+): string[] {
+  const result = schema.safeParse(value);
+  if (result.success) return [];
+  const at = (path: readonly PropertyKey[]) => [...(base ? [base] : []), ...path.map(String)].join('.');
+  // Unknown keys first: a misspelt option explains the "required" that follows it.
+  const issues = [...result.error.issues].sort(
+    (a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'),
+  );
+  return issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map(
+          (key) =>
+            `${describe(at([...issue.path, key]))}: ${unknown}; expected one of ${Object.keys(schema.shape).join(', ')}`,
+        )
+      : [`${describe(at(issue.path))}: ${issue.message}`],
+  );
 }
 
 /**
@@ -361,21 +244,14 @@ export function checkConnectorOptions(
   describe: (path: string) => string,
   short: (path: string) => string = describe,
 ): string[] {
-  const problems: string[] = [];
-  const specs = OPTIONS[type];
-  for (const [key, value] of Object.entries(options)) {
-    const spec = specs[key];
-    if (!spec) {
-      problems.push(`${describe(key)}: unknown option for ${type}; expected one of ${Object.keys(specs).join(', ')}`);
-      continue;
-    }
-    if (value === undefined) continue;
-    const problem = checkValue(spec, value);
-    if (problem) problems.push(`${describe(key)}: ${problem}`);
-  }
-  for (const key of REQUIRED[type]) {
-    if (isBlank(options[key])) problems.push(`${describe(key)}: required`);
-  }
+  // A missing `auth` is reported below with its alternatives.
+  const problems = schemaProblems(
+    OPTIONS[type],
+    AUTH[type] && options.auth === undefined ? { ...options, auth: {} } : options,
+    '',
+    describe,
+    `unknown option for ${type}`,
+  );
   if (type === 'slack') {
     const hasToken = !isBlank(options.token);
     if (!hasToken && options.oauth === undefined) {

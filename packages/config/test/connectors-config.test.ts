@@ -534,3 +534,38 @@ describe('loadConnectorsConfig: webhook secrets', () => {
     );
   });
 });
+
+describe('connector options: the connectors own schemas decide', () => {
+  it('a value the connector does not accept is refused by the config, naming the variable (Slack rate tier)', () => {
+    const message = errorOf(() =>
+      loadConnectorsConfig({
+        cwd: dir,
+        env: {
+          INCIDENTS_SLACK_BOT_TOKEN: 'xoxb-secret',
+          INCIDENTS_SLACK_CHANNEL_ID: 'C1',
+          INCIDENTS_SLACK_RATE_TIER: 'fast',
+        },
+      }),
+    );
+    expect(message).toContain('INCIDENTS_SLACK_RATE_TIER: expected standard or non-marketplace');
+    expect(message).not.toContain('xoxb-secret');
+  });
+
+  it('limits come from the connector: Remedy pageSize up to REMEDY_MAX_PAGE_SIZE, Shortcut up to 250', async () => {
+    const { REMEDY_MAX_PAGE_SIZE, SHORTCUT_MAX_PAGE_SIZE } = await import('@incidents/connectors/options');
+    const env = {
+      INCIDENTS_REMEDY_BASE_URL: 'https://acme-restapi.onbmc.com',
+      INCIDENTS_REMEDY_USERNAME: 'svc',
+      INCIDENTS_REMEDY_PASSWORD: 'remedy-secret',
+      INCIDENTS_REMEDY_PAGE_SIZE: String(REMEDY_MAX_PAGE_SIZE + 1),
+    };
+    expect(errorOf(() => loadConnectorsConfig({ cwd: dir, env }))).toContain(
+      `INCIDENTS_REMEDY_PAGE_SIZE: expected a whole number from 1 to ${REMEDY_MAX_PAGE_SIZE}`,
+    );
+    const ok = loadConnectorsConfig({
+      cwd: dir,
+      env: { INCIDENTS_SHORTCUT_API_TOKEN: 'sc-secret', INCIDENTS_SHORTCUT_PAGE_SIZE: String(SHORTCUT_MAX_PAGE_SIZE) },
+    });
+    expect(ok.connectors.shortcut?.options.pageSize).toBe(250);
+  });
+});

@@ -21,7 +21,12 @@ import { mapEach, maxIso, tableKey } from '../mapping/common.js';
 import { textToAdf } from './adf.js';
 import { jiraErrorMessage } from './errors.js';
 import { JiraCommentSchema, jiraStatusToCore, mapJiraComment, mapJiraIssue } from './mapper.js';
-import { JIRA_PUSH_STATUS_TARGETS, JIRA_RESOLUTION_NAMES, type JiraConnectorOptions } from './options.js';
+import {
+  JIRA_MAX_PAGE_SIZE,
+  JIRA_PUSH_STATUS_TARGETS,
+  JIRA_RESOLUTION_NAMES,
+  type JiraConnectorOptions,
+} from './options.js';
 import { z } from 'zod';
 
 const SEARCH_FIELDS = [
@@ -167,7 +172,7 @@ export function createJiraConnector(options: JiraConnectorOptions): Connector {
     errorMessage: jiraErrorMessage,
     ...(oauth ? { resolveBaseUrl: () => jiraOAuthBase(name, options.baseUrl, oauth, auth, options) } : {}),
   });
-  const pageSize = Math.min(100, Math.max(1, options.pageSize ?? 50));
+  const pageSize = Math.min(JIRA_MAX_PAGE_SIZE, Math.max(1, options.pageSize ?? 50));
   const mapping = { baseUrl: options.baseUrl, ...options.mapping };
   /**
    * JQL date literals are read in the integration user's time zone: the configured `timeZone`, else
@@ -284,7 +289,7 @@ export function createJiraConnector(options: JiraConnectorOptions): Connector {
     }
     const jql = buildJql(since, since ? await userZone(opts.signal) : 'UTC');
     let high: string | null = null;
-    const size = opts.pageSize ? Math.min(100, Math.max(1, opts.pageSize)) : pageSize;
+    const size = opts.pageSize ? Math.min(JIRA_MAX_PAGE_SIZE, Math.max(1, opts.pageSize)) : pageSize;
     const search = async (pageToken: string | null, signal: AbortSignal) =>
       (
         await http.request({

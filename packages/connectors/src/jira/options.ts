@@ -2,6 +2,15 @@
  * Options of the Jira Cloud connector.
  * @module
  */
+import { z } from 'zod';
+import {
+  booleanOption,
+  httpUrlOption,
+  objectOption,
+  textOption,
+  TRANSPORT_OPTIONS_SHAPE,
+  wholeNumberOption,
+} from '../option-schemas.js';
 import type { ResolutionType, Status } from '@incidents/core';
 import type { CommonConnectorOptions } from '../connector.js';
 import type { HttpOptions } from '../http/http-client.js';
@@ -90,3 +99,24 @@ export const JIRA_RESOLUTION_NAMES: Readonly<Record<ResolutionType, string>> = {
   NOT_REPRODUCIBLE: 'Cannot Reproduce',
   WONT_FIX: "Won't Do",
 };
+
+/** Largest `maxResults` of Jira's issue search with fields. */
+export const JIRA_MAX_PAGE_SIZE = 100;
+/**
+ * The options of the Jira connector as a zod schema (strict: an unknown option is an error),
+ * limits included: `@incidents/config` checks settings against it. Credentials' shapes (`auth`
+ * alternatives, OAuth fields) are checked by the connector and by the config loader.
+ */
+export const JIRA_OPTIONS_SCHEMA = z.strictObject({
+  ...TRANSPORT_OPTIONS_SHAPE,
+  baseUrl: httpUrlOption(),
+  auth: objectOption(),
+  jql: textOption().optional(),
+  timeZone: textOption().optional(),
+  pageSize: wholeNumberOption(1, JIRA_MAX_PAGE_SIZE).optional(),
+  statusTargets: objectOption().optional(),
+  resolutionNames: objectOption().optional(),
+  internalComments: objectOption().optional(),
+  reconcileDeletions: booleanOption().optional(),
+  userDirectory: objectOption().optional(),
+});

@@ -3,6 +3,7 @@ import { makeRemedyEntry, type RemedyServer, startRemedyServer } from '../../tes
 import { pullAll, transportFaultTests } from '../../test/transport-faults.js';
 import type { ConnectorError } from '../errors.js';
 import { createRemedyConnector } from './client.js';
+import { REMEDY_MAX_PAGE_SIZE, REMEDY_OPTIONS_SCHEMA } from './options.js';
 
 const creds = { username: 'Demo', password: 'remedy-secret-pw' };
 
@@ -71,6 +72,15 @@ describe('remedy connector', () => {
     for (let n = 1; n <= 5; n++) server.entries.push(makeRemedyEntry(n, '2026-02-01T10:00:00Z'));
     const pages = await pullAll(connector({ pageSize: 2 }), { since: '2026-01-01T00:00:00Z' });
     expect(pages.flatMap((p) => p.items.map((i) => i.external_id))).toHaveLength(5);
+  });
+
+  it('asks for at most REMEDY_MAX_PAGE_SIZE entries a request, the limit its option schema declares', async () => {
+    server.entries.push(makeRemedyEntry(1, '2026-02-01T10:00:00Z'));
+    await pullAll(connector({ pageSize: 5000 }));
+    expect(server.requestsTo('/api/arsys/v1/entry/HPD:Help Desk')[0]?.query.get('limit')).toBe(
+      String(REMEDY_MAX_PAGE_SIZE),
+    );
+    expect(REMEDY_OPTIONS_SCHEMA.safeParse({ baseUrl: server.url, auth: creds, pageSize: 5000 }).success).toBe(false);
   });
 
   it('refreshes the AR-JWT once on 401 and carries on', async () => {

@@ -20,7 +20,12 @@ import { attachPageComments, mapEach, maxIso, type OwnedComment } from '../mappi
 import { decodePullCursor, encodePullCursor, normaliseSince } from '../mapping/cursor.js';
 import { remedyErrorMessage } from './errors.js';
 import { mapRemedyEntry, mapRemedyWorkLog, REMEDY_PUSH_STATUSES, RemedyWorkLogSchema } from './mapper.js';
-import { REMEDY_INCIDENT_INTERFACE, REMEDY_STATUS_REASONS, type RemedyConnectorOptions } from './options.js';
+import {
+  REMEDY_MAX_PAGE_SIZE,
+  REMEDY_INCIDENT_INTERFACE,
+  REMEDY_STATUS_REASONS,
+  type RemedyConnectorOptions,
+} from './options.js';
 
 const EntryListSchema = z.looseObject({
   entries: z.array(z.unknown()),
@@ -129,7 +134,7 @@ export function createRemedyConnector(options: RemedyConnectorOptions): Connecto
   const updateForm = options.updateForm ?? REMEDY_INCIDENT_INTERFACE;
   const statusReasons = { ...REMEDY_STATUS_REASONS, ...options.statusReasons };
   const workLogForm = options.workLogForm ?? 'HPD:WorkLog';
-  const pageSize = Math.max(1, options.pageSize ?? 100);
+  const pageSize = Math.min(REMEDY_MAX_PAGE_SIZE, Math.max(1, options.pageSize ?? 100));
   let http!: HttpClient;
   const auth = arJwtAuth(() => http, options.auth);
   http = createHttpClient({ ...options, connector: name, auth, errorMessage: remedyErrorMessage });
@@ -164,7 +169,7 @@ export function createRemedyConnector(options: RemedyConnectorOptions): Connecto
       since = resumed.since;
       after = resumed.position;
     }
-    const size = opts.pageSize ? Math.max(1, opts.pageSize) : pageSize;
+    const size = opts.pageSize ? Math.min(REMEDY_MAX_PAGE_SIZE, Math.max(1, opts.pageSize)) : pageSize;
     const clauses: string[] = [];
     if (options.query?.trim()) clauses.push(`(${options.query.trim()})`);
     if (since) clauses.push(`'Last Modified Date' >= ${Math.floor(Date.parse(since) / 1000)}`);

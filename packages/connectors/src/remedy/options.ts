@@ -2,6 +2,15 @@
  * Options of the BMC Remedy / Helix ITSM connector.
  * @module
  */
+import { z } from 'zod';
+import {
+  booleanOption,
+  httpUrlOption,
+  objectOption,
+  textOption,
+  TRANSPORT_OPTIONS_SHAPE,
+  wholeNumberOption,
+} from '../option-schemas.js';
 import type { Status } from '@incidents/core';
 import type { CommonConnectorOptions } from '../connector.js';
 import type { HttpOptions } from '../http/http-client.js';
@@ -55,3 +64,25 @@ export interface RemedyConnectorOptions extends HttpOptions, CommonConnectorOpti
   /** `Work Log Type` of pushed comments. Default `General Information`. */
   workLogType?: string;
 }
+
+/** Largest `limit` the connector asks for (keep it ≤ the server's max-entries-per-query setting). */
+export const REMEDY_MAX_PAGE_SIZE = 1000;
+/**
+ * The options of the Remedy connector as a zod schema (strict: an unknown option is an error),
+ * limits included: `@incidents/config` checks settings against it. Credentials' shapes (`auth`
+ * alternatives, OAuth fields) are checked by the connector and by the config loader.
+ */
+export const REMEDY_OPTIONS_SCHEMA = z.strictObject({
+  ...TRANSPORT_OPTIONS_SHAPE,
+  baseUrl: httpUrlOption(),
+  auth: objectOption(),
+  form: textOption().optional(),
+  updateForm: textOption().optional(),
+  workLogForm: textOption().optional(),
+  query: textOption().optional(),
+  pageSize: wholeNumberOption(1, REMEDY_MAX_PAGE_SIZE).optional(),
+  statuses: objectOption().optional(),
+  statusReasons: objectOption().optional(),
+  workLogType: textOption().optional(),
+  reconcileDeletions: booleanOption().optional(),
+});

@@ -2,6 +2,14 @@
  * Options of the ServiceNow connector.
  * @module
  */
+import { z } from 'zod';
+import {
+  httpUrlOption,
+  objectOption,
+  textOption,
+  TRANSPORT_OPTIONS_SHAPE,
+  wholeNumberOption,
+} from '../option-schemas.js';
 import type { ResolutionType, Status } from '@incidents/core';
 import type { CommonConnectorOptions } from '../connector.js';
 import type { HttpOptions } from '../http/http-client.js';
@@ -30,3 +38,22 @@ export interface ServiceNowConnectorOptions extends HttpOptions, CommonConnector
   /** `hold_reason` written when pushing PENDING (On Hold). Default `1` (Awaiting Caller). */
   holdReason?: string;
 }
+
+/** Largest `sysparm_limit` the connector asks for. */
+export const SERVICENOW_MAX_PAGE_SIZE = 1000;
+/**
+ * The options of the ServiceNow connector as a zod schema (strict: an unknown option is an error),
+ * limits included: `@incidents/config` checks settings against it. Credentials' shapes (`auth`
+ * alternatives, OAuth fields) are checked by the connector and by the config loader.
+ */
+export const SERVICENOW_OPTIONS_SCHEMA = z.strictObject({
+  ...TRANSPORT_OPTIONS_SHAPE,
+  baseUrl: httpUrlOption(),
+  auth: objectOption(),
+  table: textOption().optional(),
+  query: textOption().optional(),
+  pageSize: wholeNumberOption(1, SERVICENOW_MAX_PAGE_SIZE).optional(),
+  states: objectOption().optional(),
+  closeCodes: objectOption().optional(),
+  holdReason: textOption().optional(),
+});

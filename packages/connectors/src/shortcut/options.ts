@@ -2,6 +2,15 @@
  * Options of the Shortcut connector.
  * @module
  */
+import { z } from 'zod';
+import {
+  booleanOption,
+  httpUrlOption,
+  objectOption,
+  textOption,
+  TRANSPORT_OPTIONS_SHAPE,
+  wholeNumberOption,
+} from '../option-schemas.js';
 import type { Status } from '@incidents/core';
 import type { CommonConnectorOptions } from '../connector.js';
 import type { HttpOptions } from '../http/http-client.js';
@@ -65,3 +74,19 @@ export interface ShortcutConnectorOptions extends HttpOptions, CommonConnectorOp
   /** Workflow-state names each core status is pushed to, tried in order (case-insensitive); then by state type. */
   stateTargets?: Partial<Record<Status, readonly string[]>>;
 }
+
+/**
+ * The options of the Shortcut connector as a zod schema (strict: an unknown option is an error),
+ * limits included: `@incidents/config` checks settings against it. Credentials' shapes (`auth`
+ * alternatives, OAuth fields) are checked by the connector and by the config loader.
+ */
+export const SHORTCUT_OPTIONS_SCHEMA = z.strictObject({
+  ...TRANSPORT_OPTIONS_SHAPE,
+  apiToken: textOption(),
+  baseUrl: httpUrlOption().optional(),
+  query: textOption().optional(),
+  filter: objectOption().optional(),
+  pageSize: wholeNumberOption(1, SHORTCUT_MAX_PAGE_SIZE).optional(),
+  stateTargets: objectOption().optional(),
+  reconcileDeletions: booleanOption().optional(),
+});

@@ -24,7 +24,7 @@ import { mapEach, maxIso } from '../mapping/common.js';
 import { decodePullCursor, encodePullCursor, normaliseSince } from '../mapping/cursor.js';
 import { fromSlackError } from './errors.js';
 import { mapSlackMessage, mapSlackReply, SlackMessageSchema } from './mapper.js';
-import type { SlackConnectorOptions } from './options.js';
+import { SLACK_MAX_PAGE_SIZE, type SlackConnectorOptions } from './options.js';
 
 /** Message subtypes that are reports (everything else — joins, topic changes, broadcasts of replies — is skipped). */
 const REPORT_SUBTYPES = new Set([undefined, 'bot_message', 'file_share', 'me_message']);
@@ -111,7 +111,7 @@ export function createSlackConnector(options: SlackConnectorOptions): Connector 
   const channel = options.channelId;
   const nonMarketplace = options.rateTier === 'non-marketplace';
   /** `conversations.history` returns at most 15 messages a page to non-Marketplace apps. */
-  const maxPage = nonMarketplace ? 15 : 999;
+  const maxPage = nonMarketplace ? 15 : SLACK_MAX_PAGE_SIZE;
   const pageSize = Math.min(maxPage, Math.max(1, options.pageSize ?? (nonMarketplace ? 15 : 200)));
   const rescanMs = Math.max(0, options.rescanWindowMs ?? 6 * 3600_000);
   const historyInterval = Math.max(0, options.historyIntervalMs ?? (nonMarketplace ? 60_000 : 0));

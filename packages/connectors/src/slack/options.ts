@@ -2,6 +2,15 @@
  * Options of the Slack connector.
  * @module
  */
+import { z } from 'zod';
+import {
+  booleanOption,
+  httpUrlOption,
+  objectOption,
+  textOption,
+  TRANSPORT_OPTIONS_SHAPE,
+  wholeNumberOption,
+} from '../option-schemas.js';
 import type { CommonConnectorOptions } from '../connector.js';
 import type { HttpOptions } from '../http/http-client.js';
 import type { OAuthOptions } from '../http/oauth.js';
@@ -47,3 +56,24 @@ export interface SlackConnectorOptions extends HttpOptions, CommonConnectorOptio
   includeReplies?: boolean;
   mapping?: Omit<SlackMappingOptions, 'channelId'>;
 }
+
+/** Largest `limit` of `conversations.history` (15 for non-Marketplace apps). */
+export const SLACK_MAX_PAGE_SIZE = 999;
+/**
+ * The options of the Slack connector as a zod schema (strict: an unknown option is an error),
+ * limits included: `@incidents/config` checks settings against it. Credentials' shapes (`auth`
+ * alternatives, OAuth fields) are checked by the connector and by the config loader.
+ */
+export const SLACK_OPTIONS_SCHEMA = z.strictObject({
+  ...TRANSPORT_OPTIONS_SHAPE,
+  token: textOption().optional(),
+  oauth: objectOption().optional(),
+  channelId: textOption(),
+  baseUrl: httpUrlOption().optional(),
+  pageSize: wholeNumberOption(1, SLACK_MAX_PAGE_SIZE).optional(),
+  includeReplies: booleanOption().optional(),
+  rescanWindowMs: wholeNumberOption(0, 30 * 86_400_000).optional(),
+  rateTier: z.enum(['standard', 'non-marketplace'], { error: 'expected standard or non-marketplace' }).optional(),
+  historyIntervalMs: wholeNumberOption(0, 3_600_000).optional(),
+  reconcileDeletions: booleanOption().optional(),
+});

@@ -2,6 +2,14 @@
  * Options of the Zendesk connector.
  * @module
  */
+import { z } from 'zod';
+import {
+  booleanOption,
+  httpUrlOption,
+  objectOption,
+  TRANSPORT_OPTIONS_SHAPE,
+  wholeNumberOption,
+} from '../option-schemas.js';
 import type { Status } from '@incidents/core';
 import type { CommonConnectorOptions } from '../connector.js';
 import type { HttpOptions } from '../http/http-client.js';
@@ -24,3 +32,19 @@ export interface ZendeskConnectorOptions extends HttpOptions, CommonConnectorOpt
   /** Core status → Zendesk status. Overrides {@link ZENDESK_PUSH_STATUSES}. */
   statuses?: Partial<Record<Status, string>>;
 }
+
+/** Largest `per_page` of the incremental export. */
+export const ZENDESK_MAX_PAGE_SIZE = 1000;
+/**
+ * The options of the Zendesk connector as a zod schema (strict: an unknown option is an error),
+ * limits included: `@incidents/config` checks settings against it. Credentials' shapes (`auth`
+ * alternatives, OAuth fields) are checked by the connector and by the config loader.
+ */
+export const ZENDESK_OPTIONS_SCHEMA = z.strictObject({
+  ...TRANSPORT_OPTIONS_SHAPE,
+  baseUrl: httpUrlOption(),
+  auth: objectOption(),
+  pageSize: wholeNumberOption(1, ZENDESK_MAX_PAGE_SIZE).optional(),
+  excludeDeleted: booleanOption().optional(),
+  statuses: objectOption().optional(),
+});
