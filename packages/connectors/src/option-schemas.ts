@@ -62,6 +62,13 @@ export const TRANSPORT_OPTIONS_SHAPE = {
   circuitBreaker: z.unknown().optional(),
 };
 
+/** The options of a connector to one vendor site: transport, the site's `baseUrl`, `auth` credentials. */
+export const SITE_OPTIONS_SHAPE = {
+  ...TRANSPORT_OPTIONS_SHAPE,
+  baseUrl: httpUrlOption(),
+  auth: objectOption(),
+};
+
 /**
  * An OAuth 2.0 client (`auth.oauth`; Slack's `oauth`): the fields' types. Which fields are required
  * depends on the grant and the vendor (checked by the connector and by `@incidents/config`).

@@ -12,6 +12,7 @@ export {
   JIRA_OAUTH_OPTIONS_SCHEMA,
   OAUTH_OPTIONS_SCHEMA,
   objectOption,
+  SITE_OPTIONS_SHAPE,
   stringListOption,
   TRANSPORT_OPTIONS_SHAPE,
   textOption,

@@ -3,14 +3,7 @@
  * @module
  */
 import { z } from 'zod';
-import {
-  booleanOption,
-  httpUrlOption,
-  objectOption,
-  textOption,
-  TRANSPORT_OPTIONS_SHAPE,
-  wholeNumberOption,
-} from '../option-schemas.js';
+import { booleanOption, objectOption, textOption, SITE_OPTIONS_SHAPE, wholeNumberOption } from '../option-schemas.js';
 import type { ResolutionType, Status } from '@incidents/core';
 import type { CommonConnectorOptions } from '../connector.js';
 import type { HttpOptions } from '../http/http-client.js';
@@ -102,15 +95,9 @@ export const JIRA_RESOLUTION_NAMES: Readonly<Record<ResolutionType, string>> = {
 
 /** Largest `maxResults` of Jira's issue search with fields. */
 export const JIRA_MAX_PAGE_SIZE = 100;
-/**
- * The options of the Jira connector as a zod schema (strict: an unknown option is an error),
- * limits included: `@incidents/config` checks settings against it. Credentials' shapes (`auth`
- * alternatives, OAuth fields) are checked by the connector and by the config loader.
- */
+/** {@link JiraConnectorOptions} as a strict zod schema, limits included (what `@incidents/config` checks). */
 export const JIRA_OPTIONS_SCHEMA = z.strictObject({
-  ...TRANSPORT_OPTIONS_SHAPE,
-  baseUrl: httpUrlOption(),
-  auth: objectOption(),
+  ...SITE_OPTIONS_SHAPE,
   jql: textOption().optional(),
   timeZone: textOption().optional(),
   pageSize: wholeNumberOption(1, JIRA_MAX_PAGE_SIZE).optional(),

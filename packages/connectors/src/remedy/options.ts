@@ -3,14 +3,7 @@
  * @module
  */
 import { z } from 'zod';
-import {
-  booleanOption,
-  httpUrlOption,
-  objectOption,
-  textOption,
-  TRANSPORT_OPTIONS_SHAPE,
-  wholeNumberOption,
-} from '../option-schemas.js';
+import { booleanOption, objectOption, textOption, SITE_OPTIONS_SHAPE, wholeNumberOption } from '../option-schemas.js';
 import type { Status } from '@incidents/core';
 import type { CommonConnectorOptions } from '../connector.js';
 import type { HttpOptions } from '../http/http-client.js';
@@ -67,15 +60,9 @@ export interface RemedyConnectorOptions extends HttpOptions, CommonConnectorOpti
 
 /** Largest `limit` the connector asks for (keep it ≤ the server's max-entries-per-query setting). */
 export const REMEDY_MAX_PAGE_SIZE = 1000;
-/**
- * The options of the Remedy connector as a zod schema (strict: an unknown option is an error),
- * limits included: `@incidents/config` checks settings against it. Credentials' shapes (`auth`
- * alternatives, OAuth fields) are checked by the connector and by the config loader.
- */
+/** {@link RemedyConnectorOptions} as a strict zod schema, limits included (what `@incidents/config` checks). */
 export const REMEDY_OPTIONS_SCHEMA = z.strictObject({
-  ...TRANSPORT_OPTIONS_SHAPE,
-  baseUrl: httpUrlOption(),
-  auth: objectOption(),
+  ...SITE_OPTIONS_SHAPE,
   form: textOption().optional(),
   updateForm: textOption().optional(),
   workLogForm: textOption().optional(),

@@ -3,13 +3,7 @@
  * @module
  */
 import { z } from 'zod';
-import {
-  httpUrlOption,
-  objectOption,
-  textOption,
-  TRANSPORT_OPTIONS_SHAPE,
-  wholeNumberOption,
-} from '../option-schemas.js';
+import { objectOption, textOption, SITE_OPTIONS_SHAPE, wholeNumberOption } from '../option-schemas.js';
 import type { ResolutionType, Status } from '@incidents/core';
 import type { CommonConnectorOptions } from '../connector.js';
 import type { HttpOptions } from '../http/http-client.js';
@@ -41,15 +35,9 @@ export interface ServiceNowConnectorOptions extends HttpOptions, CommonConnector
 
 /** Largest `sysparm_limit` the connector asks for. */
 export const SERVICENOW_MAX_PAGE_SIZE = 1000;
-/**
- * The options of the ServiceNow connector as a zod schema (strict: an unknown option is an error),
- * limits included: `@incidents/config` checks settings against it. Credentials' shapes (`auth`
- * alternatives, OAuth fields) are checked by the connector and by the config loader.
- */
+/** {@link ServiceNowConnectorOptions} as a strict zod schema, limits included (what `@incidents/config` checks). */
 export const SERVICENOW_OPTIONS_SCHEMA = z.strictObject({
-  ...TRANSPORT_OPTIONS_SHAPE,
-  baseUrl: httpUrlOption(),
-  auth: objectOption(),
+  ...SITE_OPTIONS_SHAPE,
   table: textOption().optional(),
   query: textOption().optional(),
   pageSize: wholeNumberOption(1, SERVICENOW_MAX_PAGE_SIZE).optional(),

@@ -75,11 +75,7 @@ export interface ShortcutConnectorOptions extends HttpOptions, CommonConnectorOp
   stateTargets?: Partial<Record<Status, readonly string[]>>;
 }
 
-/**
- * The options of the Shortcut connector as a zod schema (strict: an unknown option is an error),
- * limits included: `@incidents/config` checks settings against it. Credentials' shapes (`auth`
- * alternatives, OAuth fields) are checked by the connector and by the config loader.
- */
+/** {@link ShortcutConnectorOptions} as a strict zod schema, limits included (what `@incidents/config` checks). */
 export const SHORTCUT_OPTIONS_SCHEMA = z.strictObject({
   ...TRANSPORT_OPTIONS_SHAPE,
   apiToken: textOption(),

@@ -59,11 +59,7 @@ export interface SlackConnectorOptions extends HttpOptions, CommonConnectorOptio
 
 /** Largest `limit` of `conversations.history` (15 for non-Marketplace apps). */
 export const SLACK_MAX_PAGE_SIZE = 999;
-/**
- * The options of the Slack connector as a zod schema (strict: an unknown option is an error),
- * limits included: `@incidents/config` checks settings against it. Credentials' shapes (`auth`
- * alternatives, OAuth fields) are checked by the connector and by the config loader.
- */
+/** {@link SlackConnectorOptions} as a strict zod schema, limits included (what `@incidents/config` checks). */
 export const SLACK_OPTIONS_SCHEMA = z.strictObject({
   ...TRANSPORT_OPTIONS_SHAPE,
   token: textOption().optional(),

@@ -3,13 +3,7 @@
  * @module
  */
 import { z } from 'zod';
-import {
-  booleanOption,
-  httpUrlOption,
-  objectOption,
-  TRANSPORT_OPTIONS_SHAPE,
-  wholeNumberOption,
-} from '../option-schemas.js';
+import { booleanOption, objectOption, SITE_OPTIONS_SHAPE, wholeNumberOption } from '../option-schemas.js';
 import type { Status } from '@incidents/core';
 import type { CommonConnectorOptions } from '../connector.js';
 import type { HttpOptions } from '../http/http-client.js';
@@ -35,15 +29,9 @@ export interface ZendeskConnectorOptions extends HttpOptions, CommonConnectorOpt
 
 /** Largest `per_page` of the incremental export. */
 export const ZENDESK_MAX_PAGE_SIZE = 1000;
-/**
- * The options of the Zendesk connector as a zod schema (strict: an unknown option is an error),
- * limits included: `@incidents/config` checks settings against it. Credentials' shapes (`auth`
- * alternatives, OAuth fields) are checked by the connector and by the config loader.
- */
+/** {@link ZendeskConnectorOptions} as a strict zod schema, limits included (what `@incidents/config` checks). */
 export const ZENDESK_OPTIONS_SCHEMA = z.strictObject({
-  ...TRANSPORT_OPTIONS_SHAPE,
-  baseUrl: httpUrlOption(),
-  auth: objectOption(),
+  ...SITE_OPTIONS_SHAPE,
   pageSize: wholeNumberOption(1, ZENDESK_MAX_PAGE_SIZE).optional(),
   excludeDeleted: booleanOption().optional(),
   statuses: objectOption().optional(),
