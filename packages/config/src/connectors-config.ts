@@ -142,7 +142,6 @@ function checkOAuth(
   // The fields' types: the connectors' OAuth schema (Jira's adds the Atlassian gateway's fields).
   const schema = type === 'jira' ? JIRA_OAUTH_OPTIONS_SCHEMA : OAUTH_OPTIONS_SCHEMA;
   problems.push(...schemaProblems(schema, oauth, path, describe, `unknown OAuth field for ${type}`));
-  const grant = oauth.grant ?? (isBlank(oauth.refreshToken) ? 'client_credentials' : 'refresh_token');
   const required = ['clientId', 'clientSecret', ...(type === 'jira' || type === 'slack' ? [] : ['tokenUrl'])];
   if (oauth.grant === 'refresh_token' || type === 'slack') required.push('refreshToken');
   for (const key of required) {

@@ -484,7 +484,7 @@ describe('loadConnectorsConfig: webhook secrets', () => {
     expect(message).not.toContain('nope');
   });
 
-  it('in the file, webhookSecret must be a ${VAR} reference; the expanded value is the endpoint secret', () => {
+  it('in the file, webhookSecret must be an environment reference; the expanded value is the endpoint secret', () => {
     const file = writeJson(join(dir, 'connectors.json'), {
       connectors: {
         zd: {

@@ -56,7 +56,7 @@ export function createRedisDeliveryLog(
 ): RedisDeliveryLog {
   const prefix = options.prefix ?? 'incidents:webhook:';
   const keyOf = (key: string) => {
-    const readable = key.replace(/\u0000/g, ':');
+    const readable = key.split(String.fromCharCode(0)).join(':');
     return `${prefix}${readable.length > MAX_KEY_PART ? createHash('sha256').update(key).digest('hex') : readable}`;
   };
   return {
