@@ -10,6 +10,8 @@ const nextConfig: NextConfig = {
     'libsql',
     '@node-rs/argon2',
     '@incidents/config',
+    '@incidents/connectors',
+    '@slack/web-api',
     '@incidents/store-turso',
     '@incidents/store-dynamo',
     '@incidents/redis',

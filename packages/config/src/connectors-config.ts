@@ -17,10 +17,11 @@
  * |---|---|
  * | `INCIDENTS_JIRA_` | `BASE_URL` → `baseUrl`; `EMAIL` + `API_TOKEN` → `auth: { email, apiToken }`, or `BEARER_TOKEN` → `auth: { bearerToken }`, or `OAUTH_CLIENT_ID` + `OAUTH_CLIENT_SECRET` + `OAUTH_REFRESH_TOKEN` (+ `OAUTH_TOKEN_URL`, `OAUTH_CLOUD_ID`) → `auth: { oauth }` (3LO with refresh); `JQL` → `jql`; `PROJECT` (comma-separated keys) → `project in (…)` ANDed to the JQL; `TIME_ZONE` → `timeZone`; `RECONCILE_DELETIONS` → `reconcileDeletions` (check imported keys for deletions after each pull); `PAGE_SIZE` (1-100) |
  * | `INCIDENTS_SERVICENOW_` | `BASE_URL`; `USERNAME` + `PASSWORD`, or `BEARER_TOKEN`, or `OAUTH_CLIENT_ID` + `OAUTH_CLIENT_SECRET` + `OAUTH_TOKEN_URL` (+ `OAUTH_REFRESH_TOKEN`; without it the client-credentials grant); `TABLE`; `QUERY`; `PAGE_SIZE` (1-1000) |
- * | `INCIDENTS_REMEDY_` | `BASE_URL`; `USERNAME` + `PASSWORD`; `FORM`; `UPDATE_FORM`; `WORK_LOG_FORM`; `WORK_LOG_TYPE`; `QUERY`; `PAGE_SIZE` (1-1000) |
+ * | `INCIDENTS_REMEDY_` | `BASE_URL`; `USERNAME` + `PASSWORD`; `FORM`; `UPDATE_FORM` (default `HPD:IncidentInterface`); `WORK_LOG_FORM`; `WORK_LOG_TYPE`; `QUERY`; `RECONCILE_DELETIONS`; `PAGE_SIZE` (1-1000) |
  * | `INCIDENTS_ZENDESK_` | `BASE_URL` (or `SUBDOMAIN` → `https://<subdomain>.zendesk.com`); `EMAIL` + `API_TOKEN`, or `BEARER_TOKEN`, or `OAUTH_CLIENT_ID` + `OAUTH_CLIENT_SECRET` + `OAUTH_REFRESH_TOKEN` + `OAUTH_TOKEN_URL`; `EXCLUDE_DELETED`; `PAGE_SIZE` (1-1000) |
- * | `INCIDENTS_SLACK_` | `BOT_TOKEN` → `token`, or (token rotation) `OAUTH_CLIENT_ID` + `OAUTH_CLIENT_SECRET` + `OAUTH_REFRESH_TOKEN` (+ `OAUTH_TOKEN_URL`) → `oauth`; `CHANNEL_ID` → `channelId`; `BASE_URL`; `WORKSPACE_URL` → `mapping.workspaceUrl`; `INCLUDE_REPLIES`; `RESCAN_WINDOW_MS` → `rescanWindowMs` (re-read window for reactions and thread replies); `RATE_TIER` (`standard` or `non-marketplace`: 15 messages a page, one history call a minute); `PAGE_SIZE` (1-999) |
- * | `INCIDENTS_SHORTCUT_` | `API_TOKEN` → `apiToken`; `BASE_URL`; `QUERY`; `PAGE_SIZE` (1-25) |
+ * | `INCIDENTS_SLACK_` | `BOT_TOKEN` → `token`, or (token rotation) `OAUTH_CLIENT_ID` + `OAUTH_CLIENT_SECRET` + `OAUTH_REFRESH_TOKEN` (+ `OAUTH_TOKEN_URL`) → `oauth`; `CHANNEL_ID` → `channelId`; `BASE_URL`; `WORKSPACE_URL` → `mapping.workspaceUrl`; `INCLUDE_REPLIES`; `RESCAN_WINDOW_MS` → `rescanWindowMs` (re-read window for reactions and thread replies); `RATE_TIER` (`standard` or `non-marketplace`: 15 messages a page, one history call a minute); `RECONCILE_DELETIONS`; `PAGE_SIZE` (1-999) |
+ * | `INCIDENTS_SHORTCUT_` | `API_TOKEN` → `apiToken`; `BASE_URL`; `QUERY` (search operators of a first import); `RECONCILE_DELETIONS`; `PAGE_SIZE` (1-250) |
+ * | `INCIDENTS_JIRA_`, `_SERVICENOW_`, `_ZENDESK_`, `_SLACK_`, `_SHORTCUT_` | `WEBHOOK_SECRET` → the connector's webhook endpoint (`settings.webhook`, not a factory option); ServiceNow also `WEBHOOK_USERNAME`. In the file: `options.webhookSecret: "${VAR}"` (and `webhookUsername`) |
  * | every prefix | `TEAM` → `mapping.team`; `TIMEOUT_MS` → `timeoutMs`; `CONCURRENCY` → `concurrency`; `MAX_RETRIES` → `retry.maxRetries` |
  *
  * @module
@@ -28,6 +29,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { type FieldIssue, IncidentsError, isIncidentsError } from '@incidents/core';
+import {
+  CONNECTOR_OPTIONS_SCHEMAS,
+  JIRA_OAUTH_OPTIONS_SCHEMA,
+  OAUTH_OPTIONS_SCHEMA,
+} from '@incidents/connectors/options';
+import type { z } from 'zod';
 import { configIssues, issueLine } from './config-issues.js';
 
 /** The vendor systems a connector can be built for. */
@@ -62,9 +69,26 @@ export interface ConnectorSettings {
   options: Record<string, unknown>;
   /** Where the settings come from: an environment prefix or a file. */
   source: { kind: 'env'; prefix: string } | { kind: 'file'; path: string };
+  /**
+   * The connector's webhook endpoint, when a webhook secret is configured
+   * (`INCIDENTS_<SYSTEM>_WEBHOOK_SECRET`, or `options.webhookSecret: "${VAR}"` in the file; ServiceNow
+   * also `WEBHOOK_USERNAME` / `webhookUsername`). A secret: never print or log it.
+   */
+  webhook?: ConnectorWebhookSettings;
   /** Names an option path as the user wrote it (`INCIDENTS_JIRA_BASE_URL`, `<file>: connectors.jira.options.baseUrl`). */
   describe(path: string): string;
 }
+
+/** The webhook settings of one connector (see `createWebhookIntake` of `@incidents/connectors`). */
+export interface ConnectorWebhookSettings {
+  /** The shared secret or signing secret the vendor signs (or sends) deliveries with. */
+  secret: string;
+  /** ServiceNow only: the HTTP Basic user name its outbound REST message sends with the secret. */
+  username?: string;
+}
+
+/** The systems that send webhooks (Remedy has none): their prefixes accept `WEBHOOK_SECRET`. */
+export const WEBHOOK_CONNECTOR_TYPES: readonly ConnectorType[] = ['jira', 'servicenow', 'zendesk', 'slack', 'shortcut'];
 
 /** What {@link loadConnectorsConfig} found. */
 export interface ConnectorsConfig {
@@ -91,102 +115,11 @@ export interface ConnectorsConfigOptions {
 // -------------------------------------------------------------------------------------------------
 // option checks shared by the file, the environment and the Lambda's INCIDENTS_CONNECTORS
 
-type Kind = 'string' | 'url' | 'int' | 'bool' | 'object' | 'strings' | 'any';
-interface OptionSpec {
-  kind: Kind;
-  min?: number;
-  max?: number;
-}
-
-const TRANSPORT: Record<string, OptionSpec> = {
-  fetch: { kind: 'any' },
-  retry: { kind: 'object' },
-  concurrency: { kind: 'int', min: 1, max: 64 },
-  timeoutMs: { kind: 'int', min: 1, max: 600_000 },
-  userAgent: { kind: 'string' },
-  includeRaw: { kind: 'bool' },
-  mapping: { kind: 'object' },
-  redact: { kind: 'strings' },
-  circuitBreaker: { kind: 'any' },
-};
-
-/** Every option each factory accepts (see the connectors' `*ConnectorOptions`). */
-const OPTIONS: Readonly<Record<ConnectorType, Record<string, OptionSpec>>> = {
-  jira: {
-    ...TRANSPORT,
-    baseUrl: { kind: 'url' },
-    auth: { kind: 'object' },
-    jql: { kind: 'string' },
-    timeZone: { kind: 'string' },
-    pageSize: { kind: 'int', min: 1, max: 100 },
-    statusTargets: { kind: 'object' },
-    resolutionNames: { kind: 'object' },
-    internalComments: { kind: 'object' },
-    reconcileDeletions: { kind: 'bool' },
-  },
-  servicenow: {
-    ...TRANSPORT,
-    baseUrl: { kind: 'url' },
-    auth: { kind: 'object' },
-    table: { kind: 'string' },
-    query: { kind: 'string' },
-    pageSize: { kind: 'int', min: 1, max: 1000 },
-    states: { kind: 'object' },
-    closeCodes: { kind: 'object' },
-    holdReason: { kind: 'string' },
-  },
-  remedy: {
-    ...TRANSPORT,
-    baseUrl: { kind: 'url' },
-    auth: { kind: 'object' },
-    form: { kind: 'string' },
-    updateForm: { kind: 'string' },
-    workLogForm: { kind: 'string' },
-    query: { kind: 'string' },
-    pageSize: { kind: 'int', min: 1, max: 1000 },
-    statuses: { kind: 'object' },
-    statusReasons: { kind: 'object' },
-    workLogType: { kind: 'string' },
-  },
-  zendesk: {
-    ...TRANSPORT,
-    baseUrl: { kind: 'url' },
-    auth: { kind: 'object' },
-    pageSize: { kind: 'int', min: 1, max: 1000 },
-    excludeDeleted: { kind: 'bool' },
-    statuses: { kind: 'object' },
-  },
-  slack: {
-    ...TRANSPORT,
-    token: { kind: 'string' },
-    oauth: { kind: 'object' },
-    channelId: { kind: 'string' },
-    baseUrl: { kind: 'url' },
-    pageSize: { kind: 'int', min: 1, max: 999 },
-    includeReplies: { kind: 'bool' },
-    rescanWindowMs: { kind: 'int', min: 0, max: 30 * 86_400_000 },
-    rateTier: { kind: 'string' },
-    historyIntervalMs: { kind: 'int', min: 0, max: 3_600_000 },
-  },
-  shortcut: {
-    ...TRANSPORT,
-    apiToken: { kind: 'string' },
-    baseUrl: { kind: 'url' },
-    query: { kind: 'string' },
-    pageSize: { kind: 'int', min: 1, max: 25 },
-    stateTargets: { kind: 'object' },
-  },
-};
-
-/** Required options; `auth` alternatives are checked separately. */
-const REQUIRED: Readonly<Record<ConnectorType, readonly string[]>> = {
-  jira: ['baseUrl'],
-  servicenow: ['baseUrl'],
-  remedy: ['baseUrl'],
-  zendesk: ['baseUrl'],
-  slack: ['channelId'],
-  shortcut: ['apiToken'],
-};
+/**
+ * Every option each factory accepts, with its limits: the connectors' own zod schemas
+ * (`@incidents/connectors/options`). This module only maps variable names and file paths onto them.
+ */
+const OPTIONS: Readonly<Record<ConnectorType, z.ZodObject>> = CONNECTOR_OPTIONS_SCHEMAS;
 
 /** The accepted `auth` shapes: each a set of fields that must all be present. */
 const AUTH: Readonly<Partial<Record<ConnectorType, ReadonlyArray<readonly string[]>>>> = {
@@ -194,22 +127,6 @@ const AUTH: Readonly<Partial<Record<ConnectorType, ReadonlyArray<readonly string
   servicenow: [['username', 'password'], ['bearerToken'], ['oauth']],
   remedy: [['username', 'password']],
   zendesk: [['email', 'apiToken'], ['bearerToken'], ['oauth']],
-};
-
-/** The fields of an OAuth 2.0 client (`auth.oauth`, Slack's `oauth`); `tokenUrl` has a default for Jira and Slack only. */
-const OAUTH_FIELDS: Readonly<Record<string, Kind>> = {
-  tokenUrl: 'url',
-  clientId: 'string',
-  clientSecret: 'string',
-  refreshToken: 'string',
-  accessToken: 'string',
-  expiresAt: 'any',
-  grant: 'string',
-  scope: 'string',
-  refreshSkewMs: 'int',
-  onTokens: 'any',
-  cloudId: 'string',
-  apiBaseUrl: 'url',
 };
 
 /** Problems of an OAuth 2.0 client object at `path`. */
@@ -222,19 +139,9 @@ function checkOAuth(
 ): string[] {
   if (!isObject(oauth)) return [`${describe(path)}: expected an object`];
   const problems: string[] = [];
-  for (const [key, value] of Object.entries(oauth)) {
-    const kind = OAUTH_FIELDS[key];
-    if (!kind || (key === 'cloudId' || key === 'apiBaseUrl' ? type !== 'jira' : false)) {
-      problems.push(`${describe(`${path}.${key}`)}: unknown OAuth field for ${type}`);
-      continue;
-    }
-    const problem = value === undefined ? null : checkValue({ kind }, value);
-    if (problem) problems.push(`${describe(`${path}.${key}`)}: ${problem}`);
-  }
-  const grant = oauth.grant ?? (isBlank(oauth.refreshToken) ? 'client_credentials' : 'refresh_token');
-  if (grant !== 'refresh_token' && grant !== 'client_credentials') {
-    problems.push(`${describe(`${path}.grant`)}: expected refresh_token or client_credentials`);
-  }
+  // The fields' types: the connectors' OAuth schema (Jira's adds the Atlassian gateway's fields).
+  const schema = type === 'jira' ? JIRA_OAUTH_OPTIONS_SCHEMA : OAUTH_OPTIONS_SCHEMA;
+  problems.push(...schemaProblems(schema, oauth, path, describe, `unknown OAuth field for ${type}`));
   const required = ['clientId', 'clientSecret', ...(type === 'jira' || type === 'slack' ? [] : ['tokenUrl'])];
   if (oauth.grant === 'refresh_token' || type === 'slack') required.push('refreshToken');
   for (const key of required) {
@@ -256,40 +163,69 @@ const SECRET_PATHS: ReadonlyMap<string, string> = new Map([
   ['oauth.clientSecret', 'OAUTH_CLIENT_SECRET'],
   ['oauth.refreshToken', 'OAUTH_REFRESH_TOKEN'],
   ['oauth.accessToken', 'OAUTH_ACCESS_TOKEN'],
+  ['webhookSecret', 'WEBHOOK_SECRET'],
 ]);
+
+/**
+ * Takes the webhook settings out of a connector's options (they configure its webhook endpoint,
+ * not the connector): problems name where they were written.
+ */
+function takeWebhook(
+  type: ConnectorType,
+  options: Record<string, unknown>,
+  describe: (path: string) => string,
+  problems: string[],
+): ConnectorWebhookSettings | undefined {
+  const { webhookSecret: secret, webhookUsername: username } = options;
+  delete options.webhookSecret;
+  delete options.webhookUsername;
+  if (secret === undefined && username === undefined) return undefined;
+  if (!WEBHOOK_CONNECTOR_TYPES.includes(type)) {
+    problems.push(`${describe(secret === undefined ? 'webhookUsername' : 'webhookSecret')}: ${type} sends no webhooks`);
+    return undefined;
+  }
+  if (username !== undefined && type !== 'servicenow') {
+    problems.push(`${describe('webhookUsername')}: only ServiceNow webhooks have a user name`);
+  }
+  if (isBlank(secret) || typeof secret !== 'string') {
+    problems.push(`${describe('webhookSecret')}: required${username !== undefined ? ' with a webhook user name' : ''}`);
+    return undefined;
+  }
+  if (username !== undefined && (typeof username !== 'string' || isBlank(username))) {
+    problems.push(`${describe('webhookUsername')}: expected a non-empty string`);
+  }
+  return { secret, ...(typeof username === 'string' && username.trim() ? { username: username.trim() } : {}) };
+}
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isBlank = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
 
-function checkValue(spec: OptionSpec, value: unknown): string | null {
-  switch (spec.kind) {
-    case 'string':
-      return typeof value === 'string' && value.trim() !== '' ? null : 'expected a non-empty string';
-    case 'url': {
-      if (typeof value !== 'string') return 'expected an http(s) URL';
-      try {
-        const url = new URL(value);
-        return url.protocol === 'http:' || url.protocol === 'https:' ? null : 'expected an http(s) URL';
-      } catch {
-        return 'expected an http(s) URL';
-      }
-    }
-    case 'int':
-      return typeof value === 'number' &&
-        Number.isInteger(value) &&
-        value >= (spec.min ?? 0) &&
-        value <= (spec.max ?? Number.MAX_SAFE_INTEGER)
-        ? null
-        : `expected a whole number from ${spec.min ?? 0} to ${spec.max}`;
-    case 'bool':
-      return typeof value === 'boolean' ? null : 'expected true or false';
-    case 'object':
-      return typeof value === 'object' && value !== null ? null : 'expected an object';
-    case 'strings':
-      return Array.isArray(value) && value.every((s) => typeof s === 'string') ? null : 'expected a list of strings';
-    case 'any':
-      return null;
-  }
+/**
+ * The problems of `value` against `schema`, one `"<where>: <problem>"` line each: an unknown key
+ * says `unknown` and lists the accepted ones; other messages are the schema's (never the value).
+ */
+function schemaProblems(
+  schema: z.ZodObject,
+  value: unknown,
+  base: string,
+  describe: (path: string) => string,
+  unknown: string,
+): string[] {
+  const result = schema.safeParse(value);
+  if (result.success) return [];
+  const at = (path: readonly PropertyKey[]) => [...(base ? [base] : []), ...path.map(String)].join('.');
+  // Unknown keys first: a misspelt option explains the "required" that follows it.
+  const issues = [...result.error.issues].sort(
+    (a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'),
+  );
+  return issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map(
+          (key) =>
+            `${describe(at([...issue.path, key]))}: ${unknown}; expected one of ${Object.keys(schema.shape).join(', ')}`,
+        )
+      : [`${describe(at(issue.path))}: ${issue.message}`],
+  );
 }
 
 /**
@@ -307,21 +243,14 @@ export function checkConnectorOptions(
   describe: (path: string) => string,
   short: (path: string) => string = describe,
 ): string[] {
-  const problems: string[] = [];
-  const specs = OPTIONS[type];
-  for (const [key, value] of Object.entries(options)) {
-    const spec = specs[key];
-    if (!spec) {
-      problems.push(`${describe(key)}: unknown option for ${type}; expected one of ${Object.keys(specs).join(', ')}`);
-      continue;
-    }
-    if (value === undefined) continue;
-    const problem = checkValue(spec, value);
-    if (problem) problems.push(`${describe(key)}: ${problem}`);
-  }
-  for (const key of REQUIRED[type]) {
-    if (isBlank(options[key])) problems.push(`${describe(key)}: required`);
-  }
+  // A missing `auth` is reported below with its alternatives.
+  const problems = schemaProblems(
+    OPTIONS[type],
+    AUTH[type] && options.auth === undefined ? { ...options, auth: {} } : options,
+    '',
+    describe,
+    `unknown option for ${type}`,
+  );
   if (type === 'slack') {
     const hasToken = !isBlank(options.token);
     if (!hasToken && options.oauth === undefined) {
@@ -393,6 +322,9 @@ const COMMON_ENV: EnvVariable[] = [
   { suffix: 'MAX_RETRIES', path: 'retry.maxRetries', kind: 'int' },
 ];
 
+/** The webhook secret of a system that sends webhooks (`options.webhookSecret`, taken out by `takeWebhook`). */
+const WEBHOOK_SECRET_ENV: EnvVariable = { suffix: 'WEBHOOK_SECRET', path: 'webhookSecret', kind: 'string' };
+
 const v = (suffix: string, path: string | null, kind: EnvVariable['kind'] = 'string', trigger = false) => ({
   suffix,
   path,
@@ -417,6 +349,7 @@ const ENV_VARIABLES: Readonly<Record<ConnectorType, readonly EnvVariable[]>> = {
     v('TIME_ZONE', 'timeZone'),
     v('RECONCILE_DELETIONS', 'reconcileDeletions', 'bool'),
     v('PAGE_SIZE', 'pageSize', 'int'),
+    WEBHOOK_SECRET_ENV,
     ...COMMON_ENV,
   ],
   servicenow: [
@@ -431,6 +364,8 @@ const ENV_VARIABLES: Readonly<Record<ConnectorType, readonly EnvVariable[]>> = {
     v('TABLE', 'table'),
     v('QUERY', 'query'),
     v('PAGE_SIZE', 'pageSize', 'int'),
+    WEBHOOK_SECRET_ENV,
+    v('WEBHOOK_USERNAME', 'webhookUsername'),
     ...COMMON_ENV,
   ],
   remedy: [
@@ -442,6 +377,7 @@ const ENV_VARIABLES: Readonly<Record<ConnectorType, readonly EnvVariable[]>> = {
     v('WORK_LOG_FORM', 'workLogForm'),
     v('WORK_LOG_TYPE', 'workLogType'),
     v('QUERY', 'query'),
+    v('RECONCILE_DELETIONS', 'reconcileDeletions', 'bool'),
     v('PAGE_SIZE', 'pageSize', 'int'),
     ...COMMON_ENV,
   ],
@@ -457,6 +393,7 @@ const ENV_VARIABLES: Readonly<Record<ConnectorType, readonly EnvVariable[]>> = {
     v('OAUTH_TOKEN_URL', 'auth.oauth.tokenUrl', 'url'),
     v('EXCLUDE_DELETED', 'excludeDeleted', 'bool'),
     v('PAGE_SIZE', 'pageSize', 'int'),
+    WEBHOOK_SECRET_ENV,
     ...COMMON_ENV,
   ],
   slack: [
@@ -472,14 +409,18 @@ const ENV_VARIABLES: Readonly<Record<ConnectorType, readonly EnvVariable[]>> = {
     v('INCLUDE_REPLIES', 'includeReplies', 'bool'),
     v('RESCAN_WINDOW_MS', 'rescanWindowMs', 'int'),
     v('RATE_TIER', 'rateTier'),
+    v('RECONCILE_DELETIONS', 'reconcileDeletions', 'bool'),
     v('PAGE_SIZE', 'pageSize', 'int'),
+    WEBHOOK_SECRET_ENV,
     ...COMMON_ENV,
   ],
   shortcut: [
     v('API_TOKEN', 'apiToken', 'string', true),
     v('BASE_URL', 'baseUrl', 'url'),
     v('QUERY', 'query'),
+    v('RECONCILE_DELETIONS', 'reconcileDeletions', 'bool'),
     v('PAGE_SIZE', 'pageSize', 'int'),
+    WEBHOOK_SECRET_ENV,
     ...COMMON_ENV,
   ],
 };
@@ -588,12 +529,20 @@ function fromEnv(env: NodeJS.ProcessEnv): { settings: ConnectorSettings[]; probl
       }
     }
     const describe = envDescriber(type);
+    const webhook = takeWebhook(type, options, describe, typeProblems);
     typeProblems.push(...checkConnectorOptions(type, options, describe));
     if (typeProblems.length) {
       problems.push(...typeProblems);
       continue;
     }
-    settings.push({ name: type, type, options, source: { kind: 'env', prefix }, describe });
+    settings.push({
+      name: type,
+      type,
+      options,
+      source: { kind: 'env', prefix },
+      describe,
+      ...(webhook ? { webhook } : {}),
+    });
   }
   return { settings, problems };
 }
@@ -720,6 +669,8 @@ function fromFile(path: string, origin: string, env: NodeJS.ProcessEnv): Connect
     const secrets = new Set<string>();
     const options = expand(raw, '', env, describe, problems, secrets) as Record<string, unknown>;
     if (problems.length > before) continue;
+    const webhook = takeWebhook(type as ConnectorType, options, describe, problems);
+    if (webhook) secrets.delete(webhook.secret);
     // Every secret reference is redacted from the connector's errors, wherever the value was used.
     if (secrets.size) {
       const given = Array.isArray(options.redact) ? options.redact.filter((s) => typeof s === 'string') : [];
@@ -727,7 +678,14 @@ function fromFile(path: string, origin: string, env: NodeJS.ProcessEnv): Connect
     }
     problems.push(...checkConnectorOptions(type as ConnectorType, options, describe, short));
     if (problems.length > before) continue;
-    settings.push({ name, type: type as ConnectorType, options, source: { kind: 'file', path }, describe });
+    settings.push({
+      name,
+      type: type as ConnectorType,
+      options,
+      source: { kind: 'file', path },
+      describe,
+      ...(webhook ? { webhook } : {}),
+    });
   }
   if (problems.length) fail(problems);
   return settings;

@@ -276,8 +276,8 @@ describe('loadConnectorsConfig: config file', () => {
       [{ connectors: { ops: { type: 'slack', secret: 'x', options: {} } } }, /connectors\.ops\.secret: unknown key/],
       [{ connectors: { 'Bad Name': { type: 'slack' } } }, /connectors\.Bad Name: a connector name is/],
       [
-        { connectors: { sc: { type: 'shortcut', options: { apiToken: ref('JIRA_TOKEN'), pageSize: 100 } } } },
-        /connectors\.sc\.options\.pageSize: expected a whole number from 1 to 25/,
+        { connectors: { sc: { type: 'shortcut', options: { apiToken: ref('JIRA_TOKEN'), pageSize: 251 } } } },
+        /connectors\.sc\.options\.pageSize: expected a whole number from 1 to 250/,
       ],
     ];
     for (const [content, expected] of cases) {
@@ -438,5 +438,134 @@ describe('OAuth 2.0 settings', () => {
       });
     expect(missing).toThrow(/INCIDENTS_ZENDESK_OAUTH_TOKEN_URL: required with INCIDENTS_ZENDESK_OAUTH_\*/);
     expect(missing).not.toThrow(/cl1ent-s3cret/);
+  });
+});
+
+describe('loadConnectorsConfig: webhook secrets', () => {
+  it('reads INCIDENTS_<SYSTEM>_WEBHOOK_SECRET (and ServiceNow WEBHOOK_USERNAME) as the webhook endpoint, not a factory option', () => {
+    const config = loadConnectorsConfig({
+      cwd: dir,
+      env: {
+        INCIDENTS_JIRA_BASE_URL: 'https://acme.atlassian.net',
+        INCIDENTS_JIRA_EMAIL: 'bot@acme.com',
+        INCIDENTS_JIRA_API_TOKEN: 'jira-secret',
+        INCIDENTS_JIRA_WEBHOOK_SECRET: 'jira-hook-secret',
+        INCIDENTS_SERVICENOW_BASE_URL: 'https://acme.service-now.com',
+        INCIDENTS_SERVICENOW_BEARER_TOKEN: 'sn-secret',
+        INCIDENTS_SERVICENOW_WEBHOOK_SECRET: 'sn-hook-secret',
+        INCIDENTS_SERVICENOW_WEBHOOK_USERNAME: 'hook',
+      },
+    });
+    expect(config.connectors.jira?.webhook).toEqual({ secret: 'jira-hook-secret' });
+    expect(config.connectors.jira?.options).not.toHaveProperty('webhookSecret');
+    expect(config.connectors.servicenow?.webhook).toEqual({ secret: 'sn-hook-secret', username: 'hook' });
+    expect(connectorEnvVariables('slack')).toContain('INCIDENTS_SLACK_WEBHOOK_SECRET');
+    // The connector still builds: the webhook secret is no option of its factory.
+    expect(buildConnector('jira', config.connectors.jira as NonNullable<typeof config.connectors.jira>).name).toBe(
+      'jira',
+    );
+  });
+
+  it('a webhook secret for Remedy (no webhooks) is an unknown variable, named', () => {
+    const message = errorOf(() =>
+      loadConnectorsConfig({
+        cwd: dir,
+        env: {
+          INCIDENTS_REMEDY_BASE_URL: 'https://acme-restapi.onbmc.com',
+          INCIDENTS_REMEDY_USERNAME: 'svc',
+          INCIDENTS_REMEDY_PASSWORD: 'remedy-secret',
+          INCIDENTS_REMEDY_WEBHOOK_SECRET: 'nope',
+          INCIDENTS_JIRA_WEBHOOK_SECRETS: 'typo',
+        },
+      }),
+    );
+    expect(message).toContain('INCIDENTS_REMEDY_WEBHOOK_SECRET: unknown variable');
+    expect(message).toContain('INCIDENTS_JIRA_WEBHOOK_SECRETS');
+    expect(message).not.toContain('nope');
+  });
+
+  it('in the file, webhookSecret must be an environment reference; the expanded value is the endpoint secret', () => {
+    const file = writeJson(join(dir, 'connectors.json'), {
+      connectors: {
+        zd: {
+          type: 'zendesk',
+          options: {
+            baseUrl: 'https://acme.zendesk.com',
+            auth: { email: 'a@acme.com', apiToken: ref('ZD_TOKEN') },
+            webhookSecret: ref('ZD_HOOK'),
+          },
+        },
+      },
+    });
+    const config = loadConnectorsConfig({ cwd: dir, file, env: { ZD_TOKEN: 'zd-secret', ZD_HOOK: 'zd-hook-secret' } });
+    expect(config.connectors.zd?.webhook).toEqual({ secret: 'zd-hook-secret' });
+    expect(config.connectors.zd?.options).not.toHaveProperty('webhookSecret');
+
+    writeJson(file, {
+      connectors: {
+        zd: {
+          type: 'zendesk',
+          options: {
+            baseUrl: 'https://acme.zendesk.com',
+            auth: { email: 'a@acme.com', apiToken: ref('ZD_TOKEN') },
+            webhookSecret: 'plain-hook-secret',
+          },
+        },
+      },
+    });
+    const message = errorOf(() => loadConnectorsConfig({ cwd: dir, file, env: { ZD_TOKEN: 'zd-secret' } }));
+    expect(message).toContain('connectors.zd.options.webhookSecret: a secret must be an environment reference');
+    expect(message).toContain('INCIDENTS_ZENDESK_WEBHOOK_SECRET');
+    expect(message).not.toContain('plain-hook-secret');
+    writeJson(file, {
+      connectors: {
+        zd: {
+          type: 'zendesk',
+          options: {
+            baseUrl: 'https://acme.zendesk.com',
+            auth: { email: 'a@acme.com', apiToken: ref('ZD_TOKEN') },
+            webhookSecret: ref('ZD_HOOK_UNSET'),
+          },
+        },
+      },
+    });
+    expect(errorOf(() => loadConnectorsConfig({ cwd: dir, file, env: { ZD_TOKEN: 'zd-secret' } }))).toContain(
+      'environment variable ZD_HOOK_UNSET is not set',
+    );
+  });
+});
+
+describe('connector options: the connectors own schemas decide', () => {
+  it('a value the connector does not accept is refused by the config, naming the variable (Slack rate tier)', () => {
+    const message = errorOf(() =>
+      loadConnectorsConfig({
+        cwd: dir,
+        env: {
+          INCIDENTS_SLACK_BOT_TOKEN: 'xoxb-secret',
+          INCIDENTS_SLACK_CHANNEL_ID: 'C1',
+          INCIDENTS_SLACK_RATE_TIER: 'fast',
+        },
+      }),
+    );
+    expect(message).toContain('INCIDENTS_SLACK_RATE_TIER: expected standard or non-marketplace');
+    expect(message).not.toContain('xoxb-secret');
+  });
+
+  it('limits come from the connector: Remedy pageSize up to REMEDY_MAX_PAGE_SIZE, Shortcut up to 250', async () => {
+    const { REMEDY_MAX_PAGE_SIZE, SHORTCUT_MAX_PAGE_SIZE } = await import('@incidents/connectors/options');
+    const env = {
+      INCIDENTS_REMEDY_BASE_URL: 'https://acme-restapi.onbmc.com',
+      INCIDENTS_REMEDY_USERNAME: 'svc',
+      INCIDENTS_REMEDY_PASSWORD: 'remedy-secret',
+      INCIDENTS_REMEDY_PAGE_SIZE: String(REMEDY_MAX_PAGE_SIZE + 1),
+    };
+    expect(errorOf(() => loadConnectorsConfig({ cwd: dir, env }))).toContain(
+      `INCIDENTS_REMEDY_PAGE_SIZE: expected a whole number from 1 to ${REMEDY_MAX_PAGE_SIZE}`,
+    );
+    const ok = loadConnectorsConfig({
+      cwd: dir,
+      env: { INCIDENTS_SHORTCUT_API_TOKEN: 'sc-secret', INCIDENTS_SHORTCUT_PAGE_SIZE: String(SHORTCUT_MAX_PAGE_SIZE) },
+    });
+    expect(ok.connectors.shortcut?.options.pageSize).toBe(250);
   });
 });

@@ -81,9 +81,11 @@ export {
 export {
   createRemedyConnector,
   mapRemedyEntry,
+  REMEDY_INCIDENT_INTERFACE,
   REMEDY_PRIORITY_MAP,
   REMEDY_PUSH_STATUSES,
   REMEDY_STATUS_MAP,
+  REMEDY_STATUS_REASONS,
   type RemedyConnectorOptions,
   type RemedyMappingOptions,
 } from './remedy/index.js';
@@ -101,11 +103,13 @@ export {
 export {
   createShortcutConnector,
   mapShortcutStory,
+  SHORTCUT_MAX_PAGE_SIZE,
   SHORTCUT_PRIORITY_MAP,
   SHORTCUT_STATE_MAP,
   SHORTCUT_STATE_TYPE_MAP,
   type ShortcutConnectorOptions,
   type ShortcutMappingOptions,
+  type ShortcutStoryFilter,
   type ShortcutWorkflowState,
 } from './shortcut/index.js';
 export {
@@ -121,6 +125,7 @@ export {
 export {
   createMemoryDeliveryLog,
   createWebhookIntake,
+  createWebhookFetchHandler,
   createWebhookRequestHandler,
   DEFAULT_WEBHOOK_TOLERANCE_MS,
   type VerifiedDelivery,

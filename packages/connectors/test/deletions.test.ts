@@ -12,9 +12,15 @@ import { DELETED_SOURCE_STATUS, isDeletedAtSource } from '../src/engine/deletion
 import { createSyncEngine } from '../src/engine/index.js';
 import { createJiraConnector } from '../src/jira/index.js';
 import { createServiceNowConnector } from '../src/servicenow/index.js';
+import { createRemedyConnector } from '../src/remedy/index.js';
+import { createShortcutConnector } from '../src/shortcut/index.js';
+import { createSlackConnector } from '../src/slack/index.js';
 import { createZendeskConnector } from '../src/zendesk/index.js';
 import { makeJiraIssue, startJiraServer } from '@incidents/test-support/servers/jira-server';
 import { makeSnRecord, snNow, startServiceNowServer } from '@incidents/test-support/servers/servicenow-server';
+import { makeRemedyEntry, startRemedyServer } from '@incidents/test-support/servers/remedy-server';
+import { makeScStory, startShortcutServer } from '@incidents/test-support/servers/shortcut-server';
+import { startSlackServer } from '@incidents/test-support/servers/slack-server';
 import { makeZdTicket, startZendeskServer } from '@incidents/test-support/servers/zendesk-server';
 
 const ana: Actor = { id: 'ana@example.com', roles: ['operator'] };
@@ -26,7 +32,11 @@ async function memoryStore(): Promise<TursoStore> {
   return store;
 }
 
-async function expectDeleted(store: TursoStore, system: 'JIRA' | 'SERVICENOW' | 'ZENDESK', id: string) {
+async function expectDeleted(
+  store: TursoStore,
+  system: 'JIRA' | 'SERVICENOW' | 'ZENDESK' | 'REMEDY' | 'SLACK' | 'SHORTCUT',
+  id: string,
+) {
   const incident = (await store.findBySource(system, id)) as Incident;
   expect(incident).not.toBeNull();
   expect(isDeletedAtSource(incident)).toBe(true);
@@ -120,5 +130,87 @@ describe('deletions at the source', () => {
     await reconciling.pull('jira');
     const last = jira.requestsTo('/rest/api/3/issue/bulkfetch').at(-1)?.json as { issueIdsOrKeys: string[] };
     expect(last.issueIdsOrKeys).toEqual(['OPS-2']);
+  });
+
+  it('Remedy (reconcileDeletions): an incident number the form no longer returns is marked deleted', async () => {
+    const creds = { username: 'Demo', password: 'remedy-pw' };
+    const remedy = await startRemedyServer(creds);
+    closers.push(() => remedy.close());
+    remedy.entries.push(makeRemedyEntry(1, '2026-02-01T10:00:00Z'), makeRemedyEntry(2, '2026-02-01T11:00:00Z'));
+    const store = await memoryStore();
+    const engine = createSyncEngine({
+      store,
+      connectors: [createRemedyConnector({ baseUrl: remedy.url, auth: creds, retry, reconcileDeletions: true })],
+    });
+    expect((await engine.pull('remedy')).totals.created).toBe(2);
+    remedy.entries.splice(0, 1);
+    const run = await engine.pull('remedy');
+    expect(run.errors).toEqual([]);
+    expect(run.totals.deleted).toBe(1);
+    await expectDeleted(store, 'REMEDY', 'INC000000000001');
+    expect(isDeletedAtSource((await store.findBySource('REMEDY', 'INC000000000002')) as Incident)).toBe(false);
+  });
+
+  it('Shortcut: an archived story (pulled) and a deleted one (404, reconcileDeletions) are marked deleted', async () => {
+    const token = 'sc-t0ken';
+    const sc = await startShortcutServer(token);
+    closers.push(() => sc.close());
+    sc.stories.push(
+      makeScStory(1, '2026-02-01T10:00:00Z'),
+      makeScStory(2, '2026-02-01T11:00:00Z'),
+      makeScStory(3, '2026-02-01T12:00:00Z'),
+    );
+    const store = await memoryStore();
+    const engine = createSyncEngine({
+      store,
+      connectors: [createShortcutConnector({ baseUrl: sc.url, apiToken: token, retry, reconcileDeletions: true })],
+    });
+    expect((await engine.pull('shortcut')).totals.created).toBe(3);
+    const archived = sc.stories.find((s) => s.id === 1);
+    if (!archived) throw new Error('no story 1');
+    archived.archived = true;
+    archived.updated_at = new Date().toISOString();
+    sc.stories.splice(
+      sc.stories.findIndex((s) => s.id === 2),
+      1,
+    );
+    const run = await engine.pull('shortcut');
+    expect(run.errors).toEqual([]);
+    expect(run.totals.deleted).toBe(2);
+    await expectDeleted(store, 'SHORTCUT', '1');
+    await expectDeleted(store, 'SHORTCUT', '2');
+    expect(isDeletedAtSource((await store.findBySource('SHORTCUT', '3')) as Incident)).toBe(false);
+  });
+
+  it('Slack (reconcileDeletions): a deleted message, or a thread parent left as a tombstone, is marked deleted', async () => {
+    const token = 'xoxb-1-2-t0ken';
+    const channelId = 'C024BE91L';
+    const slack = await startSlackServer(token, channelId);
+    closers.push(() => slack.close());
+    slack.messages.push(
+      { ts: '1770000060.000100', user: 'U1', text: 'report 1' },
+      { ts: '1770000120.000100', user: 'U1', text: 'report 2', reply_count: 1, thread_ts: '1770000120.000100' },
+      { ts: '1770000180.000100', user: 'U1', text: 'report 3' },
+    );
+    const store = await memoryStore();
+    const engine = createSyncEngine({
+      store,
+      connectors: [
+        createSlackConnector({ token, channelId, baseUrl: `${slack.url}/api/`, retry, reconcileDeletions: true }),
+      ],
+    });
+    expect((await engine.pull('slack')).totals.created).toBe(3);
+    slack.messages.splice(0, 1);
+    const parent = slack.messages.find((m) => m.ts === '1770000120.000100');
+    if (!parent) throw new Error('no thread parent');
+    Object.assign(parent, { subtype: 'tombstone', text: 'This message was deleted.' });
+    const run = await engine.pull('slack');
+    expect(run.errors).toEqual([]);
+    expect(run.totals.deleted).toBe(2);
+    await expectDeleted(store, 'SLACK', `${channelId}:1770000060.000100`);
+    await expectDeleted(store, 'SLACK', `${channelId}:1770000120.000100`);
+    expect(isDeletedAtSource((await store.findBySource('SLACK', `${channelId}:1770000180.000100`)) as Incident)).toBe(
+      false,
+    );
   });
 });

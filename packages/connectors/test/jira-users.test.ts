@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { accountIdDirectory, storeUserDirectory } from '../src/jira/directory.js';
 import { createJiraConnector } from '../src/jira/index.js';
 import { closeAfterEach, NO_RETRY } from './cleanup.js';
-import { makeJiraIssue, startJiraServer } from '@incidents/test-support/servers/jira-server';
+import { jiraComment, makeJiraIssue, startJiraServer } from '@incidents/test-support/servers/jira-server';
 
 const creds = { email: 'bot@example.com', apiToken: 'jira-t0ken' };
 const closers = closeAfterEach();
@@ -56,5 +56,41 @@ describe('Jira users by accountId', () => {
       userDirectory: storeUserDirectory(store, { '5b10a-ana': 'ana@example.com' }),
     });
     expect(await pullAssignees(fromStore)).toEqual({ 'OPS-1': 'ana@example.com', 'OPS-2': 'bo@example.com' });
+  });
+});
+
+describe('Jira comment authors by accountId', () => {
+  it('names hidden-email comment authors through the user directory, in the search payload and fetched pages', async () => {
+    const jira = await startJiraServer(creds);
+    closers.push(() => jira.close());
+    jira.emailsVisible = false;
+    jira.searchCommentLimit = 1; // the second comment is fetched from the comment endpoint
+    const by = (accountId: string, displayName: string, emailAddress: string) => ({
+      ...jiraComment(`c-${accountId}`, `from ${displayName}`, '2026-02-01T09:00:00.000Z'),
+      author: { accountId, displayName, emailAddress },
+    });
+    jira.issues.push(
+      makeJiraIssue(1, '2026-02-01T10:00:00.000Z', {
+        comments: [by('5b10a-ana', 'Ana Ortega', 'ana@example.com'), by('5b10a-bo', 'Bo Lind', 'bo@example.com')],
+      }),
+      // All of its comments are in the search payload.
+      makeJiraIssue(2, '2026-02-01T11:00:00.000Z', { comments: [by('5b10a-bo', 'Bo Lind', 'bo@example.com')] }),
+    );
+    const base = { baseUrl: jira.url, auth: creds, retry: NO_RETRY, timeZone: 'UTC' };
+    const authors = async (connector: ReturnType<typeof createJiraConnector>) => {
+      const out: string[] = [];
+      for await (const page of connector.pull({}))
+        for (const item of page.items) out.push(...item.comments.map((c) => c.author));
+      return out;
+    };
+    // Without a directory the author is the display name (never a guessed email).
+    expect(await authors(createJiraConnector(base))).toEqual(['Ana Ortega', 'Bo Lind', 'Bo Lind']);
+    const directory = accountIdDirectory({ '5b10a-ana': 'ana@example.com', '5b10a-bo': 'bo@example.com' });
+    const connector = createJiraConnector({ ...base, userDirectory: directory });
+    expect(await authors(connector)).toEqual(['ana@example.com', 'bo@example.com', 'bo@example.com']);
+    expect((await connector.fetchComments('OPS-1')).map((c) => c.author)).toEqual([
+      'ana@example.com',
+      'bo@example.com',
+    ]);
   });
 });

@@ -133,7 +133,7 @@ export const FIXTURES: Record<string, (retry?: RetryOptions) => Promise<Fixture>
       basicPairs: [],
       seed: () => s.stories.push(makeScStory(1, '2026-02-01T10:00:00Z')),
       pullPath: '/api/v3/search/stories',
-      pushPath: '/api/v3/stories/',
+      pushPath: '/api/v3/stories/1/comments',
       pushMethod: 'POST',
       vendorEchoes: [],
     };

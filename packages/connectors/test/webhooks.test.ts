@@ -10,7 +10,12 @@ import { createTursoStore, type TursoStore } from '@incidents/store-turso';
 import { describe, expect, it } from 'vitest';
 import { closeAfterEach } from './cleanup.js';
 import { createSyncEngine } from '../src/engine/index.js';
-import { createWebhookIntake, createWebhookRequestHandler, type WebhookIntake } from '../src/webhooks/intake.js';
+import {
+  createWebhookFetchHandler,
+  createWebhookIntake,
+  createWebhookRequestHandler,
+  type WebhookIntake,
+} from '../src/webhooks/intake.js';
 import type { WebhookVendor } from '../src/webhooks/verify.js';
 import { post, signedDelivery } from '@incidents/test-support/servers/webhook-sender';
 import { type Fixture, FIXTURES } from './vendors.js';
@@ -181,5 +186,49 @@ describe('webhook intake details', () => {
     const get = await fetch(r.url);
     expect(get.status).toBe(405);
     await get.arrayBuffer();
+  });
+});
+
+describe('the fetch-API webhook handler (Next.js routes, Lambda Function URLs)', () => {
+  it('answers like the Node.js handler: accepted, duplicate, forged, wrong method, unknown path, too large', async () => {
+    const f = await (FIXTURES.jira as NonNullable<(typeof FIXTURES)[string]>)();
+    const store = await createTursoStore({ url: ':memory:' });
+    const engine = createSyncEngine({ store, connectors: [f.connector] });
+    const intake = createWebhookIntake({ engine, endpoints: { jira: { vendor: 'jira', secret: SECRET } } });
+    closers.push(
+      () => f.server.close(),
+      () => store.close(),
+      () => intake.idle(),
+    );
+    f.seed();
+    const results: string[] = [];
+    const handler = createWebhookFetchHandler(intake, {
+      basePath: '/api/webhooks/',
+      maxBodyBytes: 4096,
+      waitForPull: true,
+      onResult: (connector, result, summary) => {
+        results.push(`${connector}:${result.outcome}:${summary ? summary.totals.created : '-'}`);
+      },
+    });
+    const url = 'https://desk.example.com/api/webhooks/jira';
+    const send = (delivery: { headers: Record<string, string>; body: string }, method = 'POST', at = url) =>
+      handler(
+        new Request(at, { method, headers: delivery.headers, ...(method === 'POST' ? { body: delivery.body } : {}) }),
+      );
+    const delivery = signedDelivery('jira', SECRET, 'OPS-1', { deliveryId: 'fetch-1' });
+
+    const first = await send(delivery);
+    expect(first.status).toBe(202);
+    // waitForPull: the record is in the store when the answer leaves.
+    expect((await store.queryIncidents({ by: 'source', source_system: 'JIRA' }, {})).items).toHaveLength(1);
+    expect((await send(delivery)).status).toBe(200);
+    const forged = await send(signedDelivery('jira', 'not-the-secret', 'OPS-1'));
+    expect(forged.status).toBe(401);
+    expect(await forged.text()).not.toContain(SECRET);
+    const get = await send(delivery, 'GET');
+    expect([get.status, get.headers.get('allow')]).toEqual([405, 'POST']);
+    expect((await send(delivery, 'POST', 'https://desk.example.com/api/other/jira')).status).toBe(404);
+    expect((await send({ headers: delivery.headers, body: 'x'.repeat(5000) })).status).toBe(413);
+    expect(results).toEqual(['jira:accepted:1', 'jira:duplicate:-', 'jira:refused:-']);
   });
 });

@@ -72,3 +72,8 @@ export {
   type RedisMetrics,
   type RedisMetricsOptions,
 } from './metrics.js';
+export {
+  createRedisDeliveryLog,
+  type RedisDeliveryLog,
+  type RedisDeliveryLogOptions,
+} from './webhook-deliveries.js';

@@ -25,6 +25,7 @@ import type { LambdaConnectorConfig } from '@incidents/config';
 import {
   createMemoryDeliveryLog,
   createSyncEngine,
+  createWebhookFetchHandler,
   createWebhookIntake,
   WEBHOOK_VENDORS,
   type WebhookDeliveryLog,
@@ -93,12 +94,6 @@ export function createDynamoDeliveryLog(
   };
 }
 
-const json = (statusCode: number, body: unknown): FunctionUrlResult => ({
-  statusCode,
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify(body),
-});
-
 /**
  * Creates the webhook handler: Powertools Logger, Metrics (`WebhookDeliveries`, `WebhookRefused`)
  * and Tracer through Middy; the configuration, connectors and secrets are read on the first
@@ -140,38 +135,52 @@ export function createWebhookHandler(deps: HandlerDependencies = {}): WebhookHan
       deliveries: table ? createDynamoDeliveryLog(dynamodb, table, clock) : createMemoryDeliveryLog(10_000, clock),
     });
     logger.info('webhook endpoints ready', { endpoints: Object.keys(endpoints) });
-    return { intake };
+    // The same request handler as a web app's route; it answers after the pull (a frozen container
+    // runs nothing after its answer).
+    const handle = createWebhookFetchHandler(intake, {
+      waitForPull: true,
+      onResult: (connector, result, summary) => {
+        const fields = {
+          connector,
+          outcome: result.outcome,
+          status: result.status,
+          delivery: result.delivery?.deliveryId,
+        };
+        metrics.addMetric(result.outcome === 'refused' ? 'WebhookRefused' : 'WebhookDeliveries', MetricUnit.Count, 1);
+        if (result.outcome === 'refused') logger.warn('webhook refused', { ...fields, code: result.body.code });
+        else if (summary && summary.errors.length > 0)
+          logger.error('webhook pull failed', { ...fields, errors: summary.errors });
+        else logger.info('webhook handled', { ...fields, ...(summary ? { totals: summary.totals } : {}) });
+      },
+    });
+    return { handle };
   });
 
   const handler = middy(async (event: FunctionUrlEventLike, _context: Context): Promise<FunctionUrlResult> => {
     const method = event?.requestContext?.http?.method ?? 'POST';
-    if (method !== 'POST')
-      return {
-        ...json(405, { ok: false, code: 'webhook.invalid', message: 'webhooks are POST requests' }),
-        headers: { 'content-type': 'application/json', allow: 'POST' },
-      };
+    // `POST /webhooks/<name>` or `POST /<name>`.
     const name = (event.rawPath ?? '/').replace(/^\/(webhooks\/)?/, '').replace(/\/+$/, '');
     const body =
       event.body === undefined
-        ? ''
+        ? undefined
         : event.isBase64Encoded
           ? Buffer.from(event.body, 'base64').toString('utf8')
           : event.body;
-    const { intake } = await init();
-    const result = await intake.receive(decodeURIComponent(name), { headers: event.headers ?? {}, body });
-    const summary = result.pull ? await result.pull : undefined;
-    const fields = {
-      connector: name,
-      outcome: result.outcome,
-      status: result.status,
-      delivery: result.delivery?.deliveryId,
-    };
-    metrics.addMetric(result.outcome === 'refused' ? 'WebhookRefused' : 'WebhookDeliveries', MetricUnit.Count, 1);
-    if (result.outcome === 'refused') logger.warn('webhook refused', { ...fields, code: result.body.code });
-    else if (summary && summary.errors.length > 0)
-      logger.error('webhook pull failed', { ...fields, errors: summary.errors });
-    else logger.info('webhook handled', { ...fields, ...(summary ? { totals: summary.totals } : {}) });
-    return json(result.status, result.body);
+    const headers = new Headers();
+    for (const [key, value] of Object.entries(event.headers ?? {})) if (value !== undefined) headers.set(key, value);
+    const { handle } = await init();
+    const response = await handle(
+      new Request(`https://function.url/webhooks/${name}`, {
+        method,
+        headers,
+        ...(body !== undefined && method !== 'GET' && method !== 'HEAD' ? { body } : {}),
+      }),
+    );
+    const answer: Record<string, string> = {};
+    response.headers.forEach((value, key) => {
+      answer[key] = value;
+    });
+    return { statusCode: response.status, headers: answer, body: await response.text() };
   })
     .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(injectLambdaContext(logger, { resetKeys: true }))

@@ -21,7 +21,12 @@ import { mapEach, maxIso, tableKey } from '../mapping/common.js';
 import { textToAdf } from './adf.js';
 import { jiraErrorMessage } from './errors.js';
 import { JiraCommentSchema, jiraStatusToCore, mapJiraComment, mapJiraIssue } from './mapper.js';
-import { JIRA_PUSH_STATUS_TARGETS, JIRA_RESOLUTION_NAMES, type JiraConnectorOptions } from './options.js';
+import {
+  JIRA_MAX_PAGE_SIZE,
+  JIRA_PUSH_STATUS_TARGETS,
+  JIRA_RESOLUTION_NAMES,
+  type JiraConnectorOptions,
+} from './options.js';
 import { z } from 'zod';
 
 const SEARCH_FIELDS = [
@@ -167,7 +172,7 @@ export function createJiraConnector(options: JiraConnectorOptions): Connector {
     errorMessage: jiraErrorMessage,
     ...(oauth ? { resolveBaseUrl: () => jiraOAuthBase(name, options.baseUrl, oauth, auth, options) } : {}),
   });
-  const pageSize = Math.min(100, Math.max(1, options.pageSize ?? 50));
+  const pageSize = Math.min(JIRA_MAX_PAGE_SIZE, Math.max(1, options.pageSize ?? 50));
   const mapping = { baseUrl: options.baseUrl, ...options.mapping };
   /**
    * JQL date literals are read in the integration user's time zone: the configured `timeZone`, else
@@ -199,6 +204,37 @@ export function createJiraConnector(options: JiraConnectorOptions): Connector {
       ...(typeof data.assignee_name === 'string' ? { displayName: data.assignee_name } : {}),
     });
     return email?.trim() ? email.trim() : undefined;
+  }
+
+  /**
+   * Comments whose author's email Jira hides are named by the user directory (as assignees are);
+   * without a directory, or for an unknown account, the author stays the display name.
+   */
+  async function withDirectoryAuthors(
+    raws: readonly unknown[],
+    comments: ImportedComment[],
+  ): Promise<ImportedComment[]> {
+    const directory = options.userDirectory;
+    if (!directory) return comments;
+    const authors = new Map<string, { accountId?: string; displayName?: string }>();
+    for (const raw of raws) {
+      const parsed = JiraCommentSchema.safeParse(raw);
+      const author = parsed.success ? parsed.data.author : undefined;
+      if (parsed.success && author && !author.emailAddress && (author.accountId || author.displayName)) {
+        authors.set(parsed.data.id, {
+          ...(author.accountId ? { accountId: author.accountId } : {}),
+          ...(author.displayName ? { displayName: author.displayName } : {}),
+        });
+      }
+    }
+    if (authors.size === 0) return comments;
+    return Promise.all(
+      comments.map(async (comment) => {
+        const user = authors.get(comment.external_id);
+        const email = user ? (await directory.emailFor(user))?.trim() : undefined;
+        return email ? { ...comment, author: email } : comment;
+      }),
+    );
   }
 
   function buildJql(since: string | null, timeZone: string): string {
@@ -237,7 +273,7 @@ export function createJiraConnector(options: JiraConnectorOptions): Connector {
         schema: CommentPageSchema,
         ...(opts.signal ? { signal: opts.signal } : {}),
       });
-      out.push(...body.comments.map(mapJiraComment));
+      out.push(...(await withDirectoryAuthors(body.comments, body.comments.map(mapJiraComment))));
       startAt = body.startAt + body.comments.length;
       if (body.comments.length === 0 || startAt >= body.total) return out;
     }
@@ -253,7 +289,7 @@ export function createJiraConnector(options: JiraConnectorOptions): Connector {
     }
     const jql = buildJql(since, since ? await userZone(opts.signal) : 'UTC');
     let high: string | null = null;
-    const size = opts.pageSize ? Math.min(100, Math.max(1, opts.pageSize)) : pageSize;
+    const size = opts.pageSize ? Math.min(JIRA_MAX_PAGE_SIZE, Math.max(1, opts.pageSize)) : pageSize;
     const search = async (pageToken: string | null, signal: AbortSignal) =>
       (
         await http.request({
@@ -280,7 +316,14 @@ export function createJiraConnector(options: JiraConnectorOptions): Connector {
             typeof m.sourceRecord.data.comment_total === 'number'
               ? m.sourceRecord.data.comment_total
               : m.comments.length;
-          const comments = total > m.comments.length ? await fetchComments(m.external_id, opts) : m.comments;
+          const comments =
+            total > m.comments.length
+              ? await fetchComments(m.external_id, opts)
+              : await withDirectoryAuthors(
+                  (body.issues[i] as { fields?: { comment?: { comments?: unknown[] } } } | undefined)?.fields?.comment
+                    ?.comments ?? [],
+                  m.comments,
+                );
           const assigned = m.input.assigned_to ?? (await directoryEmail(m.sourceRecord.data));
           const input = assigned && !m.input.assigned_to ? { ...m.input, assigned_to: assigned } : m.input;
           return { ...m, input, comments, ...(options.includeRaw ? { raw: body.issues[i] } : {}) };

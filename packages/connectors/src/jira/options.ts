@@ -2,6 +2,8 @@
  * Options of the Jira Cloud connector.
  * @module
  */
+import { z } from 'zod';
+import { booleanOption, objectOption, textOption, SITE_OPTIONS_SHAPE, wholeNumberOption } from '../option-schemas.js';
 import type { ResolutionType, Status } from '@incidents/core';
 import type { CommonConnectorOptions } from '../connector.js';
 import type { HttpOptions } from '../http/http-client.js';
@@ -90,3 +92,18 @@ export const JIRA_RESOLUTION_NAMES: Readonly<Record<ResolutionType, string>> = {
   NOT_REPRODUCIBLE: 'Cannot Reproduce',
   WONT_FIX: "Won't Do",
 };
+
+/** Largest `maxResults` of Jira's issue search with fields. */
+export const JIRA_MAX_PAGE_SIZE = 100;
+/** {@link JiraConnectorOptions} as a strict zod schema, limits included (what `@incidents/config` checks). */
+export const JIRA_OPTIONS_SCHEMA = z.strictObject({
+  ...SITE_OPTIONS_SHAPE,
+  jql: textOption().optional(),
+  timeZone: textOption().optional(),
+  pageSize: wholeNumberOption(1, JIRA_MAX_PAGE_SIZE).optional(),
+  statusTargets: objectOption().optional(),
+  resolutionNames: objectOption().optional(),
+  internalComments: objectOption().optional(),
+  reconcileDeletions: booleanOption().optional(),
+  userDirectory: objectOption().optional(),
+});

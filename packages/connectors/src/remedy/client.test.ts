@@ -3,6 +3,7 @@ import { makeRemedyEntry, type RemedyServer, startRemedyServer } from '@incident
 import { pullAll, transportFaultTests } from '../../test/transport-faults.js';
 import type { ConnectorError } from '../errors.js';
 import { createRemedyConnector } from './client.js';
+import { REMEDY_MAX_PAGE_SIZE, REMEDY_OPTIONS_SCHEMA } from './options.js';
 
 const creds = { username: 'Demo', password: 'remedy-secret-pw' };
 
@@ -73,6 +74,15 @@ describe('remedy connector', () => {
     expect(pages.flatMap((p) => p.items.map((i) => i.external_id))).toHaveLength(5);
   });
 
+  it('asks for at most REMEDY_MAX_PAGE_SIZE entries a request, the limit its option schema declares', async () => {
+    server.entries.push(makeRemedyEntry(1, '2026-02-01T10:00:00Z'));
+    await pullAll(connector({ pageSize: 5000 }));
+    expect(server.requestsTo('/api/arsys/v1/entry/HPD:Help Desk')[0]?.query.get('limit')).toBe(
+      String(REMEDY_MAX_PAGE_SIZE),
+    );
+    expect(REMEDY_OPTIONS_SCHEMA.safeParse({ baseUrl: server.url, auth: creds, pageSize: 5000 }).success).toBe(false);
+  });
+
   it('refreshes the AR-JWT once on 401 and carries on', async () => {
     server.entries.push(makeRemedyEntry(1, '2026-02-01T10:00:00Z'));
     const remedy = connector();
@@ -110,9 +120,10 @@ describe('remedy connector', () => {
     ]);
   });
 
-  it('updates Status (and Resolution) by Request ID', async () => {
+  it('updates Status (and Resolution) through HPD:IncidentInterface by Request ID, with a Status_Reason', async () => {
     server.entries.push(makeRemedyEntry(7, '2026-02-01T10:00:00Z'));
-    await connector({ statusReasons: { RESOLVED: 'No Further Action Required' } }).pushStatus({
+    // BMC Helix refuses modifications written to HPD:Help Desk and a Resolved status without a reason.
+    await connector().pushStatus({
       externalId: 'INC000000000007',
       status: 'RESOLVED',
       resolution: { type: 'FIXED', description: 'replaced disk' },
@@ -122,7 +133,30 @@ describe('remedy connector', () => {
       Status_Reason: 'No Further Action Required',
       Resolution: 'replaced disk',
     });
-    expect(server.requestsTo('/api/arsys/v1/entry/HPD:Help Desk/000000000000007', 'PUT')).toHaveLength(1);
+    const puts = server.requestsTo('/api/arsys/v1/entry/HPD:IncidentInterface/000000000000007', 'PUT');
+    expect(puts).toHaveLength(1);
+    expect(puts[0]?.json).toMatchObject({ values: { 'z1D Action': 'MODIFY' } });
+    expect(server.requestsTo('/api/arsys/v1/entry/HPD:Help Desk/', 'PUT')).toHaveLength(0);
+  });
+
+  it('sends the configured Status_Reason for Pending, and none for a status that needs none', async () => {
+    server.entries.push(makeRemedyEntry(8, '2026-02-01T10:00:00Z'));
+    const remedy = connector({ statusReasons: { PENDING: 'Supplier Delivery' } });
+    await remedy.pushStatus({ externalId: 'INC000000000008', status: 'PENDING' });
+    expect(server.entries[0]).toMatchObject({ Status: 'Pending', Status_Reason: 'Supplier Delivery' });
+    await remedy.pushStatus({ externalId: 'INC000000000008', status: 'IN_PROGRESS' });
+    const last = server.requestsTo('/api/arsys/v1/entry/HPD:IncidentInterface/', 'PUT').at(-1);
+    expect(last?.json).toEqual({ values: { 'z1D Action': 'MODIFY', Status: 'In Progress' } });
+  });
+
+  it('a Pending status without any reason is refused by the server (per-record 400)', async () => {
+    server.entries.push(makeRemedyEntry(9, '2026-02-01T10:00:00Z'));
+    const err = (await connector({ statusReasons: { PENDING: '' } })
+      .pushStatus({ externalId: 'INC000000000009', status: 'PENDING' })
+      .catch((e: unknown) => e)) as ConnectorError;
+    expect(err.code).toBe('connector.http');
+    expect(err.details).toMatchObject({ status: 400 });
+    expect(err.message).toContain('Required field cannot be blank');
   });
 
   describe('transport faults', () => {

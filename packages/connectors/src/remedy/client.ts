@@ -3,7 +3,14 @@
  * @module
  */
 import { z } from 'zod';
-import type { Connector, PulledIncident, PulledPage, PullOptions } from '../connector.js';
+import type {
+  Connector,
+  DeletedRecord,
+  ListDeletedOptions,
+  PulledIncident,
+  PulledPage,
+  PullOptions,
+} from '../connector.js';
 import { ValidationError } from '@incidents/core';
 import { ConnectorError } from '../errors.js';
 import type { AuthProvider } from '../http/auth.js';
@@ -13,7 +20,12 @@ import { attachPageComments, mapEach, maxIso, type OwnedComment } from '../mappi
 import { decodePullCursor, encodePullCursor, normaliseSince } from '../mapping/cursor.js';
 import { remedyErrorMessage } from './errors.js';
 import { mapRemedyEntry, mapRemedyWorkLog, REMEDY_PUSH_STATUSES, RemedyWorkLogSchema } from './mapper.js';
-import type { RemedyConnectorOptions } from './options.js';
+import {
+  REMEDY_MAX_PAGE_SIZE,
+  REMEDY_INCIDENT_INTERFACE,
+  REMEDY_STATUS_REASONS,
+  type RemedyConnectorOptions,
+} from './options.js';
 
 const EntryListSchema = z.looseObject({
   entries: z.array(z.unknown()),
@@ -109,7 +121,7 @@ function arJwtAuth(getHttp: () => HttpClient, credentials: { username: string; p
  * Creates the Remedy / Helix ITSM connector: logs in at `POST /api/jwt/login` (AR-JWT, refreshed
  * once on 401), pulls `GET /api/arsys/v1/entry/<form>` with `q='Last Modified Date' >= <epoch>`,
  * sorted by ('Last Modified Date', 'Request ID') and paged by keyset (after the last entry read), reads and writes HPD:WorkLog entries (View Access Public/Internal) and
- * updates `Status`.
+ * updates `Status` through `HPD:IncidentInterface` (with `Status_Reason` where the status needs one).
  *
  * @example
  * ```ts
@@ -119,9 +131,10 @@ function arJwtAuth(getHttp: () => HttpClient, credentials: { username: string; p
 export function createRemedyConnector(options: RemedyConnectorOptions): Connector {
   const name = 'remedy';
   const form = options.form ?? 'HPD:Help Desk';
-  const updateForm = options.updateForm ?? form;
+  const updateForm = options.updateForm ?? REMEDY_INCIDENT_INTERFACE;
+  const statusReasons = { ...REMEDY_STATUS_REASONS, ...options.statusReasons };
   const workLogForm = options.workLogForm ?? 'HPD:WorkLog';
-  const pageSize = Math.max(1, options.pageSize ?? 100);
+  const pageSize = Math.min(REMEDY_MAX_PAGE_SIZE, Math.max(1, options.pageSize ?? 100));
   let http!: HttpClient;
   const auth = arJwtAuth(() => http, options.auth);
   http = createHttpClient({ ...options, connector: name, auth, errorMessage: remedyErrorMessage });
@@ -156,7 +169,7 @@ export function createRemedyConnector(options: RemedyConnectorOptions): Connecto
       since = resumed.since;
       after = resumed.position;
     }
-    const size = opts.pageSize ? Math.max(1, opts.pageSize) : pageSize;
+    const size = opts.pageSize ? Math.min(REMEDY_MAX_PAGE_SIZE, Math.max(1, opts.pageSize)) : pageSize;
     const clauses: string[] = [];
     if (options.query?.trim()) clauses.push(`(${options.query.trim()})`);
     if (since) clauses.push(`'Last Modified Date' >= ${Math.floor(Date.parse(since) / 1000)}`);
@@ -208,9 +221,35 @@ export function createRemedyConnector(options: RemedyConnectorOptions): Connecto
     }
   }
 
+  /**
+   * AR System has no deletion feed: the known incident numbers are looked up on the pulled form,
+   * 100 at a time (`'Incident Number' = "…" OR …`); a number the form no longer returns is gone
+   * (deleted, or no longer visible to the integration user).
+   */
+  async function* listDeleted(opts: ListDeletedOptions): AsyncIterable<DeletedRecord[]> {
+    for await (const numbers of opts.known()) {
+      const { body } = await http.request({
+        path: entryPath(form),
+        query: {
+          q: numbers.map((n) => `'Incident Number' = ${q(n)}`).join(' OR '),
+          fields: 'values(Incident Number)',
+          limit: numbers.length,
+        },
+        schema: z.looseObject({
+          entries: z.array(z.looseObject({ values: z.looseObject({ 'Incident Number': z.string() }) })),
+        }),
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
+      const seen = new Set(body.entries.map((e) => e.values['Incident Number']));
+      const gone = numbers.filter((n) => !seen.has(n));
+      if (gone.length) yield gone.map((external_id) => ({ external_id }));
+    }
+  }
+
   return {
     name,
     sourceSystem: 'REMEDY',
+    ...(options.reconcileDeletions ? { listDeleted } : {}),
     capabilities: { internalComments: true, status: true },
     redact: (text) => http.redact(text),
     pull,
@@ -243,8 +282,11 @@ export function createRemedyConnector(options: RemedyConnectorOptions): Connecto
     },
     async pushStatus(input) {
       const signal = input.signal ? { signal: input.signal } : {};
+      // BMC Helix ITSM modifies incidents through its interface form (HPD:IncidentInterface), keyed
+      // by the incident's Request ID there; writing HPD:Help Desk directly bypasses (and is refused
+      // by) the incident workflow.
       const { body } = await http.request({
-        path: entryPath(form),
+        path: entryPath(updateForm),
         query: {
           q: `'Incident Number' = ${q(input.externalId)}`,
           fields: 'values(Request ID,Incident Number)',
@@ -257,14 +299,16 @@ export function createRemedyConnector(options: RemedyConnectorOptions): Connecto
       });
       const requestId = body.entries[0]?.values['Request ID'];
       if (!requestId)
-        throw new ConnectorError('connector.http', `incident ${input.externalId} not found in ${form}`, {
+        throw new ConnectorError('connector.http', `incident ${input.externalId} not found in ${updateForm}`, {
           connector: name,
           status: 404,
         });
       const values: Record<string, string> = {
+        // The keyword that starts the interface form's modify workflow.
+        'z1D Action': 'MODIFY',
         Status: options.statuses?.[input.status] ?? REMEDY_PUSH_STATUSES[input.status],
       };
-      const reason = options.statusReasons?.[input.status];
+      const reason = statusReasons[input.status];
       if (reason) values.Status_Reason = reason;
       if (input.resolution?.description) values.Resolution = input.resolution.description;
       await http.request({

@@ -6,4 +6,4 @@ export {
   REMEDY_STATUS_MAP,
   type RemedyMappingOptions,
 } from './mapper.js';
-export type { RemedyConnectorOptions } from './options.js';
+export { REMEDY_INCIDENT_INTERFACE, REMEDY_STATUS_REASONS, type RemedyConnectorOptions } from './options.js';

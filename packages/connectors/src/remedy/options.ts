@@ -2,10 +2,25 @@
  * Options of the BMC Remedy / Helix ITSM connector.
  * @module
  */
+import { z } from 'zod';
+import { booleanOption, objectOption, textOption, SITE_OPTIONS_SHAPE, wholeNumberOption } from '../option-schemas.js';
 import type { Status } from '@incidents/core';
 import type { CommonConnectorOptions } from '../connector.js';
 import type { HttpOptions } from '../http/http-client.js';
 import type { RemedyMappingOptions } from './mapper.js';
+
+/** BMC's interface form for searching, reading and updating existing incidents. */
+export const REMEDY_INCIDENT_INTERFACE = 'HPD:IncidentInterface';
+
+/**
+ * Default `Status_Reason` per pushed status. BMC Helix ITSM refuses a Pending or Resolved status
+ * without a reason; these are values of its standard reason menus (Pending: *Client Action
+ * Required*; Resolved: *No Further Action Required*). Override with `statusReasons`.
+ */
+export const REMEDY_STATUS_REASONS: Readonly<Partial<Record<Status, string>>> = {
+  PENDING: 'Client Action Required',
+  RESOLVED: 'No Further Action Required',
+};
 
 /** Options of {@link createRemedyConnector}. */
 export interface RemedyConnectorOptions extends HttpOptions, CommonConnectorOptions {
@@ -15,7 +30,10 @@ export interface RemedyConnectorOptions extends HttpOptions, CommonConnectorOpti
   auth: { username: string; password: string };
   /** Form pulled. Default `HPD:Help Desk`. */
   form?: string;
-  /** Form `pushStatus` updates (by `Request ID`). Default: the pulled form. */
+  /**
+   * Form `pushStatus` modifies (by its `Request ID`, looked up by `Incident Number`). Default
+   * {@link REMEDY_INCIDENT_INTERFACE}, BMC's documented interface form for updating incidents.
+   */
   updateForm?: string;
   /** Work-log form. Default `HPD:WorkLog`. */
   workLogForm?: string;
@@ -26,8 +44,32 @@ export interface RemedyConnectorOptions extends HttpOptions, CommonConnectorOpti
   mapping?: RemedyMappingOptions;
   /** Core status → Remedy `Status`. Overrides {@link REMEDY_PUSH_STATUSES}. */
   statuses?: Partial<Record<Status, string>>;
-  /** `Status_Reason` written with a status (e.g. `{ PENDING: 'Client Action Required', RESOLVED: 'No Further Action Required' }`). */
+  /**
+   * `Status_Reason` written with a status, merged over {@link REMEDY_STATUS_REASONS} (Pending and
+   * Resolved require one). An empty string sends none.
+   */
   statusReasons?: Partial<Record<Status, string>>;
+  /**
+   * After each complete pull, look the imported incident numbers up on the form (100 a request)
+   * and mark those it no longer returns as deleted at the source. Default `false`.
+   */
+  reconcileDeletions?: boolean;
   /** `Work Log Type` of pushed comments. Default `General Information`. */
   workLogType?: string;
 }
+
+/** Largest `limit` the connector asks for (keep it ≤ the server's max-entries-per-query setting). */
+export const REMEDY_MAX_PAGE_SIZE = 1000;
+/** {@link RemedyConnectorOptions} as a strict zod schema, limits included (what `@incidents/config` checks). */
+export const REMEDY_OPTIONS_SCHEMA = z.strictObject({
+  ...SITE_OPTIONS_SHAPE,
+  form: textOption().optional(),
+  updateForm: textOption().optional(),
+  workLogForm: textOption().optional(),
+  query: textOption().optional(),
+  pageSize: wholeNumberOption(1, REMEDY_MAX_PAGE_SIZE).optional(),
+  statuses: objectOption().optional(),
+  statusReasons: objectOption().optional(),
+  workLogType: textOption().optional(),
+  reconcileDeletions: booleanOption().optional(),
+});

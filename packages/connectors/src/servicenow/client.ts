@@ -29,7 +29,7 @@ import {
   snDate,
   snDateArgs,
 } from './mapper.js';
-import type { ServiceNowConnectorOptions } from './options.js';
+import { SERVICENOW_MAX_PAGE_SIZE, type ServiceNowConnectorOptions } from './options.js';
 
 const FIELDS = [
   'sys_id',
@@ -153,7 +153,7 @@ export function createServiceNowConnector(options: ServiceNowConnectorOptions): 
         : basicAuth(options.auth.username, options.auth.password);
   const http = createHttpClient({ ...options, connector: name, auth, errorMessage: serviceNowErrorMessage });
   const table = options.table ?? 'incident';
-  const pageSize = Math.min(1000, Math.max(1, options.pageSize ?? 100));
+  const pageSize = Math.min(SERVICENOW_MAX_PAGE_SIZE, Math.max(1, options.pageSize ?? 100));
   const mapping = { ...options.mapping, baseUrl: options.baseUrl, table };
 
   function commentsOf(ids: readonly string[], signal?: AbortSignal): Promise<JournalEntry[]> {
@@ -174,7 +174,7 @@ export function createServiceNowConnector(options: ServiceNowConnectorOptions): 
       since = resumed.since;
       position = resumed.position;
     }
-    const size = opts.pageSize ? Math.min(1000, Math.max(1, opts.pageSize)) : pageSize;
+    const size = opts.pageSize ? Math.min(SERVICENOW_MAX_PAGE_SIZE, Math.max(1, opts.pageSize)) : pageSize;
     const base: string[] = [];
     if (options.query?.trim()) base.push(options.query.trim());
     // A plain date-time literal is compared with the stored (UTC) value; gs.dateGenerate() would read

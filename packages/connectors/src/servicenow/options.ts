@@ -2,6 +2,8 @@
  * Options of the ServiceNow connector.
  * @module
  */
+import { z } from 'zod';
+import { objectOption, textOption, SITE_OPTIONS_SHAPE, wholeNumberOption } from '../option-schemas.js';
 import type { ResolutionType, Status } from '@incidents/core';
 import type { CommonConnectorOptions } from '../connector.js';
 import type { HttpOptions } from '../http/http-client.js';
@@ -30,3 +32,16 @@ export interface ServiceNowConnectorOptions extends HttpOptions, CommonConnector
   /** `hold_reason` written when pushing PENDING (On Hold). Default `1` (Awaiting Caller). */
   holdReason?: string;
 }
+
+/** Largest `sysparm_limit` the connector asks for. */
+export const SERVICENOW_MAX_PAGE_SIZE = 1000;
+/** {@link ServiceNowConnectorOptions} as a strict zod schema, limits included (what `@incidents/config` checks). */
+export const SERVICENOW_OPTIONS_SCHEMA = z.strictObject({
+  ...SITE_OPTIONS_SHAPE,
+  table: textOption().optional(),
+  query: textOption().optional(),
+  pageSize: wholeNumberOption(1, SERVICENOW_MAX_PAGE_SIZE).optional(),
+  states: objectOption().optional(),
+  closeCodes: objectOption().optional(),
+  holdReason: textOption().optional(),
+});

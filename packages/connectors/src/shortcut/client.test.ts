@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeScStory, type ShortcutServer, startShortcutServer } from '@incidents/test-support/servers/shortcut-server';
 import { pullAll, transportFaultTests } from '../../test/transport-faults.js';
+import type { PulledPage } from '../connector.js';
 import { createShortcutConnector } from './client.js';
 
 const token = 'sc-token-secret';
@@ -39,6 +40,40 @@ describe('shortcut connector', () => {
     expect(server.requestsTo('/api/v3/search/stories')[0]?.query.get('query')).toBe('type:bug updated:2026-02-02..*');
     expect(server.requestsTo('/api/v3/workflows')).toHaveLength(1);
     expect(server.requestsTo('/api/v3/stories/4', 'GET')).toHaveLength(1);
+  });
+
+  it('an incremental pull asks for stories updated since the exact instant (POST /stories/search), not since the day', async () => {
+    // The search's `updated:` has day precision and pages through its first matches only: eleven
+    // stories of the morning fill the matches and hide the one changed in the evening.
+    server.searchCap = 10;
+    for (let n = 1; n <= 11; n++) server.stories.push(makeScStory(n, `2026-02-02T0${n % 10}:00:00Z`));
+    server.stories.push(makeScStory(12, '2026-02-02T20:00:00Z'));
+    const pages = await pullAll(connector({ filter: { story_type: 'bug' } }), { since: '2026-02-02T12:00:00Z' });
+    expect(pages.flatMap((p) => p.items.map((i) => i.external_id))).toEqual(['12']);
+    const search = server.requestsTo('/api/v3/stories/search', 'POST');
+    expect(search).toHaveLength(1);
+    expect(search[0]?.json).toEqual({ story_type: 'bug', updated_at_start: '2026-02-02T12:00:00.000Z' });
+  });
+
+  it('without a search query, incremental pulls use the timestamp search too; pages of pageSize resume after the last story', async () => {
+    for (let n = 1; n <= 5; n++) server.stories.push(makeScStory(n, `2026-02-0${6 - n}T10:00:00Z`));
+    const sc = connector({ pageSize: 2 });
+    const first = await sc.pull({ since: '2026-02-01T00:00:00Z' })[Symbol.asyncIterator]().next();
+    const page = first.value as PulledPage;
+    // Oldest change first, so the watermark only moves forward.
+    expect(page.items.map((i) => i.external_id)).toEqual(['5', '4']);
+    expect(page.nextCursor).not.toBeNull();
+    const rest = await pullAll(sc, { cursor: page.nextCursor ?? '' });
+    expect(rest.map((p) => p.items.map((i) => i.external_id))).toEqual([['3', '2'], ['1']]);
+    // StorySlim carries no comments: each story's comments are read from the story.
+    expect(server.requestsTo('/api/v3/stories/3', 'GET')).toHaveLength(1);
+  });
+
+  it('asks the story search for pages of up to 250 stories', async () => {
+    for (let n = 1; n <= 260; n++) server.stories.push(makeScStory(n, '2026-02-01T10:00:00Z', { comments: [] }));
+    const pages = await pullAll(connector({ pageSize: 250 }));
+    expect(pages.map((p) => p.items.length)).toEqual([250, 10]);
+    expect(server.requestsTo('/api/v3/search/stories')[0]?.query.get('page_size')).toBe('250');
   });
 
   it('pushes comments and moves the story to the matching workflow state', async () => {

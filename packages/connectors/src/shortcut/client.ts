@@ -4,8 +4,15 @@
  */
 import type { Status } from '@incidents/core';
 import { z } from 'zod';
-import type { Connector, PulledIncident, PulledPage, PullOptions } from '../connector.js';
-import { ConnectorError } from '../errors.js';
+import type {
+  Connector,
+  DeletedRecord,
+  ListDeletedOptions,
+  PulledIncident,
+  PulledPage,
+  PullOptions,
+} from '../connector.js';
+import { ConnectorError, isConnectorError } from '../errors.js';
 import { headerAuth } from '../http/auth.js';
 import { readAhead } from '../http/read-ahead.js';
 import { createHttpClient } from '../http/http-client.js';
@@ -17,9 +24,10 @@ import {
   mapShortcutStory,
   SHORTCUT_STATE_MAP,
   ShortcutCommentSchema,
+  type ShortcutMappingOptions,
   type ShortcutWorkflowState,
 } from './mapper.js';
-import type { ShortcutConnectorOptions } from './options.js';
+import { SHORTCUT_DEFAULT_PAGE_SIZE, SHORTCUT_MAX_PAGE_SIZE, type ShortcutConnectorOptions } from './options.js';
 
 const SearchPageSchema = z.looseObject({
   data: z.array(z.unknown()),
@@ -41,6 +49,30 @@ const StorySchema = z.looseObject({
   comments: z.array(ShortcutCommentSchema).optional(),
 });
 
+/** Where a timestamp-search pull continues: after this story's (updated_at, id). */
+interface ShortcutKey {
+  updated_at: string;
+  id: number;
+}
+
+/** A resume position: the operator search's `next` path, a timestamp-search key, or the start. */
+type ShortcutPosition = string | ShortcutKey | null;
+
+function shortcutKey(story: unknown): ShortcutKey | null {
+  const s = story as { updated_at?: unknown; id?: unknown } | null;
+  return s && typeof s.updated_at === 'string' && typeof s.id === 'number' && !Number.isNaN(Date.parse(s.updated_at))
+    ? { updated_at: s.updated_at, id: s.id }
+    : null;
+}
+
+function compareKeys(a: ShortcutKey, b: ShortcutKey): number {
+  return Date.parse(a.updated_at) - Date.parse(b.updated_at) || a.id - b.id;
+}
+
+function clampPageSize(n: number): number {
+  return Math.min(SHORTCUT_MAX_PAGE_SIZE, Math.max(1, Math.floor(n)));
+}
+
 const TYPE_FOR_STATUS: Readonly<Record<Status, string>> = {
   NEW: 'unstarted',
   ASSIGNED: 'unstarted',
@@ -52,8 +84,9 @@ const TYPE_FOR_STATUS: Readonly<Record<Status, string>> = {
 };
 
 /**
- * Creates the Shortcut connector: pulls `GET /api/v3/search/stories` (`updated:<date>..*`, `next`
- * paging), maps workflow states through `GET /api/v3/workflows`, pushes comments
+ * Creates the Shortcut connector: pulls changes since the watermark with `POST /api/v3/stories/search`
+ * (`updated_at_start`, an instant), a first import with `GET /api/v3/search/stories` (`next` paging,
+ * up to 250 a page), maps workflow states through `GET /api/v3/workflows`, pushes comments
  * (`POST /api/v3/stories/{id}/comments`) and workflow-state changes (`PUT /api/v3/stories/{id}`).
  *
  * @example
@@ -71,7 +104,7 @@ export function createShortcutConnector(options: ShortcutConnectorOptions): Conn
     auth: headerAuth('Shortcut-Token', options.apiToken),
     errorMessage: shortcutErrorMessage,
   });
-  const pageSize = Math.min(25, Math.max(1, options.pageSize ?? 25));
+  const pageSize = clampPageSize(options.pageSize ?? SHORTCUT_DEFAULT_PAGE_SIZE);
   let workflows: Promise<z.infer<typeof WorkflowsSchema>> | undefined;
 
   function loadWorkflows(signal?: AbortSignal) {
@@ -100,17 +133,83 @@ export function createShortcutConnector(options: ShortcutConnectorOptions): Conn
     ).body;
   }
 
+  /** Maps one page of stories, reading the comments of those the page carries none for. */
+  async function mapPage(stories: unknown[], mapping: ShortcutMappingOptions, opts: PullOptions) {
+    const mapped = mapEach(stories, 'data', (s) => mapShortcutStory(s, mapping));
+    return Promise.all(
+      mapped.map(async (m, i): Promise<PulledIncident> => {
+        const raw = stories[i] as { comments?: unknown };
+        const comments = Array.isArray(raw.comments) ? m.comments : await fetchComments(m.external_id, opts);
+        return { ...m, comments, ...(options.includeRaw ? { raw } : {}) };
+      }),
+    );
+  }
+
+  /**
+   * An incremental pull through "Query Stories" (`POST /api/v3/stories/search`): `updated_at_start`
+   * is an instant, so only stories changed since it are read (the operator search's `updated:` is a
+   * day, and pages through its first 1000 matches only). The endpoint answers every match in one
+   * array; it is sorted by (updated_at, id) and handed out in pages of `size`, the cursor holding the
+   * last story handed out.
+   */
+  async function* pullSince(
+    since: string,
+    after: ShortcutKey | null,
+    size: number,
+    mapping: ShortcutMappingOptions,
+    opts: PullOptions,
+  ): AsyncGenerator<PulledPage> {
+    const { body } = await http.request({
+      method: 'POST',
+      path: '/api/v3/stories/search',
+      json: { ...options.filter, updated_at_start: since },
+      schema: z.array(z.unknown()),
+      // A search: repeating it changes nothing.
+      idempotent: true,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
+    const keyed = body
+      .map((story) => ({ story, key: shortcutKey(story) }))
+      .filter(({ key }) => !key || Date.parse(key.updated_at) >= Date.parse(since))
+      .filter(({ key }) => !after || (key !== null && compareKeys(key, after) > 0))
+      .sort((a, b) => (a.key && b.key ? compareKeys(a.key, b.key) : 0));
+    let high: string | null = null;
+    for (let i = 0; i < keyed.length || i === 0; i += size) {
+      const chunk = keyed.slice(i, i + size);
+      const items = await mapPage(
+        chunk.map((c) => c.story),
+        mapping,
+        opts,
+      );
+      for (const item of items) high = maxIso(high, item.updated_at);
+      const last = chunk.at(-1)?.key ?? null;
+      yield {
+        items,
+        nextCursor:
+          i + size < keyed.length && last ? encodePullCursor<ShortcutPosition>(name, { since, position: last }) : null,
+        highWatermark: high,
+      };
+    }
+  }
+
   async function* pull(opts: PullOptions = {}): AsyncGenerator<PulledPage> {
     let since = normaliseSince(opts.since);
-    let next: string | null = null;
+    let next: ShortcutPosition = null;
     if (opts.cursor) {
-      const resumed = decodePullCursor<string>(name, opts.cursor);
+      const resumed = decodePullCursor<ShortcutPosition>(name, opts.cursor);
       since = resumed.since;
       next = resumed.position;
     }
     const workflowStates = await stateMap(opts.signal);
     const mapping = { ...options.mapping, workflowStates };
-    const size = opts.pageSize ? Math.min(25, Math.max(1, opts.pageSize)) : pageSize;
+    const size = opts.pageSize ? clampPageSize(opts.pageSize) : pageSize;
+    // The operator query cannot be sent to the timestamp search: with one (and no `filter`) an
+    // incremental pull keeps the operator search, at day precision.
+    const bySearchOperators = !!options.query?.trim() && !options.filter;
+    if (since && !bySearchOperators && (next === null || typeof next === 'object')) {
+      yield* pullSince(since, next, size, mapping, opts);
+      return;
+    }
     // Shortcut's search has day granularity: the day of `since` is included (the engine skips unchanged records).
     const query =
       [options.query?.trim(), since ? `updated:${since.slice(0, 10)}..*` : undefined].filter(Boolean).join(' ') ||
@@ -126,7 +225,8 @@ export function createShortcutConnector(options: ShortcutConnectorOptions): Conn
             signal,
           })
       ).body;
-    for await (const { body, next: following } of readAhead(next, search, (b) => b.next ?? null, opts.signal)) {
+    const start = typeof next === 'string' ? next : null;
+    for await (const { body, next: following } of readAhead(start, search, (b) => b.next ?? null, opts.signal)) {
       const stories = body.data.filter(
         (s) =>
           !(
@@ -137,18 +237,11 @@ export function createShortcutConnector(options: ShortcutConnectorOptions): Conn
             Date.parse((s as { updated_at: string }).updated_at) < Date.parse(since)
           ),
       );
-      const mapped = mapEach(stories, 'data', (s) => mapShortcutStory(s, mapping));
-      const items: PulledIncident[] = await Promise.all(
-        mapped.map(async (m, i) => {
-          const raw = stories[i] as { comments?: unknown };
-          const comments = Array.isArray(raw.comments) ? m.comments : await fetchComments(m.external_id, opts);
-          return { ...m, comments, ...(options.includeRaw ? { raw } : {}) };
-        }),
-      );
+      const items = await mapPage(stories, mapping, opts);
       for (const item of items) high = maxIso(high, item.updated_at);
       yield {
         items,
-        nextCursor: following ? encodePullCursor(name, { since, position: following }) : null,
+        nextCursor: following ? encodePullCursor<ShortcutPosition>(name, { since, position: following }) : null,
         highWatermark: high,
       };
     }
@@ -159,9 +252,32 @@ export function createShortcutConnector(options: ShortcutConnectorOptions): Conn
     return (story.comments ?? []).filter((c) => !c.deleted).map(mapShortcutComment);
   }
 
+  /**
+   * Shortcut has no deletion feed: each known story is read (`GET /api/v3/stories/{id}`, within the
+   * connector's concurrency); a 404 means it was deleted. (Archived stories come with the pull.)
+   */
+  async function* listDeleted(opts: ListDeletedOptions): AsyncIterable<DeletedRecord[]> {
+    for await (const ids of opts.known()) {
+      const gone = await Promise.all(
+        ids.map(async (id) => {
+          try {
+            await getStory(id, opts.signal);
+            return null;
+          } catch (err) {
+            if (isConnectorError(err) && err.details.status === 404) return id;
+            throw err;
+          }
+        }),
+      );
+      const deleted = gone.filter((id): id is string => id !== null);
+      if (deleted.length) yield deleted.map((external_id) => ({ external_id }));
+    }
+  }
+
   return {
     name,
     sourceSystem: 'SHORTCUT',
+    ...(options.reconcileDeletions ? { listDeleted } : {}),
     capabilities: { internalComments: true, status: true },
     redact: (text) => http.redact(text),
     pull,

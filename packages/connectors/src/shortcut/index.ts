@@ -7,4 +7,4 @@ export {
   type ShortcutMappingOptions,
   type ShortcutWorkflowState,
 } from './mapper.js';
-export type { ShortcutConnectorOptions } from './options.js';
+export { SHORTCUT_MAX_PAGE_SIZE, type ShortcutConnectorOptions, type ShortcutStoryFilter } from './options.js';

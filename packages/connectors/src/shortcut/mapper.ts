@@ -199,6 +199,8 @@ export function mapShortcutStory(story: unknown, options: ShortcutMappingOptions
     status,
     remote_status: remote,
     comments: (s.comments ?? []).filter((c) => !c.deleted).map(mapShortcutComment),
+    // An archived story is out of the workspace's lists: kept locally with a clear deleted state.
+    ...(s.archived ? { deleted: true } : {}),
     sourceRecord: {
       source_system: 'SHORTCUT',
       record_id: String(s.id),
@@ -212,6 +214,7 @@ export function mapShortcutStory(story: unknown, options: ShortcutMappingOptions
         shortcut_story_id: s.id,
         workflow_state_id: s.workflow_state_id,
         ...(s.workflow_id != null ? { workflow_id: s.workflow_id } : {}),
+        ...(s.archived ? { archived: true } : {}),
         ...(s.owner_ids?.length ? { owner_ids: s.owner_ids } : {}),
         ...(s.external_links?.length ? { external_links: s.external_links } : {}),
       },

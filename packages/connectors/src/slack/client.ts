@@ -6,7 +6,15 @@
 import { STATUS_LABELS } from '@incidents/core';
 import { LogLevel, WebClient } from '@slack/web-api';
 import { z } from 'zod';
-import type { Connector, ImportedComment, PulledIncident, PulledPage, PullOptions } from '../connector.js';
+import type {
+  Connector,
+  DeletedRecord,
+  ImportedComment,
+  ListDeletedOptions,
+  PulledIncident,
+  PulledPage,
+  PullOptions,
+} from '../connector.js';
 import { ConnectorError } from '../errors.js';
 import { createHttpClient } from '../http/http-client.js';
 import { oauthAuth } from '../http/oauth.js';
@@ -16,7 +24,7 @@ import { mapEach, maxIso } from '../mapping/common.js';
 import { decodePullCursor, encodePullCursor, normaliseSince } from '../mapping/cursor.js';
 import { fromSlackError } from './errors.js';
 import { mapSlackMessage, mapSlackReply, SlackMessageSchema } from './mapper.js';
-import type { SlackConnectorOptions } from './options.js';
+import { SLACK_MAX_PAGE_SIZE, type SlackConnectorOptions } from './options.js';
 
 /** Message subtypes that are reports (everything else — joins, topic changes, broadcasts of replies — is skipped). */
 const REPORT_SUBTYPES = new Set([undefined, 'bot_message', 'file_share', 'me_message']);
@@ -103,7 +111,7 @@ export function createSlackConnector(options: SlackConnectorOptions): Connector 
   const channel = options.channelId;
   const nonMarketplace = options.rateTier === 'non-marketplace';
   /** `conversations.history` returns at most 15 messages a page to non-Marketplace apps. */
-  const maxPage = nonMarketplace ? 15 : 999;
+  const maxPage = nonMarketplace ? 15 : SLACK_MAX_PAGE_SIZE;
   const pageSize = Math.min(maxPage, Math.max(1, options.pageSize ?? (nonMarketplace ? 15 : 200)));
   const rescanMs = Math.max(0, options.rescanWindowMs ?? 6 * 3600_000);
   const historyInterval = Math.max(0, options.historyIntervalMs ?? (nonMarketplace ? 60_000 : 0));
@@ -213,9 +221,35 @@ export function createSlackConnector(options: SlackConnectorOptions): Connector 
     return body.ts;
   }
 
+  /**
+   * Slack keeps no list of deleted messages: each known message is looked for with
+   * `conversations.history` (`latest` = `oldest` = its ts, `inclusive`, `limit` 1) under the tier's
+   * pacing; a message that is gone, or left as a `tombstone` (a deleted thread parent), was deleted.
+   */
+  async function* listDeleted(opts: ListDeletedOptions): AsyncIterable<DeletedRecord[]> {
+    for await (const ids of opts.known()) {
+      const gone: DeletedRecord[] = [];
+      for (const id of ids) {
+        const { channel: ch, ts } = splitExternalId(id);
+        if (ch !== channel) continue;
+        opts.signal?.throwIfAborted();
+        await historyTurn(opts.signal);
+        const body = await call(
+          'conversations.history',
+          { channel, latest: ts, oldest: ts, inclusive: true, limit: 1 },
+          HistorySchema,
+        );
+        const found = body.messages.find((m) => (m as { ts?: string }).ts === ts) as { subtype?: string } | undefined;
+        if (!found || found.subtype === 'tombstone') gone.push({ external_id: id });
+      }
+      if (gone.length) yield gone;
+    }
+  }
+
   return {
     name,
     sourceSystem: 'SLACK',
+    ...(options.reconcileDeletions ? { listDeleted } : {}),
     capabilities: { internalComments: false, status: false },
     redact: (text) => http.redact(text),
     pull,

@@ -2,6 +2,15 @@
  * Options of the Slack connector.
  * @module
  */
+import { z } from 'zod';
+import {
+  booleanOption,
+  httpUrlOption,
+  objectOption,
+  textOption,
+  TRANSPORT_OPTIONS_SHAPE,
+  wholeNumberOption,
+} from '../option-schemas.js';
 import type { CommonConnectorOptions } from '../connector.js';
 import type { HttpOptions } from '../http/http-client.js';
 import type { OAuthOptions } from '../http/oauth.js';
@@ -37,7 +46,30 @@ export interface SlackConnectorOptions extends HttpOptions, CommonConnectorOptio
   rateTier?: 'standard' | 'non-marketplace';
   /** Least time between two `conversations.history` calls. Default 60 s for `non-marketplace`, else 0. */
   historyIntervalMs?: number;
+  /**
+   * After each complete pull, look every imported message up (one `conversations.history` call
+   * each, paced like the pull: slow under the non-Marketplace tier) and mark those gone, or left as
+   * a tombstone, as deleted at the source. Default `false`.
+   */
+  reconcileDeletions?: boolean;
   /** Read thread replies as comments. Default `true`. */
   includeReplies?: boolean;
   mapping?: Omit<SlackMappingOptions, 'channelId'>;
 }
+
+/** Largest `limit` of `conversations.history` (15 for non-Marketplace apps). */
+export const SLACK_MAX_PAGE_SIZE = 999;
+/** {@link SlackConnectorOptions} as a strict zod schema, limits included (what `@incidents/config` checks). */
+export const SLACK_OPTIONS_SCHEMA = z.strictObject({
+  ...TRANSPORT_OPTIONS_SHAPE,
+  token: textOption().optional(),
+  oauth: objectOption().optional(),
+  channelId: textOption(),
+  baseUrl: httpUrlOption().optional(),
+  pageSize: wholeNumberOption(1, SLACK_MAX_PAGE_SIZE).optional(),
+  includeReplies: booleanOption().optional(),
+  rescanWindowMs: wholeNumberOption(0, 30 * 86_400_000).optional(),
+  rateTier: z.enum(['standard', 'non-marketplace'], { error: 'expected standard or non-marketplace' }).optional(),
+  historyIntervalMs: wholeNumberOption(0, 3_600_000).optional(),
+  reconcileDeletions: booleanOption().optional(),
+});

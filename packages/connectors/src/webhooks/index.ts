@@ -4,6 +4,7 @@
  */
 export {
   createMemoryDeliveryLog,
+  createWebhookFetchHandler,
   createWebhookIntake,
   createWebhookRequestHandler,
   type WebhookDeliveryLog,

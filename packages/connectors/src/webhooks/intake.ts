@@ -220,21 +220,72 @@ export function createWebhookIntake(options: WebhookIntakeOptions): WebhookIntak
   };
 }
 
-/** Options of {@link createWebhookRequestHandler}. */
+/** Options of {@link createWebhookRequestHandler} and {@link createWebhookFetchHandler}. */
 export interface WebhookRequestHandlerOptions {
   /** Path prefix; the connector name follows it (`/webhooks/jira`). Default `/webhooks/`. */
   basePath?: string;
   /** Largest body accepted, in bytes (413 beyond). Default 1 MiB. */
   maxBodyBytes?: number;
-  /** Answer only after the pull the delivery started has ended. Default `false` (vendors want a quick answer). */
+  /**
+   * Answer only after the pull the delivery started has ended. Default `false` (vendors want a
+   * quick answer); `true` where nothing runs after the answer (a Lambda function).
+   */
   waitForPull?: boolean;
+  /**
+   * Called with each delivery's result before the answer (and, with `waitForPull`, the summary of
+   * the pull it started): logs and metrics. The result holds no secret; exceptions are ignored.
+   */
+  onResult?: (connector: string, result: WebhookResult, summary?: SyncRunSummary) => void | Promise<void>;
+}
+
+/** One answer of the request handlers: status, JSON body, extra headers. */
+interface HandlerReply {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+const refused = (status: number, code: string, message: string, headers?: Record<string, string>): HandlerReply => ({
+  status,
+  body: { ok: false, code, message },
+  ...(headers ? { headers } : {}),
+});
+
+/** The connector named by `path` under `base`, or the refusal of the request (not a webhook path, not POST). */
+function route(method: string | undefined, path: string, base: string): { connector: string } | HandlerReply {
+  if (!path.startsWith(base) || path.length === base.length)
+    return refused(404, 'webhook.unknown_endpoint', 'not a webhook path');
+  if (method !== 'POST') return refused(405, 'webhook.invalid', 'webhooks are POST requests', { allow: 'POST' });
+  try {
+    return { connector: decodeURIComponent(path.slice(base.length).replace(/\/+$/, '')) };
+  } catch {
+    return refused(404, 'webhook.unknown_endpoint', 'not a webhook path');
+  }
+}
+
+/** Hands one received body to the intake: the shared step of the Node.js and fetch handlers. */
+async function deliver(
+  intake: WebhookIntake,
+  connector: string,
+  request: WebhookRequest,
+  options: WebhookRequestHandlerOptions,
+): Promise<HandlerReply> {
+  const result = await intake.receive(connector, request);
+  const summary = options.waitForPull && result.pull ? await result.pull : undefined;
+  try {
+    await options.onResult?.(connector, result, summary);
+  } catch {
+    // Logging never changes the answer.
+  }
+  return { status: result.status, body: result.body };
 }
 
 /**
  * A plain Node.js `(req, res)` request handler over the intake, for `node:http`, Express, or a
  * Next.js route that hands over the raw request: `POST <basePath><connector>` with the vendor's raw
  * body. Answers JSON: 202 accepted, 200 duplicate or Slack challenge, 401 bad signature, 400 bad
- * body, 404 unknown endpoint, 405 not POST, 413 too large.
+ * body, 404 unknown endpoint, 405 not POST, 413 too large. {@link createWebhookFetchHandler} is the
+ * same handler for the fetch API's `Request` / `Response`.
  *
  * @example
  * ```ts
@@ -251,26 +302,23 @@ export function createWebhookRequestHandler(
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const base = options.basePath ?? '/webhooks/';
   const max = options.maxBodyBytes ?? 1024 * 1024;
-  const reply = (res: ServerResponse, status: number, body: unknown) => {
+  const reply = (res: ServerResponse, answer: HandlerReply) => {
     if (res.headersSent) return;
-    const text = JSON.stringify(body);
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+    const text = JSON.stringify(answer.body);
+    res.writeHead(answer.status, {
+      ...answer.headers,
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(text),
+    });
     res.end(text);
   };
   return (req, res) => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (!path.startsWith(base) || path.length === base.length) {
-      reply(res, 404, { ok: false, code: 'webhook.unknown_endpoint', message: 'not a webhook path' });
+    const routed = route(req.method, new URL(req.url ?? '/', 'http://localhost').pathname, base);
+    if (!('connector' in routed)) {
+      reply(res, routed);
       req.resume();
       return;
     }
-    if (req.method !== 'POST') {
-      res.setHeader('allow', 'POST');
-      reply(res, 405, { ok: false, code: 'webhook.invalid', message: 'webhooks are POST requests' });
-      req.resume();
-      return;
-    }
-    const connector = decodeURIComponent(path.slice(base.length).replace(/\/+$/, ''));
     const chunks: Buffer[] = [];
     let size = 0;
     let tooLarge = false;
@@ -279,17 +327,80 @@ export function createWebhookRequestHandler(
       if (size > max) tooLarge = true;
       else chunks.push(chunk);
     });
-    req.on('error', () => reply(res, 400, { ok: false, code: 'webhook.invalid', message: 'the request failed' }));
+    req.on('error', () => reply(res, refused(400, 'webhook.invalid', 'the request failed')));
     req.on('end', () => {
       if (tooLarge) {
-        reply(res, 413, { ok: false, code: 'webhook.invalid', message: `the body is larger than ${max} bytes` });
+        reply(res, refused(413, 'webhook.invalid', `the body is larger than ${max} bytes`));
         return;
       }
       const body = Buffer.concat(chunks).toString('utf8');
-      void intake.receive(connector, { headers: req.headers, body }).then(async (result) => {
-        if (options.waitForPull && result.pull) await result.pull;
-        reply(res, result.status, result.body);
-      });
+      void deliver(intake, routed.connector, { headers: req.headers, body }, options).then((answer) =>
+        reply(res, answer),
+      );
     });
+  };
+}
+
+/** Reads a fetch body up to `max` bytes (`null` beyond). */
+async function readLimited(request: Request, max: number): Promise<string | null> {
+  const declared = Number(request.headers.get('content-length') ?? Number.NaN);
+  if (declared > max) return null;
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel().catch(() => undefined);
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * The webhook request handler for the fetch API: `(request: Request) => Promise<Response>` — a
+ * Next.js App Router route (`export const POST = handler`), Deno, Bun, a Lambda Function URL event
+ * turned into a `Request`. Same routes, limits and answers as {@link createWebhookRequestHandler}.
+ *
+ * @example
+ * ```ts
+ * import { createWebhookFetchHandler, type WebhookIntake } from '@incidents/connectors';
+ *
+ * declare const intake: WebhookIntake;
+ * const handler = createWebhookFetchHandler(intake, { basePath: '/api/webhooks/' });
+ * const response = await handler(new Request('https://desk.example.com/api/webhooks/jira', { method: 'POST', body: '{}' }));
+ * ```
+ */
+export function createWebhookFetchHandler(
+  intake: WebhookIntake,
+  options: WebhookRequestHandlerOptions = {},
+): (request: Request) => Promise<Response> {
+  const base = options.basePath ?? '/webhooks/';
+  const max = options.maxBodyBytes ?? 1024 * 1024;
+  const respond = (answer: HandlerReply) =>
+    new Response(JSON.stringify(answer.body), {
+      status: answer.status,
+      headers: { ...answer.headers, 'content-type': 'application/json' },
+    });
+  return async (request) => {
+    const routed = route(request.method, new URL(request.url).pathname, base);
+    if (!('connector' in routed)) return respond(routed);
+    let body: string | null;
+    try {
+      body = await readLimited(request, max);
+    } catch {
+      return respond(refused(400, 'webhook.invalid', 'the request failed'));
+    }
+    if (body === null) return respond(refused(413, 'webhook.invalid', `the body is larger than ${max} bytes`));
+    const headers: Record<string, string> = {};
+    request.headers.forEach((value, key) => {
+      headers[key] = value;
+    });
+    return respond(await deliver(intake, routed.connector, { headers, body }, options));
   };
 }

@@ -19,7 +19,7 @@ import {
   ZendeskCommentSchema,
   type ZendeskPerson,
 } from './mapper.js';
-import type { ZendeskConnectorOptions } from './options.js';
+import { ZENDESK_MAX_PAGE_SIZE, type ZendeskConnectorOptions } from './options.js';
 
 const PersonSchema = z.looseObject({ id: z.number().int(), name: z.string().optional(), email: z.string().nullish() });
 
@@ -67,7 +67,7 @@ export function createZendeskConnector(options: ZendeskConnectorOptions): Connec
         ? bearerAuth(options.auth.bearerToken)
         : basicAuth(`${options.auth.email}/token`, options.auth.apiToken);
   const http = createHttpClient({ ...options, connector: name, auth, errorMessage: zendeskErrorMessage });
-  const pageSize = Math.min(1000, Math.max(1, options.pageSize ?? 100));
+  const pageSize = Math.min(ZENDESK_MAX_PAGE_SIZE, Math.max(1, options.pageSize ?? 100));
 
   async function fetchComments(ticketId: string, opts: { signal?: AbortSignal } = {}): Promise<ImportedComment[]> {
     const out: ImportedComment[] = [];
@@ -99,7 +99,7 @@ export function createZendeskConnector(options: ZendeskConnectorOptions): Connec
       0,
       Math.min(since ? Math.floor(Date.parse(since) / 1000) : 0, Math.floor(Date.now() / 1000) - 61),
     );
-    const size = opts.pageSize ? Math.min(1000, Math.max(1, opts.pageSize)) : pageSize;
+    const size = opts.pageSize ? Math.min(ZENDESK_MAX_PAGE_SIZE, Math.max(1, opts.pageSize)) : pageSize;
     let high: string | null = null;
     const exportPage = async (position: string | null, signal: AbortSignal) =>
       (

@@ -2,6 +2,8 @@
  * Options of the Zendesk connector.
  * @module
  */
+import { z } from 'zod';
+import { booleanOption, objectOption, SITE_OPTIONS_SHAPE, wholeNumberOption } from '../option-schemas.js';
 import type { Status } from '@incidents/core';
 import type { CommonConnectorOptions } from '../connector.js';
 import type { HttpOptions } from '../http/http-client.js';
@@ -24,3 +26,13 @@ export interface ZendeskConnectorOptions extends HttpOptions, CommonConnectorOpt
   /** Core status → Zendesk status. Overrides {@link ZENDESK_PUSH_STATUSES}. */
   statuses?: Partial<Record<Status, string>>;
 }
+
+/** Largest `per_page` of the incremental export. */
+export const ZENDESK_MAX_PAGE_SIZE = 1000;
+/** {@link ZendeskConnectorOptions} as a strict zod schema, limits included (what `@incidents/config` checks). */
+export const ZENDESK_OPTIONS_SCHEMA = z.strictObject({
+  ...SITE_OPTIONS_SHAPE,
+  pageSize: wholeNumberOption(1, ZENDESK_MAX_PAGE_SIZE).optional(),
+  excludeDeleted: booleanOption().optional(),
+  statuses: objectOption().optional(),
+});

@@ -62,7 +62,7 @@ export interface JiraServer extends VendorServer {
    * older than 7 days. Default: none refused.
    */
   tokensExpireBefore: number;
-  /** Whether users' `emailAddress` is returned (hidden on most Cloud sites). Default `true`. */
+  /** Whether users' `emailAddress` (assignees, comment authors) is returned (hidden on most Cloud sites). Default `true`. */
   emailsVisible: boolean;
 }
 
@@ -118,6 +118,17 @@ export async function startJiraServer(credentials: { email: string; apiToken: st
     },
   }));
 
+  /** A comment as Jira answers it: the author's email hidden like the assignee's when emails are not visible. */
+  const commentJson = (c: JiraComment) => {
+    const { emailAddress, ...author } = c.author;
+    return {
+      ...c,
+      author: server.emailsVisible && emailAddress ? { ...author, emailAddress } : author,
+      created: jiraDate(c.created),
+      updated: jiraDate(c.updated),
+    };
+  };
+
   const toJson = (i: JiraIssueData) => ({
     id: String(10000 + server.issues.indexOf(i)),
     key: i.key,
@@ -145,9 +156,7 @@ export async function startJiraServer(credentials: { email: string; apiToken: st
       duedate: null,
       resolution: i.category === 'done' ? { name: 'Done' } : null,
       comment: {
-        comments: i.comments
-          .slice(0, server.searchCommentLimit)
-          .map((c) => ({ ...c, created: jiraDate(c.created), updated: jiraDate(c.updated) })),
+        comments: i.comments.slice(0, server.searchCommentLimit).map(commentJson),
         maxResults: server.searchCommentLimit,
         total: i.comments.length,
         startAt: 0,
@@ -198,9 +207,7 @@ export async function startJiraServer(credentials: { email: string; apiToken: st
         startAt,
         maxResults: max,
         total: issue.comments.length,
-        comments: issue.comments
-          .slice(startAt, startAt + max)
-          .map((c) => ({ ...c, created: jiraDate(c.created), updated: jiraDate(c.updated) })),
+        comments: issue.comments.slice(startAt, startAt + max).map(commentJson),
       },
     };
   });

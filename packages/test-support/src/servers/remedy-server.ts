@@ -3,6 +3,11 @@
  * token text), `Authorization: AR-JWT <token>`, `GET /api/arsys/v1/entry/{form}` with `q`,
  * `offset`, `limit`, `_links.next`, `POST` (201 + Location) and `PUT /entry/{form}/{id}` (204).
  * Shapes follow docs.bmc.com "Operations on entry objects" and "Access and authentication for the REST API".
+ *
+ * Like BMC Helix ITSM, incidents are modified through the `HPD:IncidentInterface` form (BMC's
+ * integration form "to search, read, or update an existing incident"): a `PUT` to `HPD:Help Desk`
+ * is refused by the form's workflow, and a Pending or Resolved status without `Status_Reason` is
+ * refused as a required field left blank.
  */
 import { startVendorServer, type VendorServer } from './vendor-server.js';
 
@@ -15,6 +20,11 @@ export interface RemedyServer extends VendorServer {
   /** Run after the next entry-list requests, one per request (an entry modified between two pages). */
   afterList: Array<() => void>;
 }
+
+/** BMC's interface form for modifying incidents (keyed by the incident's Request ID). */
+const INTERFACE_FORM = 'HPD:IncidentInterface';
+/** Statuses whose `Status_Reason` is a required field. */
+const STATUSES_WITH_REASON = new Set(['Pending', 'Resolved']);
 
 function remedyDate(iso: string): string {
   return new Date(iso).toISOString().replace('Z', '+0000');
@@ -101,6 +111,7 @@ export async function startRemedyServer(credentials: { username: string; passwor
   };
 
   base.route('GET', '/api/arsys/v1/entry/:form', (req, { form }) => {
+    if (form === INTERFACE_FORM) return list(server.entries, req, form);
     if (form === 'HPD:Help Desk') {
       const reply = list(server.entries, req, form);
       server.afterList.shift()?.();
@@ -127,14 +138,39 @@ export async function startRemedyServer(credentials: { username: string; passwor
     return { status: 201, headers: { location: `${base.url}/api/arsys/v1/entry/HPD:WorkLog/${id}` } };
   });
 
-  base.route('PUT', '/api/arsys/v1/entry/:form/:id', (req, { id }) => {
+  base.route('PUT', '/api/arsys/v1/entry/:form/:id', (req, { form, id }) => {
+    if (form !== INTERFACE_FORM)
+      return {
+        status: 400,
+        body: [
+          {
+            messageType: 'ERROR',
+            messageText: `Incidents cannot be modified on ${form}: use ${INTERFACE_FORM}`,
+            messageNumber: 1291053,
+          },
+        ],
+      };
+    const values = (req.json as { values: Record<string, unknown> }).values;
+    if (STATUSES_WITH_REASON.has(String(values.Status)) && !values.Status_Reason)
+      return {
+        status: 400,
+        body: [
+          {
+            messageType: 'ERROR',
+            messageText: 'Required field cannot be blank.',
+            messageAppendedText: 'Status_Reason',
+            messageNumber: 326,
+          },
+        ],
+      };
     const entry = server.entries.find((e) => e['Request ID'] === id);
     if (!entry)
       return {
         status: 404,
         body: [{ messageType: 'ERROR', messageText: 'Entry does not exist in database', messageNumber: 302 }],
       };
-    Object.assign(entry, (req.json as { values: Record<string, unknown> }).values, {
+    const { 'z1D Action': _action, ...written } = values;
+    Object.assign(entry, written, {
       'Last Modified Date': remedyDate(new Date().toISOString()),
     });
     return { status: 204 };

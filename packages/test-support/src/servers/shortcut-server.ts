@@ -1,7 +1,12 @@
 /**
  * A local Shortcut REST API v3 server: `GET /api/v3/search/stories` (`query` with `updated:<date>..*`,
- * `page_size`, `next` as a path+query), `GET /api/v3/workflows`, `GET/PUT /api/v3/stories/{id}`,
+ * `page_size` 1-250, `next` as a path+query), `POST /api/v3/stories/search` ("Query Stories": a
+ * `SearchStories` body with `updated_at_start`… → every matching `StorySlim` in one array, without
+ * comments), `GET /api/v3/workflows`, `GET/PUT /api/v3/stories/{id}`,
  * `POST /api/v3/stories/{id}/comments`, `Shortcut-Token` auth. Shapes follow developer.shortcut.com/api/rest/v3.
+ *
+ * Like the real search, `updated:` has day precision and the search pages through the first
+ * `searchCap` matches only (1000 on Shortcut): a busy day's older stories hide newer ones.
  */
 import { startVendorServer, type VendorServer } from './vendor-server.js';
 
@@ -16,10 +21,14 @@ export interface ScStory {
   labels: Array<{ id: number; name: string }>;
   custom_fields: Array<{ field_id: string; value_id: string; value: string }>;
   comments: Array<{ id: number; author_id: string; text: string; created_at: string; deleted?: boolean }>;
+  /** An archived story (Query Stories returns it with `archived: true`). */
+  archived?: boolean;
 }
 
 export interface ShortcutServer extends VendorServer {
   stories: ScStory[];
+  /** How many matches `GET /api/v3/search/stories` pages through. Default 1000 (Shortcut's limit). */
+  searchCap: number;
 }
 
 export const SC_WORKFLOW = {
@@ -40,6 +49,7 @@ export async function startShortcutServer(token: string): Promise<ShortcutServer
   });
   const server = base as ShortcutServer;
   server.stories = [];
+  server.searchCap = 1000;
   let nextComment = 9000;
   const json = ({ comments, ...s }: ScStory, full = true) => ({
     ...s,
@@ -54,8 +64,13 @@ export async function startShortcutServer(token: string): Promise<ShortcutServer
     const query = req.query.get('query') ?? '';
     const since = /updated:(\d{4}-\d{2}-\d{2})\.\.\*/.exec(query)?.[1];
     const size = Number(req.query.get('page_size') ?? 25);
+    if (!Number.isInteger(size) || size < 1 || size > 250)
+      return { status: 400, body: { message: 'page_size must be between 1 and 250' } };
     const from = Number(req.query.get('next') ?? 0);
-    const all = server.stories.filter((s) => !since || s.updated_at.slice(0, 10) >= since).sort((a, b) => a.id - b.id);
+    const all = server.stories
+      .filter((s) => !since || s.updated_at.slice(0, 10) >= since)
+      .sort((a, b) => a.id - b.id)
+      .slice(0, server.searchCap);
     const page = all.slice(from, from + size);
     const more = from + size < all.length;
     const params = new URLSearchParams({
@@ -70,6 +85,38 @@ export async function startShortcutServer(token: string): Promise<ShortcutServer
         next: more ? `/api/v3/search/stories?${params}` : null,
         total: all.length,
       },
+    };
+  });
+
+  base.route('POST', '/api/v3/stories/search', (req) => {
+    const body = (req.json ?? {}) as {
+      updated_at_start?: string;
+      updated_at_end?: string;
+      story_type?: string;
+      label_name?: string;
+      archived?: boolean;
+    };
+    for (const key of ['updated_at_start', 'updated_at_end'] as const) {
+      const value = body[key];
+      if (value !== undefined && Number.isNaN(Date.parse(value)))
+        return { status: 400, body: { message: `${key} must be a date-time` } };
+    }
+    const start = body.updated_at_start ? Date.parse(body.updated_at_start) : -Infinity;
+    const end = body.updated_at_end ? Date.parse(body.updated_at_end) : Infinity;
+    const found = server.stories.filter((s) => {
+      const t = Date.parse(s.updated_at);
+      return (
+        t >= start &&
+        t <= end &&
+        (!body.story_type || s.story_type === body.story_type) &&
+        (!body.label_name || s.labels.some((l) => l.name === body.label_name)) &&
+        (body.archived === undefined || Boolean(s.archived) === body.archived)
+      );
+    });
+    // StorySlim: no comments, their ids only.
+    return {
+      status: 201,
+      body: found.map((s) => ({ ...json(s, false), comment_ids: s.comments.map((c) => c.id) })),
     };
   });
 

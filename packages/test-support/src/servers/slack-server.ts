@@ -1,5 +1,5 @@
 /**
- * A local Slack Web API server: `conversations.history` (`oldest`, `limit`, `cursor`, newest first,
+ * A local Slack Web API server: `conversations.history` (`oldest`, `latest`, `inclusive`, `limit`, `cursor`, newest first,
  * `has_more` + `response_metadata.next_cursor`), `conversations.replies`, `chat.postMessage`.
  * Requests are form-encoded POSTs with `Authorization: Bearer`; errors are HTTP 200 `{ ok: false,
  * error }` (docs.slack.dev/reference/methods).
@@ -67,7 +67,12 @@ export async function startSlackServer(token: string, channel: string): Promise<
               .replace('off:', ''),
           )
         : 0;
-      const all = server.messages.filter((m) => Number(m.ts) >= oldest).sort((a, b) => Number(b.ts) - Number(a.ts));
+      const latest = Number(req.form.get('latest') ?? Number.POSITIVE_INFINITY);
+      const inclusive = ['true', '1'].includes(String(req.form.get('inclusive')));
+      const all = server.messages
+        .filter((m) => (inclusive ? Number(m.ts) >= oldest : Number(m.ts) > oldest || !req.form.get('oldest')))
+        .filter((m) => (inclusive ? Number(m.ts) <= latest : Number(m.ts) < latest))
+        .sort((a, b) => Number(b.ts) - Number(a.ts));
       const page = all.slice(from, from + limit);
       const more = from + limit < all.length;
       return {
