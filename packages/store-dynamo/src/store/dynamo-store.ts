@@ -120,6 +120,20 @@ export interface DynamoIncidentStore extends IncidentStore {
   readonly client: DynamoDBDocumentClient;
   /** The ElectroDB entities and service over the table. */
   readonly entities: Entities;
+  /**
+   * Creates many incidents (bulk imports, seeding, the connectors' first import of a page) with the
+   * invariants of {@link IncidentStore.createIncident}: every write is validated and the call is checked
+   * for repeated ids, `(source_system, external_id)` pairs and interaction ids before anything is
+   * written; then whole incidents are packed into `TransactWriteItems` of at most 100 actions, each
+   * incident keeping its conditional puts (version 0, version 1, the source guard item that makes
+   * `(source_system, external_id)` unique, its interactions). A few transactions run at once.
+   *
+   * Atomic per incident and per transaction, not per call (DynamoDB has no transaction over 100
+   * items): a collision with a stored record fails with the `ConflictError` a single create gives,
+   * naming the incident; its transaction writes nothing, transactions already committed stay, and no
+   * new one starts. Retrying the rest one by one is safe (a written one answers `already_exists`).
+   */
+  createIncidents(writes: readonly CreateIncidentWrite[]): Promise<void>;
   /** Version 0, history versions, interactions and source records of an incident in one Query of its item collection. */
   getIncidentCollection(incidentId: string): Promise<IncidentCollection>;
   /** Source records across incidents by priority (GSI-1), state (GSI-6) or source system (GSI-5 + BatchGetItem). */
@@ -338,6 +352,84 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoIncidentSt
     );
   }
 
+  /** A create validated and normalised as {@link DynamoIncidentStore.createIncident} writes it. */
+  interface CheckedCreate {
+    incident: Incident;
+    interactions: Interaction[];
+    sourceRecords: SourceRecord[];
+  }
+
+  function checkCreate(write: CreateIncidentWrite, path: string): CheckedCreate {
+    const incident = validateIncident(write?.incident, `${path}.incident`);
+    if (incident.version !== 0 || incident.revision !== 1) {
+      throw new ValidationError([
+        { path: `${path}.incident.revision`, message: 'a new incident has version 0 and revision 1' },
+      ]);
+    }
+    const interactions = (write.interactions ?? []).map((i) => ({ ...i, incident_id: incident.incident_id }));
+    const sourceRecords = (write.sourceRecords ?? []).map((r) => ({ ...r, incident_id: incident.incident_id }));
+    checkDistinct(interactions, sourceRecords, incident.incident_id);
+    checkWriteSize(3 + interactions.length + sourceRecords.length, `${path}.interactions`);
+    return { incident, interactions, sourceRecords };
+  }
+
+  /** The actions of one create: version 0, version 1, the source guard, interactions, source records. */
+  function createActions(
+    // biome-ignore lint/suspicious/noExplicitAny: ElectroDB's commit() objects are typed per entity
+    e: Record<string, any>,
+    incident: Incident,
+    interactions: Interaction[],
+    sourceRecords: SourceRecord[],
+  ): unknown[] {
+    return [
+      e.incident.create(currentItem(incident)).commit(),
+      e.incidentVersion.create(versionItem(incident, 1)).commit(),
+      e.sourceGuard
+        .create({
+          source_system: incident.source_system,
+          external_id: incident.external_id,
+          incident_id: incident.incident_id,
+        })
+        .commit(),
+      ...interactions.map((i) => e.interaction.create(interactionItem(i)).commit()),
+      ...sourceRecords.map((r) => e.sourceRecord.put(sourceRecordItem(r)).commit()),
+    ];
+  }
+
+  /** Maps a cancelled create (its actions starting at `offset`) to the error a single create gives. */
+  async function createConflict(
+    outcome: TransactionOutcome,
+    offset: number,
+    incident: Incident,
+    interactions: Interaction[],
+  ): Promise<void> {
+    if (
+      reasonAt(outcome, offset) === 'ConditionalCheckFailed' ||
+      reasonAt(outcome, offset + 1) === 'ConditionalCheckFailed'
+    ) {
+      throw new ConflictError(`Incident ${incident.incident_id} already exists`, {
+        entity: 'Incident',
+        id: incident.incident_id,
+        reason: 'already_exists',
+      });
+    }
+    if (reasonAt(outcome, offset + 2) === 'ConditionalCheckFailed') await duplicateSource(incident);
+    interactionConflict(outcome, offset + 3, interactions);
+  }
+
+  async function writeCreateChunk(part: CheckedCreate[]): Promise<void> {
+    const outcome = await run((e) =>
+      part.flatMap((c) => createActions(e, c.incident, c.interactions, c.sourceRecords)),
+    );
+    if (!outcome.canceled) return;
+    let offset = 0;
+    for (const c of part) {
+      await createConflict(outcome, offset, c.incident, c.interactions);
+      offset += createActionCount(c);
+    }
+    unexpected(outcome, 'createIncidents');
+  }
+
   const store: DynamoIncidentStore = {
     name: 'dynamo',
     tableName: table,
@@ -345,40 +437,87 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoIncidentSt
     entities,
 
     async createIncident(write: CreateIncidentWrite): Promise<void> {
-      const incident = validateIncident(write.incident, 'write.incident');
-      if (incident.version !== 0 || incident.revision !== 1) {
-        throw new ValidationError([
-          { path: 'write.incident.revision', message: 'a new incident has version 0 and revision 1' },
-        ]);
-      }
-      const interactions = (write.interactions ?? []).map((i) => ({ ...i, incident_id: incident.incident_id }));
-      const sourceRecords = (write.sourceRecords ?? []).map((r) => ({ ...r, incident_id: incident.incident_id }));
-      checkDistinct(interactions, sourceRecords, incident.incident_id);
-      checkWriteSize(3 + interactions.length + sourceRecords.length, 'write.interactions');
-      const outcome = await run((e) => [
-        e.incident.create(currentItem(incident)).commit(),
-        e.incidentVersion.create(versionItem(incident, 1)).commit(),
-        e.sourceGuard
-          .create({
-            source_system: incident.source_system,
-            external_id: incident.external_id,
-            incident_id: incident.incident_id,
-          })
-          .commit(),
-        ...interactions.map((i) => e.interaction.create(interactionItem(i)).commit()),
-        ...sourceRecords.map((r) => e.sourceRecord.put(sourceRecordItem(r)).commit()),
-      ]);
+      const { incident, interactions, sourceRecords } = checkCreate(write, 'write');
+      const outcome = await run((e) => createActions(e, incident, interactions, sourceRecords));
       if (!outcome.canceled) return;
-      if (reasonAt(outcome, 0) === 'ConditionalCheckFailed' || reasonAt(outcome, 1) === 'ConditionalCheckFailed') {
-        throw new ConflictError(`Incident ${incident.incident_id} already exists`, {
-          entity: 'Incident',
-          id: incident.incident_id,
-          reason: 'already_exists',
-        });
-      }
-      if (reasonAt(outcome, 2) === 'ConditionalCheckFailed') await duplicateSource(incident);
-      interactionConflict(outcome, 3, interactions);
+      await createConflict(outcome, 0, incident, interactions);
       unexpected(outcome, 'createIncident');
+    },
+
+    async createIncidents(writes: readonly CreateIncidentWrite[]): Promise<void> {
+      if (!Array.isArray(writes))
+        throw new ValidationError([{ path: 'writes', message: 'expected an array of writes' }]);
+      if (writes.length === 0) return;
+      // 1. Every write is validated, and the call checked for repeats, before anything is written.
+      const checked = writes.map((w, i) => checkCreate(w, `writes.${i}`));
+      const ids = new Set<string>();
+      const sources = new Set<string>();
+      const interactionIds = new Set<string>();
+      for (const { incident, interactions } of checked) {
+        const id = incident.incident_id;
+        if (ids.has(id)) {
+          throw new ConflictError(`Incident ${id} appears twice in the bulk create`, {
+            entity: 'Incident',
+            id,
+            reason: 'already_exists',
+          });
+        }
+        const source = `${incident.source_system}\u0000${incident.external_id}`;
+        if (sources.has(source)) {
+          throw new ConflictError(
+            `Incident ${id} has the same (source_system, external_id) as another incident of the bulk create`,
+            { entity: 'Incident', id, reason: 'duplicate_source' },
+          );
+        }
+        ids.add(id);
+        sources.add(source);
+        for (const i of interactions) {
+          if (interactionIds.has(i.interaction_id)) {
+            throw new ConflictError(`Interaction ${i.interaction_id} appears twice in the bulk create`, {
+              entity: 'Interaction',
+              id: i.interaction_id,
+              reason: 'already_exists',
+            });
+          }
+          interactionIds.add(i.interaction_id);
+        }
+      }
+      // 2. Whole incidents packed into TransactWriteItems of at most 100 actions (and well under the
+      // 4 MB request limit): each incident keeps the conditional puts of a single create — version 0,
+      // version 1 and the (source_system, external_id) guard item — so uniqueness holds per item.
+      const chunks: CheckedCreate[][] = [];
+      let chunk: CheckedCreate[] = [];
+      let actions = 0;
+      let bytes = 0;
+      for (const c of checked) {
+        const size = createActionCount(c);
+        const weight = approximateBytes(c);
+        if (chunk.length > 0 && (actions + size > MAX_TRANSACTION_ACTIONS || bytes + weight > BULK_CHUNK_BYTES)) {
+          chunks.push(chunk);
+          chunk = [];
+          actions = 0;
+          bytes = 0;
+        }
+        chunk.push(c);
+        actions += size;
+        bytes += weight;
+      }
+      chunks.push(chunk);
+      // 3. A few transactions in flight; after the first failure no new one starts.
+      let next = 0;
+      let failure: unknown;
+      const worker = async () => {
+        while (failure === undefined && next < chunks.length) {
+          const part = chunks[next++] as CheckedCreate[];
+          try {
+            await writeCreateChunk(part);
+          } catch (err) {
+            failure ??= err;
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(BULK_CONCURRENCY, chunks.length) }, worker));
+      if (failure !== undefined) throw failure;
     },
 
     getIncident,
@@ -775,6 +914,27 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoIncidentSt
     },
   };
   return store;
+}
+
+/** Transactions of a bulk create in flight at once (DynamoDB Local and on-demand tables both take this easily). */
+const BULK_CONCURRENCY = 4;
+/** Payload budget of one bulk-create transaction, under TransactWriteItems' 4 MB request limit. */
+const BULK_CHUNK_BYTES = 3_000_000;
+
+function createActionCount(c: { interactions: readonly unknown[]; sourceRecords: readonly unknown[] }): number {
+  return 3 + c.interactions.length + c.sourceRecords.length;
+}
+
+/** An upper estimate of a create's request bytes: the record is written twice (version 0 and 1), plus keys. */
+function approximateBytes(c: {
+  incident: Incident;
+  interactions: readonly unknown[];
+  sourceRecords: readonly unknown[];
+}): number {
+  let n = 2 * (JSON.stringify(c.incident).length + 1_024) + 512;
+  for (const i of c.interactions) n += JSON.stringify(i).length + 512;
+  for (const r of c.sourceRecords) n += JSON.stringify(r).length + 512;
+  return n;
 }
 
 function guardedError(what: string, err: unknown): IncidentsError {
