@@ -79,8 +79,11 @@ import {
   reasonAt,
   type TransactionBuilder,
   type TransactionOutcome,
+  electroActions,
+  transactItems,
   transactWrite,
 } from './transactions.js';
+import { createPutActions } from './put-actions.js';
 
 /** Options of {@link createDynamoStore}. */
 export interface DynamoStoreOptions {
@@ -188,6 +191,14 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoIncidentSt
   const run = (build: TransactionBuilder, append: readonly unknown[] = []): Promise<TransactionOutcome> =>
     transactWrite(doc, entities, build, txParams, undefined, append);
   const syncState = createSyncState({ client: doc, tableName: table, extra });
+  // Hot path (creates and updates): Put actions built directly, the same as ElectroDB's (put-actions.ts).
+  const puts = createPutActions(entities, table);
+  const runActions = (actions: readonly unknown[]): Promise<TransactionOutcome> =>
+    transactItems(doc, actions, txParams);
+  const sourceRecordActions = (records: SourceRecord[]): unknown[] =>
+    records.length === 0
+      ? []
+      : electroActions(entities, (e) => records.map((r) => e.sourceRecord.put(sourceRecordItem(r)).commit()));
 
   async function getItem(key: Item, consistent = true): Promise<Item | undefined> {
     const res = await guarded('GetItem', () =>
@@ -312,44 +323,36 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoIncidentSt
     outbound: readonly unknown[] = [],
     keepKb = false,
   ): Promise<TransactionOutcome> {
-    return run(
-      (e) => [
-        e.incident
-          .put(currentItem(incident))
-          // biome-ignore lint/suspicious/noExplicitAny: ElectroDB where callback
-          .where((a: any, op: any) =>
-            [
-              op.eq(a.revision, expectedRevision),
-              op.eq(a.source_system, rekeyFrom?.source_system ?? incident.source_system),
-              op.eq(a.external_id, rekeyFrom?.external_id ?? incident.external_id),
-              // Keeping the KB bookkeeping: the stored map must still be the one the record carries
-              // (a mark since the read changes it without a new revision; the caller merges and retries).
-              ...(keepKb ? [op.eq(a.kb_sync_status, incident.kb_sync_status)] : []),
-            ].join(' AND '),
-          )
-          .commit(),
-        e.incidentVersion.create(versionItem(incident, incident.revision)).commit(),
-        ...interactions.map((i) => e.interaction.create(interactionItem(i)).commit()),
-        ...sourceRecords.map((r) => e.sourceRecord.put(sourceRecordItem(r)).commit()),
-        ...(rekeyFrom
-          ? [
+    return runActions([
+      puts.incident(currentItem(incident), {
+        revision: expectedRevision,
+        source_system: rekeyFrom?.source_system ?? incident.source_system,
+        external_id: rekeyFrom?.external_id ?? incident.external_id,
+        // Keeping the KB bookkeeping: the stored map must still be the one the record carries
+        // (a mark since the read changes it without a new revision; the caller merges and retries).
+        ...(keepKb ? { kb_sync_status: incident.kb_sync_status } : {}),
+      }),
+      puts.incidentVersion(versionItem(incident, incident.revision)),
+      ...interactions.map((i) => puts.interaction(interactionItem(i))),
+      ...sourceRecordActions(sourceRecords),
+      ...(rekeyFrom
+        ? [
+            ...electroActions(entities, (e) => [
               e.sourceGuard
                 .delete({ source_system: rekeyFrom.source_system, external_id: rekeyFrom.external_id })
                 // biome-ignore lint/suspicious/noExplicitAny: ElectroDB where callback
                 .where((a: any, op: any) => op.eq(a.incident_id, incident.incident_id))
                 .commit(),
-              e.sourceGuard
-                .create({
-                  source_system: incident.source_system,
-                  external_id: incident.external_id,
-                  incident_id: incident.incident_id,
-                })
-                .commit(),
-            ]
-          : []),
-      ],
-      outbound,
-    );
+            ]),
+            puts.sourceGuard({
+              source_system: incident.source_system,
+              external_id: incident.external_id,
+              incident_id: incident.incident_id,
+            }),
+          ]
+        : []),
+      ...outbound,
+    ]);
   }
 
   /** A create validated and normalised as {@link DynamoIncidentStore.createIncident} writes it. */
@@ -374,25 +377,17 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoIncidentSt
   }
 
   /** The actions of one create: version 0, version 1, the source guard, interactions, source records. */
-  function createActions(
-    // biome-ignore lint/suspicious/noExplicitAny: ElectroDB's commit() objects are typed per entity
-    e: Record<string, any>,
-    incident: Incident,
-    interactions: Interaction[],
-    sourceRecords: SourceRecord[],
-  ): unknown[] {
+  function createActions(incident: Incident, interactions: Interaction[], sourceRecords: SourceRecord[]): unknown[] {
     return [
-      e.incident.create(currentItem(incident)).commit(),
-      e.incidentVersion.create(versionItem(incident, 1)).commit(),
-      e.sourceGuard
-        .create({
-          source_system: incident.source_system,
-          external_id: incident.external_id,
-          incident_id: incident.incident_id,
-        })
-        .commit(),
-      ...interactions.map((i) => e.interaction.create(interactionItem(i)).commit()),
-      ...sourceRecords.map((r) => e.sourceRecord.put(sourceRecordItem(r)).commit()),
+      puts.incident(currentItem(incident)),
+      puts.incidentVersion(versionItem(incident, 1)),
+      puts.sourceGuard({
+        source_system: incident.source_system,
+        external_id: incident.external_id,
+        incident_id: incident.incident_id,
+      }),
+      ...interactions.map((i) => puts.interaction(interactionItem(i))),
+      ...sourceRecordActions(sourceRecords),
     ];
   }
 
@@ -418,9 +413,7 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoIncidentSt
   }
 
   async function writeCreateChunk(part: CheckedCreate[]): Promise<void> {
-    const outcome = await run((e) =>
-      part.flatMap((c) => createActions(e, c.incident, c.interactions, c.sourceRecords)),
-    );
+    const outcome = await runActions(part.flatMap((c) => createActions(c.incident, c.interactions, c.sourceRecords)));
     if (!outcome.canceled) return;
     let offset = 0;
     for (const c of part) {
@@ -438,7 +431,7 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoIncidentSt
 
     async createIncident(write: CreateIncidentWrite): Promise<void> {
       const { incident, interactions, sourceRecords } = checkCreate(write, 'write');
-      const outcome = await run((e) => createActions(e, incident, interactions, sourceRecords));
+      const outcome = await runActions(createActions(incident, interactions, sourceRecords));
       if (!outcome.canceled) return;
       await createConflict(outcome, 0, incident, interactions);
       unexpected(outcome, 'createIncident');
