@@ -701,6 +701,8 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoIncidentSt
 
     async setUserCredentials(email, credentials) {
       const c = parseInput(UserCredentialsSchema, credentials, 'credentials');
+      // Raw TransactWriteItems: the credentials item is deliberately not an ElectroDB entity (its
+      // password hash must never come back from an entity query or a collection read).
       // The credentials item carries no index attributes: listUsers (GSI-7) never sees it. The
       // profile's ConditionCheck makes "no such user" a failed transaction instead of an orphan item.
       try {
@@ -758,6 +760,11 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoIncidentSt
 
     async markKbSynced(input: MarkKbSyncedInput): Promise<boolean> {
       const withdrawn = input.withdrawn === true;
+      // Raw UpdateItem, not ElectroDB's `patch`: the write sets members of the nested
+      // `kb_sync_status` map and REMOVEs the sparse GSI-7 keys (`gsi7pk`, `gsi7sk`, `k_kb`). ElectroDB
+      // manages index keys itself — it recomputes them only when it is given every composite of the
+      // index and has no way to drop a sparse index's keys on update — and updates `any` attributes
+      // as whole values, which would overwrite a concurrent `sync_attempts` increment.
       try {
         await doc.send(
           new UpdateCommand({
@@ -800,6 +807,9 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoIncidentSt
         '#last': 'last_sync_attempt',
         '#error': 'last_sync_error',
       };
+      // Raw UpdateItem, not ElectroDB's `update`: `ADD kb_sync_status.sync_attempts :1` is an atomic
+      // counter inside a nested map (ElectroDB's `add` works on top-level attributes only), the condition
+      // reads a nested member, and the sparse GSI-7 keys are SET directly (see markKbSynced).
       for (let attempt = 0; attempt < 5; attempt++) {
         // Not a withdrawal: the state becomes FAILED and the incident (re)enters the sparse index.
         try {

@@ -125,8 +125,7 @@ export function createEntities(client: DynamoDBDocumentClient, table: string) {
           sk: { field: 'gsi7sk', composite: ['incident_id'], template: '${incident_id}', casing: none },
         },
       },
-      // biome-ignore lint/suspicious/noExplicitAny: see above
-    } as any,
+    } as const,
     config,
   );
 
@@ -135,8 +134,7 @@ export function createEntities(client: DynamoDBDocumentClient, table: string) {
       model: { entity: 'incident_version', service: SERVICE, version: '1' },
       attributes: incidentAttributes(),
       indexes: { history: versionIndex },
-      // biome-ignore lint/suspicious/noExplicitAny: see above
-    } as any,
+    } as const,
     config,
   );
 
@@ -168,8 +166,7 @@ export function createEntities(client: DynamoDBDocumentClient, table: string) {
           },
         },
       },
-      // biome-ignore lint/suspicious/noExplicitAny: see above
-    } as any,
+    } as const,
     config,
   );
 
@@ -234,8 +231,7 @@ export function createEntities(client: DynamoDBDocumentClient, table: string) {
           },
         },
       },
-      // biome-ignore lint/suspicious/noExplicitAny: see above
-    } as any,
+    } as const,
     config,
   );
 
@@ -258,8 +254,7 @@ export function createEntities(client: DynamoDBDocumentClient, table: string) {
           sk: { field: 'sk', composite: [], template: 'GUARD', casing: none },
         },
       },
-      // biome-ignore lint/suspicious/noExplicitAny: see above
-    } as any,
+    } as const,
     config,
   );
 
@@ -286,8 +281,7 @@ export function createEntities(client: DynamoDBDocumentClient, table: string) {
           sk: { field: 'gsi7sk', composite: ['email'], template: '${email}', casing: none },
         },
       },
-      // biome-ignore lint/suspicious/noExplicitAny: see above
-    } as any,
+    } as const,
     config,
   );
 
@@ -326,8 +320,7 @@ export function createEntities(client: DynamoDBDocumentClient, table: string) {
           },
         },
       },
-      // biome-ignore lint/suspicious/noExplicitAny: see above
-    } as any,
+    } as const,
     config,
   );
 
@@ -352,8 +345,7 @@ export function createEntities(client: DynamoDBDocumentClient, table: string) {
           sk: { field: 'sk', composite: ['metric_type'], template: '${metric_type}', casing: none },
         },
       },
-      // biome-ignore lint/suspicious/noExplicitAny: see above
-    } as any,
+    } as const,
     config,
   );
 
