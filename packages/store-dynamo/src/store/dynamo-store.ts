@@ -45,6 +45,7 @@ import {
   UserSchema,
   ValidationError,
 } from '@incidents/core';
+import { checkBulkCreateRepeats } from '@incidents/core/store-kit';
 import { createEntities, type Entities } from '../table/entities.js';
 import {
   COLLECTION_PREFIX,
@@ -443,38 +444,7 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoIncidentSt
       if (writes.length === 0) return;
       // 1. Every write is validated, and the call checked for repeats, before anything is written.
       const checked = writes.map((w, i) => checkCreate(w, `writes.${i}`));
-      const ids = new Set<string>();
-      const sources = new Set<string>();
-      const interactionIds = new Set<string>();
-      for (const { incident, interactions } of checked) {
-        const id = incident.incident_id;
-        if (ids.has(id)) {
-          throw new ConflictError(`Incident ${id} appears twice in the bulk create`, {
-            entity: 'Incident',
-            id,
-            reason: 'already_exists',
-          });
-        }
-        const source = `${incident.source_system}\u0000${incident.external_id}`;
-        if (sources.has(source)) {
-          throw new ConflictError(
-            `Incident ${id} has the same (source_system, external_id) as another incident of the bulk create`,
-            { entity: 'Incident', id, reason: 'duplicate_source' },
-          );
-        }
-        ids.add(id);
-        sources.add(source);
-        for (const i of interactions) {
-          if (interactionIds.has(i.interaction_id)) {
-            throw new ConflictError(`Interaction ${i.interaction_id} appears twice in the bulk create`, {
-              entity: 'Interaction',
-              id: i.interaction_id,
-              reason: 'already_exists',
-            });
-          }
-          interactionIds.add(i.interaction_id);
-        }
-      }
+      checkBulkCreateRepeats(checked);
       // 2. Whole incidents packed into TransactWriteItems of at most 100 actions (and well under the
       // 4 MB request limit): each incident keeps the conditional puts of a single create — version 0,
       // version 1 and the (source_system, external_id) guard item — so uniqueness holds per item.
