@@ -12,6 +12,7 @@
  * @module
  */
 import {
+  checkBulkCreateRepeats,
   StorePageRequestSchema,
   pageLimit,
   parseInput,
@@ -299,43 +300,14 @@ export class TursoIncidentStore implements IncidentStore {
     const versions: InValue[][] = [];
     const interactions: InValue[][] = [];
     const records: InValue[][] = [];
-    const ids = new Set<string>();
-    const sources = new Set<string>();
-    const interactionIds = new Set<string>();
-    writes.forEach((write, i) => {
-      const { incident, children, sourceRecords } = this.#checkCreate(write, `writes.${i}`);
-      const id = incident.incident_id;
-      if (ids.has(id)) {
-        throw new ConflictError(`Incident ${id} appears twice in the bulk create`, {
-          entity: 'Incident',
-          id,
-          reason: 'already_exists',
-        });
-      }
-      const source = `${incident.source_system}\u0000${incident.external_id}`;
-      if (sources.has(source)) {
-        throw new ConflictError(
-          `Incident ${id} has the same (source_system, external_id) as another incident of the bulk create`,
-          { entity: 'Incident', id, reason: 'duplicate_source' },
-        );
-      }
-      ids.add(id);
-      sources.add(source);
+    const checked = writes.map((write, i) => this.#checkCreate(write, `writes.${i}`));
+    checkBulkCreateRepeats(checked.map((c) => ({ incident: c.incident, interactions: c.children })));
+    for (const { incident, children, sourceRecords } of checked) {
       incidents.push([...incidentArgs(incident), newWriteId()]);
       versions.push(versionArgs(incident, 1));
-      for (const row of children) {
-        if (interactionIds.has(row.interaction_id)) {
-          throw new ConflictError(`Interaction ${row.interaction_id} appears twice in the bulk create`, {
-            entity: 'Interaction',
-            id: row.interaction_id,
-            reason: 'already_exists',
-          });
-        }
-        interactionIds.add(row.interaction_id);
-        interactions.push(interactionArgs(row));
-      }
+      for (const row of children) interactions.push(interactionArgs(row));
       for (const record of sourceRecords) records.push(sourceRecordArgs(record));
-    });
+    }
     const stmts: InStatement[] = [
       ...multiRowInserts(`INSERT INTO incidents (${INCIDENT_COLUMNS.join(', ')}, write_id) VALUES`, incidents),
       ...multiRowInserts(`${INSERT_VERSION} VALUES`, versions),

@@ -41,7 +41,7 @@ import {
   UserSchema,
   ValidationError,
 } from '@incidents/core';
-import { pageLimit, parseInput, parseInputAt, sameJson } from '@incidents/core/store-kit';
+import { checkBulkCreateRepeats, pageLimit, parseInput, parseInputAt, sameJson } from '@incidents/core/store-kit';
 import { createEntities, type Entities } from '../table/entities.js';
 import {
   COLLECTION_PREFIX,
@@ -76,8 +76,11 @@ import {
   reasonAt,
   type TransactionBuilder,
   type TransactionOutcome,
+  electroActions,
+  transactItems,
   transactWrite,
 } from './transactions.js';
+import { createPutActions } from './put-actions.js';
 
 /** Options of {@link createDynamoStore}. */
 export interface DynamoStoreOptions {
@@ -117,6 +120,20 @@ export interface DynamoIncidentStore extends IncidentStore {
   readonly client: DynamoDBDocumentClient;
   /** The ElectroDB entities and service over the table. */
   readonly entities: Entities;
+  /**
+   * Creates many incidents (bulk imports, seeding, the connectors' first import of a page) with the
+   * invariants of {@link IncidentStore.createIncident}: every write is validated and the call is checked
+   * for repeated ids, `(source_system, external_id)` pairs and interaction ids before anything is
+   * written; then whole incidents are packed into `TransactWriteItems` of at most 100 actions, each
+   * incident keeping its conditional puts (version 0, version 1, the source guard item that makes
+   * `(source_system, external_id)` unique, its interactions). A few transactions run at once.
+   *
+   * Atomic per incident and per transaction, not per call (DynamoDB has no transaction over 100
+   * items): a collision with a stored record fails with the `ConflictError` a single create gives,
+   * naming the incident; its transaction writes nothing, transactions already committed stay, and no
+   * new one starts. Retrying the rest one by one is safe (a written one answers `already_exists`).
+   */
+  createIncidents(writes: readonly CreateIncidentWrite[]): Promise<void>;
   /** Version 0, history versions, interactions and source records of an incident in one Query of its item collection. */
   getIncidentCollection(incidentId: string): Promise<IncidentCollection>;
   /** Source records across incidents by priority (GSI-1), state (GSI-6) or source system (GSI-5 + BatchGetItem). */
@@ -171,6 +188,14 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoIncidentSt
   const run = (build: TransactionBuilder, append: readonly unknown[] = []): Promise<TransactionOutcome> =>
     transactWrite(doc, entities, build, txParams, undefined, append);
   const syncState = createSyncState({ client: doc, tableName: table, extra });
+  // Hot path (creates and updates): Put actions built directly, the same as ElectroDB's (put-actions.ts).
+  const puts = createPutActions(entities, table);
+  const runActions = (actions: readonly unknown[]): Promise<TransactionOutcome> =>
+    transactItems(doc, actions, txParams);
+  const sourceRecordActions = (records: SourceRecord[]): unknown[] =>
+    records.length === 0
+      ? []
+      : electroActions(entities, (e) => records.map((r) => e.sourceRecord.put(sourceRecordItem(r)).commit()));
 
   async function getItem(key: Item, consistent = true): Promise<Item | undefined> {
     const res = await guarded('GetItem', () =>
@@ -295,44 +320,104 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoIncidentSt
     outbound: readonly unknown[] = [],
     keepKb = false,
   ): Promise<TransactionOutcome> {
-    return run(
-      (e) => [
-        e.incident
-          .put(currentItem(incident))
-          // biome-ignore lint/suspicious/noExplicitAny: ElectroDB where callback
-          .where((a: any, op: any) =>
-            [
-              op.eq(a.revision, expectedRevision),
-              op.eq(a.source_system, rekeyFrom?.source_system ?? incident.source_system),
-              op.eq(a.external_id, rekeyFrom?.external_id ?? incident.external_id),
-              // Keeping the KB bookkeeping: the stored map must still be the one the record carries
-              // (a mark since the read changes it without a new revision; the caller merges and retries).
-              ...(keepKb ? [op.eq(a.kb_sync_status, incident.kb_sync_status)] : []),
-            ].join(' AND '),
-          )
-          .commit(),
-        e.incidentVersion.create(versionItem(incident, incident.revision)).commit(),
-        ...interactions.map((i) => e.interaction.create(interactionItem(i)).commit()),
-        ...sourceRecords.map((r) => e.sourceRecord.put(sourceRecordItem(r)).commit()),
-        ...(rekeyFrom
-          ? [
+    return runActions([
+      puts.incident(currentItem(incident), {
+        revision: expectedRevision,
+        source_system: rekeyFrom?.source_system ?? incident.source_system,
+        external_id: rekeyFrom?.external_id ?? incident.external_id,
+        // Keeping the KB bookkeeping: the stored map must still be the one the record carries
+        // (a mark since the read changes it without a new revision; the caller merges and retries).
+        ...(keepKb ? { kb_sync_status: incident.kb_sync_status } : {}),
+      }),
+      puts.incidentVersion(versionItem(incident, incident.revision)),
+      ...interactions.map((i) => puts.interaction(interactionItem(i))),
+      ...sourceRecordActions(sourceRecords),
+      ...(rekeyFrom
+        ? [
+            ...electroActions(entities, (e) => [
               e.sourceGuard
                 .delete({ source_system: rekeyFrom.source_system, external_id: rekeyFrom.external_id })
                 // biome-ignore lint/suspicious/noExplicitAny: ElectroDB where callback
                 .where((a: any, op: any) => op.eq(a.incident_id, incident.incident_id))
                 .commit(),
-              e.sourceGuard
-                .create({
-                  source_system: incident.source_system,
-                  external_id: incident.external_id,
-                  incident_id: incident.incident_id,
-                })
-                .commit(),
-            ]
-          : []),
-      ],
-      outbound,
-    );
+            ]),
+            puts.sourceGuard({
+              source_system: incident.source_system,
+              external_id: incident.external_id,
+              incident_id: incident.incident_id,
+            }),
+          ]
+        : []),
+      ...outbound,
+    ]);
+  }
+
+  /** A create validated and normalised as {@link DynamoIncidentStore.createIncident} writes it. */
+  interface CheckedCreate {
+    incident: Incident;
+    interactions: Interaction[];
+    sourceRecords: SourceRecord[];
+  }
+
+  function checkCreate(write: CreateIncidentWrite, path: string): CheckedCreate {
+    const incident = validateIncident(write?.incident, `${path}.incident`);
+    if (incident.version !== 0 || incident.revision !== 1) {
+      throw new ValidationError([
+        { path: `${path}.incident.revision`, message: 'a new incident has version 0 and revision 1' },
+      ]);
+    }
+    const interactions = (write.interactions ?? []).map((i) => ({ ...i, incident_id: incident.incident_id }));
+    const sourceRecords = (write.sourceRecords ?? []).map((r) => ({ ...r, incident_id: incident.incident_id }));
+    checkDistinct(interactions, sourceRecords, incident.incident_id);
+    checkWriteSize(3 + interactions.length + sourceRecords.length, `${path}.interactions`);
+    return { incident, interactions, sourceRecords };
+  }
+
+  /** The actions of one create: version 0, version 1, the source guard, interactions, source records. */
+  function createActions(incident: Incident, interactions: Interaction[], sourceRecords: SourceRecord[]): unknown[] {
+    return [
+      puts.incident(currentItem(incident)),
+      puts.incidentVersion(versionItem(incident, 1)),
+      puts.sourceGuard({
+        source_system: incident.source_system,
+        external_id: incident.external_id,
+        incident_id: incident.incident_id,
+      }),
+      ...interactions.map((i) => puts.interaction(interactionItem(i))),
+      ...sourceRecordActions(sourceRecords),
+    ];
+  }
+
+  /** Maps a cancelled create (its actions starting at `offset`) to the error a single create gives. */
+  async function createConflict(
+    outcome: TransactionOutcome,
+    offset: number,
+    incident: Incident,
+    interactions: Interaction[],
+  ): Promise<void> {
+    if (
+      reasonAt(outcome, offset) === 'ConditionalCheckFailed' ||
+      reasonAt(outcome, offset + 1) === 'ConditionalCheckFailed'
+    ) {
+      throw new ConflictError(`Incident ${incident.incident_id} already exists`, {
+        entity: 'Incident',
+        id: incident.incident_id,
+        reason: 'already_exists',
+      });
+    }
+    if (reasonAt(outcome, offset + 2) === 'ConditionalCheckFailed') await duplicateSource(incident);
+    interactionConflict(outcome, offset + 3, interactions);
+  }
+
+  async function writeCreateChunk(part: CheckedCreate[]): Promise<void> {
+    const outcome = await runActions(part.flatMap((c) => createActions(c.incident, c.interactions, c.sourceRecords)));
+    if (!outcome.canceled) return;
+    let offset = 0;
+    for (const c of part) {
+      await createConflict(outcome, offset, c.incident, c.interactions);
+      offset += createActionCount(c);
+    }
+    unexpected(outcome, 'createIncidents');
   }
 
   const store: DynamoIncidentStore = {
@@ -342,40 +427,56 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoIncidentSt
     entities,
 
     async createIncident(write: CreateIncidentWrite): Promise<void> {
-      const incident = validateIncident(write.incident, 'write.incident');
-      if (incident.version !== 0 || incident.revision !== 1) {
-        throw new ValidationError([
-          { path: 'write.incident.revision', message: 'a new incident has version 0 and revision 1' },
-        ]);
-      }
-      const interactions = (write.interactions ?? []).map((i) => ({ ...i, incident_id: incident.incident_id }));
-      const sourceRecords = (write.sourceRecords ?? []).map((r) => ({ ...r, incident_id: incident.incident_id }));
-      checkDistinct(interactions, sourceRecords, incident.incident_id);
-      checkWriteSize(3 + interactions.length + sourceRecords.length, 'write.interactions');
-      const outcome = await run((e) => [
-        e.incident.create(currentItem(incident)).commit(),
-        e.incidentVersion.create(versionItem(incident, 1)).commit(),
-        e.sourceGuard
-          .create({
-            source_system: incident.source_system,
-            external_id: incident.external_id,
-            incident_id: incident.incident_id,
-          })
-          .commit(),
-        ...interactions.map((i) => e.interaction.create(interactionItem(i)).commit()),
-        ...sourceRecords.map((r) => e.sourceRecord.put(sourceRecordItem(r)).commit()),
-      ]);
+      const { incident, interactions, sourceRecords } = checkCreate(write, 'write');
+      const outcome = await runActions(createActions(incident, interactions, sourceRecords));
       if (!outcome.canceled) return;
-      if (reasonAt(outcome, 0) === 'ConditionalCheckFailed' || reasonAt(outcome, 1) === 'ConditionalCheckFailed') {
-        throw new ConflictError(`Incident ${incident.incident_id} already exists`, {
-          entity: 'Incident',
-          id: incident.incident_id,
-          reason: 'already_exists',
-        });
-      }
-      if (reasonAt(outcome, 2) === 'ConditionalCheckFailed') await duplicateSource(incident);
-      interactionConflict(outcome, 3, interactions);
+      await createConflict(outcome, 0, incident, interactions);
       unexpected(outcome, 'createIncident');
+    },
+
+    async createIncidents(writes: readonly CreateIncidentWrite[]): Promise<void> {
+      if (!Array.isArray(writes))
+        throw new ValidationError([{ path: 'writes', message: 'expected an array of writes' }]);
+      if (writes.length === 0) return;
+      // 1. Every write is validated, and the call checked for repeats, before anything is written.
+      const checked = writes.map((w, i) => checkCreate(w, `writes.${i}`));
+      checkBulkCreateRepeats(checked);
+      // 2. Whole incidents packed into TransactWriteItems of at most 100 actions (and well under the
+      // 4 MB request limit): each incident keeps the conditional puts of a single create — version 0,
+      // version 1 and the (source_system, external_id) guard item — so uniqueness holds per item.
+      const chunks: CheckedCreate[][] = [];
+      let chunk: CheckedCreate[] = [];
+      let actions = 0;
+      let bytes = 0;
+      for (const c of checked) {
+        const size = createActionCount(c);
+        const weight = approximateBytes(c);
+        if (chunk.length > 0 && (actions + size > MAX_TRANSACTION_ACTIONS || bytes + weight > BULK_CHUNK_BYTES)) {
+          chunks.push(chunk);
+          chunk = [];
+          actions = 0;
+          bytes = 0;
+        }
+        chunk.push(c);
+        actions += size;
+        bytes += weight;
+      }
+      chunks.push(chunk);
+      // 3. A few transactions in flight; after the first failure no new one starts.
+      let next = 0;
+      let failure: unknown;
+      const worker = async () => {
+        while (failure === undefined && next < chunks.length) {
+          const part = chunks[next++] as CheckedCreate[];
+          try {
+            await writeCreateChunk(part);
+          } catch (err) {
+            failure ??= err;
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(BULK_CONCURRENCY, chunks.length) }, worker));
+      if (failure !== undefined) throw failure;
     },
 
     getIncident,
@@ -566,6 +667,8 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoIncidentSt
 
     async setUserCredentials(email, credentials) {
       const c = parseInput(UserCredentialsSchema, credentials, 'credentials');
+      // Raw TransactWriteItems: the credentials item is deliberately not an ElectroDB entity (its
+      // password hash must never come back from an entity query or a collection read).
       // The credentials item carries no index attributes: listUsers (GSI-7) never sees it. The
       // profile's ConditionCheck makes "no such user" a failed transaction instead of an orphan item.
       try {
@@ -623,6 +726,11 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoIncidentSt
 
     async markKbSynced(input: MarkKbSyncedInput): Promise<boolean> {
       const withdrawn = input.withdrawn === true;
+      // Raw UpdateItem, not ElectroDB's `patch`: the write sets members of the nested
+      // `kb_sync_status` map and REMOVEs the sparse GSI-7 keys (`gsi7pk`, `gsi7sk`, `k_kb`). ElectroDB
+      // manages index keys itself — it recomputes them only when it is given every composite of the
+      // index and has no way to drop a sparse index's keys on update — and updates `any` attributes
+      // as whole values, which would overwrite a concurrent `sync_attempts` increment.
       try {
         await doc.send(
           new UpdateCommand({
@@ -665,6 +773,9 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoIncidentSt
         '#last': 'last_sync_attempt',
         '#error': 'last_sync_error',
       };
+      // Raw UpdateItem, not ElectroDB's `update`: `ADD kb_sync_status.sync_attempts :1` is an atomic
+      // counter inside a nested map (ElectroDB's `add` works on top-level attributes only), the condition
+      // reads a nested member, and the sparse GSI-7 keys are SET directly (see markKbSynced).
       for (let attempt = 0; attempt < 5; attempt++) {
         // Not a withdrawal: the state becomes FAILED and the incident (re)enters the sparse index.
         try {
@@ -772,6 +883,27 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoIncidentSt
     },
   };
   return store;
+}
+
+/** Transactions of a bulk create in flight at once (DynamoDB Local and on-demand tables both take this easily). */
+const BULK_CONCURRENCY = 4;
+/** Payload budget of one bulk-create transaction, under TransactWriteItems' 4 MB request limit. */
+const BULK_CHUNK_BYTES = 3_000_000;
+
+function createActionCount(c: { interactions: readonly unknown[]; sourceRecords: readonly unknown[] }): number {
+  return 3 + c.interactions.length + c.sourceRecords.length;
+}
+
+/** An upper estimate of a create's request bytes: the record is written twice (version 0 and 1), plus keys. */
+function approximateBytes(c: {
+  incident: Incident;
+  interactions: readonly unknown[];
+  sourceRecords: readonly unknown[];
+}): number {
+  let n = 2 * (JSON.stringify(c.incident).length + 1_024) + 512;
+  for (const i of c.interactions) n += JSON.stringify(i).length + 512;
+  for (const r of c.sourceRecords) n += JSON.stringify(r).length + 512;
+  return n;
 }
 
 function guardedError(what: string, err: unknown): IncidentsError {

@@ -75,7 +75,7 @@ export function sourceRecordItem(record: SourceRecord, incidentId = record.incid
 }
 
 /** Attributes of a user item. */
-export function userItem(user: User): Item {
+export function userItem(user: User): User & { k_users: string } {
   return { ...clean(user), k_users: 'ALL' };
 }
 

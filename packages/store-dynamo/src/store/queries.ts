@@ -5,7 +5,14 @@
  *
  * @module
  */
-import { type IncidentQuery, type MetricsFilter, PRIORITIES, STATUSES, type Status } from '@incidents/core';
+import {
+  type IncidentQuery,
+  type MetricsFilter,
+  PRIORITIES,
+  type Priority,
+  STATUSES,
+  type Status,
+} from '@incidents/core';
 import { type IndexName, indexPartition, severityRank, statusRank, utcKey } from '../table/keys.js';
 import type { Item } from './items.js';
 import { indexSegment, type Segment } from './paging.js';
@@ -49,8 +56,16 @@ export function incidentQuerySegments(query: IncidentQuery): Segment[] {
       );
     case 'assignee': {
       const pk = indexPartition.assignee(query.assigned_to);
-      const statuses = statusList(query.status);
-      return statuses ? statuses.map((s) => indexSegment('gsi2', pk, `${statusRank(s)}#`)) : [indexSegment('gsi2', pk)];
+      // GSI-2's sort key is `<status rank>#<priority>#<created>#<id>`, so "my incidents of priority P"
+      // is a key condition per status (`begins_with(gsi2sk, '<rank>#P#')`), never a filter. The port's
+      // assignee pattern has no `priority` yet (issue 18 item 8 asks core to add it): read here so the
+      // store answers it by key as soon as the schema lets it through.
+      const priority = (query as { priority?: Priority }).priority;
+      const statuses = statusList(query.status) ?? (priority ? [...STATUSES] : undefined);
+      const tail = priority ? `${priority}#` : '';
+      return statuses
+        ? statuses.map((s) => indexSegment('gsi2', pk, `${statusRank(s)}#${tail}`))
+        : [indexSegment('gsi2', pk)];
     }
     case 'team': {
       const pk = indexPartition.team(query.team);

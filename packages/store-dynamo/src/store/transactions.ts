@@ -31,10 +31,24 @@ export async function transactWrite(
   retries = 12,
   append: readonly unknown[] = [],
 ): Promise<TransactionOutcome> {
-  // biome-ignore lint/suspicious/noExplicitAny: ElectroDB's builder typing is per entity
-  const built = (entities.service.transaction.write as any)(build).params() as { TransactItems: unknown[] };
   // `append`: raw lib-dynamodb actions after ElectroDB's (the outbox items of sync-state.ts).
-  const input = { ...built, TransactItems: [...built.TransactItems, ...append] };
+  return transactItems(client, [...electroActions(entities, build), ...append], params, retries);
+}
+
+/** The lib-dynamodb actions ElectroDB builds for `build` (keys, conditions, marshalling-ready items). */
+export function electroActions(entities: Entities, build: TransactionBuilder): unknown[] {
+  // biome-ignore lint/suspicious/noExplicitAny: ElectroDB's builder typing is per entity
+  return ((entities.service.transaction.write as any)(build).params() as { TransactItems: unknown[] }).TransactItems;
+}
+
+/** Runs a TransactWriteItems of ready actions; retries it while it is cancelled only by `TransactionConflict`. */
+export async function transactItems(
+  client: DynamoDBDocumentClient,
+  actions: readonly unknown[],
+  params: Record<string, unknown>,
+  retries = 12,
+): Promise<TransactionOutcome> {
+  const input = { TransactItems: actions };
   for (let attempt = 0; ; attempt++) {
     let reasons: CancellationEntry[];
     try {

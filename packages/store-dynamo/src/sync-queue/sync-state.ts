@@ -12,6 +12,13 @@
  * a TTL 7 days after completion. Each change of an item is a `PutItem` conditional on the status and
  * attempts the worker read: of two workers, exactly one wins.
  *
+ * Why raw lib-dynamodb commands here, not ElectroDB entities: the outbound items are also written as
+ * raw actions appended to the store's incident transactions (the transactional outbox of
+ * `updateIncident`), so one item builder (`outboundItem`) serves both paths; the cursor and outbound
+ * items have no entity of their own, and `setInteractionExternalId` adds one attribute to an
+ * interaction item under an existence condition, which ElectroDB's `patch` would express only by
+ * requiring the interaction's full key composites (`k_created`, `interaction_id`) as attributes.
+ *
  * @module
  */
 import { InteractionExternalIdInputSchema, pageLimit, parseInput } from '@incidents/core/store-kit';

@@ -70,6 +70,7 @@ export function createEntities(client: DynamoDBDocumentClient, table: string) {
         },
         byAssignee: {
           index: 'gsi2',
+          /** Sparse index: only assigned incidents. */
           condition: (a: Record<string, unknown>) => Boolean(a.k_assignee),
           pk: { field: 'gsi2pk', composite: ['k_assignee'], template: 'ASSIGNEE#${k_assignee}', casing: none },
           sk: {
@@ -81,6 +82,7 @@ export function createEntities(client: DynamoDBDocumentClient, table: string) {
         },
         byTeam: {
           index: 'gsi3',
+          /** Sparse index: only incidents with a team. */
           condition: (a: Record<string, unknown>) => Boolean(a.k_team),
           pk: { field: 'gsi3pk', composite: ['k_team'], template: 'TEAM#${k_team}', casing: none },
           sk: {
@@ -109,6 +111,7 @@ export function createEntities(client: DynamoDBDocumentClient, table: string) {
         },
         byDue: {
           index: 'gsi6',
+          /** Sparse index: only incidents with a due date. */
           condition: (a: Record<string, unknown>) => Boolean(a.k_due),
           pk: { field: 'gsi6pk', composite: ['status'], template: 'STATUS#${status}', casing: none },
           sk: {
@@ -120,13 +123,13 @@ export function createEntities(client: DynamoDBDocumentClient, table: string) {
         },
         kbPending: {
           index: 'gsi7',
+          /** Sparse index: only incidents waiting for the knowledge base. */
           condition: (a: Record<string, unknown>) => Boolean(a.k_kb),
           pk: { field: 'gsi7pk', composite: ['k_kb'], template: 'KB#${k_kb}', casing: none },
           sk: { field: 'gsi7sk', composite: ['incident_id'], template: '${incident_id}', casing: none },
         },
       },
-      // biome-ignore lint/suspicious/noExplicitAny: see above
-    } as any,
+    } as const,
     config,
   );
 
@@ -135,8 +138,7 @@ export function createEntities(client: DynamoDBDocumentClient, table: string) {
       model: { entity: 'incident_version', service: SERVICE, version: '1' },
       attributes: incidentAttributes(),
       indexes: { history: versionIndex },
-      // biome-ignore lint/suspicious/noExplicitAny: see above
-    } as any,
+    } as const,
     config,
   );
 
@@ -168,8 +170,7 @@ export function createEntities(client: DynamoDBDocumentClient, table: string) {
           },
         },
       },
-      // biome-ignore lint/suspicious/noExplicitAny: see above
-    } as any,
+    } as const,
     config,
   );
 
@@ -202,6 +203,7 @@ export function createEntities(client: DynamoDBDocumentClient, table: string) {
         },
         byPriority: {
           index: 'gsi1',
+          /** Sparse index: only source records with a priority. */
           condition: (a: Record<string, unknown>) => Boolean(a.k_priority),
           pk: { field: 'gsi1pk', composite: ['k_priority'], template: 'SRC_PRIORITY#${k_priority}', casing: none },
           sk: {
@@ -224,6 +226,7 @@ export function createEntities(client: DynamoDBDocumentClient, table: string) {
         },
         byState: {
           index: 'gsi6',
+          /** Sparse index: only source records with a state. */
           condition: (a: Record<string, unknown>) => Boolean(a.k_state),
           pk: { field: 'gsi6pk', composite: ['k_state'], template: 'SRC_STATE#${k_state}', casing: none },
           sk: {
@@ -234,8 +237,7 @@ export function createEntities(client: DynamoDBDocumentClient, table: string) {
           },
         },
       },
-      // biome-ignore lint/suspicious/noExplicitAny: see above
-    } as any,
+    } as const,
     config,
   );
 
@@ -258,8 +260,7 @@ export function createEntities(client: DynamoDBDocumentClient, table: string) {
           sk: { field: 'sk', composite: [], template: 'GUARD', casing: none },
         },
       },
-      // biome-ignore lint/suspicious/noExplicitAny: see above
-    } as any,
+    } as const,
     config,
   );
 
@@ -286,8 +287,7 @@ export function createEntities(client: DynamoDBDocumentClient, table: string) {
           sk: { field: 'gsi7sk', composite: ['email'], template: '${email}', casing: none },
         },
       },
-      // biome-ignore lint/suspicious/noExplicitAny: see above
-    } as any,
+    } as const,
     config,
   );
 
@@ -326,8 +326,7 @@ export function createEntities(client: DynamoDBDocumentClient, table: string) {
           },
         },
       },
-      // biome-ignore lint/suspicious/noExplicitAny: see above
-    } as any,
+    } as const,
     config,
   );
 
@@ -352,8 +351,7 @@ export function createEntities(client: DynamoDBDocumentClient, table: string) {
           sk: { field: 'sk', composite: ['metric_type'], template: '${metric_type}', casing: none },
         },
       },
-      // biome-ignore lint/suspicious/noExplicitAny: see above
-    } as any,
+    } as const,
     config,
   );
 
