@@ -49,8 +49,12 @@ export function incidentQuerySegments(query: IncidentQuery): Segment[] {
       );
     case 'assignee': {
       const pk = indexPartition.assignee(query.assigned_to);
-      const statuses = statusList(query.status);
-      return statuses ? statuses.map((s) => indexSegment('gsi2', pk, `${statusRank(s)}#`)) : [indexSegment('gsi2', pk)];
+      // gsi2sk is `status#priority#created#id`: a priority is part of the key condition (per status).
+      const statuses = statusList(query.status) ?? (query.priority ? [...STATUSES] : undefined);
+      const priority = query.priority ? `${query.priority}#` : '';
+      return statuses
+        ? statuses.map((s) => indexSegment('gsi2', pk, `${statusRank(s)}#${priority}`))
+        : [indexSegment('gsi2', pk)];
     }
     case 'team': {
       const pk = indexPartition.team(query.team);
