@@ -120,7 +120,7 @@ export function renderMarkdown(report: BenchmarkReport): string {
       l.wallMs / 1000
     ).toFixed(1)} s.` +
       (report.runs.length > 1
-        ? ` Best of ${report.runs.length} runs (run ${report.kept + 1} kept; scores ${report.runs.map((x) => round(x.score, 3)).join(' / ')}).`
+        ? ` Median of ${report.runs.length} runs (run ${report.kept + 1} kept; scores ${report.runs.map((x) => round(x.score, 3)).join(' / ')}; load ${report.runs.map((x) => round(x.load.loadStart, 2)).join(' / ')}).`
         : ''),
   );
   const ds = Object.entries(r.dataset).map(([k, v]) => `${k} ${typeof v === 'number' ? count(v) : v}`);

@@ -26,6 +26,8 @@ import type { Benchmark, BenchmarkRun, TargetCheck, VariantResult } from '../rep
 import { seedIncidents } from '../seed.js';
 import { round, seededRandom, summarize } from '../stats.js';
 
+/** Issue 18 item 2: the SDK's time per page over the same statement run raw. */
+const TARGET_RATIO = 1.15;
 const TARGET_P95_MS = 5;
 /** R-ACCESS-1's acceptance figure (docs/REQUIREMENTS.md). */
 const REQUIRED_P95_MS = 100;
@@ -238,6 +240,18 @@ export const queriesBenchmark: Benchmark = {
           measured: `${round(v.latency.p95, 3)} ms`,
           pass: v.latency.p95 <= TARGET_P95_MS,
         }));
+      // Issue 18 item 2: the SDK's cost over the same statement run raw (same run, mean; CPU mean too).
+      for (const v of variants.filter((x) => x.kind === 'sdk')) {
+        const base = variants.find((x) => x.group === v.group && x.kind === 'baseline');
+        if (!base) continue;
+        const cpuRatio = base.cpu ? (v.cpu?.mean ?? 0) / base.cpu.mean : Number.NaN;
+        checks.push({
+          name: `${v.group}: ${v.name} vs raw, same statement`,
+          target: `≤ ${TARGET_RATIO}×`,
+          measured: `${round(v.ratio ?? Number.NaN, 2)}× (CPU time: ${round(cpuRatio, 2)}×)`,
+          pass: (v.ratio ?? Number.POSITIVE_INFINITY) <= TARGET_RATIO,
+        });
+      }
       checks.push({
         name: 'EXPLAIN QUERY PLAN',
         target: "the pattern's index, no temporary B-tree",
