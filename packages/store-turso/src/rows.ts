@@ -365,3 +365,22 @@ export function rowToUser(row: Row): User {
   if (row.team !== null && row.team !== undefined) record.team = row.team;
   return parseRow(UserSchema, record, `user ${String(row.email)}`);
 }
+
+/**
+ * The full model check of a stored row (`checkIntegrity()`): `null` when the row matches the model,
+ * otherwise a message naming the record and the first field that does not.
+ */
+export function fullCheckOfRow(kind: 'incident' | 'interaction', row: Row): string | null {
+  let doc: Record<string, unknown>;
+  try {
+    doc = kind === 'incident' ? parseDoc(row, INCIDENT_OPTIONAL_KEYS) : parseDoc(row, ['external_id', 'revision']);
+  } catch (err) {
+    return `${kind}: ${(err as Error).message}`;
+  }
+  if (kind === 'incident') doc.version = 0;
+  const parsed = (kind === 'incident' ? IncidentSchema : InteractionSchema).safeParse(doc);
+  if (parsed.success) return null;
+  const issue = parsed.error.issues[0];
+  const id = kind === 'incident' ? doc.incident_id : doc.interaction_id;
+  return `${kind} ${String(id)} does not match the model: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'}`;
+}
