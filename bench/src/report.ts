@@ -143,3 +143,23 @@ export async function writeReport(path: string, report: BenchmarkReport): Promis
   await mkdir(dirname(path), { recursive: true });
   await writeFile(path, `${JSON.stringify(report, null, 2)}\n`);
 }
+
+/**
+ * One check per SDK variant: its mean time over the same group's baseline (the same statement run
+ * raw, in the same run) against `target`, with the CPU-time ratio alongside.
+ */
+export function ratioChecks(variants: readonly VariantResult[], target: number): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  for (const v of variants.filter((x) => x.kind === 'sdk')) {
+    const base = variants.find((x) => x.group === v.group && x.kind === 'baseline');
+    if (!base) continue;
+    const cpuRatio = base.cpu && v.cpu ? v.cpu.mean / base.cpu.mean : Number.NaN;
+    checks.push({
+      name: `${v.group}: ${v.name} vs raw, same statement`,
+      target: `≤ ${target}×`,
+      measured: `${round(v.ratio ?? Number.NaN, 2)}× (CPU time: ${round(cpuRatio, 2)}×)`,
+      pass: (v.ratio ?? Number.POSITIVE_INFINITY) <= target,
+    });
+  }
+  return checks;
+}

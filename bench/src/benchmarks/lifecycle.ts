@@ -63,7 +63,7 @@ export function lifecycleInput(seq: number, rnd: () => number): LifecycleInput {
 type Timings = Record<Step, number>;
 
 /** The SDK path: the use cases of the service. */
-async function sdkLifecycle(service: IncidentService, input: LifecycleInput): Promise<Timings> {
+export async function sdkLifecycle(service: IncidentService, input: LifecycleInput): Promise<Timings> {
   const t: Partial<Timings> = {};
   const ctx = { actor };
   let started = performance.now();

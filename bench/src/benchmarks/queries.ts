@@ -22,7 +22,7 @@ import { watchLoad } from '../environment.js';
 import { INCIDENT_COLUMNS } from '../raw-sql.js';
 import { measureReads } from '../read-loop.js';
 import { operator } from '../records.js';
-import type { Benchmark, BenchmarkRun, TargetCheck, VariantResult } from '../report.js';
+import { type Benchmark, type BenchmarkRun, ratioChecks, type TargetCheck, type VariantResult } from '../report.js';
 import { seedIncidents } from '../seed.js';
 import { round, seededRandom, summarize } from '../stats.js';
 
@@ -241,17 +241,7 @@ export const queriesBenchmark: Benchmark = {
           pass: v.latency.p95 <= TARGET_P95_MS,
         }));
       // Issue 18 item 2: the SDK's cost over the same statement run raw (same run, mean; CPU mean too).
-      for (const v of variants.filter((x) => x.kind === 'sdk')) {
-        const base = variants.find((x) => x.group === v.group && x.kind === 'baseline');
-        if (!base) continue;
-        const cpuRatio = base.cpu ? (v.cpu?.mean ?? 0) / base.cpu.mean : Number.NaN;
-        checks.push({
-          name: `${v.group}: ${v.name} vs raw, same statement`,
-          target: `≤ ${TARGET_RATIO}×`,
-          measured: `${round(v.ratio ?? Number.NaN, 2)}× (CPU time: ${round(cpuRatio, 2)}×)`,
-          pass: (v.ratio ?? Number.POSITIVE_INFINITY) <= TARGET_RATIO,
-        });
-      }
+      checks.push(...ratioChecks(variants, TARGET_RATIO));
       checks.push({
         name: 'EXPLAIN QUERY PLAN',
         target: "the pattern's index, no temporary B-tree",
