@@ -2,7 +2,8 @@
  * SVG charts of the benchmark results, rendered in Node by Vega-Lite + Vega (no browser):
  *
  * - `sdk-vs-raw.svg` — the SDK's time over the same raw statement, per benchmark variant
- *   (`bench/results/{lifecycle,queries,timeline,bulk}.json`);
+ *   (`bench/results/{lifecycle,queries,timeline,bulk}.json`), the scale curves (`bench/results/scale.json`,
+ *   `pnpm --filter @incidents/bench scale`);
  * - `cli-startup.svg` — `incidents --help`, `incidents list`, `incidents-mcp` against `node -e 0`
  *   (`bench/results/cli-startup.json`);
  * - `lambda-cold-start.svg` — each handler's init over the DynamoDB floor handler
@@ -113,6 +114,12 @@ async function sdkVsRaw(): Promise<void> {
         value: v.ratio,
         pass: target === undefined ? null : v.ratio <= target,
       });
+      // Issue 18 item 1: the SDK against the same SQL with statements kept prepared (≤ 1.4×).
+      const prepared = file.result.variants.find((x) => x.name.includes('kept prepared'));
+      if (bench === 'lifecycle' && typeof prepared?.ratio === 'number') {
+        const value = v.ratio / prepared.ratio;
+        bars.push({ label: `${bench}: ${v.name} ÷ raw SQL, statements kept prepared`, value, pass: value <= 1.4 });
+      }
     }
   }
   if (bars.length === 0) return console.log('sdk-vs-raw: no results in bench/results, skipped');
@@ -123,6 +130,48 @@ async function sdkVsRaw(): Promise<void> {
       { value: 1.15, label: 'target (lists, timeline)' },
     ]),
   );
+}
+
+interface ScaleResult {
+  incidents: number;
+  interactions: number;
+  pages: Record<string, { p95: number; cpuP95: number }>;
+}
+
+/** Issue 18 item 3: p95 (wall and CPU) per page against the data size; red when the largest > 1.5× the smallest. */
+async function scaleCurves(): Promise<void> {
+  const file = readJson<{ target: number; results: ScaleResult[] }>(join(root, 'bench', 'results', 'scale.json'));
+  if (!file || file.results.length < 2) return console.log('scale: no bench/results/scale.json, skipped');
+  const first = file.results[0] as ScaleResult;
+  const last = file.results.at(-1) as ScaleResult;
+  const values = file.results.flatMap((r) =>
+    Object.entries(r.pages).flatMap(([page, p]) => {
+      const base = first.pages[page]?.p95 ?? p.p95;
+      const pass = (last.pages[page]?.p95 ?? 0) <= file.target * base;
+      return [
+        { incidents: r.incidents, page, measure: 'p95 wall ms', ms: p.p95, status: pass ? 'pass' : 'FAIL' },
+        { incidents: r.incidents, page, measure: 'p95 CPU ms', ms: p.cpuP95, status: pass ? 'pass' : 'FAIL' },
+      ];
+    }),
+  );
+  await render('scale.svg', {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: `p95 per page as data grows (target: largest ≤ ${file.target}× smallest; interactions = 10 × incidents)`,
+    background: 'white',
+    data: { values },
+    facet: { column: { field: 'page', type: 'nominal', title: null } },
+    spec: {
+      width: 200,
+      height: 180,
+      mark: { type: 'line', point: true },
+      encoding: {
+        x: { field: 'incidents', type: 'quantitative', scale: { type: 'log' }, title: 'incidents' },
+        y: { field: 'ms', type: 'quantitative', title: 'ms' },
+        strokeDash: { field: 'measure', type: 'nominal', title: null },
+        color: { field: 'status', type: 'nominal', scale: COLORS, legend: { title: 'target' } },
+      },
+    },
+  } as TopLevelSpec);
 }
 
 async function cliStartup(): Promise<void> {
@@ -158,5 +207,6 @@ async function lambdaColdStart(): Promise<void> {
 
 mkdirSync(OUT, { recursive: true });
 await sdkVsRaw();
+await scaleCurves();
 await cliStartup();
 await lambdaColdStart();

@@ -120,7 +120,7 @@ export function renderMarkdown(report: BenchmarkReport): string {
       l.wallMs / 1000
     ).toFixed(1)} s.` +
       (report.runs.length > 1
-        ? ` Best of ${report.runs.length} runs (run ${report.kept + 1} kept; scores ${report.runs.map((x) => round(x.score, 3)).join(' / ')}).`
+        ? ` Median of ${report.runs.length} runs (run ${report.kept + 1} kept; scores ${report.runs.map((x) => round(x.score, 3)).join(' / ')}; load ${report.runs.map((x) => round(x.load.loadStart, 2)).join(' / ')}).`
         : ''),
   );
   const ds = Object.entries(r.dataset).map(([k, v]) => `${k} ${typeof v === 'number' ? count(v) : v}`);
@@ -142,4 +142,24 @@ export function renderMarkdown(report: BenchmarkReport): string {
 export async function writeReport(path: string, report: BenchmarkReport): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   await writeFile(path, `${JSON.stringify(report, null, 2)}\n`);
+}
+
+/**
+ * One check per SDK variant: its mean time over the same group's baseline (the same statement run
+ * raw, in the same run) against `target`, with the CPU-time ratio alongside.
+ */
+export function ratioChecks(variants: readonly VariantResult[], target: number): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  for (const v of variants.filter((x) => x.kind === 'sdk')) {
+    const base = variants.find((x) => x.group === v.group && x.kind === 'baseline');
+    if (!base) continue;
+    const cpuRatio = base.cpu && v.cpu ? v.cpu.mean / base.cpu.mean : Number.NaN;
+    checks.push({
+      name: `${v.group}: ${v.name} vs raw, same statement`,
+      target: `≤ ${target}×`,
+      measured: `${round(v.ratio ?? Number.NaN, 2)}× (CPU time: ${round(cpuRatio, 2)}×)`,
+      pass: (v.ratio ?? Number.POSITIVE_INFINITY) <= target,
+    });
+  }
+  return checks;
 }

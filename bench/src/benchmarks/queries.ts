@@ -22,10 +22,12 @@ import { watchLoad } from '../environment.js';
 import { INCIDENT_COLUMNS } from '../raw-sql.js';
 import { measureReads } from '../read-loop.js';
 import { operator } from '../records.js';
-import type { Benchmark, BenchmarkRun, TargetCheck, VariantResult } from '../report.js';
+import { type Benchmark, type BenchmarkRun, ratioChecks, type TargetCheck, type VariantResult } from '../report.js';
 import { seedIncidents } from '../seed.js';
 import { round, seededRandom, summarize } from '../stats.js';
 
+/** Issue 18 item 2: the SDK's time per page over the same statement run raw. */
+const TARGET_RATIO = 1.15;
 const TARGET_P95_MS = 5;
 /** R-ACCESS-1's acceptance figure (docs/REQUIREMENTS.md). */
 const REQUIRED_P95_MS = 100;
@@ -238,6 +240,8 @@ export const queriesBenchmark: Benchmark = {
           measured: `${round(v.latency.p95, 3)} ms`,
           pass: v.latency.p95 <= TARGET_P95_MS,
         }));
+      // Issue 18 item 2: the SDK's cost over the same statement run raw (same run, mean; CPU mean too).
+      checks.push(...ratioChecks(variants, TARGET_RATIO));
       checks.push({
         name: 'EXPLAIN QUERY PLAN',
         target: "the pattern's index, no temporary B-tree",

@@ -13,11 +13,13 @@ import { captureStatements, explain, openRaw, openStore, type QueryPlan, seedDat
 import { watchLoad } from '../environment.js';
 import { INTERACTION_COLUMNS } from '../raw-sql.js';
 import { measureReads } from '../read-loop.js';
-import type { Benchmark, BenchmarkRun, TargetCheck, VariantResult } from '../report.js';
+import { type Benchmark, type BenchmarkRun, ratioChecks, type TargetCheck, type VariantResult } from '../report.js';
 import { count } from '../report.js';
 import { seedIncidents, seedInteractions } from '../seed.js';
 import { round, seededRandom, summarize } from '../stats.js';
 
+/** Issue 18 item 2: the SDK's time per page over the same statement run raw. */
+const TARGET_RATIO = 1.15;
 const TARGET_P95_MS = 2;
 const PAGE = 50;
 const INDEX = 'idx_interactions_timeline';
@@ -187,6 +189,8 @@ export const timelineBenchmark: Benchmark = {
           measured: `${round(v.latency.p95, 3)} ms`,
           pass: v.latency.p95 <= TARGET_P95_MS,
         }));
+      // Issue 18 item 2: the SDK's cost over the same statement run raw (same run, mean; CPU mean too).
+      checks.push(...ratioChecks(variants, TARGET_RATIO));
       checks.push({
         name: 'EXPLAIN QUERY PLAN',
         target: `${INDEX}, no temporary B-tree`,

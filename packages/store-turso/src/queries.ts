@@ -104,7 +104,11 @@ function planOf(query: IncidentQuery): KeysetPlan {
     case 'assignee':
       return {
         kind: 'assignee',
-        filters: [{ sql: 'assigned_to = ?', args: [query.assigned_to] }],
+        // priority follows status_rank in idx_incidents_assignee: an equality on it is part of the seek.
+        filters: [
+          { sql: 'assigned_to = ?', args: [query.assigned_to] },
+          ...(query.priority ? [{ sql: 'priority = ?', args: [query.priority] }] : []),
+        ],
         group: statusGroup(ranksOf(query.status)),
         order: [byPriority, byCreated, byId],
         index: 'idx_incidents_assignee',
@@ -341,6 +345,12 @@ export function hotQueries(): HotQuery[] {
       by: 'assignee',
       assigned_to: 'ana@example.com',
       status: ['ASSIGNED', 'IN_PROGRESS', 'PENDING'],
+    }),
+    ...page('my-open-incidents-by-priority', {
+      by: 'assignee',
+      assigned_to: 'ana@example.com',
+      status: ['ASSIGNED', 'IN_PROGRESS', 'PENDING'],
+      priority: 'P2',
     }),
     ...page('by-team', { by: 'team', team: 'payments' }),
     ...page('by-category', { by: 'category', category: 'Network' }),

@@ -9,6 +9,7 @@ import {
   type Incident,
   IncidentSchema,
   IncidentsError,
+  INTERACTION_SOURCES,
   type Interaction,
   InteractionSchema,
   type SourceRecord,
@@ -175,10 +176,55 @@ function parseDoc(row: Row, optionalKeys: readonly string[]): Record<string, unk
 
 const INCIDENT_OPTIONAL_KEYS = [...OPTIONAL_TEXT, 'cline_work', 'resolution'] as const;
 
-/** Rebuilds version 0 of an incident from its row (selected with {@link INCIDENT_SELECT}) and validates it. */
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isStringArray = (v: unknown): boolean => Array.isArray(v) && v.every(isString);
+const SOURCES: ReadonlySet<string> = new Set(INTERACTION_SOURCES);
+const INCIDENT_TEXT = ['incident_id', 'external_id', 'title', 'description', 'category', 'created_at', 'updated_at'];
+const INCIDENT_STRING_ARRAYS = ['affected_systems', 'affected_services', 'tags', 'labels'];
+const INCIDENT_OBJECTS = ['technical_details', 'sync_metadata', 'metrics', 'kb_sync_status'];
+
+/**
+ * The cheap check of a version 0 row the store wrote itself: every field has the type of the model,
+ * every string list holds strings, every group is an object. It does not repeat the full schema:
+ * every row was validated when it was written (`IncidentSchema`, or the write was built by SDK code
+ * from validated values), the enumerated columns (`status`, `severity`, `priority`, `source_system`,
+ * `environment`) and `revision >= 1` are `CHECK` constraints, and `checkIntegrity()` runs the full
+ * schema over every row. A row failing this check goes through the full schema, so that the error
+ * names the field (R-ACCESS-1: the list queries spend their time on SQL, not on re-validating).
+ */
+function looksLikeStoredIncident(doc: Record<string, unknown>): boolean {
+  for (const key of INCIDENT_TEXT) if (!isString(doc[key]) || (key !== 'description' && doc[key] === '')) return false;
+  for (const key of OPTIONAL_TEXT) if (doc[key] !== undefined && !isString(doc[key])) return false;
+  for (const key of INCIDENT_STRING_ARRAYS) if (!isStringArray(doc[key])) return false;
+  for (const key of INCIDENT_OBJECTS) if (!isObject(doc[key])) return false;
+  if (!Array.isArray(doc.attachments) || !doc.attachments.every(isObject)) return false;
+  if (doc.cline_work !== undefined && !isObject(doc.cline_work)) return false;
+  if (doc.resolution !== undefined && !isObject(doc.resolution)) return false;
+  const meta = doc.metadata;
+  return (
+    Number.isInteger(doc.revision) &&
+    (doc.revision as number) >= 1 &&
+    isString(doc.source_system) &&
+    isString(doc.severity) &&
+    isString(doc.priority) &&
+    isString(doc.status) &&
+    isString(doc.environment) &&
+    isObject(meta) &&
+    isString(meta.created_by) &&
+    isString(meta.last_modified_by)
+  );
+}
+
+/**
+ * Rebuilds version 0 of an incident from its row (selected with {@link INCIDENT_SELECT}): a cheap
+ * shape check for rows the store wrote (see {@link looksLikeStoredIncident}), the full schema for any
+ * row that fails it (`store.corrupt_row` naming the field).
+ */
 export function rowToIncident(row: Row): Incident {
   const doc = parseDoc(row, INCIDENT_OPTIONAL_KEYS);
   doc.version = 0;
+  if (looksLikeStoredIncident(doc)) return doc as unknown as Incident;
   return parseRow(IncidentSchema, doc, `incident ${String(doc.incident_id)}`);
 }
 
@@ -222,9 +268,30 @@ export function interactionArgs(i: Interaction): InValue[] {
 /** `SELECT` expression for interactions (one `doc` column). */
 export const INTERACTION_SELECT = jsonSelect(INTERACTION_COLUMNS, new Set(['metadata']));
 
-/** Rebuilds an interaction from its row (selected with {@link INTERACTION_SELECT}) and validates it. */
+/**
+ * Rebuilds an interaction from its row (selected with {@link INTERACTION_SELECT}): the cheap shape
+ * check for rows the store wrote (`type`, `visibility` are `CHECK` constraints, `source` is checked here; interactions are
+ * validated on write), the full schema for a row that fails it.
+ */
 export function rowToInteraction(row: Row): Interaction {
   const doc = parseDoc(row, ['external_id', 'revision']);
+  if (
+    isString(doc.interaction_id) &&
+    doc.interaction_id !== '' &&
+    isString(doc.incident_id) &&
+    doc.incident_id !== '' &&
+    isString(doc.type) &&
+    isString(doc.author) &&
+    isString(doc.created_at) &&
+    isString(doc.text) &&
+    isString(doc.visibility) &&
+    SOURCES.has(doc.source as string) &&
+    (doc.external_id === undefined || isString(doc.external_id)) &&
+    (doc.revision === undefined || (Number.isInteger(doc.revision) && (doc.revision as number) >= 1)) &&
+    isObject(doc.metadata)
+  ) {
+    return doc as unknown as Interaction;
+  }
   return parseRow(InteractionSchema, doc, `interaction ${String(doc.interaction_id)}`);
 }
 
@@ -297,4 +364,23 @@ export function rowToUser(row: Row): User {
   };
   if (row.team !== null && row.team !== undefined) record.team = row.team;
   return parseRow(UserSchema, record, `user ${String(row.email)}`);
+}
+
+/**
+ * The full model check of a stored row (`checkIntegrity()`): `null` when the row matches the model,
+ * otherwise a message naming the record and the first field that does not.
+ */
+export function fullCheckOfRow(kind: 'incident' | 'interaction', row: Row): string | null {
+  let doc: Record<string, unknown>;
+  try {
+    doc = kind === 'incident' ? parseDoc(row, INCIDENT_OPTIONAL_KEYS) : parseDoc(row, ['external_id', 'revision']);
+  } catch (err) {
+    return `${kind}: ${(err as Error).message}`;
+  }
+  if (kind === 'incident') doc.version = 0;
+  const parsed = (kind === 'incident' ? IncidentSchema : InteractionSchema).safeParse(doc);
+  if (parsed.success) return null;
+  const issue = parsed.error.issues[0];
+  const id = kind === 'incident' ? doc.incident_id : doc.interaction_id;
+  return `${kind} ${String(id)} does not match the model: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid'}`;
 }

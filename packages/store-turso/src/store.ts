@@ -660,7 +660,8 @@ export class TursoIncidentStore implements IncidentStore {
 
   async queryIncidents(query: IncidentQuery, page?: PageRequest): Promise<Page<Incident>> {
     this.#checkOpen();
-    const q = parseInput(IncidentQuerySchema, query, 'query') as IncidentQuery;
+    // A query the service already parsed (markValidated) is not parsed again.
+    const q = takeValidated(query) ? query : (parseInput(IncidentQuerySchema, query, 'query') as IncidentQuery);
     return this.#keysetPage(planFor(q), checkPage(page));
   }
 

@@ -21,6 +21,7 @@ import { mapDriverError } from './driver-errors.js';
 import { InstrumentedClient, type SlowQuery } from './instrumented-client.js';
 import { applyMigrations, type MigrationReport } from './migrations.js';
 import { hotQueries } from './queries.js';
+import { fullCheckOfRow, INCIDENT_SELECT, INTERACTION_SELECT } from './rows.js';
 import { canUseLocalClient, createLocalClient } from './local-client.js';
 import { TursoIncidentStore } from './store.js';
 
@@ -68,7 +69,11 @@ export interface BackupResult {
 
 /** Result of {@link TursoStore.checkIntegrity}. */
 export interface IntegrityReport {
-  /** `true` when `PRAGMA integrity_check` says `ok` and `PRAGMA foreign_key_check` finds nothing. */
+  /**
+   * `true` when `PRAGMA integrity_check` says `ok`, `PRAGMA foreign_key_check` finds nothing and every
+   * version 0 record and interaction matches the model's schema (reads check only the shape of the
+   * rows the store wrote; this is the full check).
+   */
   ok: boolean;
   /** One line per problem found; empty when `ok`. */
   messages: string[];
@@ -148,7 +153,7 @@ export interface TursoStore extends IncidentStore {
    * @throws IncidentsError `store.backup_exists` if the file already exists.
    */
   backup(toPath: string): Promise<BackupResult>;
-  /** Runs `PRAGMA integrity_check` and `PRAGMA foreign_key_check`. */
+  /** Runs `PRAGMA integrity_check`, `PRAGMA foreign_key_check` and the full model schema over every record and interaction. */
   checkIntegrity(): Promise<IntegrityReport>;
   /** Refreshes planner statistics (`ANALYZE`), rebuilds indexes (`REINDEX`) and optionally runs `VACUUM`. */
   maintain(options?: MaintainOptions): Promise<MaintenanceReport>;
@@ -256,6 +261,25 @@ class TursoStoreImpl extends TursoIncidentStore implements TursoStore {
         messages.push(
           `foreign key violation: ${String(r.table)} row ${String(r.rowid)} references a missing ${String(r.parent)} row`,
         );
+      }
+      // Every record against the full schema, 1,000 rows at a time (rowid order).
+      for (const [kind, table, select] of [
+        ['incident', 'incidents', INCIDENT_SELECT],
+        ['interaction', 'interactions', INTERACTION_SELECT],
+      ] as const) {
+        let after = -1;
+        for (;;) {
+          const rs = await this.db.execute({
+            sql: `SELECT rowid AS rid, ${select} FROM ${table} WHERE rowid > ? ORDER BY rowid LIMIT 1000`,
+            args: [after],
+          });
+          for (const row of rs.rows) {
+            const problem = fullCheckOfRow(kind, row);
+            if (problem) messages.push(problem);
+          }
+          if (rs.rows.length < 1000) break;
+          after = Number(rs.rows.at(-1)?.rid);
+        }
       }
       return { ok: messages.length === 0, messages };
     } catch (err) {

@@ -26,6 +26,7 @@ describe('query plans', () => {
     timeline: 'idx_interactions_timeline',
     'status-by-priority': 'idx_incidents_status_priority',
     'my-open-incidents': 'idx_incidents_assignee',
+    'my-open-incidents-by-priority': 'idx_incidents_assignee',
     'by-team': 'idx_incidents_team',
     'by-category': 'idx_incidents_category',
     'by-source': 'ux_incidents_source',
@@ -42,6 +43,14 @@ describe('query plans', () => {
       expect(usage, usage.query).toMatchObject({ usesIndex: true, index: expected[base], tempSort: false });
       expect(usage.plan.join('\n')).not.toMatch(/SCAN incidents$|SCAN interactions$|TEMP B-TREE/m);
     }
+  });
+
+  it('seeks the assignee index by assignee, status and priority (a priority filter is a key, not a scan)', async () => {
+    const { indexUsage } = await store.stats();
+    const first = indexUsage.find((u) => u.query === 'my-open-incidents-by-priority');
+    expect(first?.plan[0]).toMatch(/idx_incidents_assignee \(assigned_to=\? AND status_rank=\? AND priority=\?\)/);
+    const next = indexUsage.find((u) => u.query === 'my-open-incidents-by-priority (next page)');
+    expect(next?.plan[0]).toMatch(/idx_incidents_assignee \(assigned_to=\? AND status_rank=\? AND priority=\?/);
   });
 
   it('the timeline seeks the composite index by incident and never sorts', async () => {

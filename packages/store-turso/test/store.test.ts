@@ -128,6 +128,38 @@ describe('TursoStore beyond the contract', () => {
       });
     });
 
+    it('reads its own rows with a shape check, refuses a row of the wrong shape, and checkIntegrity() runs the full schema', async () => {
+      // Reads of rows the store wrote check their shape only (R-ACCESS-1: pages spend their time on SQL);
+      // a row of the wrong shape is still refused naming the field, and checkIntegrity() finds the rest.
+      const shape = incidentRecord(6, { incident_id: 'INC-SHAPE', external_id: 'INC-SHAPE' });
+      const deep = incidentRecord(7, { incident_id: 'INC-DEEP', external_id: 'INC-DEEP' });
+      await store.createIncident({ incident: shape });
+      await store.createIncident({ incident: deep });
+      expect(await store.checkIntegrity()).toEqual({ ok: true, messages: [] });
+      await store.client.execute({
+        sql: `UPDATE incidents SET tags = '"not a list"' WHERE incident_id = 'INC-SHAPE'`,
+      });
+      await expect(store.getIncident('INC-SHAPE')).rejects.toMatchObject({
+        code: 'store.corrupt_row',
+        message: expect.stringContaining('tags'),
+      });
+      await store.client.execute({
+        sql: `UPDATE incidents SET metrics = json_set(metrics, '$.reopened_count', 'many') WHERE incident_id = 'INC-DEEP'`,
+      });
+      const report = await store.checkIntegrity();
+      expect(report.ok).toBe(false);
+      expect(report.messages).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^incident INC-SHAPE does not match the model: tags/),
+          expect.stringMatching(/^incident INC-DEEP does not match the model: metrics\.reopened_count/),
+        ]),
+      );
+      await store.client.execute({
+        sql: "DELETE FROM incident_versions WHERE incident_id IN ('INC-SHAPE', 'INC-DEEP')",
+      });
+      await store.client.execute({ sql: "DELETE FROM incidents WHERE incident_id IN ('INC-SHAPE', 'INC-DEEP')" });
+    });
+
     it('keeps optional fields absent (no undefined keys) and nested groups intact', async () => {
       const incident = incidentRecord(4, {
         cline_work: {

@@ -110,13 +110,13 @@ export const registerReadTools: ToolRegistrar = (server, ctx, enabled) => {
         const page = await pageThrough({
           fetch: (cursor, limit) =>
             ctx.service.query(
-              { by: 'assignee', assigned_to: ctx.actor.id, status: statuses },
+              // The priority is part of the assignee pattern's key (no filtered scan of the pages).
+              { by: 'assignee', assigned_to: ctx.actor.id, status: statuses, ...(priority ? { priority } : {}) },
               { limit, cursor },
               useCase(ctx),
             ),
           limit: args.limit,
           cursor: args.cursor,
-          ...(priority ? { filter: (i: Incident) => i.priority === priority } : {}),
         });
         const items = page.items.map(summarize);
         return okResult(

@@ -198,6 +198,7 @@ export const IncidentQuerySchema = z.discriminatedUnion('by', [
     by: z.literal('assignee'),
     assigned_to: PersonRefSchema,
     status: StatusOrList.optional(),
+    priority: PrioritySchema.optional(),
     text: QueryText,
   }),
   z.object({ by: z.literal('team'), team: z.string().min(1), status: StatusOrList.optional(), text: QueryText }),

@@ -94,7 +94,7 @@ export interface Page<T> {
  * | `by` | partition | order |
  * |---|---|---|
  * | `status` | status (one or many) | priority, created_at |
- * | `assignee` | assigned_to (+ statuses) | status, priority, created_at |
+ * | `assignee` | assigned_to (+ statuses, + priority) | status, priority, created_at |
  * | `team` | team (+ statuses) | status, created_at |
  * | `category` | category (+ severity) | severity (CRITICAL first), created_at |
  * | `source` | source_system (+ external_id) | external_id |
@@ -107,7 +107,18 @@ export interface Page<T> {
  */
 export type IncidentQuery =
   | { by: 'status'; status: Status | readonly Status[]; priority?: Priority; text?: string }
-  | { by: 'assignee'; assigned_to: string; status?: Status | readonly Status[]; text?: string }
+  | {
+      by: 'assignee';
+      assigned_to: string;
+      status?: Status | readonly Status[];
+      /**
+       * Only incidents of this priority. A key condition, not a filter: the assignee index is ordered
+       * by status, then priority (libSQL `idx_incidents_assignee`, DynamoDB GSI-2 `status#priority#…`),
+       * so a page reads only matching entries whatever the assignee's other incidents.
+       */
+      priority?: Priority;
+      text?: string;
+    }
   | { by: 'team'; team: string; status?: Status | readonly Status[]; text?: string }
   | { by: 'category'; category: string; severity?: Severity }
   | { by: 'source'; source_system: SourceSystem; external_id?: string }

@@ -581,7 +581,8 @@ export function createIncidentService(options: IncidentServiceOptions): Incident
       requirePermission(actor, 'incidents.select');
       const q = parseInput(IncidentQuerySchema, query, 'query') as IncidentQuery;
       const p = parseInput(PageInputSchema, page ?? {}, 'page');
-      const result = await store.queryIncidents(q, p);
+      // `q` is the parsed input: a store may skip parsing it again (markValidated).
+      const result = await store.queryIncidents(markValidated(q), p);
       if (isCustomerOnly(actor)) {
         // Customers see only what they reported; the cursor still says whether more pages exist.
         return {

@@ -428,6 +428,22 @@ export function runIncidentStoreContract(options: IncidentStoreContractOptions):
           ),
         );
         expect(mine.ids).toHaveLength(6);
+        // The assignee pattern's priority narrows by key (same order, complete across pages).
+        const minePriority = mine.items[0]?.priority ?? 'P1';
+        const mineP = await all(
+          {
+            by: 'assignee',
+            assigned_to: 'ana@example.com',
+            status: ['ASSIGNED', 'IN_PROGRESS'],
+            priority: minePriority,
+          },
+          1,
+        );
+        expect(mineP.ids).toEqual(mine.items.filter((i) => i.priority === minePriority).map((i) => i.incident_id));
+        expect(mineP.ids.length).toBeGreaterThan(0);
+        const anaP = await all({ by: 'assignee', assigned_to: 'ana@example.com', priority: minePriority }, 2);
+        expect(anaP.items.every((i) => i.priority === minePriority && i.assigned_to === 'ana@example.com')).toBe(true);
+        expect(anaP.ids.length).toBeGreaterThanOrEqual(mineP.ids.length);
         const anaAll = await all({ by: 'assignee', assigned_to: 'ana@example.com' }, 50);
         expect(anaAll.ids).toHaveLength(7);
         expect(anaAll.items.at(-1)?.status).toBe('RESOLVED');

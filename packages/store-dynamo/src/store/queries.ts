@@ -9,7 +9,6 @@ import {
   type IncidentQuery,
   type MetricsFilter,
   PRIORITIES,
-  type Priority,
   STATUSES,
   type Status,
 } from '@incidents/core';
@@ -56,15 +55,11 @@ export function incidentQuerySegments(query: IncidentQuery): Segment[] {
       );
     case 'assignee': {
       const pk = indexPartition.assignee(query.assigned_to);
-      // GSI-2's sort key is `<status rank>#<priority>#<created>#<id>`, so "my incidents of priority P"
-      // is a key condition per status (`begins_with(gsi2sk, '<rank>#P#')`), never a filter. The port's
-      // assignee pattern has no `priority` yet (issue 18 item 8 asks core to add it): read here so the
-      // store answers it by key as soon as the schema lets it through.
-      const priority = (query as { priority?: Priority }).priority;
-      const statuses = statusList(query.status) ?? (priority ? [...STATUSES] : undefined);
-      const tail = priority ? `${priority}#` : '';
+      // gsi2sk is `status#priority#created#id`: a priority is part of the key condition (per status).
+      const statuses = statusList(query.status) ?? (query.priority ? [...STATUSES] : undefined);
+      const priority = query.priority ? `${query.priority}#` : '';
       return statuses
-        ? statuses.map((s) => indexSegment('gsi2', pk, `${statusRank(s)}#${tail}`))
+        ? statuses.map((s) => indexSegment('gsi2', pk, `${statusRank(s)}#${priority}`))
         : [indexSegment('gsi2', pk)];
     }
     case 'team': {
