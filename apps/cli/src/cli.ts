@@ -13,7 +13,7 @@ import { rejectEmptyValues } from './options.js';
 import { type CliOutput, createPrinter, type Printer } from './output/printer.js';
 import { neutralizeControls } from './output/safe-text.js';
 import { ROOT_COMMANDS } from './root-commands.js';
-import { createRuntime, type GlobalOptions, type ResolvedDeps } from './runtime.js';
+import type { GlobalOptions, ResolvedDeps, Runtime } from './runtime.js';
 
 /** What the CLI needs from its environment. Only `stdout` and `stderr` are required. */
 export interface CliDeps {
@@ -97,7 +97,7 @@ function defaultInterrupt(handler: () => void): () => void {
 }
 
 /** Registers one module's commands on the program. */
-type Register = (program: Command, rt: ReturnType<typeof createRuntime>) => void;
+type Register = (program: Command, rt: Runtime) => void;
 
 /**
  * The command modules, loaded on demand: a command's module (and what it imports — the AWS SDK, the
@@ -216,7 +216,9 @@ export function createCli(deps: CliDeps): Cli {
         });
         return printer;
       };
-      const rt = createRuntime(resolved, argv, globals, getPrinter);
+      // The runtime (configuration, stores: @incidents/config, core's schemas, zod) is imported only
+      // when a command module is registered, so the root help and --version do not load it.
+      let rt: Runtime | undefined;
       program
         .description('Operational incidents from the terminal: create, claim, work, resolve, close, and audit them.')
         .version(pkg.version, '-V, --version', 'print the version')
@@ -253,8 +255,12 @@ export function createCli(deps: CliDeps): Cli {
         // In order, so that the root help lists the commands as before.
         const modules = commandModulesFor(argv);
         if (modules.length === 0) addRootCommandList(program);
+        else {
+          const { createRuntime } = await import('./runtime.js');
+          rt = createRuntime(resolved, argv, globals, getPrinter);
+        }
         const registers = await Promise.all(modules.map((m) => m.load()));
-        for (const register of registers) register(program, rt);
+        for (const register of registers) register(program, rt as Runtime);
         await program.parseAsync([...argv], { from: 'user' });
         return 0;
       } catch (err) {
@@ -263,7 +269,7 @@ export function createCli(deps: CliDeps): Cli {
         for (const line of lines) resolved.stderr.write(`${neutralizeControls(line)}\n`);
         return exitCode;
       } finally {
-        await rt.close();
+        await rt?.close();
       }
     },
   };
