@@ -4,6 +4,7 @@
  * - `sdk-vs-raw.svg` — the SDK's time over the same raw statement, per benchmark variant
  *   (`bench/results/{lifecycle,queries,timeline,bulk}.json`);
  * - `cli-startup.svg` — `incidents --help`, `incidents list`, `incidents-mcp` against `node -e 0`
+ *   (and `cli-startup-cpu.svg`, their CPU time per process, when the results have it)
  *   (`bench/results/cli-startup.json`);
  * - `lambda-cold-start.svg` — each handler's init over the DynamoDB floor handler
  *   (`apps/lambda/bench/results/cold-start.json`, written by `pnpm --filter @incidents/lambda bench:cold-start`).
@@ -127,7 +128,13 @@ async function sdkVsRaw(): Promise<void> {
 
 async function cliStartup(): Promise<void> {
   const file = readJson<{
-    results: Array<{ name: string; medianMs: number; pass: boolean; target: { ms?: number; overNode?: number } }>;
+    results: Array<{
+      name: string;
+      medianMs: number;
+      cpuMs?: number;
+      pass: boolean;
+      target: { ms?: number; overNode?: number };
+    }>;
   }>(join(root, 'bench', 'results', 'cli-startup.json'));
   if (!file) return console.log('cli-startup: no bench/results/cli-startup.json, skipped');
   // Cases without a target (`node -e 0`, a same-run "before" build) are drawn neutral.
@@ -137,6 +144,17 @@ async function cliStartup(): Promise<void> {
     pass: r.target.ms !== undefined || r.target.overNode !== undefined ? r.pass : null,
   }));
   await render('cli-startup.svg', barChart('Start-up, median wall time (pairwise with node -e 0)', 'ms', bars, []));
+  // CPU time per start (user+sys): what a busy machine distorts least. No target is stated in CPU
+  // time, so the bars are neutral.
+  const cpuBars = file.results.flatMap((r) =>
+    r.cpuMs === undefined ? [] : [{ label: r.name, value: r.cpuMs, pass: null as boolean | null }],
+  );
+  if (cpuBars.length > 0) {
+    await render(
+      'cli-startup-cpu.svg',
+      barChart('Start-up, median CPU time per process (user+sys)', 'ms', cpuBars, []),
+    );
+  }
 }
 
 async function lambdaColdStart(): Promise<void> {
