@@ -23,7 +23,7 @@ import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type Metafile } from 'esbuild';
+import { type BuildOptions, build, type Metafile } from 'esbuild';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -40,6 +40,20 @@ const TOP = topArg >= 0 ? Number(args[topArg + 1]) : 15;
 
 // As the stack's bundling: no native libsql in Lambda.
 const ALIAS: Record<string, string> = { libsql: join(root, 'infra/shims/libsql-unavailable.cjs') };
+
+/** esbuild options of the stack's `NodejsFunction` bundling (CJS, minified, ESM sources preferred). */
+const STACK_BUNDLING = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: TARGET,
+  minify: true,
+  // As NodejsFunction: the handlers pin their AWS SDK versions, so nothing is external.
+  external: [],
+  alias: ALIAS,
+  mainFields: ['module', 'main'],
+  logLevel: 'error',
+} satisfies BuildOptions;
 
 const FLOOR_SOURCE = `
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -119,16 +133,7 @@ async function bundle(c: Case, outDir: string): Promise<{ file: string; metafile
       ? { stdin: { contents: FLOOR_SOURCE, resolveDir: root, loader: 'ts', sourcefile: 'floor.ts' } }
       : { entryPoints: [c.entry] }),
     outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: TARGET,
-    minify: true,
-    // As NodejsFunction: the handlers pin their AWS SDK versions, so nothing is external.
-    external: [],
-    alias: ALIAS,
-    mainFields: ['module', 'main'],
-    logLevel: 'error',
+    ...STACK_BUNDLING,
     metafile: true,
   });
   return { file: outfile, metafile: result.metafile };
@@ -279,14 +284,7 @@ async function attribute(): Promise<void> {
     await build({
       stdin: { contents, resolveDir, loader: 'ts', sourcefile: 'probe.ts' },
       outfile,
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: TARGET,
-      minify: true,
-      alias: ALIAS,
-      mainFields: ['module', 'main'],
-      logLevel: 'error',
+      ...STACK_BUNDLING,
     });
     const probe =
       "require(process.argv[1]); const c = process.cpuUsage(); process.stdout.write('@@' + (c.user + c.system) / 1000);";
