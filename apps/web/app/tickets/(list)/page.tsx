@@ -1,6 +1,7 @@
 import { PRIORITIES, type Priority, STATUSES, type Status } from '@incidents/core';
 import Link from 'next/link';
 import { getFormatter, getTranslations } from 'next-intl/server';
+import { ClientMessages } from '@/components/client-messages';
 import { listTickets, requireActor, type TicketFilters } from '@/lib/dal';
 import { type TableRow, TicketsTable } from './tickets-table';
 
@@ -92,7 +93,9 @@ export default async function TicketsPage({ searchParams }: { searchParams: Prom
           {t('empty')}
         </p>
       ) : (
-        <TicketsTable rows={rows} />
+        <ClientMessages namespaces={['tickets', 'status', 'priority', 'sla']}>
+          <TicketsTable rows={rows} />
+        </ClientMessages>
       )}
       <nav className="flex gap-3 text-sm" aria-label="pagination">
         {sp.cursor ? (

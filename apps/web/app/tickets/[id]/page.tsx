@@ -2,6 +2,7 @@ import { allowedActions } from '@incidents/core';
 import { notFound } from 'next/navigation';
 import { getFormatter, getTranslations } from 'next-intl/server';
 import { PriorityBadge, SlaBadge, StatusBadge } from '@/components/badges';
+import { ClientMessages } from '@/components/client-messages';
 import { getTicket, requireActor, similarIncidents } from '@/lib/dal';
 import { TicketActions } from './ticket-actions';
 
@@ -83,14 +84,16 @@ export default async function TicketPage({ params }: { params: Promise<{ id: str
         </div>
       </section>
       <aside className="flex flex-col gap-3">
-        <TicketActions
-          incidentId={ticket.incident_id}
-          revision={ticket.revision}
-          actions={actions}
-          canComment
-          canInternal={isStaff}
-          canAssign={role === 'admin'}
-        />
+        <ClientMessages namespaces={['detail']}>
+          <TicketActions
+            incidentId={ticket.incident_id}
+            revision={ticket.revision}
+            actions={actions}
+            canComment
+            canInternal={isStaff}
+            canAssign={role === 'admin'}
+          />
+        </ClientMessages>
         {similar ? (
           <div className="rounded-lg bg-white p-4 shadow" data-testid="similar">
             <h2 className="mb-2 text-lg font-semibold">{t('similar')}</h2>
