@@ -235,21 +235,22 @@ export async function getTicket(id: string): Promise<TicketDetail | null> {
   const { service } = await desk();
   try {
     const incident = await service.get(id, { actor }, { comments: false });
-    const timeline = await service.timeline(incident.incident_id, { limit: 50 }, { actor });
-    let history: VersionEntry[] | null = null;
-    try {
-      const versions = await service.history(incident.incident_id, { limit: 100 }, { actor });
-      history = versions.items.map((v) => ({
-        version: v.version ?? v.revision,
-        status: v.status,
-        assigned_to: v.assigned_to ?? null,
-        by: v.metadata.last_modified_by ?? v.metadata.created_by,
-        notes: v.metadata.version_notes ?? null,
-        at: v.updated_at,
-      }));
-    } catch {
-      history = null; // customers do not see the version history
-    }
+    // The timeline and the history are independent reads: run them together.
+    const [timeline, history] = await Promise.all([
+      service.timeline(incident.incident_id, { limit: 50 }, { actor }),
+      service.history(incident.incident_id, { limit: 100 }, { actor }).then(
+        (versions): VersionEntry[] =>
+          versions.items.map((v) => ({
+            version: v.version ?? v.revision,
+            status: v.status,
+            assigned_to: v.assigned_to ?? null,
+            by: v.metadata.last_modified_by ?? v.metadata.created_by,
+            notes: v.metadata.version_notes ?? null,
+            at: v.updated_at,
+          })),
+        () => null, // customers do not see the version history
+      ),
+    ]);
     return {
       ticket: {
         ...toRow(incident, Date.now()),
