@@ -1,7 +1,12 @@
 import type { NextConfig } from 'next';
 import createNextIntlPlugin from 'next-intl/plugin';
 
-const withNextIntl = createNextIntlPlugin('./i18n/request.ts');
+const withNextIntl = createNextIntlPlugin({
+  requestConfig: './i18n/request.ts',
+  // ICU messages compiled at build time: no message parsing per request on the server (it was a
+  // measurable share of each page's CPU) and a smaller catalogue for client components.
+  experimental: { messages: { path: './messages', format: 'json', locales: 'infer', precompile: true } },
+});
 
 const nextConfig: NextConfig = {
   // The SDK's server-side packages (libSQL driver, argon2 binding, AWS SDK) run from node_modules.

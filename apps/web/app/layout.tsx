@@ -1,7 +1,7 @@
 import type { Metadata, Viewport } from 'next';
-import { NextIntlClientProvider } from 'next-intl';
 import { getLocale, getTranslations } from 'next-intl/server';
 import type { ReactNode } from 'react';
+import { ClientMessages } from '@/components/client-messages';
 import { Header } from '@/components/header';
 import './globals.css';
 
@@ -17,12 +17,13 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
         <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:p-2 focus:bg-white">
           {t('skip')}
         </a>
-        <NextIntlClientProvider>
+        {/* The error boundaries (client components) are the only ones outside a page's own provider. */}
+        <ClientMessages namespaces={['errors']}>
           <Header />
           <main id="main" className="mx-auto max-w-6xl px-3 py-4 sm:px-6">
             {children}
           </main>
-        </NextIntlClientProvider>
+        </ClientMessages>
       </body>
     </html>
   );

@@ -24,6 +24,7 @@ import {
 } from '@incidents/core';
 import { loadConfig, loadKbConfig, openKnowledgeBase, openStore } from '@incidents/config';
 import { redirect } from 'next/navigation';
+import { cache } from 'react';
 import { sessionActor } from './session';
 
 interface Desk {
@@ -79,15 +80,21 @@ function lazyKnowledgeBase(config: ReturnType<typeof loadKbConfig>): KnowledgeBa
 /**
  * The actor of this request, re-checked against the store on every request: a deactivated user or a
  * changed role takes effect at once, whatever the cookie says. `null` when signed out.
+ *
+ * Memoised with React's `cache()` for the duration of ONE server render: the layout's header, the
+ * page and the DAL calls it makes share one cookie unseal and one `getUser` read instead of repeating
+ * them (three times on `/tickets`). React scopes the memo to the render's request, so nothing is
+ * shared between requests or users; outside a render (Server Actions, route handlers) `cache()` does
+ * not memoise and every call reads the cookie and the store again.
  */
-export async function currentActor(): Promise<(Actor & { name: string }) | null> {
+export const currentActor: () => Promise<(Actor & { name: string }) | null> = cache(async () => {
   const fromCookie = await sessionActor();
   if (!fromCookie) return null;
   const { store } = await desk();
   const user = await store.getUser(fromCookie.id);
   if (!user?.active) return null;
   return { id: user.email, roles: [user.role], name: user.name, ...(user.team ? { team: user.team } : {}) };
-}
+});
 
 /** The actor, or a redirect to /login (pages and Server Actions). */
 export async function requireActor(): Promise<Actor & { name: string }> {
@@ -228,21 +235,22 @@ export async function getTicket(id: string): Promise<TicketDetail | null> {
   const { service } = await desk();
   try {
     const incident = await service.get(id, { actor }, { comments: false });
-    const timeline = await service.timeline(incident.incident_id, { limit: 50 }, { actor });
-    let history: VersionEntry[] | null = null;
-    try {
-      const versions = await service.history(incident.incident_id, { limit: 100 }, { actor });
-      history = versions.items.map((v) => ({
-        version: v.version ?? v.revision,
-        status: v.status,
-        assigned_to: v.assigned_to ?? null,
-        by: v.metadata.last_modified_by ?? v.metadata.created_by,
-        notes: v.metadata.version_notes ?? null,
-        at: v.updated_at,
-      }));
-    } catch {
-      history = null; // customers do not see the version history
-    }
+    // The timeline and the history are independent reads: run them together.
+    const [timeline, history] = await Promise.all([
+      service.timeline(incident.incident_id, { limit: 50 }, { actor }),
+      service.history(incident.incident_id, { limit: 100 }, { actor }).then(
+        (versions): VersionEntry[] =>
+          versions.items.map((v) => ({
+            version: v.version ?? v.revision,
+            status: v.status,
+            assigned_to: v.assigned_to ?? null,
+            by: v.metadata.last_modified_by ?? v.metadata.created_by,
+            notes: v.metadata.version_notes ?? null,
+            at: v.updated_at,
+          })),
+        () => null, // customers do not see the version history
+      ),
+    ]);
     return {
       ticket: {
         ...toRow(incident, Date.now()),

@@ -1,5 +1,6 @@
 import { getTranslations } from 'next-intl/server';
 import { redirect } from 'next/navigation';
+import { ClientMessages } from '@/components/client-messages';
 import { currentActor } from '@/lib/dal';
 import { LoginForm } from './login-form';
 
@@ -10,7 +11,9 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   return (
     <div className="mx-auto mt-8 max-w-sm rounded-lg bg-white p-6 shadow">
       <h1 className="mb-4 text-2xl font-semibold">{t('title')}</h1>
-      <LoginForm next={typeof next === 'string' ? next : ''} />
+      <ClientMessages namespaces={['login']}>
+        <LoginForm next={typeof next === 'string' ? next : ''} />
+      </ClientMessages>
       <p className="mt-4 text-sm text-slate-600">{t('demo')}</p>
     </div>
   );

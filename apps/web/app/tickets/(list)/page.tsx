@@ -1,6 +1,8 @@
 import { PRIORITIES, type Priority, STATUSES, type Status } from '@incidents/core';
 import Link from 'next/link';
-import { getFormatter, getTranslations } from 'next-intl/server';
+import { getTranslations } from 'next-intl/server';
+import { ClientMessages } from '@/components/client-messages';
+import { shortDateTime } from '@/lib/format';
 import { listTickets, requireActor, type TicketFilters } from '@/lib/dal';
 import { type TableRow, TicketsTable } from './tickets-table';
 
@@ -12,7 +14,7 @@ export default async function TicketsPage({ searchParams }: { searchParams: Prom
   const t = await getTranslations('tickets');
   const ts = await getTranslations('status');
   const tp = await getTranslations('priority');
-  const format = await getFormatter();
+  const dateTime = await shortDateTime();
   const status = sp.status && ([...STATUSES, 'open', 'all'] as string[]).includes(sp.status) ? sp.status : undefined;
   const priority = sp.priority && (PRIORITIES as readonly string[]).includes(sp.priority) ? sp.priority : undefined;
   const filters: TicketFilters = {
@@ -25,9 +27,16 @@ export default async function TicketsPage({ searchParams }: { searchParams: Prom
     ...(sp.cursor ? { cursor: sp.cursor } : {}),
   };
   const page = await listTickets(filters);
+  // Only the fields the table shows or sorts on cross to the browser (they travel in the RSC payload).
   const rows: TableRow[] = page.items.map((r) => ({
-    ...r,
-    updated_label: format.dateTime(new Date(r.updated_at), { dateStyle: 'short', timeStyle: 'short' }),
+    incident_id: r.incident_id,
+    title: r.title,
+    status: r.status,
+    priority: r.priority,
+    assigned_to: r.assigned_to,
+    sla: r.sla,
+    updated_at: r.updated_at,
+    updated_label: dateTime(r.updated_at),
   }));
   const qs = (changes: Search) => {
     const next = new URLSearchParams();
@@ -92,7 +101,9 @@ export default async function TicketsPage({ searchParams }: { searchParams: Prom
           {t('empty')}
         </p>
       ) : (
-        <TicketsTable rows={rows} />
+        <ClientMessages namespaces={['tickets', 'status', 'priority', 'sla']}>
+          <TicketsTable rows={rows} />
+        </ClientMessages>
       )}
       <nav className="flex gap-3 text-sm" aria-label="pagination">
         {sp.cursor ? (

@@ -1,7 +1,9 @@
 import { allowedActions } from '@incidents/core';
 import { notFound } from 'next/navigation';
-import { getFormatter, getTranslations } from 'next-intl/server';
+import { getTranslations } from 'next-intl/server';
 import { PriorityBadge, SlaBadge, StatusBadge } from '@/components/badges';
+import { ClientMessages } from '@/components/client-messages';
+import { shortDateTime } from '@/lib/format';
 import { getTicket, requireActor, similarIncidents } from '@/lib/dal';
 import { TicketActions } from './ticket-actions';
 
@@ -16,7 +18,7 @@ export default async function TicketPage({ params }: { params: Promise<{ id: str
   const t = await getTranslations('detail');
   const ti = await getTranslations('interaction');
   const ts = await getTranslations('status');
-  const format = await getFormatter();
+  const dateTime = await shortDateTime();
   const role = actor.roles[0];
   const isStaff = role !== 'customer';
   // Which buttons to offer: the state machine's allowed actions; core still decides on submit.
@@ -72,9 +74,7 @@ export default async function TicketPage({ params }: { params: Promise<{ id: str
                     {ti(e.type)}
                   </span>
                   <span>{t('by', { who: e.author })}</span>
-                  <time dateTime={e.created_at}>
-                    {format.dateTime(new Date(e.created_at), { dateStyle: 'short', timeStyle: 'short' })}
-                  </time>
+                  <time dateTime={e.created_at}>{dateTime(e.created_at)}</time>
                 </div>
                 <p className="whitespace-pre-wrap text-sm">{e.text}</p>
               </li>
@@ -83,14 +83,16 @@ export default async function TicketPage({ params }: { params: Promise<{ id: str
         </div>
       </section>
       <aside className="flex flex-col gap-3">
-        <TicketActions
-          incidentId={ticket.incident_id}
-          revision={ticket.revision}
-          actions={actions}
-          canComment
-          canInternal={isStaff}
-          canAssign={role === 'admin'}
-        />
+        <ClientMessages namespaces={['detail']}>
+          <TicketActions
+            incidentId={ticket.incident_id}
+            revision={ticket.revision}
+            actions={actions}
+            canComment
+            canInternal={isStaff}
+            canAssign={role === 'admin'}
+          />
+        </ClientMessages>
         {similar ? (
           <div className="rounded-lg bg-white p-4 shadow" data-testid="similar">
             <h2 className="mb-2 text-lg font-semibold">{t('similar')}</h2>
