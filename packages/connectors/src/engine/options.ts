@@ -2,16 +2,16 @@
  * Options, progress events, summaries and status of the sync engine.
  * @module
  */
-import {
-  type Actor,
-  type Clock,
-  type IdGenerator,
-  type IncidentStore,
-  type OutboundCounts,
-  type OutboundItem,
-  type SourceSystem,
-  type SyncConflict,
-  type SyncCursor,
+import type {
+  Actor,
+  Clock,
+  IdGenerator,
+  IncidentStore,
+  OutboundCounts,
+  OutboundItem,
+  SourceSystem,
+  SyncConflict,
+  SyncCursor,
 } from '@incidents/core';
 import { parseInput } from '@incidents/core/store-kit';
 import { z } from 'zod';

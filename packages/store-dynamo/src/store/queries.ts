@@ -5,13 +5,7 @@
  *
  * @module
  */
-import {
-  type IncidentQuery,
-  type MetricsFilter,
-  PRIORITIES,
-  STATUSES,
-  type Status,
-} from '@incidents/core';
+import { type IncidentQuery, type MetricsFilter, PRIORITIES, STATUSES, type Status } from '@incidents/core';
 import { type IndexName, indexPartition, severityRank, statusRank, utcKey } from '../table/keys.js';
 import type { Item } from './items.js';
 import { indexSegment, type Segment } from './paging.js';

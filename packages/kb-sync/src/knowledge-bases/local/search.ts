@@ -18,7 +18,6 @@ const AND_FACTOR = 5;
 /** The AND step uses the rarest few units: BM25 counts every occurrence of each unit for its IDF. */
 const MAX_AND_UNITS = 4;
 
-
 /** Turns free text into an FTS5 query: distinct terms, OR-ed, quoted (no FTS syntax injection). */
 export function toFtsQuery(text: string, maxTerms = 32): string | null {
   const terms: string[] = [];
