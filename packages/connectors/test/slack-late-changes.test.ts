@@ -56,21 +56,53 @@ describe('Slack late changes and rate tiers', () => {
     closers.push(() => slack.close());
     slack.tier = 'non-marketplace';
     slack.historyIntervalMs = 150;
+    // The first call spends 100 ms on its way in, the next ones none: Slack counts a call when it
+    // receives it, so a client spacing its calls from when it sent them lands the second one 50 ms
+    // after the first — a 429. Spacing from the previous answer holds whatever the latency.
+    slack.historyLatencyMs = [100];
     for (let i = 1; i <= 40; i++)
       slack.messages.push({ ts: `${1_770_000_000 + i * 60}.000100`, user: 'U1', text: `r${i}` });
     const connector = createSlackConnector({
       token,
       channelId,
       baseUrl: `${slack.url}/api/`,
+      // No retries: a single 429 would fail the pull.
       retry: NO_RETRY,
       rateTier: 'non-marketplace',
-      historyIntervalMs: 200,
+      historyIntervalMs: 150,
     });
     const items = [];
     for await (const page of connector.pull({})) items.push(...page.items);
     expect(items).toHaveLength(40);
+    expect(slack.rateLimited).toBe(0);
     const calls = slack.requestsTo('/api/conversations.history');
     expect(calls).toHaveLength(3);
     expect(calls.every((c) => Number(c.form.get('limit')) <= 15)).toBe(true);
+  });
+
+  it('non-Marketplace tier: a 429 (another client of the same app took the minute) is waited out with its Retry-After', async () => {
+    const slack = await startSlackServer(token, channelId);
+    closers.push(() => slack.close());
+    slack.tier = 'non-marketplace';
+    slack.historyIntervalMs = 0;
+    slack.messages.push({ ts: '1770000060.000100', user: 'U1', text: 'r1' });
+    slack.failNext('/api/conversations.history', {
+      status: 429,
+      headers: { 'retry-after': '1' },
+      body: { ok: false, error: 'ratelimited' },
+    });
+    const connector = createSlackConnector({
+      token,
+      channelId,
+      baseUrl: `${slack.url}/api/`,
+      retry: { baseDelayMs: 1, maxRetries: 2 },
+      rateTier: 'non-marketplace',
+    });
+    const items = [];
+    for await (const page of connector.pull({})) items.push(...page.items);
+    expect(items.map((i) => i.input.title)).toEqual(['r1']);
+    const [limited, retried] = slack.requestsTo('/api/conversations.history');
+    // The retry left after the announced second, not after the 1 ms backoff (a lower bound: load only adds to it).
+    expect((retried?.at ?? 0) - (limited?.at ?? 0)).toBeGreaterThanOrEqual(990);
   });
 });

@@ -116,11 +116,30 @@ export function createSlackConnector(options: SlackConnectorOptions): Connector 
   const rescanMs = Math.max(0, options.rescanWindowMs ?? 6 * 3600_000);
   const historyInterval = Math.max(0, options.historyIntervalMs ?? (nonMarketplace ? 60_000 : 0));
   let nextHistoryAt = 0;
-  /** Spaces `conversations.history` calls by the tier's interval (one a minute for non-Marketplace apps). */
-  async function historyTurn(signal?: AbortSignal) {
-    const wait = nextHistoryAt - Date.now();
-    if (wait > 0) await sleep(wait, signal);
-    nextHistoryAt = Date.now() + historyInterval;
+  let historyQueue: Promise<unknown> = Promise.resolve();
+  /**
+   * Runs one `conversations.history` call at the tier's pace (one a minute for non-Marketplace
+   * apps), one at a time. The interval is counted from the previous call's *answer*, not from when
+   * it was sent: Slack counts a call when it receives it, which is before its answer reaches us, so
+   * this keeps Slack's gap at least the interval whatever the network latency. (Counted from the
+   * send, a slow request followed by a fast one reached Slack closer together than the interval —
+   * a 429.) A 429 that still comes (another client of the same app) is waited out with its
+   * `Retry-After` by the HTTP layer.
+   */
+  function paced<T>(signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
+    if (historyInterval === 0) return fn();
+    const turn = historyQueue.then(async () => {
+      for (let wait = nextHistoryAt - Date.now(); wait > 0; wait = nextHistoryAt - Date.now()) {
+        await sleep(wait, signal);
+      }
+      try {
+        return await fn();
+      } finally {
+        nextHistoryAt = Date.now() + historyInterval;
+      }
+    });
+    historyQueue = turn.catch(() => undefined);
+    return turn;
   }
   const mapping = { ...options.mapping, channelId: channel };
 
@@ -170,17 +189,18 @@ export function createSlackConnector(options: SlackConnectorOptions): Connector 
     // WebClient calls cannot be aborted: a read-ahead call left behind by an early stop just completes.
     const history = async (position: string | null, signal: AbortSignal) => {
       signal.throwIfAborted();
-      await historyTurn(signal);
-      return call(
-        'conversations.history',
-        {
-          channel,
-          limit: size,
-          inclusive: true,
-          ...(oldest !== undefined ? { oldest: oldest.toFixed(6) } : {}),
-          ...(position ? { cursor: position } : {}),
-        },
-        HistorySchema,
+      return paced(signal, () =>
+        call(
+          'conversations.history',
+          {
+            channel,
+            limit: size,
+            inclusive: true,
+            ...(oldest !== undefined ? { oldest: oldest.toFixed(6) } : {}),
+            ...(position ? { cursor: position } : {}),
+          },
+          HistorySchema,
+        ),
       );
     };
     const pages = readAhead(
@@ -233,11 +253,8 @@ export function createSlackConnector(options: SlackConnectorOptions): Connector 
         const { channel: ch, ts } = splitExternalId(id);
         if (ch !== channel) continue;
         opts.signal?.throwIfAborted();
-        await historyTurn(opts.signal);
-        const body = await call(
-          'conversations.history',
-          { channel, latest: ts, oldest: ts, inclusive: true, limit: 1 },
-          HistorySchema,
+        const body = await paced(opts.signal, () =>
+          call('conversations.history', { channel, latest: ts, oldest: ts, inclusive: true, limit: 1 }, HistorySchema),
         );
         const found = body.messages.find((m) => (m as { ts?: string }).ts === ts) as { subtype?: string } | undefined;
         if (!found || found.subtype === 'tombstone') gone.push({ external_id: id });

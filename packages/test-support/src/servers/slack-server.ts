@@ -20,11 +20,20 @@ export interface SlackMsg {
 export interface SlackServer extends VendorServer {
   /**
    * The app's rate-limit tier. `non-marketplace` (apps created after May 2025 outside the
-   * Marketplace): `conversations.history` returns at most 15 messages a page, and a second call
-   * within `historyIntervalMs` (a minute at Slack) is answered 429 with `Retry-After: 60`.
+   * Marketplace): `conversations.history` returns at most 15 messages a page, and a call received
+   * within `historyIntervalMs` (a minute at Slack) of the previous one is answered 429 with
+   * `Retry-After` = the whole seconds left in the window.
    */
   tier: 'standard' | 'non-marketplace';
   historyIntervalMs: number;
+  /**
+   * Time (ms) the next `conversations.history` requests spend on their way in, one entry a request:
+   * the server counts a call when it receives it, so a slow request followed by a fast one arrive
+   * closer together than they were sent — what network latency does to a client pacing itself.
+   */
+  historyLatencyMs: number[];
+  /** `conversations.history` calls answered 429 so far. */
+  rateLimited: number;
   channel: string;
   messages: SlackMsg[];
   replies: Map<string, SlackMsg[]>;
@@ -39,7 +48,9 @@ export async function startSlackServer(token: string, channel: string): Promise<
   let clock = 1770000000;
   server.tier = 'standard';
   server.historyIntervalMs = 60_000;
-  let lastHistory = 0;
+  server.historyLatencyMs = [];
+  server.rateLimited = 0;
+  let lastHistory = Number.NEGATIVE_INFINITY;
 
   const guard = (req: RecordedRequest, handler: () => unknown) => {
     const bearer = String(req.headers.authorization ?? '').replace(/^Bearer /, '');
@@ -48,11 +59,19 @@ export async function startSlackServer(token: string, channel: string): Promise<
     return { body: handler() };
   };
 
-  base.route('POST', '/api/conversations.history', (req) => {
+  base.route('POST', '/api/conversations.history', async (req) => {
+    const latency = server.historyLatencyMs.shift() ?? 0;
+    if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
     if (server.tier === 'non-marketplace') {
       const now = Date.now();
-      if (now - lastHistory < server.historyIntervalMs) {
-        return { status: 429, headers: { 'retry-after': '60' }, body: { ok: false, error: 'ratelimited' } };
+      const left = lastHistory + server.historyIntervalMs - now;
+      if (left > 0) {
+        server.rateLimited += 1;
+        return {
+          status: 429,
+          headers: { 'retry-after': String(Math.max(1, Math.ceil(left / 1000))) },
+          body: { ok: false, error: 'ratelimited' },
+        };
       }
       lastHistory = now;
     }
