@@ -80,6 +80,45 @@ describe('Slack late changes and rate tiers', () => {
     expect(calls.every((c) => Number(c.form.get('limit')) <= 15)).toBe(true);
   });
 
+  it('non-Marketplace tier: conversations.replies is limited too — every reply of every thread arrives, 15 a page, no 429', async () => {
+    const slack = await startSlackServer(token, channelId);
+    closers.push(() => slack.close());
+    slack.tier = 'non-marketplace';
+    slack.historyIntervalMs = 150;
+    const t0 = 1_770_000_000;
+    for (let i = 1; i <= 3; i++) slack.messages.push({ ts: `${t0 + i * 60}.000100`, user: 'U1', text: `r${i}` });
+    // Two threads: one of 20 replies (two pages of 15 with its parent), one of 2.
+    for (const [parent, count] of [
+      [slack.messages[0], 20],
+      [slack.messages[2], 2],
+    ] as const) {
+      if (!parent) throw new Error('no message');
+      const replies = Array.from({ length: count }, (_, k) => ({
+        ts: `${t0 + 1000 + k}.000100`,
+        user: 'U2',
+        text: `reply ${k + 1}`,
+        thread_ts: parent.ts,
+      }));
+      slack.replies.set(parent.ts, replies);
+      Object.assign(parent, { reply_count: count, latest_reply: replies.at(-1)?.ts });
+    }
+    const connector = createSlackConnector({
+      token,
+      channelId,
+      baseUrl: `${slack.url}/api/`,
+      retry: NO_RETRY,
+      rateTier: 'non-marketplace',
+      historyIntervalMs: 150,
+    });
+    const items = [];
+    for await (const page of connector.pull({})) items.push(...page.items);
+    expect(items.map((i) => i.comments.length).sort((a, b) => a - b)).toEqual([0, 2, 20]);
+    expect(slack.rateLimited).toBe(0);
+    const calls = slack.requestsTo('/api/conversations.replies');
+    expect(calls).toHaveLength(3);
+    expect(calls.every((c) => Number(c.form.get('limit')) <= 15)).toBe(true);
+  });
+
   it('non-Marketplace tier: a 429 (another client of the same app took the minute) is waited out with its Retry-After', async () => {
     const slack = await startSlackServer(token, channelId);
     closers.push(() => slack.close());

@@ -115,32 +115,39 @@ export function createSlackConnector(options: SlackConnectorOptions): Connector 
   const pageSize = Math.min(maxPage, Math.max(1, options.pageSize ?? (nonMarketplace ? 15 : 200)));
   const rescanMs = Math.max(0, options.rescanWindowMs ?? 6 * 3600_000);
   const historyInterval = Math.max(0, options.historyIntervalMs ?? (nonMarketplace ? 60_000 : 0));
-  let nextHistoryAt = 0;
-  let historyQueue: Promise<unknown> = Promise.resolve();
   /**
-   * Runs one `conversations.history` call at the tier's pace (one a minute for non-Marketplace
-   * apps), one at a time. The interval is counted from the previous call's *answer*, not from when
-   * it was sent: Slack counts a call when it receives it, which is before its answer reaches us, so
-   * this keeps Slack's gap at least the interval whatever the network latency. (Counted from the
-   * send, a slow request followed by a fast one reached Slack closer together than the interval —
-   * a 429.) A 429 that still comes (another client of the same app) is waited out with its
-   * `Retry-After` by the HTTP layer.
+   * A pace for one rate-limited method: its calls run one at a time, each at least `interval` after
+   * the previous call's *answer*. Slack counts a call when it receives it, which is before its answer
+   * reaches us, so counting from the answer keeps Slack's gap at least the interval whatever the
+   * network latency (counted from the send, a slow request followed by a fast one reached Slack
+   * closer together than the interval — a 429). A 429 that still comes (another client of the same
+   * app) is waited out with its `Retry-After` by the HTTP layer.
    */
-  function paced<T>(signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
-    if (historyInterval === 0) return fn();
-    const turn = historyQueue.then(async () => {
-      for (let wait = nextHistoryAt - Date.now(); wait > 0; wait = nextHistoryAt - Date.now()) {
-        await sleep(wait, signal);
-      }
-      try {
-        return await fn();
-      } finally {
-        nextHistoryAt = Date.now() + historyInterval;
-      }
-    });
-    historyQueue = turn.catch(() => undefined);
-    return turn;
+  function pace(interval: number) {
+    let nextAt = 0;
+    let queue: Promise<unknown> = Promise.resolve();
+    return <T>(signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> => {
+      if (interval === 0) return fn();
+      const turn = queue.then(async () => {
+        for (let wait = nextAt - Date.now(); wait > 0; wait = nextAt - Date.now()) await sleep(wait, signal);
+        try {
+          return await fn();
+        } finally {
+          nextAt = Date.now() + interval;
+        }
+      });
+      queue = turn.catch(() => undefined);
+      return turn;
+    };
   }
+  /**
+   * Slack limits `conversations.history` and `conversations.replies` of non-Marketplace apps to one
+   * call a minute each (counted per method): each gets its own pace.
+   */
+  const historyPace = pace(historyInterval);
+  const repliesPace = pace(nonMarketplace ? historyInterval : 0);
+  /** `conversations.replies` returns at most 15 messages a page to non-Marketplace apps too. */
+  const repliesPage = nonMarketplace ? 15 : 200;
   const mapping = { ...options.mapping, channelId: channel };
 
   async function call<S extends z.ZodType>(
@@ -162,10 +169,13 @@ export function createSlackConnector(options: SlackConnectorOptions): Connector 
     let cursor: string | undefined;
     do {
       signal?.throwIfAborted();
-      const body = await call(
-        'conversations.replies',
-        { channel, ts, limit: 200, ...(cursor ? { cursor } : {}) },
-        RepliesSchema,
+      const position = cursor;
+      const body = await repliesPace(signal, () =>
+        call(
+          'conversations.replies',
+          { channel, ts, limit: repliesPage, ...(position ? { cursor: position } : {}) },
+          RepliesSchema,
+        ),
       );
       for (const m of body.messages) if (m.ts !== ts) out.push(mapSlackReply(m));
       cursor = body.has_more ? body.response_metadata?.next_cursor || undefined : undefined;
@@ -189,7 +199,7 @@ export function createSlackConnector(options: SlackConnectorOptions): Connector 
     // WebClient calls cannot be aborted: a read-ahead call left behind by an early stop just completes.
     const history = async (position: string | null, signal: AbortSignal) => {
       signal.throwIfAborted();
-      return paced(signal, () =>
+      return historyPace(signal, () =>
         call(
           'conversations.history',
           {
@@ -253,7 +263,7 @@ export function createSlackConnector(options: SlackConnectorOptions): Connector 
         const { channel: ch, ts } = splitExternalId(id);
         if (ch !== channel) continue;
         opts.signal?.throwIfAborted();
-        const body = await paced(opts.signal, () =>
+        const body = await historyPace(opts.signal, () =>
           call('conversations.history', { channel, latest: ts, oldest: ts, inclusive: true, limit: 1 }, HistorySchema),
         );
         const found = body.messages.find((m) => (m as { ts?: string }).ts === ts) as { subtype?: string } | undefined;

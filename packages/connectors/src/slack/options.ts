@@ -40,11 +40,15 @@ export interface SlackConnectorOptions extends HttpOptions, CommonConnectorOptio
   rescanWindowMs?: number;
   /**
    * The app's rate-limit tier. `non-marketplace` (apps created after May 2025 outside the Slack
-   * Marketplace): `conversations.history` at most 15 messages a page and one call a minute — the
-   * pull stays complete, only slower. Default `standard`.
+   * Marketplace): `conversations.history` and `conversations.replies` at most 15 messages a page and
+   * one call a minute each — the pull stays complete, only slower. Default `standard`.
    */
   rateTier?: 'standard' | 'non-marketplace';
-  /** Least time between two `conversations.history` calls. Default 60 s for `non-marketplace`, else 0. */
+  /**
+   * Least time from the answer of one `conversations.history` call to the next call (and, with
+   * `rateTier: 'non-marketplace'`, of one `conversations.replies` call to the next). Default 60 s for
+   * `non-marketplace`, else 0.
+   */
   historyIntervalMs?: number;
   /**
    * After each complete pull, look every imported message up (one `conversations.history` call

@@ -1,6 +1,7 @@
 /**
  * A local Slack Web API server: `conversations.history` (`oldest`, `latest`, `inclusive`, `limit`, `cursor`, newest first,
- * `has_more` + `response_metadata.next_cursor`), `conversations.replies`, `chat.postMessage`.
+ * `has_more` + `response_metadata.next_cursor`), `conversations.replies` (the parent first, then the
+ * replies; `limit`, `cursor`), `chat.postMessage`.
  * Requests are form-encoded POSTs with `Authorization: Bearer`; errors are HTTP 200 `{ ok: false,
  * error }` (docs.slack.dev/reference/methods).
  */
@@ -20,9 +21,10 @@ export interface SlackMsg {
 export interface SlackServer extends VendorServer {
   /**
    * The app's rate-limit tier. `non-marketplace` (apps created after May 2025 outside the
-   * Marketplace): `conversations.history` returns at most 15 messages a page, and a call received
-   * within `historyIntervalMs` (a minute at Slack) of the previous one is answered 429 with
-   * `Retry-After` = the whole seconds left in the window.
+   * Marketplace): `conversations.history` and `conversations.replies` each return at most 15
+   * messages a page, and a call of one of them received within `historyIntervalMs` (a minute at
+   * Slack) of the previous call of the same method is answered 429 with `Retry-After` = the whole
+   * seconds left in the window (Slack counts per method, workspace and app).
    */
   tier: 'standard' | 'non-marketplace';
   historyIntervalMs: number;
@@ -32,7 +34,7 @@ export interface SlackServer extends VendorServer {
    * closer together than they were sent — what network latency does to a client pacing itself.
    */
   historyLatencyMs: number[];
-  /** `conversations.history` calls answered 429 so far. */
+  /** `conversations.history` and `conversations.replies` calls answered 429 so far. */
   rateLimited: number;
   channel: string;
   messages: SlackMsg[];
@@ -50,7 +52,26 @@ export async function startSlackServer(token: string, channel: string): Promise<
   server.historyIntervalMs = 60_000;
   server.historyLatencyMs = [];
   server.rateLimited = 0;
-  let lastHistory = Number.NEGATIVE_INFINITY;
+  const lastCall = new Map<string, number>();
+  /** The non-Marketplace tier's window of one method: a 429 reply, or `undefined` when the call may go on. */
+  const tierWindow = (method: string) => {
+    if (server.tier !== 'non-marketplace') return undefined;
+    const now = Date.now();
+    const left = (lastCall.get(method) ?? Number.NEGATIVE_INFINITY) + server.historyIntervalMs - now;
+    if (left > 0) {
+      server.rateLimited += 1;
+      return {
+        status: 429,
+        headers: { 'retry-after': String(Math.max(1, Math.ceil(left / 1000))) },
+        body: { ok: false, error: 'ratelimited' },
+      };
+    }
+    lastCall.set(method, now);
+    return undefined;
+  };
+  const offsetOf = (cursor: string | null) =>
+    cursor ? Number(Buffer.from(cursor, 'base64').toString().replace('off:', '')) : 0;
+  const cursorAt = (offset: number) => Buffer.from(`off:${offset}`).toString('base64');
 
   const guard = (req: RecordedRequest, handler: () => unknown) => {
     const bearer = String(req.headers.authorization ?? '').replace(/^Bearer /, '');
@@ -62,30 +83,13 @@ export async function startSlackServer(token: string, channel: string): Promise<
   base.route('POST', '/api/conversations.history', async (req) => {
     const latency = server.historyLatencyMs.shift() ?? 0;
     if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
-    if (server.tier === 'non-marketplace') {
-      const now = Date.now();
-      const left = lastHistory + server.historyIntervalMs - now;
-      if (left > 0) {
-        server.rateLimited += 1;
-        return {
-          status: 429,
-          headers: { 'retry-after': String(Math.max(1, Math.ceil(left / 1000))) },
-          body: { ok: false, error: 'ratelimited' },
-        };
-      }
-      lastHistory = now;
-    }
+    const limited = tierWindow('conversations.history');
+    if (limited) return limited;
     return guard(req, () => {
       const oldest = Number(req.form.get('oldest') ?? 0);
       const asked = Number(req.form.get('limit') ?? 100);
       const limit = server.tier === 'non-marketplace' ? Math.min(15, asked) : asked;
-      const from = req.form.get('cursor')
-        ? Number(
-            Buffer.from(req.form.get('cursor') ?? '', 'base64')
-              .toString()
-              .replace('off:', ''),
-          )
-        : 0;
+      const from = offsetOf(req.form.get('cursor'));
       const latest = Number(req.form.get('latest') ?? Number.POSITIVE_INFINITY);
       const inclusive = ['true', '1'].includes(String(req.form.get('inclusive')));
       const all = server.messages
@@ -99,26 +103,31 @@ export async function startSlackServer(token: string, channel: string): Promise<
         messages: page.map((m) => ({ type: 'message', ...m })),
         has_more: more,
         pin_count: 0,
-        response_metadata: { next_cursor: more ? Buffer.from(`off:${from + limit}`).toString('base64') : '' },
+        response_metadata: { next_cursor: more ? cursorAt(from + limit) : '' },
       };
     });
   });
 
-  base.route('POST', '/api/conversations.replies', (req) =>
-    guard(req, () => {
+  base.route('POST', '/api/conversations.replies', (req) => {
+    const limited = tierWindow('conversations.replies');
+    if (limited) return limited;
+    return guard(req, () => {
       const ts = req.form.get('ts') ?? '';
       const parent = server.messages.find((m) => m.ts === ts);
       if (!parent) return { ok: false, error: 'thread_not_found' };
+      const asked = Number(req.form.get('limit') ?? 1000);
+      const limit = server.tier === 'non-marketplace' ? Math.min(15, asked) : asked;
+      const from = offsetOf(req.form.get('cursor'));
+      const all = [parent, ...(server.replies.get(ts) ?? [])];
+      const more = from + limit < all.length;
       return {
         ok: true,
-        messages: [
-          { type: 'message', ...parent },
-          ...(server.replies.get(ts) ?? []).map((r) => ({ type: 'message', ...r })),
-        ],
-        has_more: false,
+        messages: all.slice(from, from + limit).map((m) => ({ type: 'message', ...m })),
+        has_more: more,
+        response_metadata: { next_cursor: more ? cursorAt(from + limit) : '' },
       };
-    }),
-  );
+    });
+  });
 
   base.route('POST', '/api/chat.postMessage', (req) =>
     guard(req, () => {
