@@ -109,6 +109,39 @@ describe('servicenow connector', () => {
     expect(pages.at(-1)?.nextCursor).toBeNull();
   });
 
+  it('journal and sys_audit_delete pages shortened by ACLs are not the end either: every comment and deletion arrives', async () => {
+    const record = makeSnRecord(1, '2026-02-01 10:00:00');
+    server.records.push(record);
+    // 1,001 comments (the connector reads 1,000 a page); the ACLs hide one on the first page.
+    for (let k = 1; k <= 1001; k++) {
+      server.journal.push({
+        sys_id: `j${String(k).padStart(4, '0')}`,
+        element: 'comments',
+        element_id: record.sys_id,
+        value: `comment ${k}`,
+        sys_created_on: `2026-02-01 10:${String(Math.floor(k / 60) % 60).padStart(2, '0')}:${String(k % 60).padStart(2, '0')}`,
+        sys_created_by: 'agent',
+      });
+    }
+    server.hidden.add('j0500');
+    const [page] = await pullAll(connector(), { since: '2026-01-01T00:00:00Z' });
+    const comments = page?.items[0]?.comments.map((c) => c.text) ?? [];
+    expect(comments).toHaveLength(1000);
+    expect(comments).toContain('comment 1001');
+
+    // 1,001 deleted records; the ACLs hide one audit row on the first page.
+    for (let n = 2; n <= 1002; n++) server.deleteRecord(makeSnRecord(n, '').sys_id, '2026-02-02 10:00:00');
+    server.hidden.add('audit-7');
+    const deleted: string[] = [];
+    const listDeleted = connector().listDeleted;
+    if (!listDeleted) throw new Error('no listDeleted');
+    for await (const batch of listDeleted({ since: '2026-02-01T00:00:00Z', known: async function* () {} })) {
+      deleted.push(...batch.map((d) => d.external_id));
+    }
+    expect(deleted).toHaveLength(1000);
+    expect(deleted).toContain(makeSnRecord(1002, '').sys_id);
+  });
+
   it('resumes from a cursor', async () => {
     for (let n = 1; n <= 3; n++) server.records.push(makeSnRecord(n, `2026-02-0${n} 10:00:00`));
     const it = connector({ pageSize: 2 }).pull()[Symbol.asyncIterator]();

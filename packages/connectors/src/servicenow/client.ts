@@ -101,13 +101,23 @@ const DeletedListSchema = z.looseObject({
 });
 const JOURNAL_PAGE = 1000;
 
+/**
+ * Whether a Table API page is followed by another. ACLs remove rows *after* the page is cut, so a
+ * page shorter than `sysparm_limit` (even an empty one) is not the end: the `Link` header's
+ * `rel="next"` says; without a `Link` header, a full page means there may be more.
+ */
+function hasNextPage(headers: Headers, rows: number, limit: number): boolean {
+  const link = headers.get('link');
+  return link !== null ? /rel="?next"?/i.test(link) : rows === limit;
+}
+
 /** A journal entry; its `owner` is the sys_id of the record it belongs to (`element_id`). */
 type JournalEntry = OwnedComment;
 
 async function readJournal(http: HttpClient, query: string, signal?: AbortSignal): Promise<JournalEntry[]> {
   const out: JournalEntry[] = [];
   for (let offset = 0; ; offset += JOURNAL_PAGE) {
-    const { body } = await http.request({
+    const { body, headers } = await http.request({
       path: '/api/now/table/sys_journal_field',
       query: {
         sysparm_query: query,
@@ -122,7 +132,7 @@ async function readJournal(http: HttpClient, query: string, signal?: AbortSignal
       const owner = typeof row.element_id === 'string' ? row.element_id : (row.element_id.value ?? '');
       out.push({ owner, comment: mapServiceNowJournal(row) });
     }
-    if (body.result.length < JOURNAL_PAGE) return out;
+    if (!hasNextPage(headers, body.result.length, JOURNAL_PAGE)) return out;
   }
 }
 
@@ -205,10 +215,7 @@ export function createServiceNowConnector(options: ServiceNowConnectorOptions): 
         schema: ResultListSchema,
         signal,
       });
-      const link = response.headers.get('link');
-      // ACLs remove rows after the query: a short page is not the end; the Link header says.
-      const more = link !== null ? /rel="?next"?/i.test(link) : response.body.result.length === size;
-      return { result: response.body.result, more };
+      return { result: response.body.result, more: hasNextPage(response.headers, response.body.result.length, size) };
     };
     const pages = readAhead<KeysetPosition, { result: unknown[]; more: boolean }>(
       position,
@@ -268,7 +275,7 @@ export function createServiceNowConnector(options: ServiceNowConnectorOptions): 
   async function* listDeleted(opts: ListDeletedOptions): AsyncIterable<DeletedRecord[]> {
     const query = [`tablename=${table}`, ...(opts.since ? [`sys_created_on>=${snLiteral(opts.since)}`] : [])];
     for (let offset = 0; ; offset += JOURNAL_PAGE) {
-      const { body } = await http.request({
+      const { body, headers } = await http.request({
         path: '/api/now/table/sys_audit_delete',
         query: {
           sysparm_query: `${query.join('^')}^ORDERBYsys_created_on^ORDERBYsys_id`,
@@ -284,7 +291,7 @@ export function createServiceNowConnector(options: ServiceNowConnectorOptions): 
         return row.documentkey ? [{ external_id: row.documentkey, ...(at ? { deleted_at: at } : {}) }] : [];
       });
       if (batch.length) yield batch;
-      if (body.result.length < JOURNAL_PAGE) return;
+      if (!hasNextPage(headers, body.result.length, JOURNAL_PAGE)) return;
     }
   }
 

@@ -5,9 +5,9 @@
  * zone `timeZone` as the real instance does; sysparm_limit/offset; rows hidden by ACLs removed after
  * the page is cut, with a `Link` header carrying `rel="next"`; sysparm_display_value),
  * `PATCH /api/now/table/incident/{sys_id}` (comments, work_notes, state, close_code, close_notes),
- * and `sys_journal_field`. Shapes follow the Table API reference (docs.servicenow.com).
+ * `sys_journal_field` and `sys_audit_delete` (paged and ACL-filtered like the incident list). Shapes follow the Table API reference (docs.servicenow.com).
  */
-import { startVendorServer, type VendorServer, zonedToUtc } from './vendor-server.js';
+import { type RecordedRequest, startVendorServer, type VendorServer, zonedToUtc } from './vendor-server.js';
 
 export interface SnRecord {
   sys_id: string;
@@ -155,26 +155,35 @@ export async function startServiceNowServer(credentials: {
     );
   };
 
-  base.route('GET', '/api/now/table/incident', (req) => {
-    const q = req.query.get('sysparm_query') ?? '';
+  /**
+   * One page of a Table API list, like the real instance: the page is cut first, then rows the
+   * user's ACLs hide (`hidden`, by sys_id) are removed; a `Link` header carries `rel="next"` while
+   * rows remain after the window.
+   */
+  const listPage = <R extends { sys_id: string }>(req: RecordedRequest, path: string, all: R[]) => {
     const limit = Number(req.query.get('sysparm_limit') ?? 10000);
     const offset = Number(req.query.get('sysparm_offset') ?? 0);
-    const branches = parseEncodedQuery(q, server.timeZone);
-    const all = server.records
-      .filter((r) => branches.some((conds) => conds.every((c) => test(r, c))))
-      .sort((a, b) => a.sys_updated_on.localeCompare(b.sys_updated_on) || a.sys_id.localeCompare(b.sys_id));
-    // Like the real instance: the page is cut first, then rows the user's ACLs hide are removed.
     const page = all.slice(offset, offset + limit).filter((r) => !server.hidden.has(r.sys_id));
     const link = (o: number, rel: string) => {
       const params = new URLSearchParams(req.query);
       params.set('sysparm_offset', String(o));
-      return `<${base.url}/api/now/table/incident?${params}>;rel="${rel}"`;
+      return `<${base.url}${path}?${params}>;rel="${rel}"`;
     };
     const links = [link(0, 'first')];
     if (offset + limit < all.length) links.push(link(offset + limit, 'next'));
     links.push(link(Math.max(0, Math.floor((all.length - 1) / limit) * limit), 'last'));
+    return { page, headers: { 'x-total-count': String(all.length), link: links.join(',') } };
+  };
+
+  base.route('GET', '/api/now/table/incident', (req) => {
+    const q = req.query.get('sysparm_query') ?? '';
+    const branches = parseEncodedQuery(q, server.timeZone);
+    const all = server.records
+      .filter((r) => branches.some((conds) => conds.every((c) => test(r, c))))
+      .sort((a, b) => a.sys_updated_on.localeCompare(b.sys_updated_on) || a.sys_id.localeCompare(b.sys_id));
+    const { page, headers } = listPage(req, '/api/now/table/incident', all);
     const reply = {
-      headers: { 'x-total-count': String(all.length), link: links.join(',') },
+      headers,
       body: { result: page.map((r) => render(r, req.query.get('sysparm_display_value'))) },
     };
     server.afterList.shift()?.();
@@ -244,9 +253,8 @@ export async function startServiceNowServer(credentials: {
     const rows = server.auditDeletes.filter((row) =>
       branches.some((conds) => conds.every((c) => test(row as unknown as SnRecord, c))),
     );
-    const offset = Number(req.query.get('sysparm_offset') ?? 0);
-    const limit = Number(req.query.get('sysparm_limit') ?? 10_000);
-    return { body: { result: rows.slice(offset, offset + limit) } };
+    const { page, headers } = listPage(req, '/api/now/table/sys_audit_delete', rows);
+    return { headers, body: { result: page } };
   });
 
   base.route('GET', '/api/now/table/sys_journal_field', (req) => {
@@ -255,14 +263,13 @@ export async function startServiceNowServer(credentials: {
     const oneId = /element_id=([^^]+)/.exec(q)?.[1];
     const element = /\^element=([^^]+)/.exec(q)?.[1];
     const desc = q.includes('ORDERBYDESCsys_created_on');
-    const limit = Number(req.query.get('sysparm_limit') ?? 10000);
-    const offset = Number(req.query.get('sysparm_offset') ?? 0);
     let rows = server.journal.filter(
       (j) => (inIds ? inIds.includes(j.element_id) : j.element_id === oneId) && (!element || j.element === element),
     );
     rows = rows.sort((a, b) => a.sys_created_on.localeCompare(b.sys_created_on) || a.sys_id.localeCompare(b.sys_id));
     if (desc) rows.reverse();
-    return { body: { result: rows.slice(offset, offset + limit) } };
+    const { page, headers } = listPage(req, '/api/now/table/sys_journal_field', rows);
+    return { headers, body: { result: page } };
   });
 
   return server;
