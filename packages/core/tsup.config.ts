@@ -5,6 +5,7 @@ export default defineConfig({
     index: 'src/index.ts',
     'testing/index': 'src/testing/index.ts',
     'store-kit/index': 'src/store-kit/index.ts',
+    'errors/index': 'src/errors/index.ts',
     'demo/index': 'src/demo/index.ts',
   },
   format: ['esm', 'cjs'],

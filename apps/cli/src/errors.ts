@@ -10,7 +10,7 @@
  * @module
  */
 import { CommanderError } from 'commander';
-import { isIncidentsError } from '@incidents/core';
+import { isIncidentsError } from '@incidents/core/errors';
 
 /** Exit codes of the `incidents` command. */
 export const EXIT_CODES = {

@@ -13,7 +13,7 @@ import {
   SeveritySchema,
   StatusSchema,
 } from '@incidents/core';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Longest text kept in the compact detail view. */
 export const COMPACT_TEXT_LIMIT = 2_000;

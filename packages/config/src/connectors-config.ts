@@ -34,7 +34,7 @@ import {
   JIRA_OAUTH_OPTIONS_SCHEMA,
   OAUTH_OPTIONS_SCHEMA,
 } from '@incidents/connectors/options';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { configIssues, issueLine } from './config-issues.js';
 
 /** The vendor systems a connector can be built for. */

@@ -28,7 +28,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { type Actor, IncidentsError, type IncidentStore, PermissionDeniedError, type Role } from '@incidents/core';
 import { configIssues } from './config-issues.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { dynamoClientSettings } from './endpoints.js';
 import { dynamoStoreIdentity, loadRedisConfig, type RedisConfig, withRedisCache } from './redis-config.js';
 

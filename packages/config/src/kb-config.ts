@@ -23,7 +23,7 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { IncidentsError } from '@incidents/core';
 import { configIssues } from './config-issues.js';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Default key prefix of the documents (`<prefix>closed/<incident_id>.json`). */
 export const DEFAULT_KB_CONFIG_PREFIX = 'incidents/';

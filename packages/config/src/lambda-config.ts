@@ -27,7 +27,7 @@
  */
 import { IncidentsError } from '@incidents/core';
 import { configIssues } from './config-issues.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CONNECTOR_TYPES, type ConnectorType } from './connectors-config.js';
 import { loadRedisConfig, type RedisConfig } from './redis-config.js';
 

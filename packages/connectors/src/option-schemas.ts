@@ -5,7 +5,7 @@
  * the value.
  * @module
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const isBlank = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
 

@@ -121,13 +121,12 @@ export { type Interaction, InteractionSchema, type SourceRecord, SourceRecordSch
 export {
   EmailSchema,
   HttpUrlSchema,
-  escapeControlCharacters,
-  hasControlCharacters,
   IncidentIdInputSchema,
   MAX_EMAIL_LENGTH,
   normalizeEmail,
   PersonRefSchema,
 } from './model/fields.js';
+export { escapeControlCharacters, hasControlCharacters } from './text.js';
 export {
   type Actor,
   ActorSchema,

@@ -112,6 +112,15 @@ describe('the root entry of @incidents/core is browser-safe (built output)', () 
     }
   });
 
+  it('the errors entry (`@incidents/core/errors`) imports no package at all, not even zod', () => {
+    // The CLI's root help and failure paths import it; loading zod and the model's schemas there cost
+    // ~60 ms of start-up (docs/benchmarks.md, "CLI and MCP start-up").
+    for (const entry of ['errors/index.js', 'errors/index.cjs']) {
+      const result = walk(entry);
+      expect([...result.external.keys()], entry).toEqual([]);
+    }
+  });
+
   it('dist/index.cjs imports nothing from Node, AWS, libSQL or vitest', () => {
     const result = walk('index.cjs');
     expect(violations(result)).toEqual([]);

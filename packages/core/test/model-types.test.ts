@@ -11,7 +11,7 @@
  * - at run time: records parsed by the schemas are used as the declared types, with every default filled.
  */
 import { describe, expect, it } from 'vitest';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import {
   type Actor,
   type ActorSchema,

@@ -16,19 +16,20 @@
  *
  * @module
  */
-import {
-  type Client,
-  type InArgs,
-  type InStatement,
-  type InValue,
-  LibsqlBatchError,
-  LibsqlError,
-  type Replicated,
-  type ResultSet,
-  type Row,
-  type Transaction,
-  type TransactionMode,
+import type {
+  Client,
+  InArgs,
+  InStatement,
+  InValue,
+  Replicated,
+  ResultSet,
+  Row,
+  Transaction,
+  TransactionMode,
 } from '@libsql/client';
+// The error classes `@libsql/client` re-exports, from where they are defined: its Node entry also
+// loads the remote protocols (Hrana over HTTP/WebSocket, `ws`), which a local file never needs.
+import { LibsqlBatchError, LibsqlError } from '@libsql/core/api';
 import { expandConfig } from '@libsql/core/config';
 import Database from 'libsql';
 

@@ -20,7 +20,7 @@ import {
   UserSchema,
 } from '@incidents/core';
 import type { InValue, Row } from '@libsql/client';
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /** Scalar columns of `incidents` that are optional in the model (NULL ↔ key absent). */
 const OPTIONAL_TEXT = [

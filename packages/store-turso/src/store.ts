@@ -64,7 +64,7 @@ import type {
   SyncCursor,
 } from '@incidents/core';
 import type { Client, InStatement, InValue, ResultSet } from '@libsql/client';
-import { z } from 'zod';
+import * as z from 'zod';
 import { mapDriverError, type StatementOwner } from './driver-errors.js';
 import type { InstrumentedClient } from './instrumented-client.js';
 import * as syncState from './sync-state.js';

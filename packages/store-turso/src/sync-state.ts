@@ -37,7 +37,7 @@ import {
   ValidationError,
 } from '@incidents/core';
 import type { InStatement, InValue, Row } from '@libsql/client';
-import { z } from 'zod';
+import * as z from 'zod';
 import { mapDriverError } from './driver-errors.js';
 import type { InstrumentedClient } from './instrumented-client.js';
 

@@ -15,8 +15,8 @@ import { parseInput } from '@incidents/core/store-kit';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Client, createClient } from '@libsql/client';
-import { z } from 'zod';
+import type { Client } from '@libsql/client';
+import * as z from 'zod';
 import { mapDriverError } from './driver-errors.js';
 import { InstrumentedClient, type SlowQuery } from './instrumented-client.js';
 import { applyMigrations, type MigrationReport } from './migrations.js';
@@ -404,9 +404,13 @@ export async function createTursoStore(options: TursoStoreOptions): Promise<Turs
     const url = opts.url as string;
     const local = isLocalUrl(url);
     ensureParentFolder(url);
+    // `@libsql/client` (with its HTTP/WebSocket protocols) is imported only when a local file is not
+    // opened by `createLocalClient`: a CLI command on the embedded default starts without it.
+    const useLocalClient = local && opts.preparedStatements !== false && canUseLocalClient(url);
+    const { createClient } = useLocalClient ? { createClient: undefined } : await import('@libsql/client');
     try {
       client =
-        local && opts.preparedStatements !== false && canUseLocalClient(url)
+        createClient === undefined
           ? createLocalClient({ url, timeoutMs: opts.busyTimeoutMs })
           : createClient({
               url,

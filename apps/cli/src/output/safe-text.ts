@@ -8,7 +8,7 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import { escapeControlCharacters } from '@incidents/core';
+import { escapeControlCharacters } from '@incidents/core/errors';
 
 /**
  * Replaces control and bidi characters of `text` with visible escapes. Newlines and tabs stay. Every

@@ -7,7 +7,7 @@
 import type { Actor, IncidentService, UseCaseContext } from '@incidents/core';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { KbWorkflow } from '../kb.js';
 import type { Logger } from '../logger.js';
 import { errorResult } from '../results.js';

@@ -7,7 +7,7 @@
  * @module
  */
 import { hasPermission, IncidentsError, PermissionDeniedError } from '@incidents/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { FINAL_INGESTION_STATUSES, type KbIngestionJob, type KbSyncRunSummary, type KbWorkflow } from '../kb.js';
 import { okResult } from '../results.js';
 import { guarded, type ToolContext, type ToolRegistrar } from './context.js';

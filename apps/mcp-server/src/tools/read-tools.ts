@@ -12,7 +12,7 @@ import {
   StatusSchema,
   ValidationError,
 } from '@incidents/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { pageThrough } from '../paging.js';
 import { okResult } from '../results.js';
 import { compactDetails, IncidentSummarySchema, renderDetails, renderList, summarize } from '../views.js';

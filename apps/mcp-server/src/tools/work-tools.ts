@@ -6,7 +6,7 @@
  * @module
  */
 import { type Analysis, isIncidentsError, ResolutionTypeSchema, StatusSchema, VisibilitySchema } from '@incidents/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { okResult } from '../results.js';
 import { IncidentSummarySchema, renderComment, summarize } from '../views.js';
 import { expectedRevisionArg, guarded, incidentIdArg, type ToolRegistrar, useCase } from './context.js';

@@ -14,7 +14,7 @@ import type {
   SyncCursor,
 } from '@incidents/core';
 import { parseInput } from '@incidents/core/store-kit';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Connector } from '../connector.js';
 
 /** Retry delays of failed outbound items: exponential (`baseMs · factor^(attempt-1)`, capped) or your own function. */

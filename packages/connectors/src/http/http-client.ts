@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ConnectorError, invalidResponse } from '../errors.js';
 import type { AuthProvider } from './auth.js';
 import { type CircuitBreakerOptions, createCircuitBreaker } from './breaker.js';

@@ -27,7 +27,7 @@ import {
   JIRA_RESOLUTION_NAMES,
   type JiraConnectorOptions,
 } from './options.js';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const SEARCH_FIELDS = [
   'summary',

@@ -11,7 +11,7 @@ import {
   type Priority,
   type Status,
 } from '@incidents/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ImportedComment } from '../connector.js';
 import { ConnectorError, invalidResponse } from '../errors.js';
 

@@ -2,7 +2,7 @@
  * The BMC Remedy / Helix ITSM connector (AR System REST API).
  * @module
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type {
   Connector,
   DeletedRecord,

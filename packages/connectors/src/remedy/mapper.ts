@@ -12,7 +12,7 @@
  * @module
  */
 import { PRIORITY_TO_SEVERITY, type Priority, type Status } from '@incidents/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ImportedComment, MappedIncident } from '../connector.js';
 import {
   type BaseMappingOptions,

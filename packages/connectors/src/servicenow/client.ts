@@ -2,7 +2,7 @@
  * The ServiceNow connector (Table API).
  * @module
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type {
   Connector,
   DeletedRecord,

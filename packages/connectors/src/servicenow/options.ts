@@ -2,7 +2,7 @@
  * Options of the ServiceNow connector.
  * @module
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { objectOption, textOption, SITE_OPTIONS_SHAPE, wholeNumberOption } from '../option-schemas.js';
 import type { ResolutionType, Status } from '@incidents/core';
 import type { CommonConnectorOptions } from '../connector.js';

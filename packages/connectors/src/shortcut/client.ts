@@ -3,7 +3,7 @@
  * @module
  */
 import type { Status } from '@incidents/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import type {
   Connector,
   DeletedRecord,

@@ -2,7 +2,7 @@
  * Options of the Shortcut connector.
  * @module
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   booleanOption,
   httpUrlOption,

@@ -5,7 +5,7 @@
  */
 import { STATUS_LABELS } from '@incidents/core';
 import { LogLevel, WebClient } from '@slack/web-api';
-import { z } from 'zod';
+import * as z from 'zod';
 import type {
   Connector,
   DeletedRecord,

@@ -13,7 +13,7 @@
  * @module
  */
 import { PRIORITY_TO_SEVERITY, type Priority, type Status } from '@incidents/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ImportedComment, MappedIncident } from '../connector.js';
 import { type BaseMappingOptions, finishInput, firstText, lookup, parseVendor, titleFrom } from '../mapping/common.js';
 

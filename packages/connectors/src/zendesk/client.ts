@@ -2,7 +2,7 @@
  * The Zendesk Support connector.
  * @module
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Connector, ImportedComment, PulledIncident, PulledPage, PullOptions } from '../connector.js';
 import { ConnectorError } from '../errors.js';
 import { type AuthProvider, basicAuth, bearerAuth } from '../http/auth.js';

@@ -2,7 +2,7 @@
  * Options of the Zendesk connector.
  * @module
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { booleanOption, objectOption, SITE_OPTIONS_SHAPE, wholeNumberOption } from '../option-schemas.js';
 import type { Status } from '@incidents/core';
 import type { CommonConnectorOptions } from '../connector.js';

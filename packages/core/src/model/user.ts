@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Role, RoleSchema } from './enums.js';
 import { EmailSchema, PersonRefSchema } from './fields.js';
 import { TimestampSchema } from './incident.js';

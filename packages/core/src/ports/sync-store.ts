@@ -29,7 +29,7 @@
  *
  * @module
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { SourceSystemSchema } from '../model/enums.js';
 import { TimestampSchema } from '../model/incident.js';
 import type { Interaction } from '../model/interaction.js';

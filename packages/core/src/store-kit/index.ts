@@ -11,7 +11,7 @@
  *
  * @packageDocumentation
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 import { ConflictError } from '../errors.js';
 export { ConflictError, NotFoundError, ValidationError } from '../errors.js';

@@ -14,7 +14,7 @@ import {
   ValidationError,
 } from '@incidents/core';
 import { markValidated, parseInput } from '@incidents/core/store-kit';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createLogAlertSink } from '../alerts/index.js';
 import { createLimiter, forEachLimit, sleep } from '../concurrency.js';
 import {

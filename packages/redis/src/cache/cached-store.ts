@@ -43,7 +43,7 @@ import {
   UserSchema,
 } from '@incidents/core';
 import { pageLimit } from '@incidents/core/store-kit';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RedisCommand, RedisConnection } from '../connection.js';
 import { type RedisLogger, RedisHealth, withTimeout } from '../guard.js';
 

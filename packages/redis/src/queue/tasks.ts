@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Close incidents resolved and untouched for `inactive_days` (default 7). */
 export const CloseInactiveResolvedTaskSchema = z.object({

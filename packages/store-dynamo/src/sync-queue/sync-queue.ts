@@ -14,7 +14,7 @@ import {
   TimestampSchema,
 } from '@incidents/core';
 import { pageLimit, parseInput } from '@incidents/core/store-kit';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DynamoIncidentStore } from '../store/dynamo-store.js';
 import { guarded, isConditionFailure, storeError } from '../store/errors.js';
 import { clean, strip } from '../store/items.js';

@@ -48,7 +48,7 @@ import {
   SyncCursorSchema,
   ValidationError,
 } from '@incidents/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { guarded, isConditionFailure, storeError } from '../store/errors.js';
 import { clean, type Item, strip } from '../store/items.js';
 import { indexSegment, pageSegments, readAll, type Segment } from '../store/paging.js';

@@ -7,7 +7,7 @@
 import { type Clock, systemClock } from '@incidents/core';
 import { parseInput } from '@incidents/core/store-kit';
 import type { Client } from '@libsql/client';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_KB_PREFIX } from '../../document.js';
 import type { Embedder, ObjectStore } from '../../ports.js';
 
