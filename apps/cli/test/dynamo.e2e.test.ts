@@ -1,19 +1,6 @@
-import { createServer } from 'node:net';
+import { freePort } from '@incidents/test-support/free-port';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireBuiltBinary, runBin, runJson, startBin, tempDir } from './helpers.js';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
 
 describe('--store dynamo against DynamoDB Local started by `incidents dynamo local` (built binary)', () => {
   let dir: string;

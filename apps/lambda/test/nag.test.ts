@@ -4,10 +4,11 @@
  * error, so a passing synth means every finding is fixed in the stack or acknowledged there with a
  * written reason (`Validations.of(…).acknowledge`).
  */
-import { App, Duration, Validations } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { IncidentsStack } from '../infra/incidents-stack.js';
+import { FULL_STACK_PROPS } from './support/stack-props.js';
 
 type Props = ConstructorParameters<typeof IncidentsStack>[2];
 
@@ -35,26 +36,7 @@ function nag(props: Props): string | null {
 
 describe('cdk-nag (AwsSolutions + Serverless packs)', () => {
   it('no unacknowledged finding on the full stack (connectors with a secret and a parameter, knowledge base)', () => {
-    expect(
-      nag({
-        knowledgeBaseId: 'ABCDEFGHIJ',
-        dataSourceId: 'KLMNOPQRST',
-        alarmEmail: 'oncall@example.com',
-        connectors: [
-          {
-            name: 'jira',
-            options: { baseUrl: 'https://acme.atlassian.net' },
-            secretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:jira-AbCdEf',
-          },
-          {
-            name: 'slack',
-            ssmParameterName: '/incidents/slack',
-            options: { channelId: 'C0123' },
-            rate: Duration.minutes(15),
-          },
-        ],
-      }),
-    ).toBeNull();
+    expect(nag(FULL_STACK_PROPS)).toBeNull();
   });
 
   it('none with the webhook intake behind its Function URL', () => {

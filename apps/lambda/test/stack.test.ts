@@ -4,6 +4,7 @@ import { App, Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { IncidentsStack } from '../infra/incidents-stack.js';
+import { FULL_STACK_PROPS } from './support/stack-props.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: CloudFormation templates are untyped JSON
 type Resource = { Type: string; Properties: Record<string, any> };
@@ -25,24 +26,7 @@ const actionsOf = (s: { Action: string | string[] }) => (Array.isArray(s.Action)
 describe('IncidentsStack', () => {
   let template: Template;
   beforeAll(() => {
-    template = synth({
-      knowledgeBaseId: 'ABCDEFGHIJ',
-      dataSourceId: 'KLMNOPQRST',
-      alarmEmail: 'oncall@example.com',
-      connectors: [
-        {
-          name: 'jira',
-          options: { baseUrl: 'https://acme.atlassian.net' },
-          secretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:jira-AbCdEf',
-        },
-        {
-          name: 'slack',
-          ssmParameterName: '/incidents/slack',
-          options: { channelId: 'C0123' },
-          rate: Duration.minutes(15),
-        },
-      ],
-    });
+    template = synth(FULL_STACK_PROPS);
   });
 
   it('creates the table from incidentsTableDefinition: keys, every GSI, on-demand, PITR, TTL, encryption, stream', () => {

@@ -6,13 +6,13 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEMO_PASSWORDS, hashPassword } from '@incidents/config/passwords';
 import { createIncidentService } from '@incidents/core';
 import { createTursoStore, seedDemoData } from '@incidents/store-turso';
+import { freePort } from '@incidents/test-support/free-port';
 
 export const APP_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -27,18 +27,6 @@ export const ACCOUNTS = {
 
 export const API_TOKEN = `api-${randomBytes(12).toString('hex')}`;
 export const BATCH_TOKEN = `batch-${randomBytes(12).toString('hex')}`;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolvePort(port));
-    });
-  });
-}
 
 /**
  * Seeds a fresh database file with the demo desk and web passwords; with `kbHome`, also exports the

@@ -1,13 +1,10 @@
 /** Generates closed incident records for the benchmarks (written in bulk, as an import would). */
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { S3Client } from '@aws-sdk/client-s3';
 import { type Incident, IncidentSchema } from '@incidents/core';
 import { createTursoStore, type TursoStore } from '@incidents/store-turso';
 import { THEMES } from '../test/support/desk.js';
-import { S3RVER_CHILD_SCRIPT } from '@incidents/test-support/s3rver';
+import { type S3rverHandle, startS3rver as startS3rverIn } from '@incidents/test-support/s3rver';
 
 const WORDS =
   'alpha bravo cache queue worker gateway proxy ingress pod node disk memory cpu latency timeout retry backoff deadlock index shard replica leader follower token oauth session cookie header payload schema migration rollback deploy canary feature flag cron batch export import invoice ledger payment refund order cart checkout search catalog email sms push mobile android ios browser cdn dns tls cert vpn firewall kafka redis postgres mysql mongo elastic s3 lambda queue topic stream consumer producer'.split(
@@ -95,39 +92,9 @@ export async function seededStore(dir: string, name: string, count: number): Pro
  */
 export const benchBaseDir = (): string => process.env.KB_BENCH_DIR || tmpdir();
 
-/** Starts s3rver in a child process (the script of `@incidents/test-support/s3rver`). */
-export async function startS3rver(bucket: string) {
-  const dir = await mkdtemp(join(benchBaseDir(), 'kb-bench-s3-'));
-  const child = spawn(process.execPath, [S3RVER_CHILD_SCRIPT, dir, bucket], {
-    env: { ...process.env, NODE_OPTIONS: '--openssl-legacy-provider' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout.once('data', (d: Buffer) =>
-      resolve((JSON.parse(d.toString().split('\n')[0] as string) as { port: number }).port),
-    );
-    child.once('exit', (code) => reject(new Error(`s3rver exited ${code}`)));
-  });
-  const client = new S3Client({
-    endpoint: `http://127.0.0.1:${port}`,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
-  return {
-    client,
-    /** The s3rver process (for CPU accounting). */
-    pid: child.pid,
-    stop: async () => {
-      client.destroy();
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
+/** Starts s3rver with `bucket`, its data under {@link benchBaseDir}. */
+export function startS3rver(bucket: string): Promise<S3rverHandle> {
+  return startS3rverIn([bucket], { baseDir: benchBaseDir() });
 }
 
 export function percentile(sorted: number[], p: number): number {

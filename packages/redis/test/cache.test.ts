@@ -7,21 +7,18 @@ import { uniquePrefix } from '@incidents/redis-testing';
 import { createTursoStore, type TursoStore } from '@incidents/store-turso';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCachedStore } from '../src/index.js';
-import { CLIENT_KINDS, type Connections, deleteKeys, openConnections, tempDir } from './helpers.js';
+import { CLIENT_KINDS, connectionsForFile, tempDir } from './helpers.js';
 
 const filePrefix = uniquePrefix('redis-cache');
-let conns: Connections;
+const conns = connectionsForFile(filePrefix);
 let dir: string;
 let cleanup: () => Promise<void>;
 let n = 0;
 
 beforeAll(async () => {
-  conns = await openConnections();
   ({ dir, cleanup } = await tempDir('redis-cache-'));
 });
 afterAll(async () => {
-  await deleteKeys(conns.tcp, filePrefix);
-  await conns.close();
   await cleanup();
 });
 

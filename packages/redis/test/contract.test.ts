@@ -8,10 +8,10 @@ import { uniquePrefix } from '@incidents/redis-testing';
 import { createTursoStore } from '@incidents/store-turso';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { type CachedIncidentStore, createCachedStore } from '../src/index.js';
-import { CLIENT_KINDS, type Connections, deleteKeys, freshDynamoStore, openConnections, tempDir } from './helpers.js';
+import { CLIENT_KINDS, connectionsForFile, freshDynamoStore, tempDir } from './helpers.js';
 
 const filePrefix = uniquePrefix('redis-contract');
-let conns: Connections;
+const conns = connectionsForFile(filePrefix);
 let dir: string;
 let cleanup: () => Promise<void>;
 let n = 0;
@@ -22,14 +22,11 @@ const hits = { tcp: 0, upstash: 0 };
 const timeoutMs = 1_000;
 
 beforeAll(async () => {
-  conns = await openConnections();
   ({ dir, cleanup } = await tempDir('redis-contract-'));
 });
 afterAll(async () => {
   expect(hits.tcp).toBeGreaterThan(0);
   expect(hits.upstash).toBeGreaterThan(0);
-  await deleteKeys(conns.tcp, filePrefix);
-  await conns.close();
   await cleanup();
 });
 

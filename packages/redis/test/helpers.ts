@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { startUpstashGateway, type UpstashGateway } from '@incidents/redis-testing';
 import { createDynamoStore, type DynamoIncidentStore, ensureTable } from '@incidents/store-dynamo';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import type {} from '@incidents/test-support/dynamodb-local-setup';
 import { createTcpConnection, createUpstashConnection, type RedisConnection } from '../src/index.js';
 
@@ -35,6 +35,38 @@ export async function openConnections(redisUrl = SHARED_REDIS_URL): Promise<Conn
       await upstash.close();
       await gateway.close();
     },
+  };
+}
+
+/**
+ * Both connections for the tests of one file: opened before its first test; after its last, every
+ * key under `filePrefix` is deleted and the connections closed. Read them inside tests and hooks only.
+ */
+export function connectionsForFile(filePrefix: string): Connections {
+  let opened: Connections | undefined;
+  beforeAll(async () => {
+    opened = await openConnections();
+  });
+  afterAll(async () => {
+    if (!opened) return;
+    await deleteKeys(opened.tcp, filePrefix);
+    await opened.close();
+  });
+  const current = (): Connections => {
+    if (!opened) throw new Error('the connections are open inside tests and hooks only');
+    return opened;
+  };
+  return {
+    get gateway() {
+      return current().gateway;
+    },
+    get tcp() {
+      return current().tcp;
+    },
+    get upstash() {
+      return current().upstash;
+    },
+    close: () => current().close(),
   };
 }
 

@@ -1,18 +1,11 @@
 import { freePort, uniquePrefix } from '@incidents/redis-testing';
 import { createTursoStore } from '@incidents/store-turso';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createCachedStore, createTaskQueue, createTcpConnection, getRedisMetrics, parseInfo } from '../src/index.js';
-import { CLIENT_KINDS, type Connections, deleteKeys, openConnections } from './helpers.js';
+import { CLIENT_KINDS, connectionsForFile } from './helpers.js';
 
 const filePrefix = uniquePrefix('redis-metrics');
-let conns: Connections;
-beforeAll(async () => {
-  conns = await openConnections();
-});
-afterAll(async () => {
-  await deleteKeys(conns.tcp, filePrefix);
-  await conns.close();
-});
+const conns = connectionsForFile(filePrefix);
 
 describe('parseInfo', () => {
   it('reads fields of every section and skips headers', () => {

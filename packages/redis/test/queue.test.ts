@@ -6,19 +6,12 @@ import { IncidentsError, ValidationError } from '@incidents/core';
 import { type OwnRedisServer, startRedisServer, uniquePrefix } from '@incidents/redis-testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSimpleQueue, createTaskQueue, createTcpConnection, drainQueue, type QueuedTask } from '../src/index.js';
-import { CLIENT_KINDS, type Connections, deleteKeys, openConnections, SHARED_REDIS_URL } from './helpers.js';
+import { CLIENT_KINDS, connectionsForFile, SHARED_REDIS_URL } from './helpers.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const filePrefix = uniquePrefix('redis-queue');
-let conns: Connections;
+const conns = connectionsForFile(filePrefix);
 let n = 0;
-beforeAll(async () => {
-  conns = await openConnections();
-});
-afterAll(async () => {
-  await deleteKeys(conns.tcp, filePrefix);
-  await conns.close();
-});
 
 const notify = (i: number) => ({ type: 'notify' as const, payload: { to: `user${i}@example.com`, subject: `s${i}` } });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

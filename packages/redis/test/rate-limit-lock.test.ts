@@ -1,18 +1,11 @@
 import { IncidentsError } from '@incidents/core';
 import { freePort, uniquePrefix } from '@incidents/redis-testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { acquireLock, createRateLimits, createUpstashConnection, withLock } from '../src/index.js';
-import { CLIENT_KINDS, type Connections, deleteKeys, openConnections } from './helpers.js';
+import { CLIENT_KINDS, connectionsForFile } from './helpers.js';
 
 const filePrefix = uniquePrefix('redis-rl');
-let conns: Connections;
-beforeAll(async () => {
-  conns = await openConnections();
-});
-afterAll(async () => {
-  await deleteKeys(conns.tcp, filePrefix);
-  await conns.close();
-});
+const conns = connectionsForFile(filePrefix);
 
 describe.each(CLIENT_KINDS)('rate limits (%s)', (kind) => {
   it('limits login attempts per email and per IP, and API calls per token', async () => {

@@ -4,19 +4,12 @@
  * TTL, and a Redis outage takes the delivery as new (one more pull) instead of failing it.
  */
 import { freePort, uniquePrefix } from '@incidents/redis-testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createRedisDeliveryLog, createTcpConnection } from '../src/index.js';
-import { CLIENT_KINDS, type Connections, deleteKeys, openConnections } from './helpers.js';
+import { CLIENT_KINDS, connectionsForFile } from './helpers.js';
 
 const filePrefix = uniquePrefix('redis-webhooks');
-let conns: Connections;
-beforeAll(async () => {
-  conns = await openConnections();
-});
-afterAll(async () => {
-  await deleteKeys(conns.tcp, filePrefix);
-  await conns.close();
-});
+const conns = connectionsForFile(filePrefix);
 
 describe.each(CLIENT_KINDS)('webhook delivery log (%s)', (kind) => {
   it('a delivery id is first seen once across instances, also when they receive it at the same time', async () => {

@@ -12,7 +12,7 @@ import { createIncidentService, type Incident, type IncidentQuery, type Priority
 import { createDynamoStore, ensureTable } from '../src/index.js';
 import { pageSegments } from '../src/store/paging.js';
 import { incidentQuerySegments } from '../src/store/queries.js';
-import { startLocalDynamo } from './local-dynamo.js';
+import { startDynamoLocal } from '@incidents/test-support/dynamodb-local';
 
 const N = Number(process.env.BENCH_N ?? 100_000);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 300);
@@ -20,7 +20,7 @@ const ASSIGNEES = 50;
 const PRIORITIES: Priority[] = ['P1', 'P2', 'P3', 'P4'];
 const STATUSES = ['ASSIGNED', 'IN_PROGRESS'] as const;
 
-const local = await startLocalDynamo();
+const local = await startDynamoLocal();
 try {
   await ensureTable({ client: local.client, tableName: 'bench-assignee' });
   const store = createDynamoStore({ tableName: 'bench-assignee', client: local.client });

@@ -8,7 +8,7 @@
 import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import { createIncidentService, type IncidentQuery } from '@incidents/core';
 import { createDynamoStore, ensureTable } from '../src/index.js';
-import { startLocalDynamo } from './local-dynamo.js';
+import { startDynamoLocal } from '@incidents/test-support/dynamodb-local';
 
 interface Seen {
   command: string;
@@ -16,7 +16,7 @@ interface Seen {
 }
 
 async function main() {
-  const local = await startLocalDynamo();
+  const local = await startDynamoLocal();
   const log: Seen[] = [];
   local.client.middlewareStack.add(
     // biome-ignore lint/suspicious/noExplicitAny: smithy middleware signature

@@ -10,7 +10,7 @@ import { loadavg } from 'node:os';
 import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { createIncidentService, type Incident } from '@incidents/core';
 import { createDynamoStore, ensureTable } from '../src/index.js';
-import { startLocalDynamo } from './local-dynamo.js';
+import { startDynamoLocal } from '@incidents/test-support/dynamodb-local';
 
 const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? 60);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -19,7 +19,7 @@ const admin = { actor: { id: 'admin@example.com', roles: ['admin' as const] } };
 const dev = { actor: { id: 'dev@example.com', roles: ['operator' as const] } };
 
 async function main() {
-  const local = await startLocalDynamo();
+  const local = await startDynamoLocal();
   try {
     const tableName = 'bench-lifecycle';
     await ensureTable({ client: local.client, tableName });

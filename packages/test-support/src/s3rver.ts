@@ -10,7 +10,15 @@ import { S3Client } from '@aws-sdk/client-s3';
 export interface S3rverHandle {
   endpoint: string;
   client: S3Client;
+  /** The s3rver process (a benchmark reads its CPU time). */
+  pid: number | undefined;
   stop(): Promise<void>;
+}
+
+/** Options of {@link startS3rver}. */
+export interface S3rverOptions {
+  /** Folder under which s3rver's data folder is created; default the system's temporary folder. */
+  baseDir?: string;
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -18,8 +26,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** The child script that runs s3rver (argv: data folder, bucket names; prints `{"port"}` on stdout). */
 export const S3RVER_CHILD_SCRIPT = join(here, 's3rver-child.cjs');
 
-export async function startS3rver(buckets: string[]): Promise<S3rverHandle> {
-  const dir = await mkdtemp(join(tmpdir(), 'kb-s3rver-'));
+/** Starts s3rver with `buckets` created; `stop()` ends it and removes its data folder. */
+export async function startS3rver(buckets: string[], options: S3rverOptions = {}): Promise<S3rverHandle> {
+  const dir = await mkdtemp(join(options.baseDir ?? tmpdir(), 'kb-s3rver-'));
   const require = createRequire(import.meta.url);
   const s3rverDir = dirname(require.resolve('s3rver/package.json'));
   const child: ChildProcess = spawn(process.execPath, [S3RVER_CHILD_SCRIPT, dir, ...buckets], {
@@ -57,6 +66,7 @@ export async function startS3rver(buckets: string[]): Promise<S3rverHandle> {
   return {
     endpoint,
     client,
+    pid: child.pid,
     async stop() {
       client.destroy();
       if (child.exitCode === null) {

@@ -105,6 +105,15 @@ const PRIORITY_LABELS: Record<string, string> = {
   '5': '5 - Planning',
 };
 
+/** ServiceNow's answer to a read or write of a `sys_id` that does not exist (or the ACL hides). */
+const NO_RECORD = {
+  status: 404,
+  body: {
+    error: { message: 'No Record found', detail: "Record doesn't exist or ACL restricts the record retrieval" },
+    status: 'failure',
+  },
+};
+
 export function snNow(offsetSeconds = 0): string {
   return new Date(Date.now() + offsetSeconds * 1000).toISOString().slice(0, 19).replace('T', ' ');
 }
@@ -192,14 +201,7 @@ export async function startServiceNowServer(credentials: {
 
   base.route('GET', '/api/now/table/incident/:id', (req, { id }) => {
     const record = server.records.find((r) => r.sys_id === id);
-    if (!record)
-      return {
-        status: 404,
-        body: {
-          error: { message: 'No Record found', detail: "Record doesn't exist or ACL restricts the record retrieval" },
-          status: 'failure',
-        },
-      };
+    if (!record) return NO_RECORD;
     const fields = (req.query.get('sysparm_fields') ?? '').split(',').filter(Boolean);
     const rendered = render(record, req.query.get('sysparm_display_value'));
     return {
@@ -209,14 +211,7 @@ export async function startServiceNowServer(credentials: {
 
   base.route('PATCH', '/api/now/table/incident/:id', (req, { id }) => {
     const record = server.records.find((r) => r.sys_id === id);
-    if (!record)
-      return {
-        status: 404,
-        body: {
-          error: { message: 'No Record found', detail: "Record doesn't exist or ACL restricts the record retrieval" },
-          status: 'failure',
-        },
-      };
+    if (!record) return NO_RECORD;
     const body = req.json as Record<string, string>;
     for (const element of ['comments', 'work_notes'] as const) {
       const value = body[element];

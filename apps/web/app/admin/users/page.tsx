@@ -4,6 +4,9 @@ import { ClientMessages } from '@/components/client-messages';
 import { listUsers, requireActor } from '@/lib/dal';
 import { CreateUserForm, UserRowActions } from './user-forms';
 
+/** The table's columns, in order: each is its header's message key in `users`. */
+const COLUMNS = ['email', 'name', 'role', 'team', 'active', 'changeRole'] as const;
+
 export default async function UsersPage() {
   const actor = await requireActor();
   if (!actor.roles.includes('admin')) notFound();
@@ -18,24 +21,11 @@ export default async function UsersPage() {
           <table className="w-full min-w-[640px] text-sm" data-testid="users">
             <thead className="border-b bg-slate-100">
               <tr>
-                <th scope="col" className="px-2 py-2 text-left">
-                  {t('email')}
-                </th>
-                <th scope="col" className="px-2 py-2 text-left">
-                  {t('name')}
-                </th>
-                <th scope="col" className="px-2 py-2 text-left">
-                  {t('role')}
-                </th>
-                <th scope="col" className="px-2 py-2 text-left">
-                  {t('team')}
-                </th>
-                <th scope="col" className="px-2 py-2 text-left">
-                  {t('active')}
-                </th>
-                <th scope="col" className="px-2 py-2 text-left">
-                  {t('changeRole')}
-                </th>
+                {COLUMNS.map((column) => (
+                  <th key={column} scope="col" className="px-2 py-2 text-left">
+                    {t(column)}
+                  </th>
+                ))}
               </tr>
             </thead>
             <tbody>
