@@ -8,7 +8,8 @@
  * `KB_BENCH_DIR=/dev/shm` puts the databases, the documents and s3rver's data on tmpfs instead of
  * the system's temporary folder (a slow virtual disk's file creation then weighs on neither side).
  * `KB_BENCH_TARGETS=filesystem,latency` runs only the named targets (`filesystem`, `s3rver`,
- * `latency`; default all three).
+ * `latency`; default all three). `KB_BENCH_CONCURRENCY=n` overrides runKbSync's concurrency of every
+ * target, `KB_BENCH_VERBOSE=1` prints each round.
  *
  * Fairness: both approaches use the same store implementation, the same object store and the same
  * documents, in the same process. Each target first runs one un-timed warm-up round of each side
@@ -153,7 +154,9 @@ try {
       key: 'latency',
       label: `filesystem +${latency} ms/write`,
       size: latCount,
-      concurrency: 64,
+      // Two sequential 10 ms PUTs per incident: 128 slots keep a round of 250 to two waves of
+      // latency; at 64 it is four, and each wave's hand-offs wait for a core on a loaded machine.
+      concurrency: 128,
       objects: (side: string) => withLatency(createFilesystemObjectStore({ dir: join(dir, `lat-${side}`) }), latency),
       server: false,
     },
