@@ -32,19 +32,19 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { handlerCode } from './bundling.js';
 import { addMonitoring } from './monitoring.js';
 import { STACK_LIMITS } from './stack-limits.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ENTRIES = join(here, '..', 'src', 'entries');
-const LIBSQL_SHIM = join(here, 'shims', 'libsql-unavailable.cjs');
 
 /** Namespace and dimension of the EMF metrics the handlers emit (`@incidents/kb-sync`). */
 export const KB_METRICS_NAMESPACE = 'IncidentKBSync';
@@ -288,7 +288,6 @@ export class IncidentsStack extends Stack {
         role,
         tracing: lambda.Tracing.ACTIVE,
         entry: join(ENTRIES, entry),
-        handler: 'handler',
         description,
         runtime,
         architecture: lambda.Architecture.ARM_64,
@@ -305,16 +304,8 @@ export class IncidentsStack extends Stack {
               onFailure: new destinations.SqsDestination(this.deadLetterQueue),
             }
           : {}),
-        bundling: {
-          format: OutputFormat.CJS,
-          target: bundleTarget,
-          minify: true,
-          sourceMap: true,
-          // The handlers pin their AWS SDK versions: bundle them rather than rely on the runtime's copy.
-          externalModules: [],
-          forceDockerBundling: false,
-          esbuildArgs: { '--alias:libsql': LIBSQL_SHIM },
-        },
+        // Bundled as infra/bundling.ts says (shared with bench/cold-start.ts).
+        ...handlerCode(join(ENTRIES, entry), runtime, bundleTarget),
       });
     };
 
