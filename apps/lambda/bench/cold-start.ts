@@ -304,7 +304,8 @@ async function attribute(): Promise<void> {
     await build({
       stdin: { contents, resolveDir, loader: 'ts', sourcefile: 'probe.ts' },
       outfile,
-      ...STACK_BUNDLING,
+      // Whole modules: the stack's stand-ins for Redis and the libSQL HTTP client would hide them.
+      ...bundlingOptions({ target: TARGET, without: [] }),
     });
     const probe =
       "require(process.argv[1]); const c = process.cpuUsage(); process.stdout.write('@@' + (c.user + c.system) / 1000);";

@@ -10,9 +10,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import type { Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleHandler } from '../infra/bundling.js';
+import { bundleHandler, STACK_EXCLUSIONS } from '../infra/bundling.js';
+import { IncidentsStack } from '../infra/incidents-stack.js';
 
 const run = promisify(execFile);
 const appDir = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -99,5 +102,23 @@ describe('handler bundles of the stack', () => {
     expect(thrown.code).toBe('config');
     expect(thrown.message).toMatch(/bundled without @libsql\/client/);
     expect(thrown.paths).toEqual(['INCIDENTS_KB_MODE']);
+  });
+
+  it('are built for what the stack configures: no function gets Redis variables or the local knowledge base', () => {
+    expect(STACK_EXCLUSIONS).toEqual(['redis', 'libsql-client']);
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new IncidentsStack(app, 'Bundling', {
+      webhooks: true,
+      connectors: [{ name: 'zendesk', options: { baseUrl: 'https://acme.zendesk.com' }, ssmParameterName: '/zendesk' }],
+    });
+    const functions = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function')).filter(
+      (f) => f.Properties?.Environment?.Variables?.INCIDENTS_DYNAMO_TABLE,
+    );
+    expect(functions).toHaveLength(4);
+    for (const f of functions) {
+      const variables = f.Properties.Environment.Variables as Record<string, unknown>;
+      expect(Object.keys(variables).filter((name) => /REDIS/.test(name))).toEqual([]);
+      expect(JSON.stringify(variables.INCIDENTS_KB_MODE ?? null)).not.toContain('local');
+    }
   });
 });
