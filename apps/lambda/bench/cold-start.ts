@@ -1,7 +1,7 @@
 /**
- * Lambda cold start and bundle size: each handler entry is bundled with esbuild as the CDK
- * `NodejsFunction` of the stack bundles it (CJS, minified, the AWS SDK bundled, node target of the
- * stack's runtime), and each bundle's init is timed in a fresh Node process: `require` of the bundle
+ * Lambda cold start and bundle size: each handler entry is bundled with the stack's own bundling
+ * (`infra/bundling.ts`: CJS, minified, the AWS SDK bundled, node target of the stack's runtime, zod
+ * imported as a namespace, Redis and the libSQL HTTP client left out), and each bundle's init is timed in a fresh Node process: `require` of the bundle
  * plus the first handler call's set-up (configuration, clients, the first AWS call — which goes to a
  * closed local port with one attempt, so no network time is counted). The floor is a handler that
  * only builds a `DynamoDBDocumentClient` and makes the same first call.
@@ -10,6 +10,7 @@
  *
  *   pnpm --filter @incidents/lambda bench:cold-start            # prints a table, writes bench/results/cold-start.json
  *   pnpm --filter @incidents/lambda bench:cold-start --runs 20  # more processes per bundle
+ *   pnpm --filter @incidents/lambda bench:cold-start --compare  # each handler also bundled with Redis and the libSQL HTTP client, same run
  *   pnpm --filter @incidents/lambda bench:cold-start --attribute  # init CPU of each heavy dependency alone
  *   # the same on an older commit's handlers, in the same run conditions:
  *   git archive <commit> apps/lambda/src | tar -x -C /tmp/old && mkdir -p .bench-before && cp -r /tmp/old/apps/lambda/src .bench-before/
@@ -23,7 +24,8 @@ import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BuildOptions, build, type Metafile } from 'esbuild';
+import { build, type Metafile } from 'esbuild';
+import { bundlingOptions } from '../infra/bundling.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -38,22 +40,13 @@ const SRC = srcArg >= 0 ? String(args[srcArg + 1]) : join(root, 'src');
 const topArg = args.indexOf('--top');
 const TOP = topArg >= 0 ? Number(args[topArg + 1]) : 15;
 
-// As the stack's bundling: no native libsql in Lambda.
-const ALIAS: Record<string, string> = { libsql: join(root, 'infra/shims/libsql-unavailable.cjs') };
+// `--compare`: each handler also bundled with Redis and the libSQL HTTP client inside (what a stack
+// that configures them would deploy), same run.
+const COMPARE = args.includes('--compare');
 
-/** esbuild options of the stack's `NodejsFunction` bundling (CJS, minified, ESM sources preferred). */
-const STACK_BUNDLING = {
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: TARGET,
-  minify: true,
-  // As NodejsFunction: the handlers pin their AWS SDK versions, so nothing is external.
-  external: [],
-  alias: ALIAS,
-  mainFields: ['module', 'main'],
-  logLevel: 'error',
-} satisfies BuildOptions;
+/** The stack's bundling (infra/bundling.ts), or the previous one for `--compare`'s rows. */
+const STACK_BUNDLING = bundlingOptions({ target: TARGET });
+const PREVIOUS_BUNDLING = bundlingOptions({ target: TARGET, without: [] });
 
 const FLOOR_SOURCE = `
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -66,14 +59,34 @@ export const handler = async () => {
 };
 `;
 
+/**
+ * The ceiling: the smallest handler that validates with core and stores with electrodb — the
+ * DynamoDB store of `@incidents/store-dynamo` (core's zod schemas, electrodb), one incident read and
+ * validated. Every handler of the stack does at least this.
+ */
+const CEILING_SOURCE = `
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { IncidentSchema } from '@incidents/core';
+import { createDynamoStore } from '@incidents/store-dynamo';
+let store;
+export const handler = async () => {
+  store ??= createDynamoStore({ tableName: process.env.INCIDENTS_DYNAMO_TABLE, client: new DynamoDBClient({}) });
+  try { IncidentSchema.parse(await store.getIncident('INC-1')); } catch {}
+  return {};
+};
+`;
+
 interface Case {
   name: string;
   entry: string;
   event: unknown;
+  /** Bundled with the previous options (`--compare`). */
+  previous?: boolean;
 }
 
-const CASES: Case[] = [
+const HANDLERS: Case[] = [
   { name: 'floor (DynamoDBDocumentClient only)', entry: 'floor', event: {} },
+  { name: 'ceiling (core + store-dynamo only)', entry: 'ceiling', event: {} },
   { name: 'kb-batch-sync', entry: join(SRC, 'entries/kb-batch-sync.ts'), event: { source: 'aws.events' } },
   {
     name: 'on-incident-closed',
@@ -102,6 +115,11 @@ const CASES: Case[] = [
   },
   { name: 'connector-sync', entry: join(SRC, 'entries/connector-sync.ts'), event: { connector: 'zendesk' } },
 ];
+const CASES: Case[] = COMPARE
+  ? HANDLERS.flatMap((c) =>
+      c.entry === 'floor' ? [c] : [{ ...c, name: `${c.name} (previous bundling)`, previous: true }, c],
+    )
+  : HANDLERS;
 
 async function closedPort(): Promise<number> {
   return new Promise((resolve) => {
@@ -127,13 +145,14 @@ function attribution(metafile: Metafile, outfile: string): Array<[string, number
 }
 
 async function bundle(c: Case, outDir: string): Promise<{ file: string; metafile: Metafile }> {
-  const outfile = join(outDir, `${c.entry === 'floor' ? 'floor' : c.name}.cjs`);
+  const outfile = join(outDir, `${c.name.replace(/\W+/g, '-')}.cjs`);
+  const source = c.entry === 'floor' ? FLOOR_SOURCE : c.entry === 'ceiling' ? CEILING_SOURCE : undefined;
   const result = await build({
-    ...(c.entry === 'floor'
-      ? { stdin: { contents: FLOOR_SOURCE, resolveDir: root, loader: 'ts', sourcefile: 'floor.ts' } }
+    ...(source
+      ? { stdin: { contents: source, resolveDir: root, loader: 'ts', sourcefile: `${c.entry}.ts` } }
       : { entryPoints: [c.entry] }),
     outfile,
-    ...STACK_BUNDLING,
+    ...(c.previous ? PREVIOUS_BUNDLING : STACK_BUNDLING),
     metafile: true,
   });
   return { file: outfile, metafile: result.metafile };
@@ -233,8 +252,9 @@ async function main(): Promise<void> {
   const results = rows.map((r) => {
     const ratio = r.initMs / floor.initMs;
     const ok = r === floor || (ratio <= 1.5 && r.bytes <= 1024 * 1024);
+    const reference = r === floor || r.name.startsWith('ceiling');
     console.log(
-      `| ${r.name} | ${(r.bytes / 1024).toFixed(0)} KiB | ${r.requireMs.toFixed(1)} ms | ${r.initMs.toFixed(1)} ms (${r.spread[0].toFixed(0)}–${r.spread[1].toFixed(0)}) | ${ratio.toFixed(2)}× | ${r.cpuMs.toFixed(0)} ms (${(r.cpuMs / floor.cpuMs).toFixed(2)}×) | ${r === floor ? '—' : ok ? 'pass' : 'FAIL'} |`,
+      `| ${r.name} | ${(r.bytes / 1024).toFixed(0)} KiB | ${r.requireMs.toFixed(1)} ms | ${r.initMs.toFixed(1)} ms (${r.spread[0].toFixed(0)}–${r.spread[1].toFixed(0)}) | ${ratio.toFixed(2)}× | ${r.cpuMs.toFixed(0)} ms (${(r.cpuMs / floor.cpuMs).toFixed(2)}×) | ${reference ? (ok ? '(pass)' : '(FAIL)') : ok ? 'pass' : 'FAIL'} |`,
     );
     return { ...r, ratio, pass: ok };
   });
@@ -284,7 +304,8 @@ async function attribute(): Promise<void> {
     await build({
       stdin: { contents, resolveDir, loader: 'ts', sourcefile: 'probe.ts' },
       outfile,
-      ...STACK_BUNDLING,
+      // Whole modules: the stack's stand-ins for Redis and the libSQL HTTP client would hide them.
+      ...bundlingOptions({ target: TARGET, without: [] }),
     });
     const probe =
       "require(process.argv[1]); const c = process.cpuUsage(); process.stdout.write('@@' + (c.user + c.system) / 1000);";

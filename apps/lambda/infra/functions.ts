@@ -11,17 +11,17 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { nodejsBundling } from './bundling.js';
 import { STACK_LIMITS } from './stack-limits.js';
 import type { IncidentsStackProps } from './stack-props.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ENTRIES = join(here, '..', 'src', 'entries');
-const LIBSQL_SHIM = join(here, 'shims', 'libsql-unavailable.cjs');
 
 /** Namespace and dimension of the EMF metrics the handlers emit (`@incidents/kb-sync`). */
 export const KB_METRICS_NAMESPACE = 'IncidentKBSync';
@@ -141,16 +141,8 @@ export function functionFactory(
             onFailure: new destinations.SqsDestination(deadLetterQueue),
           }
         : {}),
-      bundling: {
-        format: OutputFormat.CJS,
-        target: bundleTarget,
-        minify: true,
-        sourceMap: true,
-        // The handlers pin their AWS SDK versions: bundle them rather than rely on the runtime's copy.
-        externalModules: [],
-        forceDockerBundling: false,
-        esbuildArgs: { '--alias:libsql': LIBSQL_SHIM },
-      },
+      // Bundled as infra/bundling.ts says (shared with bench/cold-start.ts).
+      bundling: nodejsBundling(bundleTarget),
     });
   };
 }
