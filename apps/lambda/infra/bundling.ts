@@ -82,7 +82,10 @@ export function bundlingOptions(options: HandlerBundleOptions): BuildOptions {
 }
 
 /** The same options as {@link bundlingOptions}, as the `bundling` of a `NodejsFunction` (esbuild's command line, no Docker). */
-export function nodejsBundling(target: string, without: readonly BundleExclusion[] = STACK_EXCLUSIONS): BundlingOptions {
+export function nodejsBundling(
+  target: string,
+  without: readonly BundleExclusion[] = STACK_EXCLUSIONS,
+): BundlingOptions {
   return {
     format: OutputFormat.CJS,
     target,

@@ -173,7 +173,9 @@ async function measure(store: IncidentStore, label: string, ids: string[], upsta
 
   const pctOf = (r: { served: number; reads: number }) => `${((r.served / r.reads) * 100).toFixed(1)}%`;
   console.log(`\n## ${label}`);
-  console.log('| read | client | uncached p50 | uncached p90 | uncached p95 | cached p50 | cached p90 | cached p95 | p90 ratio | p95 ratio | hit rate |');
+  console.log(
+    '| read | client | uncached p50 | uncached p90 | uncached p95 | cached p50 | cached p90 | cached p95 | p90 ratio | p95 ratio | hit rate |',
+  );
   console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const [client, m] of [
     ['TCP (ioredis)', viaTcp],
