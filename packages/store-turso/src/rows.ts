@@ -7,6 +7,7 @@
  */
 import {
   type Incident,
+  type IncidentAccess,
   IncidentSchema,
   IncidentsError,
   INTERACTION_SOURCES,
@@ -250,6 +251,25 @@ export function rowToIncident(row: Row): Incident {
   doc.version = 0;
   if (looksLikeStoredIncident(doc)) return doc as unknown as Incident;
   return parseRow(IncidentSchema, doc, `incident ${String(doc.incident_id)}`);
+}
+
+/**
+ * The permission fields of version 0 (`getIncidentAccess`), from `incident_id`, `merged_into` and
+ * `metadata.created_by` selected as columns. A row whose fields do not have the model's types is
+ * refused with `store.corrupt_row` naming them.
+ */
+export function rowToIncidentAccess(row: Row): IncidentAccess {
+  const { incident_id: id, merged_into: target, created_by: creator } = row;
+  if (isString(id) && id !== '' && isString(creator) && (target === null || (isString(target) && target !== ''))) {
+    return target === null
+      ? { incident_id: id, metadata: { created_by: creator } }
+      : { incident_id: id, merged_into: target, metadata: { created_by: creator } };
+  }
+  throw new IncidentsError(
+    'store.corrupt_row',
+    `A stored incident ${String(id)} does not match the model (incident_id, merged_into or metadata.created_by); run checkIntegrity()`,
+    { userError: false, details: { what: `incident ${String(id)}` } },
+  );
 }
 
 /** Parses and validates a history snapshot. */

@@ -124,7 +124,7 @@ describe('migration 004: interactions clustered by incident', () => {
           ...(cursor ? { cursor } : {}),
         });
         paged.push(...page.items);
-        cursor = page.cursor;
+        cursor = page.cursor ?? undefined;
       } while (cursor);
       const idsBefore = (timelinesBefore[`${id} all desc`] ?? []).map((doc) => JSON.parse(doc).interaction_id);
       expect(idsBefore).toHaveLength(PER_INCIDENT);
