@@ -45,7 +45,7 @@ import {
 } from '../model/inputs.js';
 import type { Interaction, SourceRecord } from '../model/interaction.js';
 import type { Actor, UseCaseContext, User } from '../model/user.js';
-import { ActorSchema } from '../model/user.js';
+import { ActorSchema, normalActor } from '../model/user.js';
 import {
   canSeeInternal,
   hasPermission,
@@ -233,7 +233,8 @@ export function createIncidentService(options: IncidentServiceOptions): Incident
         context: 'context',
       });
     }
-    return parseInput(ActorSchema, ctx.actor, 'actor');
+    // The common already-normal actor is rebuilt without zod (same output); anything else is parsed.
+    return normalActor(ctx.actor) ?? parseInput(ActorSchema, ctx.actor, 'actor');
   }
 
   function toRef<T extends { incident_id: string }>(ref: string | T): T {
