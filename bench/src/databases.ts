@@ -181,7 +181,7 @@ export function captureStatements(client: Client): { take(): InStatement[] } {
 export interface QueryPlan {
   sql: string;
   plan: string[];
-  /** Indexes the plan searches or scans. */
+  /** Indexes the plan searches or scans (`<table> PRIMARY KEY` for a WITHOUT ROWID table's key). */
   indexes: string[];
   /** Whether SQLite builds a temporary B-tree (a sort or a DISTINCT) — what the hot queries must avoid. */
   tempBTree: boolean;
@@ -194,7 +194,11 @@ export async function explain(client: Client, stmt: InStatement): Promise<QueryP
   const plan = rs.rows.map((r) => String(r.detail));
   const indexes = [
     ...new Set(
-      plan.flatMap((line) => [...line.matchAll(/USING (?:COVERING )?INDEX (\w+)/g)].map((m) => m[1] as string)),
+      plan.flatMap((line) => [
+        ...[...line.matchAll(/USING (?:COVERING )?INDEX (\w+)/g)].map((m) => m[1] as string),
+        // A WITHOUT ROWID table searched by its key (the interactions table since migration 004).
+        ...[...line.matchAll(/(?:SEARCH|SCAN) (\w+) USING PRIMARY KEY/g)].map((m) => `${m[1]} PRIMARY KEY`),
+      ]),
     ),
   ];
   return {

@@ -314,7 +314,7 @@ export async function compareStoredRows(
           args: [side.incidentId],
         },
         {
-          sql: `SELECT ${INTERACTION_COLUMNS.join(', ')} FROM interactions WHERE incident_id = ? ORDER BY seq`,
+          sql: `SELECT ${INTERACTION_COLUMNS.join(', ')} FROM interactions WHERE incident_id = ? ORDER BY created_at, interaction_id`,
           args: [side.incidentId],
         },
       ],

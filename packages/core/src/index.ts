@@ -178,6 +178,7 @@ export {
 export {
   type CreateIncidentWrite,
   DEFAULT_PAGE_SIZE,
+  type IncidentAccess,
   type IncidentQuery,
   type IncidentStore,
   type LinkIncidentsWrite,

@@ -14,6 +14,7 @@
 import { PermissionDeniedError } from './errors.js';
 import type { Role } from './model/enums.js';
 import type { Incident } from './model/incident.js';
+import type { IncidentAccess } from './ports/incident-store.js';
 import type { Actor } from './model/user.js';
 
 /** A permission string `resource.action`, or `*` for everything. */
@@ -128,7 +129,7 @@ export function canSeeInternal(actor: Actor): boolean {
 }
 
 /** Throws unless the actor may read this incident (customers: only the ones they created). */
-export function requireCanRead(actor: Actor, incident: Incident): void {
+export function requireCanRead(actor: Actor, incident: IncidentAccess): void {
   requirePermission(actor, 'incidents.select', incident.incident_id);
   if (isCustomerOnly(actor) && incident.metadata.created_by !== actor.id) {
     throw new PermissionDeniedError(

@@ -57,7 +57,12 @@ export function mapDriverError(
         { cause: err },
       );
     }
-    if (unique === 'interactions.interaction_id') {
+    // The id's unique index, or the primary key (incident_id, created_at, interaction_id), which SQLite
+    // may check first when the same entry is written twice.
+    if (
+      unique === 'interactions.interaction_id' ||
+      unique === 'interactions.incident_id,interactions.created_at,interactions.interaction_id'
+    ) {
       const id = owner?.interactionId ?? 'unknown';
       return new ConflictError(
         `Interaction ${id} already exists`,

@@ -10,6 +10,7 @@ import { IncidentsError } from '@incidents/core';
 import initialSchema from '../migrations/001_initial.sql?raw';
 import syncStateSchema from '../migrations/002_sync_state.sql?raw';
 import userCredentialsSchema from '../migrations/003_user_credentials.sql?raw';
+import interactionsClusteredSchema from '../migrations/004_interactions_clustered.sql?raw';
 
 /** One versioned schema change. */
 export interface TursoMigration {
@@ -26,6 +27,7 @@ export const TURSO_MIGRATIONS: readonly TursoMigration[] = Object.freeze([
   Object.freeze({ version: 1, name: '001_initial', sql: initialSchema }),
   Object.freeze({ version: 2, name: '002_sync_state', sql: syncStateSchema }),
   Object.freeze({ version: 3, name: '003_user_credentials', sql: userCredentialsSchema }),
+  Object.freeze({ version: 4, name: '004_interactions_clustered', sql: interactionsClusteredSchema }),
 ]);
 
 /** What applying the migrations did when the store was opened. */

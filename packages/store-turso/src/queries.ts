@@ -268,7 +268,11 @@ interface TimelinePosition {
   interaction_id: string;
 }
 
-/** The timeline statement (served by idx_interactions_timeline, newest first by default). */
+/**
+ * The timeline statement, newest first by default: served by the primary key of the interactions
+ * table, `(incident_id, created_at, interaction_id)` (a WITHOUT ROWID table since migration 004, so one
+ * incident's entries are stored together in timeline order).
+ */
 export function timelineStatement(incidentId: string, options: ListInteractionsOptions, fetch: number): InStatement {
   const desc = (options.order ?? 'desc') === 'desc';
   const filters: Filter[] = [{ sql: 'incident_id = ?', args: [incidentId] }];
@@ -328,12 +332,12 @@ export function hotQueries(): HotQuery[] {
   return [
     {
       name: 'timeline',
-      index: 'idx_interactions_timeline',
+      index: 'PRIMARY KEY',
       statement: timelineStatement('INC-0', {}, 51),
     },
     {
       name: 'timeline (next page)',
-      index: 'idx_interactions_timeline',
+      index: 'PRIMARY KEY',
       statement: timelineStatement(
         'INC-0',
         { cursor: encodeTimelineCursor({ created_at: '2026-01-01T00:00:00.000Z', interaction_id: 'I' }, 'desc') },

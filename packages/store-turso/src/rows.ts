@@ -7,6 +7,7 @@
  */
 import {
   type Incident,
+  type IncidentAccess,
   IncidentSchema,
   IncidentsError,
   INTERACTION_SOURCES,
@@ -90,16 +91,37 @@ const INCIDENT_JSON_COLUMNS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Builds a `json_object(…)` expression over `columns`: SQLite assembles the whole record as one JSON
- * text in C, so the driver converts one value per row instead of one per column (several times faster
- * for wide rows through `@libsql/client`), and JavaScript parses it once.
+ * Builds the `SELECT` expression of one JSON document per row over `columns`: SQLite assembles the
+ * whole record as one JSON text in C, so the driver converts one value per row instead of one per
+ * column (several times faster for wide rows through `@libsql/client`), and JavaScript parses it once.
+ *
+ * The text is concatenated rather than built with `json_object(…)` so that a NULL column leaves its
+ * key out (`CASE WHEN c IS NULL THEN '' ELSE ',"c":…' END`): an absent optional field is absent from
+ * the parsed object, and JavaScript never has to `delete` keys (which turns an object into a slow
+ * dictionary, for the reader and for every later use of the record). Scalars go through
+ * `json_quote` (text is escaped, numbers stay numbers); the JSON columns hold the text the store
+ * wrote with `JSON.stringify`, embedded as it is (a corrupted one makes the row fail to parse:
+ * `store.corrupt_row`). Keys keep the column order.
  */
-function jsonSelect(columns: readonly string[], jsonColumns: ReadonlySet<string>): string {
-  return `json_object(${columns.map((c) => `'${c}', ${jsonColumns.has(c) ? `json(${c})` : c}`).join(', ')}) AS doc`;
+function jsonSelect(
+  columns: readonly string[],
+  jsonColumns: ReadonlySet<string>,
+  nullable: ReadonlySet<string>,
+): string {
+  if (nullable.has(columns[0] as string)) throw new Error('the first column of a document must be NOT NULL');
+  const parts = columns.map((c, i) => {
+    const piece = `'${i === 0 ? '{' : ','}"${c}":' || ${jsonColumns.has(c) ? c : `json_quote(${c})`}`;
+    return nullable.has(c) ? `CASE WHEN ${c} IS NULL THEN '' ELSE ${piece} END` : piece;
+  });
+  return `${parts.join(' || ')} || '}' AS doc`;
 }
 
 /** `SELECT` expression for version 0 records (one `doc` column; see {@link rowToIncident}). */
-export const INCIDENT_SELECT = jsonSelect(INCIDENT_COLUMNS, INCIDENT_JSON_COLUMNS);
+export const INCIDENT_SELECT = jsonSelect(
+  INCIDENT_COLUMNS,
+  INCIDENT_JSON_COLUMNS,
+  new Set([...OPTIONAL_TEXT, 'cline_work', 'resolution']),
+);
 
 const json = (value: unknown): string => JSON.stringify(value);
 const optional = (value: string | undefined): InValue => (value === undefined ? null : value);
@@ -167,7 +189,10 @@ function parseJson(text: unknown, column: string): unknown {
   }
 }
 
-/** Parses a `doc` column built by {@link jsonSelect}, dropping the keys of NULL columns (absent optional fields). */
+/**
+ * Parses a `doc` column built by {@link jsonSelect} (NULL columns are absent already). A `null` left in
+ * an optional key (a JSON column holding the text `null`) is dropped, as an absent field.
+ */
 function parseDoc(row: Row, optionalKeys: readonly string[]): Record<string, unknown> {
   const doc = parseJson(row.doc, 'doc') as Record<string, unknown>;
   for (const key of optionalKeys) if (doc[key] === null) delete doc[key];
@@ -228,6 +253,25 @@ export function rowToIncident(row: Row): Incident {
   return parseRow(IncidentSchema, doc, `incident ${String(doc.incident_id)}`);
 }
 
+/**
+ * The permission fields of version 0 (`getIncidentAccess`), from `incident_id`, `merged_into` and
+ * `metadata.created_by` selected as columns. A row whose fields do not have the model's types is
+ * refused with `store.corrupt_row` naming them.
+ */
+export function rowToIncidentAccess(row: Row): IncidentAccess {
+  const { incident_id: id, merged_into: target, created_by: creator } = row;
+  if (isString(id) && id !== '' && isString(creator) && (target === null || (isString(target) && target !== ''))) {
+    return target === null
+      ? { incident_id: id, metadata: { created_by: creator } }
+      : { incident_id: id, merged_into: target, metadata: { created_by: creator } };
+  }
+  throw new IncidentsError(
+    'store.corrupt_row',
+    `A stored incident ${String(id)} does not match the model (incident_id, merged_into or metadata.created_by); run checkIntegrity()`,
+    { userError: false, details: { what: `incident ${String(id)}` } },
+  );
+}
+
 /** Parses and validates a history snapshot. */
 export function snapshotToIncident(snapshot: unknown, incidentId: string): Incident {
   return parseRow(IncidentSchema, parseJson(snapshot, 'snapshot'), `version of incident ${incidentId}`);
@@ -266,7 +310,11 @@ export function interactionArgs(i: Interaction): InValue[] {
 }
 
 /** `SELECT` expression for interactions (one `doc` column). */
-export const INTERACTION_SELECT = jsonSelect(INTERACTION_COLUMNS, new Set(['metadata']));
+export const INTERACTION_SELECT = jsonSelect(
+  INTERACTION_COLUMNS,
+  new Set(['metadata']),
+  new Set(['external_id', 'revision']),
+);
 
 /**
  * Rebuilds an interaction from its row (selected with {@link INTERACTION_SELECT}): the cheap shape

@@ -25,6 +25,7 @@ import {
   ConflictError,
   type CreateIncidentWrite,
   type Incident,
+  type IncidentAccess,
   IncidentSchema,
   type IncidentQuery,
   IncidentQuerySchema,
@@ -85,6 +86,7 @@ import {
   incidentArgs,
   interactionArgs,
   rowToIncident,
+  rowToIncidentAccess,
   rowToInteraction,
   rowToSourceRecord,
   rowToUser,
@@ -387,6 +389,19 @@ export class TursoIncidentStore implements IncidentStore {
     );
     const row = rs.rows[0];
     return row ? rowToIncident(row) : null;
+  }
+
+  async getIncidentAccess(incidentId: string): Promise<IncidentAccess | null> {
+    this.#checkOpen();
+    const rs = await this.#read(
+      {
+        sql: `SELECT incident_id, merged_into, json_extract(metadata, '$.created_by') AS created_by FROM incidents WHERE incident_id = ?`,
+        args: [incidentId],
+      },
+      'read the incident',
+    );
+    const row = rs.rows[0];
+    return row ? rowToIncidentAccess(row) : null;
   }
 
   async updateIncident(write: UpdateIncidentWrite): Promise<void> {

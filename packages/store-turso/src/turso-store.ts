@@ -15,7 +15,7 @@ import { parseInput } from '@incidents/core/store-kit';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Client } from '@libsql/client';
+import type { Client, InValue, ResultSet } from '@libsql/client';
 import * as z from 'zod';
 import { mapDriverError } from './driver-errors.js';
 import { InstrumentedClient, type SlowQuery } from './instrumented-client.js';
@@ -259,27 +259,38 @@ class TursoStoreImpl extends TursoIncidentStore implements TursoStore {
       const messages = integrity.rows.map((r) => String(r[0])).filter((m) => m !== 'ok');
       for (const r of foreign.rows) {
         messages.push(
-          `foreign key violation: ${String(r.table)} row ${String(r.rowid)} references a missing ${String(r.parent)} row`,
+          // A WITHOUT ROWID table (interactions) reports no rowid.
+          `foreign key violation: ${String(r.table)} row ${r.rowid === null || r.rowid === undefined ? '' : `${String(r.rowid)} `}references a missing ${String(r.parent)} row`,
         );
       }
-      // Every record against the full schema, 1,000 rows at a time (rowid order).
-      for (const [kind, table, select] of [
-        ['incident', 'incidents', INCIDENT_SELECT],
-        ['interaction', 'interactions', INTERACTION_SELECT],
-      ] as const) {
-        let after = -1;
-        for (;;) {
-          const rs = await this.db.execute({
-            sql: `SELECT rowid AS rid, ${select} FROM ${table} WHERE rowid > ? ORDER BY rowid LIMIT 1000`,
-            args: [after],
-          });
-          for (const row of rs.rows) {
-            const problem = fullCheckOfRow(kind, row);
-            if (problem) messages.push(problem);
-          }
-          if (rs.rows.length < 1000) break;
-          after = Number(rs.rows.at(-1)?.rid);
+      // Every record against the full schema, 1,000 rows at a time: incidents in rowid order,
+      // interactions (a WITHOUT ROWID table) in primary-key order.
+      let after = -1;
+      for (;;) {
+        const rs = await this.db.execute({
+          sql: `SELECT rowid AS rid, ${INCIDENT_SELECT} FROM incidents WHERE rowid > ? ORDER BY rowid LIMIT 1000`,
+          args: [after],
+        });
+        for (const row of rs.rows) {
+          const problem = fullCheckOfRow('incident', row);
+          if (problem) messages.push(problem);
         }
+        if (rs.rows.length < 1000) break;
+        after = Number(rs.rows.at(-1)?.rid);
+      }
+      let key: InValue[] | null = null;
+      for (;;) {
+        const rs: ResultSet = await this.db.execute({
+          sql: `SELECT incident_id AS k1, created_at AS k2, interaction_id AS k3, ${INTERACTION_SELECT} FROM interactions ${key ? 'WHERE (incident_id, created_at, interaction_id) > (?, ?, ?) ' : ''}ORDER BY incident_id, created_at, interaction_id LIMIT 1000`,
+          args: key ?? [],
+        });
+        for (const row of rs.rows) {
+          const problem = fullCheckOfRow('interaction', row);
+          if (problem) messages.push(problem);
+        }
+        if (rs.rows.length < 1000) break;
+        const last = rs.rows.at(-1);
+        key = [last?.k1 ?? null, last?.k2 ?? null, last?.k3 ?? null];
       }
       return { ok: messages.length === 0, messages };
     } catch (err) {

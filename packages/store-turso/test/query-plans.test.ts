@@ -23,7 +23,7 @@ describe('query plans', () => {
   });
 
   const expected: Record<string, string> = {
-    timeline: 'idx_interactions_timeline',
+    timeline: 'PRIMARY KEY',
     'status-by-priority': 'idx_incidents_status_priority',
     'my-open-incidents': 'idx_incidents_assignee',
     'my-open-incidents-by-priority': 'idx_incidents_assignee',
@@ -53,16 +53,15 @@ describe('query plans', () => {
     expect(next?.plan[0]).toMatch(/idx_incidents_assignee \(assigned_to=\? AND status_rank=\? AND priority=\?/);
   });
 
-  it('the timeline seeks the composite index by incident and never sorts', async () => {
+  it('the timeline seeks the interactions primary key by incident and never sorts', async () => {
     const plan = async (sql: string, args: (string | number)[]) =>
       (await store.client.execute({ sql: `EXPLAIN QUERY PLAN ${sql}`, args })).rows.map((r) => String(r.detail));
     const { indexUsage } = await store.stats();
     const timeline = indexUsage.find((u) => u.query === 'timeline');
-    expect(timeline?.plan).toEqual(['SEARCH interactions USING INDEX idx_interactions_timeline (incident_id=?)']);
+    // The table is clustered by (incident_id, created_at, interaction_id) (migration 004, R-DESK-3).
+    expect(timeline?.plan).toEqual(['SEARCH interactions USING PRIMARY KEY (incident_id=?)']);
     const next = indexUsage.find((u) => u.query === 'timeline (next page)');
-    expect(next?.plan[0]).toMatch(
-      /idx_interactions_timeline \(incident_id=\? AND \(created_at,interaction_id\)<\(\?,\?\)\)/,
-    );
+    expect(next?.plan[0]).toMatch(/USING PRIMARY KEY \(incident_id=\? AND \(created_at,interaction_id\)<\(\?,\?\)\)/);
     // A control: ordering by a column the index does not cover does need a temporary B-tree.
     const control = await plan('SELECT * FROM interactions WHERE incident_id = ? ORDER BY author', ['BUSY']);
     expect(control.join('\n')).toMatch(/TEMP B-TREE/);

@@ -181,6 +181,38 @@ describe('TursoStore beyond the contract', () => {
     });
   });
 
+  describe('rows read as JSON documents', () => {
+    it('round-trips text that needs escaping and leaves absent optional fields out (no undefined keys)', async () => {
+      const text = 'quote " backslash \\ newline \n tab \t control \u0001 accents é ü emoji 😀 </script>';
+      const incident = incidentRecord(20, { incident_id: 'INC-ESC', external_id: 'INC-ESC', title: text });
+      delete incident.team;
+      delete incident.due_date;
+      const entries = [
+        interactionRecord(incident, 1, { text, external_id: 'ext "1"', metadata: { note: text, none: null } }),
+        interactionRecord(incident, 2, { revision: undefined }),
+      ];
+      delete entries[1]?.revision;
+      await store.createIncident({ incident, interactions: entries });
+      const read = await store.getIncident('INC-ESC');
+      expect(read).toStrictEqual(incident);
+      expect(Object.keys(read ?? {})).not.toContain('team');
+      const page = await store.listInteractions('INC-ESC', { includeInternal: true, order: 'asc' });
+      expect(page.items).toStrictEqual(entries);
+      expect(Object.keys(page.items[1] ?? {})).not.toContain('revision');
+    });
+
+    it('refuses a row whose JSON column is not valid JSON with store.corrupt_row', async () => {
+      const incident = incidentRecord(21, { incident_id: 'INC-BADJSON', external_id: 'INC-BADJSON' });
+      await store.createIncident({ incident, interactions: [interactionRecord(incident, 1)] });
+      await store.client.execute(
+        `UPDATE incidents SET metrics = '{"reopened_count": 0' WHERE incident_id = 'INC-BADJSON'`,
+      );
+      await expect(store.getIncident('INC-BADJSON')).rejects.toMatchObject({ code: 'store.corrupt_row' });
+      await store.client.execute(`UPDATE interactions SET metadata = '{oops' WHERE incident_id = 'INC-BADJSON'`);
+      await expect(store.listInteractions('INC-BADJSON')).rejects.toMatchObject({ code: 'store.corrupt_row' });
+    });
+  });
+
   describe('pagination guards', () => {
     it('refuses a cursor from another query', async () => {
       await store.createIncidents(bulkWrites(30));

@@ -26,6 +26,22 @@ export function normalizeEmail(email: string): string {
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to find control characters
 const CONTROL_OR_BIDI = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
+/**
+ * Whether `value` is a person reference that {@link PersonRefSchema} accepts and leaves unchanged:
+ * 1 to {@link MAX_EMAIL_LENGTH} characters, no whitespace (so trimming changes nothing), no control or
+ * bidirectional-override characters, already lower-case (so {@link normalizeEmail} changes nothing).
+ * Internal: the service's fast path for actors (anything else goes through the schema).
+ */
+export function isNormalizedPersonRef(value: string): boolean {
+  return (
+    value.length >= 1 &&
+    value.length <= MAX_EMAIL_LENGTH &&
+    !/\s/.test(value) &&
+    !CONTROL_OR_BIDI.test(value) &&
+    value.toLowerCase() === value
+  );
+}
+
 /** A registered email address, normalised with {@link normalizeEmail}. */
 export const EmailSchema = z
   .string()

@@ -144,6 +144,19 @@ export interface CreateIncidentWrite {
   sourceRecords?: SourceRecord[];
 }
 
+/**
+ * What a read permission check needs of an incident (R-SEC-1: customers see only what they reported;
+ * a link tombstone redirects to its target): a subset of {@link Incident}, so a whole record is one.
+ */
+export interface IncidentAccess {
+  /** The incident's id. */
+  incident_id: string;
+  /** Set on a link tombstone: the id of the incident it was linked into. */
+  merged_into?: string;
+  /** Who created the incident (`metadata.created_by`). */
+  metadata: Pick<Incident['metadata'], 'created_by'>;
+}
+
 /** A change to an existing incident. */
 export interface UpdateIncidentWrite {
   /** The record after the change: `version` 0 and `revision === expectedRevision + 1`. */
@@ -247,6 +260,16 @@ export interface IncidentStore extends KbSyncStore, SyncStateStore {
 
   /** Version 0 of an incident, or `null`. Does not follow `merged_into` (the service does). */
   getIncident(incidentId: string): Promise<Incident | null>;
+
+  /**
+   * Optional: the fields of version 0 that a read permission check needs ({@link IncidentAccess}: the
+   * id, the link tombstone's target, the creator), or `null` when the incident does not exist — the
+   * same answer as `getIncident` restricted to those fields, read without building the whole record.
+   * Does not follow `merged_into`. The service uses it where it reads an incident only to decide
+   * whether the actor may see something else (the timeline, R-ACCESS-1); a store that leaves it
+   * undefined is read with `getIncident` instead. One that offers it is checked by the contract suite.
+   */
+  getIncidentAccess?(incidentId: string): Promise<IncidentAccess | null>;
 
   /**
    * Replaces version 0 and writes history version `incident.revision`, plus interactions and source

@@ -652,6 +652,31 @@ export function runIncidentStoreContract(options: IncidentStoreContractOptions):
         expect((await service.get('ZD-12345', admin)).comments.map((c) => c.text)).toContain('after link');
       });
 
+      it('getIncidentAccess (optional) answers the permission fields of getIncident, tombstones included', async () => {
+        if (!store.getIncidentAccess) {
+          expect(store.getIncidentAccess).toBeUndefined();
+          return;
+        }
+        const a = await make({ incident_id: 'SL-ACC', source_system: 'SLACK', external_id: 'ACC' });
+        const b = await make({ incident_id: 'ZD-ACC', source_system: 'ZENDESK', external_id: 'ACC' });
+        expect(await store.getIncidentAccess('SL-ACC')).toStrictEqual({
+          incident_id: 'SL-ACC',
+          metadata: { created_by: a.metadata.created_by },
+        });
+        await service.link({ from: a.incident_id, to: b.incident_id }, admin);
+        const tomb = (await store.getIncident('SL-ACC')) as Incident;
+        expect(await store.getIncidentAccess('SL-ACC')).toStrictEqual({
+          incident_id: 'SL-ACC',
+          merged_into: 'ZD-ACC',
+          metadata: { created_by: tomb.metadata.created_by },
+        });
+        expect(await store.getIncidentAccess('NO-SUCH-INCIDENT')).toBeNull();
+        // The timeline of the tombstone is the target's (the service follows the link one step).
+        await service.addComment({ incident_id: b.incident_id, text: 'on the target' }, admin);
+        const page = await service.timeline('SL-ACC', undefined, admin);
+        expect(page.items.map((i) => i.text)).toContain('on the target');
+      });
+
       it('refuses a stale link and changes nothing', async () => {
         const a = await make({ incident_id: 'SL-2', source_system: 'SLACK', external_id: '2' });
         const b = await make({ incident_id: 'ZD-2', source_system: 'ZENDESK', external_id: '2' });
