@@ -9,20 +9,9 @@
  * @packageDocumentation
  */
 
-export {
-  ConflictError,
-  type ConflictDetails,
-  type FieldIssue,
-  IncidentsError,
-  type IncidentsErrorCode,
-  InvalidTransitionError,
-  isIncidentsError,
-  NotFoundError,
-  PermissionDeniedError,
-  ValidationError,
-} from './errors.js';
+// Errors, the error-code registry and the text escaping: the zod-free `@incidents/core/errors` entry.
+export * from './errors/index.js';
 export { type FollowedIncident, followLink, nextRevision, type RevisionStamp } from './service/revisions.js';
-export { ERROR_CODES, type ErrorCodeInfo, httpStatusOf, isErrorCode } from './error-codes.js';
 export {
   ENVIRONMENTS,
   type Environment,
@@ -126,7 +115,6 @@ export {
   normalizeEmail,
   PersonRefSchema,
 } from './model/fields.js';
-export { escapeControlCharacters, hasControlCharacters } from './text.js';
 export {
   type Actor,
   ActorSchema,
