@@ -7,13 +7,35 @@
 import { createTursoStore } from '@incidents/store-turso';
 import { describe, expect, it } from 'vitest';
 import { createSyncEngine } from '../src/engine/index.js';
-import { createSlackConnector } from '../src/slack/index.js';
+import { createSlackConnector, type SlackConnectorOptions } from '../src/slack/index.js';
 import { closeAfterEach, NO_RETRY } from './cleanup.js';
 import { startSlackServer } from '@incidents/test-support/servers/slack-server';
 
 const token = 'xoxb-1234-5678-s3cr3t';
 const channelId = 'C024BE91L';
 const closers = closeAfterEach();
+
+/**
+ * A non-Marketplace connector on the local Slack server. No retries unless `options` gives some: a
+ * single 429 would then fail the pull.
+ */
+function nonMarketplaceConnector(url: string, options: Partial<SlackConnectorOptions> = {}) {
+  return createSlackConnector({
+    token,
+    channelId,
+    baseUrl: `${url}/api/`,
+    retry: NO_RETRY,
+    rateTier: 'non-marketplace',
+    ...options,
+  });
+}
+
+/** Every item of a pull from the beginning. */
+async function pullAll(connector: ReturnType<typeof createSlackConnector>) {
+  const items = [];
+  for await (const page of connector.pull({})) items.push(...page.items);
+  return items;
+}
 
 describe('Slack late changes and rate tiers', () => {
   it('a reaction and a reply on a message older than the watermark still reach the store', async () => {
@@ -62,17 +84,7 @@ describe('Slack late changes and rate tiers', () => {
     slack.historyLatencyMs = [100];
     for (let i = 1; i <= 40; i++)
       slack.messages.push({ ts: `${1_770_000_000 + i * 60}.000100`, user: 'U1', text: `r${i}` });
-    const connector = createSlackConnector({
-      token,
-      channelId,
-      baseUrl: `${slack.url}/api/`,
-      // No retries: a single 429 would fail the pull.
-      retry: NO_RETRY,
-      rateTier: 'non-marketplace',
-      historyIntervalMs: 150,
-    });
-    const items = [];
-    for await (const page of connector.pull({})) items.push(...page.items);
+    const items = await pullAll(nonMarketplaceConnector(slack.url, { historyIntervalMs: 150 }));
     expect(items).toHaveLength(40);
     expect(slack.rateLimited).toBe(0);
     const calls = slack.requestsTo('/api/conversations.history');
@@ -102,16 +114,7 @@ describe('Slack late changes and rate tiers', () => {
       slack.replies.set(parent.ts, replies);
       Object.assign(parent, { reply_count: count, latest_reply: replies.at(-1)?.ts });
     }
-    const connector = createSlackConnector({
-      token,
-      channelId,
-      baseUrl: `${slack.url}/api/`,
-      retry: NO_RETRY,
-      rateTier: 'non-marketplace',
-      historyIntervalMs: 150,
-    });
-    const items = [];
-    for await (const page of connector.pull({})) items.push(...page.items);
+    const items = await pullAll(nonMarketplaceConnector(slack.url, { historyIntervalMs: 150 }));
     expect(items.map((i) => i.comments.length).sort((a, b) => a - b)).toEqual([0, 2, 20]);
     expect(slack.rateLimited).toBe(0);
     const calls = slack.requestsTo('/api/conversations.replies');
@@ -130,15 +133,7 @@ describe('Slack late changes and rate tiers', () => {
       headers: { 'retry-after': '1' },
       body: { ok: false, error: 'ratelimited' },
     });
-    const connector = createSlackConnector({
-      token,
-      channelId,
-      baseUrl: `${slack.url}/api/`,
-      retry: { baseDelayMs: 1, maxRetries: 2 },
-      rateTier: 'non-marketplace',
-    });
-    const items = [];
-    for await (const page of connector.pull({})) items.push(...page.items);
+    const items = await pullAll(nonMarketplaceConnector(slack.url, { retry: { baseDelayMs: 1, maxRetries: 2 } }));
     expect(items.map((i) => i.input.title)).toEqual(['r1']);
     const [limited, retried] = slack.requestsTo('/api/conversations.history');
     // The retry left after the announced second, not after the 1 ms backoff (a lower bound: load only adds to it).
