@@ -16,6 +16,16 @@ const { createCli } = await import('./cli.js');
 // versions (it would precede every DynamoDB command on Node 20). Set the variable to "false" to see it.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
+// `incidents list | head`: the reader has closed the pipe. Stop quietly, as Unix tools do, instead of
+// dying on an unhandled 'error' event with a stack trace. Output that was cut short is the reader's
+// choice, not a failure: the exit code is the command's own so far (0 unless it already failed).
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
 const cli = createCli({
   env: process.env,
   stdout: process.stdout,

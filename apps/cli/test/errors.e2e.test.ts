@@ -1,6 +1,7 @@
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requireBuiltBinary, runBin, runJson, tempDir } from './helpers.js';
+import { BIN, baseEnv, requireBuiltBinary, runBin, runJson, tempDir } from './helpers.js';
 
 describe('errors: one line on stderr and the exit code (built binary)', () => {
   let dir: string;
@@ -119,5 +120,21 @@ describe('errors: one line on stderr and the exit code (built binary)', () => {
     expect(r.code).toBe(1);
     expect(r.stderr.split('\n')[0]).toBe('error: Incident INC-NOPE not found');
     expect(r.stderr).toMatch(/\n\s+at /);
+  });
+});
+
+describe('a closed output pipe (built binary)', () => {
+  it('`incidents --help | head -0`: the reader closed stdout first — exit 0, nothing on stderr, no stack trace', async () => {
+    requireBuiltBinary();
+    const child = spawn(process.execPath, [BIN, '--help'], { env: baseEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    // Close our end before the binary writes: its help text then meets EPIPE.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const code = await new Promise<number | null>((res) => child.once('close', (c) => res(c)));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 });
