@@ -225,10 +225,13 @@ function statementText(key: string, build: () => string): string {
 }
 
 function where(filters: Filter[]): { sql: string; args: InValue[] } {
-  return {
-    sql: filters.length ? `WHERE ${filters.map((f) => f.sql).join(' AND ')}` : '',
-    args: filters.flatMap((f) => f.args),
-  };
+  let sql = '';
+  const args: InValue[] = [];
+  for (const f of filters) {
+    sql += sql === '' ? `WHERE ${f.sql}` : ` AND ${f.sql}`;
+    for (const a of f.args) args.push(a);
+  }
+  return { sql, args };
 }
 
 function inList(column: string, values: number[]): Filter {
