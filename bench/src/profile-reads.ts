@@ -1,7 +1,8 @@
 /**
  * A CPU-profile loop of the read paths of issue 18 item 2 — `service.query` (NEW by priority),
  * `store.listInteractions` (operator timeline) and `service.timeline` — next to the same statements
- * run raw through a client that keeps them prepared (calls alternate; CPU time per call and the ratio),
+ * run raw through a client that keeps them prepared, read through `rows` and by column index (calls
+ * alternate; CPU time per call and the ratios),
  * and for attributing the SDK's own cost with `node --cpu-prof`:
  *
  *   cd bench && node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx src/profile-reads.ts 4000
@@ -13,6 +14,7 @@
  * @module
  */
 import { type Actor, createIncidentService, type IncidentQuery, PRIORITIES } from '@incidents/core';
+import { columnValues } from '@incidents/store-turso';
 import type { InStatement } from '@libsql/client';
 import { captureStatements, openRawPrepared, openStore, seedDatabase } from './databases.js';
 import { seedIncidents, seedInteractions } from './seed.js';
@@ -32,28 +34,43 @@ const raw = await openRawPrepared(url);
 const service = createIncidentService({ store });
 const capture = captureStatements(store.client);
 const rnd = seededRandom(5);
-const pickId = () => seeded[Math.floor(rnd() * seeded.length)] as string;
-const query = (): IncidentQuery => ({
-  by: 'status',
-  status: 'NEW',
-  priority: PRIORITIES[Math.floor(rnd() * 4)],
-});
+// A fixed list of keys, read in turn by the SDK and by the raw statements captured for the same key: the
+// raw side reads the same rows (the same pages of the file, the same CPU caches) as the SDK.
+const KEYS = 64;
+const ids = Array.from({ length: KEYS }, () => seeded[Math.floor(rnd() * seeded.length)] as string);
+const queries = Array.from(
+  { length: KEYS },
+  (): IncidentQuery => ({ by: 'status', status: 'NEW', priority: PRIORITIES[Math.floor(rnd() * 4)] }),
+);
 
-const paths: Record<string, () => Promise<unknown>> = {
-  'service.query NEW by priority': () => service.query(query(), { limit: PAGE }, { actor }),
-  'store.listInteractions operator': () => store.listInteractions(pickId(), { limit: PAGE, includeInternal: true }),
-  'service.timeline': () => service.timeline(pickId(), { limit: PAGE }, { actor }),
+const paths: Record<string, (k: number) => Promise<unknown>> = {
+  'service.query NEW by priority': (k) => service.query(queries[k] as IncidentQuery, { limit: PAGE }, { actor }),
+  'store.listInteractions operator': (k) =>
+    store.listInteractions(ids[k] as string, { limit: PAGE, includeInternal: true }),
+  'service.timeline': (k) => service.timeline(ids[k] as string, { limit: PAGE }, { actor }),
 };
-// The same statements raw (captured from one call each), JSON-parsed as the store does, through a
-// client that keeps them prepared (createLocalClient, the store's own driver).
-const rawPaths: Record<string, () => Promise<unknown>> = {};
+// The same statements raw (captured from the SDK's call for each key), JSON-parsed as the store does,
+// through a client that keeps them prepared (createLocalClient, the store's own driver): reading `rows`,
+// and reading the document column by index (`columnValues`, no `Row` objects: the store's own way).
+const rawPaths: Record<string, (k: number) => Promise<unknown>> = {};
+const byIndexPaths: Record<string, (k: number) => Promise<unknown>> = {};
 for (const [name, run] of Object.entries(paths)) {
-  capture.take();
-  await run();
-  const stmts: InStatement[] = capture.take();
-  rawPaths[name] = async () => {
-    for (const s of stmts)
+  const stmts: InStatement[][] = [];
+  for (let k = 0; k < KEYS; k++) {
+    capture.take();
+    await run(k);
+    stmts.push(capture.take());
+  }
+  rawPaths[name] = async (k) => {
+    for (const s of stmts[k] as InStatement[])
       (await raw.execute(s)).rows.map((r) => (typeof r.doc === 'string' ? JSON.parse(r.doc) : { ...r }));
+  };
+  byIndexPaths[name] = async (k) => {
+    for (const s of stmts[k] as InStatement[]) {
+      const rs = await raw.execute(s);
+      if (rs.columns[0] === 'doc') columnValues(rs, 0).map((d) => JSON.parse(String(d)));
+      else rs.rows.map((r) => ({ ...r }));
+    }
   };
 }
 // SDK and raw alternate call by call, so that load from other processes falls on both alike; CPU time
@@ -63,23 +80,28 @@ const cpuMs = () => {
   return (u.user + u.system) / 1000;
 };
 for (const [name, run] of Object.entries(paths)) {
-  const rawRun = rawPaths[name] as () => Promise<unknown>;
+  const rawRun = rawPaths[name] as (k: number) => Promise<unknown>;
+  const byIndexRun = byIndexPaths[name] as (k: number) => Promise<unknown>;
   for (let i = 0; i < 200; i++) {
-    await run();
-    await rawRun();
+    await run(i % KEYS);
+    await rawRun(i % KEYS);
+    await byIndexRun(i % KEYS);
   }
-  let sdk = 0;
-  let base = 0;
+  // CPU time per variant; the variant that reads a key first (cold CPU caches) rotates call by call.
+  const variants = [run, rawRun, byIndexRun];
+  const cpu = [0, 0, 0];
   for (let i = 0; i < n; i++) {
-    const a = cpuMs();
-    await run();
-    const b = cpuMs();
-    await rawRun();
-    sdk += b - a;
-    base += cpuMs() - b;
+    const k = i % KEYS;
+    for (let j = 0; j < 3; j++) {
+      const v = (i + j) % 3;
+      const started = cpuMs();
+      await (variants[v] as (k: number) => Promise<unknown>)(k);
+      cpu[v] = (cpu[v] as number) + cpuMs() - started;
+    }
   }
+  const [sdk, base, byIndex] = cpu as [number, number, number];
   console.log(
-    `${name}: SDK ${(sdk / n).toFixed(4)} ms CPU per call, raw prepared ${(base / n).toFixed(4)} ms, ratio ${(sdk / base).toFixed(3)}`,
+    `${name}: SDK ${(sdk / n).toFixed(4)} ms CPU per call, raw prepared ${(base / n).toFixed(4)} ms (ratio ${(sdk / base).toFixed(3)}), raw prepared by index ${(byIndex / n).toFixed(4)} ms (ratio ${(sdk / byIndex).toFixed(3)})`,
   );
 }
 await store.close();

@@ -148,14 +148,19 @@ export async function writeReport(path: string, report: BenchmarkReport): Promis
  * One check per SDK variant: its mean time over the same group's baseline (the same statement run
  * raw, in the same run) against `target`, with the CPU-time ratio alongside.
  */
-export function ratioChecks(variants: readonly VariantResult[], target: number, prepared?: string): TargetCheck[] {
+export function ratioChecks(
+  variants: readonly VariantResult[],
+  target: number,
+  prepared?: string | readonly string[],
+): TargetCheck[] {
   const checks: TargetCheck[] = [];
+  const others = prepared === undefined ? [] : typeof prepared === 'string' ? [prepared] : prepared;
   for (const v of variants.filter((x) => x.kind === 'sdk')) {
     const bases = [
       ['raw, same statement', variants.find((x) => x.group === v.group && x.kind === 'baseline')],
       // The same statement kept prepared (the SDK keeps its statements prepared; `@libsql/client` prepares
       // on every call, which makes the plain baseline slower by the cost of preparing a long statement).
-      ...(prepared ? [[prepared, variants.find((x) => x.group === v.group && x.name === prepared)] as const] : []),
+      ...others.map((name) => [name, variants.find((x) => x.group === v.group && x.name === name)] as const),
     ] as const;
     for (const [label, base] of bases) {
       if (!base) continue;

@@ -12,6 +12,18 @@ describe('cursors', () => {
     expect(decodeCursor(encodeCursor(['a', 1, null]))).toEqual(['a', 1, null]);
   });
 
+  it('is base64url of the UTF-8 JSON without padding, for ASCII and non-ASCII positions alike', () => {
+    for (const position of [
+      { k: 'status', g: 0, v: ['P2', '2026-01-05T09:00:00.000Z', 'INC-1'] },
+      { k: 'timeline', c: '2026-01-05T09:00:00.000Z', i: 'I-\u00fb\u00ff', d: true },
+      ['a', 1, null],
+      'x',
+      'xy',
+    ]) {
+      expect(encodeCursor(position)).toBe(Buffer.from(JSON.stringify(position), 'utf8').toString('base64url'));
+    }
+  });
+
   it('is url-safe (no +, / or = padding)', () => {
     // Bytes 0xfb/0xff produce + and / in standard base64.
     const cursor = encodeCursor({ k: '\u00fb\u00ff\u00fe?>' });

@@ -32,6 +32,7 @@ import type {
 import { LibsqlBatchError, LibsqlError } from '@libsql/core/api';
 import { expandConfig } from '@libsql/core/config';
 import Database from 'libsql';
+import { keepValues } from './result-values.js';
 
 type Statement = ReturnType<Database.Database['prepare']>;
 
@@ -158,7 +159,7 @@ function rowFromSql(values: unknown[], columns: readonly string[]): Row {
   const row: Record<string | number, unknown> = {};
   Object.defineProperty(row, 'length', { value: values.length });
   for (let i = 0; i < values.length; i++) {
-    const value = valueFromSql(values[i]);
+    const value = values[i];
     Object.defineProperty(row, i, { value });
     const column = columns[i] as string;
     if (!Object.hasOwn(row, column)) row[column] = value;
@@ -166,29 +167,46 @@ function rowFromSql(values: unknown[], columns: readonly string[]): Row {
   return row as Row;
 }
 
+/**
+ * A result set whose `rows` (objects readable by column name and by index, as `@libsql/client` gives)
+ * are built on first use: a caller that reads the values by index ({@link resultValues}) never pays
+ * for them. `values` are already converted (`valueFromSql`).
+ */
 function resultSet(
   columns: string[],
   columnTypes: string[],
-  rows: Row[],
+  values: unknown[][],
   rowsAffected: number,
   lastInsertRowid: bigint | undefined,
 ): ResultSet {
-  return {
+  let rows: Row[] | undefined;
+  const rs: ResultSet = {
     columns,
     columnTypes,
-    rows,
+    get rows(): Row[] {
+      if (rows === undefined) {
+        rows = new Array<Row>(values.length);
+        for (let i = 0; i < values.length; i++) rows[i] = rowFromSql(values[i] as unknown[], columns);
+      }
+      return rows;
+    },
+    set rows(value: Row[]) {
+      rows = value;
+    },
     rowsAffected,
     lastInsertRowid,
     toJSON() {
       return {
         columns,
         columnTypes,
-        rows: rows.map((r) => Array.from(r as ArrayLike<unknown>)),
+        rows: values.map((v) => [...v]),
         rowsAffected,
         lastInsertRowid: lastInsertRowid === undefined ? null : String(lastInsertRowid),
       };
     },
   };
+  keepValues(rs, values);
+  return rs;
 }
 
 function normalize(stmt: InStatement | [string, InArgs?]): { sql: string; args?: InArgs } {
@@ -258,10 +276,15 @@ class Connection {
         const defs = prepared.columns();
         const columns = defs.map((c) => c.name);
         const columnTypes = defs.map((c) => c.type ?? '');
-        const raw = prepared.all(bound) as unknown[][];
-        const rows = new Array<Row>(raw.length);
-        for (let i = 0; i < raw.length; i++) rows[i] = rowFromSql(raw[i] as unknown[], columns);
-        return resultSet(columns, columnTypes, rows, 0, undefined);
+        const values = prepared.all(bound) as unknown[][];
+        for (const row of values) {
+          for (let i = 0; i < row.length; i++) {
+            const value = row[i];
+            if (typeof value === 'bigint' || (typeof value === 'object' && value !== null))
+              row[i] = valueFromSql(value);
+          }
+        }
+        return resultSet(columns, columnTypes, values, 0, undefined);
       }
       const info = prepared.run(bound);
       return resultSet([], [], [], info.changes, BigInt(info.lastInsertRowid));

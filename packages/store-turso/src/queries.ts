@@ -204,11 +204,34 @@ export function encodePosition(plan: KeysetPlan, last: Incident): string {
   });
 }
 
+/** Full statement texts by their short variable part (see {@link statementText}). */
+const STATEMENT_TEXTS = new Map<string, string>();
+/** The number of distinct shapes is small (patterns × optional filters × IN-list sizes); a bound all the same. */
+const MAX_STATEMENT_TEXTS = 1024;
+
+/**
+ * The statement text `build(key)` for a short `key`, built once: a page reuses the same string (its
+ * hash is computed once, and the prepared-statement cache finds it by identity) instead of
+ * concatenating and hashing a text of several kilobytes (the `SELECT` list of one document) per call.
+ */
+function statementText(key: string, build: () => string): string {
+  let sql = STATEMENT_TEXTS.get(key);
+  if (sql === undefined) {
+    if (STATEMENT_TEXTS.size >= MAX_STATEMENT_TEXTS) STATEMENT_TEXTS.clear();
+    sql = build();
+    STATEMENT_TEXTS.set(key, sql);
+  }
+  return sql;
+}
+
 function where(filters: Filter[]): { sql: string; args: InValue[] } {
-  return {
-    sql: filters.length ? `WHERE ${filters.map((f) => f.sql).join(' AND ')}` : '',
-    args: filters.flatMap((f) => f.args),
-  };
+  let sql = '';
+  const args: InValue[] = [];
+  for (const f of filters) {
+    sql += sql === '' ? `WHERE ${f.sql}` : ` AND ${f.sql}`;
+    for (const a of f.args) args.push(a);
+  }
+  return { sql, args };
 }
 
 function inList(column: string, values: number[]): Filter {
@@ -229,10 +252,14 @@ export function keysetStatements(
 ): { first: InStatement; rest?: (remaining: number) => InStatement } {
   const orderCols = plan.order.map((o) => o.column);
   const group = plan.group;
+  // The select list is one of a few constant texts: it is part of the key by identity of the text only
+  // when it is not the default.
+  const selectKey = select === INCIDENT_SELECT ? '' : select;
   const build = (filters: Filter[], order: string[], limit: number): InStatement => {
     const w = where(filters);
+    const tail = `${w.sql} ORDER BY ${order.join(', ')} LIMIT ?`;
     return {
-      sql: `SELECT ${select} FROM incidents ${w.sql} ORDER BY ${order.join(', ')} LIMIT ?`,
+      sql: statementText(`${selectKey}\u0000incidents ${tail}`, () => `SELECT ${select} FROM incidents ${tail}`),
       args: [...w.args, limit],
     };
   };
@@ -291,8 +318,9 @@ export function timelineStatement(incidentId: string, options: ListInteractionsO
   }
   const w = where(filters);
   const dir = desc ? 'DESC' : 'ASC';
+  const tail = `${w.sql} ORDER BY created_at ${dir}, interaction_id ${dir} LIMIT ?`;
   return {
-    sql: `SELECT ${INTERACTION_SELECT} FROM interactions ${w.sql} ORDER BY created_at ${dir}, interaction_id ${dir} LIMIT ?`,
+    sql: statementText(`interactions ${tail}`, () => `SELECT ${INTERACTION_SELECT} FROM interactions ${tail}`),
     args: [...w.args, fetch],
   };
 }

@@ -68,6 +68,7 @@ import type { Client, InStatement, InValue, ResultSet } from '@libsql/client';
 import * as z from 'zod';
 import { mapDriverError, type StatementOwner } from './driver-errors.js';
 import type { InstrumentedClient } from './instrumented-client.js';
+import { columnValues } from './result-values.js';
 import * as syncState from './sync-state.js';
 import {
   decodePosition,
@@ -84,10 +85,11 @@ import {
   INCIDENT_SELECT,
   INTERACTION_COLUMNS,
   incidentArgs,
+  incidentFromDoc,
   interactionArgs,
+  interactionFromDoc,
   rowToIncident,
   rowToIncidentAccess,
-  rowToInteraction,
   rowToSourceRecord,
   rowToUser,
   rowToUserCredentials,
@@ -639,10 +641,15 @@ export class TursoIncidentStore implements IncidentStore {
     this.#checkOpen();
     const p = checkPage({ limit: options.limit, cursor: options.cursor });
     const limit = pageLimit(p);
-    const rs = await this.#read(timelineStatement(incidentId, options, limit + 1), 'list interactions');
-    const items = rs.rows.slice(0, limit).map(rowToInteraction);
-    const last = items.at(-1);
-    return { items, cursor: rs.rows.length > limit && last ? encodeTimelineCursor(last, options.order) : null };
+    const docs = columnValues(
+      await this.#read(timelineStatement(incidentId, options, limit + 1), 'list interactions'),
+      0,
+    );
+    const count = Math.min(docs.length, limit);
+    const items = new Array<Interaction>(count);
+    for (let i = 0; i < count; i++) items[i] = interactionFromDoc(docs[i]);
+    const last = items[count - 1];
+    return { items, cursor: docs.length > limit && last ? encodeTimelineCursor(last, options.order) : null };
   }
 
   async listSourceRecords(incidentId: string): Promise<SourceRecord[]> {
@@ -689,13 +696,16 @@ export class TursoIncidentStore implements IncidentStore {
     const limit = pageLimit(page);
     const position = page?.cursor ? decodePosition(plan, page.cursor) : null;
     const { first, rest } = keysetStatements(plan, position, limit + 1);
-    const rows = [...(await this.#read(first, 'query incidents')).rows];
-    if (rest && rows.length < limit + 1) {
-      rows.push(...(await this.#read(rest(limit + 1 - rows.length), 'query incidents')).rows);
+    // The statements select one `doc` column: read it by index, without building `Row` objects.
+    let docs = columnValues(await this.#read(first, 'query incidents'), 0);
+    if (rest && docs.length < limit + 1) {
+      docs = docs.concat(columnValues(await this.#read(rest(limit + 1 - docs.length), 'query incidents'), 0));
     }
-    const items = rows.slice(0, limit).map(rowToIncident);
-    const last = items.at(-1);
-    return { items, cursor: rows.length > limit && last ? encodePosition(plan, last) : null };
+    const count = Math.min(docs.length, limit);
+    const items = new Array<Incident>(count);
+    for (let i = 0; i < count; i++) items[i] = incidentFromDoc(docs[i]);
+    const last = items[count - 1];
+    return { items, cursor: docs.length > limit && last ? encodePosition(plan, last) : null };
   }
 
   // ---------------------------------------------------------------------------------------------

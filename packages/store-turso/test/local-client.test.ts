@@ -1,6 +1,7 @@
 import { type Client, createClient, LibsqlBatchError, LibsqlError } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canUseLocalClient, createLocalClient } from '../src/local-client.js';
+import { columnValues } from '../src/result-values.js';
 import { tempDir } from './helpers.js';
 
 let dir: string;
@@ -53,6 +54,53 @@ describe('createLocalClient', () => {
       expect(a.flag).toMatchObject({ yes: 1, no: 0 });
       expect(a.blob).toEqual([1, 2, 3]);
       expect(ours.protocol).toBe('file');
+    } finally {
+      ours.close();
+      theirs.close();
+    }
+  });
+
+  it('columnValues reads a column of every row, the same for both clients and before or after rows are read', async () => {
+    const ours = createLocalClient({ url: ':memory:' });
+    const theirs = createClient({ url: ':memory:', intMode: 'number' });
+    try {
+      const read = async (client: Client) => {
+        await client.executeMultiple(SCHEMA);
+        await client.batch(
+          [
+            { sql: 'INSERT INTO t (id, n, doc) VALUES (?, ?, ?)', args: ['a', 1, '{"k":1}'] },
+            {
+              sql: 'INSERT INTO t (id, n, doc, data) VALUES (?, ?, ?, ?)',
+              args: ['b', 2 ** 40, null, new Uint8Array([7])],
+            },
+          ],
+          'write',
+        );
+        const rs = await client.execute('SELECT doc, n, id, data FROM t ORDER BY id');
+        const first = [0, 1, 2].map((i) => columnValues(rs, i));
+        const blobs = columnValues(rs, 3).map((b) => (b === null ? null : [...new Uint8Array(b as ArrayBuffer)]));
+        const rows = rs.rows.map((r) => [r.doc, r.n, r.id]);
+        return {
+          first,
+          blobs,
+          rows,
+          again: columnValues(rs, 0),
+          empty: columnValues(await client.execute('SELECT id FROM t WHERE 0'), 0),
+        };
+      };
+      const a = await read(ours);
+      expect(a).toEqual(await read(theirs));
+      expect(a.first).toEqual([
+        ['{"k":1}', null],
+        [1, 2 ** 40],
+        ['a', 'b'],
+      ]);
+      expect(a.blobs).toEqual([null, [7]]);
+      expect(a.rows).toEqual([
+        ['{"k":1}', 1, 'a'],
+        [null, 2 ** 40, 'b'],
+      ]);
+      expect(a.empty).toEqual([]);
     } finally {
       ours.close();
       theirs.close();

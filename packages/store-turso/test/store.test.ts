@@ -213,6 +213,39 @@ describe('TursoStore beyond the contract', () => {
     });
   });
 
+  describe('list pages and timelines (documents read by column index)', () => {
+    it('refuses a row of the wrong shape with store.corrupt_row naming the field, on a page as on a get', async () => {
+      const incident = incidentRecord(22, { incident_id: 'INC-PAGE', external_id: 'INC-PAGE' });
+      await store.createIncident({ incident, interactions: [interactionRecord(incident, 1)] });
+      const query = { by: 'source', source_system: incident.source_system, external_id: 'INC-PAGE' } as const;
+      expect((await store.queryIncidents(query)).items).toEqual([incident]);
+      await store.client.execute(`UPDATE incidents SET tags = '[1]' WHERE incident_id = 'INC-PAGE'`);
+      await expect(store.queryIncidents(query)).rejects.toMatchObject({
+        code: 'store.corrupt_row',
+        message: expect.stringContaining('tags'),
+      });
+      await store.client.execute(`UPDATE interactions SET source = 'carrier pigeon' WHERE incident_id = 'INC-PAGE'`);
+      await expect(store.listInteractions('INC-PAGE', { includeInternal: true })).rejects.toMatchObject({
+        code: 'store.corrupt_row',
+        message: expect.stringContaining('source'),
+      });
+    });
+
+    it('reads an optional JSON column holding the text null as an absent field', async () => {
+      const incident = incidentRecord(23, { incident_id: 'INC-NULL', external_id: 'INC-NULL' });
+      await store.createIncident({ incident });
+      await store.client.execute(
+        `UPDATE incidents SET cline_work = 'null', resolution = 'null' WHERE incident_id = 'INC-NULL'`,
+      );
+      const query = { by: 'source', source_system: incident.source_system, external_id: 'INC-NULL' } as const;
+      const [read] = (await store.queryIncidents(query)).items;
+      expect(read).toEqual(incident);
+      expect(Object.keys(read ?? {})).not.toContain('cline_work');
+      expect(Object.keys(read ?? {})).not.toContain('resolution');
+      expect(await store.getIncident('INC-NULL')).toEqual(read);
+    });
+  });
+
   describe('pagination guards', () => {
     it('refuses a cursor from another query', async () => {
       await store.createIncidents(bulkWrites(30));

@@ -17,11 +17,20 @@ export function pageLimit(page?: PageRequest): number {
   return Math.min(Math.floor(limit), MAX_PAGE_SIZE);
 }
 
+const utf8 = new TextEncoder();
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range starts at U+0000.
+const ASCII = /^[\u0000-\u007f]*$/;
+const URL_SAFE: Record<string, string> = { '+': '-', '/': '_', '=': '' };
+
 function toBase64Url(text: string): string {
-  const bytes = new TextEncoder().encode(text);
-  let bin = '';
-  for (const b of bytes) bin += String.fromCharCode(b);
-  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  // ASCII text (the usual cursor: ids, ISO dates, numbers) is its own UTF-8 byte string.
+  let bin = text;
+  if (!ASCII.test(text)) {
+    bin = '';
+    for (const b of utf8.encode(text)) bin += String.fromCharCode(b);
+  }
+  // `=` appears only as the final padding.
+  return btoa(bin).replace(/[+/=]/g, (c) => URL_SAFE[c] as string);
 }
 
 function fromBase64Url(text: string): string {
