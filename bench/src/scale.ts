@@ -36,19 +36,23 @@ function args(argv: readonly string[]) {
   let max = 100_000;
   let runs = 1;
   let quick = false;
+  let cacheMib: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--max') max = Number(argv[++i]);
     else if (a === '--runs') runs = Number(argv[++i]);
     else if (a === '--quick') quick = true;
+    else if (a === '--cache-mib') cacheMib = Number(argv[++i]);
     else if (a === '--') continue;
     else if (a === '--help' || a === '-h') {
-      console.log('scale [--max INCIDENTS (1000…1000000; default 100000)] [--runs N] [--quick]');
+      console.log(
+        'scale [--max INCIDENTS (1000…1000000; default 100000)] [--runs N] [--quick] [--cache-mib N (diagnostic: SQLite page cache of the measured connection; not written to the results)]',
+      );
       process.exit(0);
     } else throw new Error(`unknown option ${a}`);
   }
   if (!Number.isInteger(max) || max < 1000) throw new Error('--max takes a whole number ≥ 1000');
-  return { max, runs, quick };
+  return { max, runs, quick, cacheMib };
 }
 
 interface SizeResult {
@@ -61,7 +65,13 @@ interface SizeResult {
   load: [number, number];
 }
 
-async function measureSize(incidents: number, runs: number, quick: boolean, log: (s: string) => void) {
+async function measureSize(
+  incidents: number,
+  runs: number,
+  quick: boolean,
+  log: (s: string) => void,
+  cacheMib?: number,
+) {
   const interactions = incidents * 10;
   // One assignee per 2,000 incidents: every assignee has ~600 open incidents at every size, so "my open
   // incidents" returns a full page of 50 at the smallest size too (a partial page would be cheaper).
@@ -91,6 +101,7 @@ async function measureSize(incidents: number, runs: number, quick: boolean, log:
   const seedSeconds = (performance.now() - dbStarted) / 1000;
   const store = await openStore(url);
   try {
+    if (cacheMib !== undefined) await store.client.execute(`PRAGMA cache_size = -${Math.round(cacheMib * 1024)}`);
     const file = (await stat(fileURLToPath(url))).size;
     const service = createIncidentService({ store });
     const capture = captureStatements(store.client);
@@ -199,7 +210,7 @@ if (isMain) {
     console.log(
       `» ${n.toLocaleString('en-US')} incidents, ${(n * 10).toLocaleString('en-US')} interactions (load ${round(loadavg()[0] ?? 0, 2)})`,
     );
-    const r = await measureSize(n, o.runs, o.quick, console.log);
+    const r = await measureSize(n, o.runs, o.quick, console.log, o.cacheMib);
     console.log(
       `  seeded in ${r.seedSeconds} s; ${(r.bytes.file / 1e6).toFixed(1)} MB: ${r.bytes.perIncident} B per incident (with history version 1), ${r.bytes.perInteraction} B per interaction`,
     );
@@ -239,7 +250,7 @@ if (isMain) {
     ...Object.entries(last.plans).map(([k, p]) => `  ${k}: ${p.join(' | ')}`),
   ];
   console.log(lines.join('\n'));
-  if (!o.quick) {
+  if (!o.quick && o.cacheMib === undefined) {
     const out = fileURLToPath(new URL('../results/scale.json', import.meta.url));
     await writeFile(
       out,
