@@ -17,9 +17,12 @@
  * (77 incidents) is too small for full pages of the list queries, so the curve starts at 10k.
  *
  * Loading: the incidents through the store's bulk path (`createIncidents`: TransactWriteItems of
- * whole incidents, 4 in flight); the interactions with BatchWriteItem (25 items a request, 4 in
- * flight) of exactly the items the store writes (its own Put builders), since a busy incident's 103
- * items do not fit one transaction. The load rate is measured on the way, and a size whose extrapolated
+ * whole incidents, 4 in flight), or with `--load batch` by BatchWriteItem of the very items
+ * `createIncidents` writes (the store's own Put builders over records checked by `IncidentSchema`;
+ * no conditions — the data has no collisions); the interactions always with BatchWriteItem (25 items
+ * a request, 4 in flight) of exactly the items the store writes, since a busy incident's 103 items do
+ * not fit one transaction. DynamoDB Local runs a transaction's items at about a quarter of the rate
+ * of BatchWriteItem (one JVM core either way). The load rate is measured on the way, and a size whose extrapolated
  * load time does not fit the remaining budget (`--budget-minutes`, default 25) is skipped with the
  * figures that decided it.
  *
@@ -41,6 +44,7 @@ import {
   createIncidentService,
   type Incident,
   type IncidentQuery,
+  IncidentSchema,
   type Interaction,
   MY_OPEN_STATUSES,
   PRIORITIES,
@@ -49,7 +53,7 @@ import {
 } from '@incidents/core';
 import { startDynamoLocal } from '@incidents/test-support/dynamodb-local';
 import { createDynamoStore, ensureTable } from '../src/index.js';
-import { interactionItem } from '../src/store/items.js';
+import { currentItem, interactionItem, versionItem } from '../src/store/items.js';
 import { createPutActions } from '../src/store/put-actions.js';
 
 const TARGET = 1.5;
@@ -63,22 +67,27 @@ function args(argv: readonly string[]) {
   let budgetMinutes = 25;
   let samples = 100;
   let rounds = 3;
+  let load: 'transact' | 'batch' = 'transact';
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--max-items') maxItems = Number(argv[++i]);
     else if (a === '--budget-minutes') budgetMinutes = Number(argv[++i]);
     else if (a === '--samples') samples = Number(argv[++i]);
     else if (a === '--rounds') rounds = Number(argv[++i]);
-    else if (a === '--') continue;
+    else if (a === '--load') {
+      const v = argv[++i];
+      if (v !== 'transact' && v !== 'batch') throw new Error('--load takes transact or batch');
+      load = v;
+    } else if (a === '--') continue;
     else if (a === '--help' || a === '-h') {
       console.log(
-        'scale [--max-items N (default 1000000)] [--budget-minutes M (default 25)] [--samples N per round (100)] [--rounds N (3)]',
+        'scale [--max-items N (default 1000000)] [--budget-minutes M (default 25)] [--samples N per round (100)] [--rounds N (3)] [--load transact|batch (incidents by createIncidents, default, or by BatchWriteItem)]',
       );
       process.exit(0);
     } else throw new Error(`unknown option ${a}`);
   }
   if (!Number.isInteger(maxItems) || maxItems < 10_000) throw new Error('--max-items takes a whole number ≥ 10000');
-  return { maxItems, budgetMinutes, samples, rounds };
+  return { maxItems, budgetMinutes, samples, rounds, load };
 }
 
 /** Deterministic 32-bit hash of a sequence number (Knuth's multiplicative hash). */
@@ -173,7 +182,7 @@ interface SizeResult {
   loadSeconds: number;
   itemsPerSecond: number;
   /** Items per second of each load path, cumulative. */
-  rates: { createIncidents: number; batchWriteItem: number };
+  rates: { incidents: number; interactions: number };
   pages: Record<string, PageResult>;
   load: [number, number];
 }
@@ -220,10 +229,38 @@ if (isMain) {
     let loaded = 0; // incidents loaded (INC-BASE not counted: 3 items of 1M)
     let loadMs = 0;
     let itemsLoaded = 0;
-    let incidentItems = 0;
+    let incidentItemCount = 0;
     let incidentMs = 0;
     let interactionMs = 0;
     const budgetMs = o.budgetMinutes * 60_000;
+
+    const itemOf = (action: unknown) => (action as { Put: { Item: Record<string, unknown> } }).Put.Item;
+    /** The items `createIncidents` writes for one incident: version 0, version 1, the source guard. */
+    const incidentItems = (i: Incident) => [
+      itemOf(puts.incident(currentItem(i))),
+      itemOf(puts.incidentVersion(versionItem(i, 1))),
+      itemOf(
+        puts.sourceGuard({ source_system: i.source_system, external_id: i.external_id, incident_id: i.incident_id }),
+      ),
+    ];
+    /** BatchWriteItem, 25 items a request, 4 requests in flight, unprocessed items retried. */
+    async function batchWrite(items: Record<string, unknown>[]) {
+      const batches: Record<string, unknown>[][] = [];
+      for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
+      let next = 0;
+      const worker = async () => {
+        while (next < batches.length) {
+          let pending = (batches[next++] as Record<string, unknown>[]).map((Item) => ({ PutRequest: { Item } }));
+          for (let attempt = 0; pending.length > 0; attempt++) {
+            const res = await store.client.send(new BatchWriteCommand({ RequestItems: { [TABLE]: pending } }));
+            pending = (res.UnprocessedItems?.[TABLE] ?? []) as typeof pending;
+            if (pending.length && attempt > 20) throw new Error('BatchWriteItem kept items unprocessed');
+            if (pending.length) await new Promise((r) => setTimeout(r, 50 * (attempt + 1)));
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: 4 }, worker));
+    }
 
     async function loadTo(incidents: number) {
       const t0 = performance.now();
@@ -231,33 +268,16 @@ if (isMain) {
       for (let start = loaded; start < incidents; start += chunk) {
         const ns = Array.from({ length: Math.min(chunk, incidents - start) }, (_, k) => start + k);
         const tInc = performance.now();
-        await store.createIncidents(ns.map((n) => ({ incident: incident(base, n) })));
+        if (o.load === 'transact') await store.createIncidents(ns.map((n) => ({ incident: incident(base, n) })));
+        else await batchWrite(ns.flatMap((n) => incidentItems(IncidentSchema.parse(incident(base, n)) as Incident)));
         incidentMs += performance.now() - tInc;
         const tInt = performance.now();
         const items = ns
           .filter((n) => n % 10 === 0)
-          .flatMap((n) =>
-            interactions(n).map(
-              (i) => (puts.interaction(interactionItem(i)) as { Put: { Item: Record<string, unknown> } }).Put.Item,
-            ),
-          );
-        const batches: Record<string, unknown>[][] = [];
-        for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
-        let next = 0;
-        const worker = async () => {
-          while (next < batches.length) {
-            let pending = (batches[next++] as Record<string, unknown>[]).map((Item) => ({ PutRequest: { Item } }));
-            for (let attempt = 0; pending.length > 0; attempt++) {
-              const res = await store.client.send(new BatchWriteCommand({ RequestItems: { [TABLE]: pending } }));
-              pending = (res.UnprocessedItems?.[TABLE] ?? []) as typeof pending;
-              if (pending.length && attempt > 20) throw new Error('BatchWriteItem kept items unprocessed');
-              if (pending.length) await new Promise((r) => setTimeout(r, 50 * (attempt + 1)));
-            }
-          }
-        };
-        await Promise.all(Array.from({ length: 4 }, worker));
+          .flatMap((n) => interactions(n).map((i) => itemOf(puts.interaction(interactionItem(i)))));
+        await batchWrite(items);
         interactionMs += performance.now() - tInt;
-        incidentItems += ns.length * 3;
+        incidentItemCount += ns.length * 3;
         itemsLoaded += ns.length * 3 + items.length;
         loaded = start + ns.length;
         if (Math.floor(loaded / 10_000) !== Math.floor(start / 10_000))
@@ -290,7 +310,7 @@ if (isMain) {
       await loadTo(incidents);
       const rate = itemsLoaded / (loadMs / 1000);
       console.log(
-        `  loaded: ${itemsLoaded.toLocaleString('en-US')} items in ${(loadMs / 1000).toFixed(0)} s in all (${rate.toFixed(0)} items/s; incidents by createIncidents ${(incidentItems / (incidentMs / 1000)).toFixed(0)} items/s, interactions by BatchWriteItem ${((itemsLoaded - incidentItems) / (interactionMs / 1000)).toFixed(0)} items/s)`,
+        `  loaded: ${itemsLoaded.toLocaleString('en-US')} items in ${(loadMs / 1000).toFixed(0)} s in all (${rate.toFixed(0)} items/s; incidents by ${o.load === 'transact' ? 'createIncidents' : 'BatchWriteItem'} ${(incidentItemCount / (incidentMs / 1000)).toFixed(0)} items/s, interactions by BatchWriteItem ${((itemsLoaded - incidentItemCount) / (interactionMs / 1000)).toFixed(0)} items/s)`,
       );
 
       let rnd = 12345 + size;
@@ -360,8 +380,8 @@ if (isMain) {
         loadSeconds: Math.round(loadMs / 100) / 10,
         itemsPerSecond: Math.round(rate),
         rates: {
-          createIncidents: Math.round(incidentItems / (incidentMs / 1000)),
-          batchWriteItem: Math.round((itemsLoaded - incidentItems) / (interactionMs / 1000)),
+          incidents: Math.round(incidentItemCount / (incidentMs / 1000)),
+          interactions: Math.round((itemsLoaded - incidentItemCount) / (interactionMs / 1000)),
         },
         pages: {},
         load: [loadStart, loadavg()[0] ?? 0],
@@ -454,6 +474,8 @@ if (isMain) {
             `pnpm --filter @incidents/store-dynamo exec node --import tsx bench/scale.ts ${process.argv.slice(2).join(' ')}`.trim(),
           date: new Date(started).toISOString(),
           target: TARGET,
+          load:
+            o.load === 'transact' ? 'incidents by createIncidents (TransactWriteItems)' : 'incidents by BatchWriteItem',
           counted:
             'items in the base table: version 0 + history version 1 + source guard per incident, plus interactions',
           results,
