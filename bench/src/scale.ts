@@ -46,12 +46,13 @@ function args(argv: readonly string[]) {
     else if (a === '--cache-mib') cacheMib = Number(argv[++i]);
     else if (a === '--also-pragma') {
       const v = String(argv[++i]);
-      if (!/^[a-z_]+\s*=\s*-?\d+$/.test(v)) throw new Error('--also-pragma takes name=number, e.g. cache_size=-262144');
+      if (!v.split(';').every((part) => /^[a-z_]+\s*=\s*-?\d+$/.test(part)))
+        throw new Error('--also-pragma takes name=number[;name=number…], e.g. cache_size=-262144');
       alsoPragmas.push(v);
     } else if (a === '--') continue;
     else if (a === '--help' || a === '-h') {
       console.log(
-        'scale [--max INCIDENTS (1000…1000000; default 100000)] [--runs N] [--quick] [--cache-mib N (diagnostic: SQLite page cache of the measured connection; not written to the results)] [--also-pragma name=N …: after the default pass, one more pass per pragma on the same connection and file, pragmas cumulative; reported under "also"]',
+        'scale [--max INCIDENTS (1000…1000000; default 100000)] [--runs N] [--quick] [--cache-mib N (diagnostic: SQLite page cache of the measured connection; not written to the results)] [--also-pragma name=N[;name=N] …: after the default pass, one more pass per option on the same connection and file, pragmas cumulative; reported under "also"]',
       );
       process.exit(0);
     } else throw new Error(`unknown option ${a}`);
@@ -208,7 +209,7 @@ async function measureSize(
     };
     await measureKinds(result.pages, true, '');
     for (const pragma of alsoPragmas) {
-      await store.client.execute(`PRAGMA ${pragma}`);
+      for (const part of pragma.split(';')) await store.client.execute(`PRAGMA ${part}`);
       const pages: SizeResult['pages'] = {};
       await measureKinds(pages, false, ` [${pragma}]`);
       result.also = [...(result.also ?? []), { pragma, pages }];
