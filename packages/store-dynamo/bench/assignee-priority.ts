@@ -7,7 +7,9 @@
  *   PENDING, priority: 'P1' })` — on GSI-2 one key condition per status
  *   (`begins_with(gsi2sk, '<rank>#P1#')`), no FilterExpression;
  * - what it did before the port took a priority (the reference): the assignee's pages, filtered by
- *   priority in the client until 20 matches.
+ *   priority in the client until 20 matches;
+ * - the floor: the same Queries (same key conditions and `Limit`, status after status until 20)
+ *   through a bare `DynamoDBDocumentClient`, items returned as they come (no SDK, no parsing).
  *
  * Prints p50/p95 wall and this process's CPU per call, capacity units per call, the load rate, the load
  * average, and the Query requests of one call (checked: no FilterExpression). Loading goes through the
@@ -23,7 +25,7 @@
  */
 import { loadavg } from 'node:os';
 import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import {
   createIncidentService,
   type Incident,
@@ -35,6 +37,7 @@ import { startDynamoLocal } from '@incidents/test-support/dynamodb-local';
 import { createDynamoStore, ensureTable } from '../src/index.js';
 import { currentItem, versionItem } from '../src/store/items.js';
 import { createPutActions } from '../src/store/put-actions.js';
+import { statusRank } from '../src/table/keys.js';
 
 const N = Number(process.env.BENCH_N ?? 100_000);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 300);
@@ -177,14 +180,37 @@ try {
     } while (cursor && found.length < 20);
     return found;
   };
+  const raw = async (n: number) => {
+    const found: Record<string, unknown>[] = [];
+    for (const status of MY_DEFAULT_STATUSES) {
+      const res = await store.client.send(
+        new QueryCommand({
+          TableName: 'bench-assignee',
+          IndexName: 'gsi2',
+          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+          ExpressionAttributeNames: { '#pk': 'gsi2pk', '#sk': 'gsi2sk' },
+          ExpressionAttributeValues: {
+            ':pk': `ASSIGNEE#dev${n % ASSIGNEES}@example.com`,
+            ':prefix': `${statusRank(status)}#P1#`,
+          },
+          Limit: 21 - found.length,
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      );
+      found.push(...(res.Items ?? []));
+      if (found.length > 20) break;
+    }
+    return found.slice(0, 20) as unknown as Incident[];
+  };
   const pct = (xs: number[], p: number) => {
     const s = [...xs].sort((a, b) => a - b);
     return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] ?? 0;
   };
   type Path = { wall: number[]; cpu: number[]; units: number[]; calls: number[] };
-  const paths: Record<'key' | 'filter', Path> = {
+  const paths: Record<'key' | 'filter' | 'raw', Path> = {
     key: { wall: [], cpu: [], units: [], calls: [] },
     filter: { wall: [], cpu: [], units: [], calls: [] },
+    raw: { wall: [], cpu: [], units: [], calls: [] },
   };
   const time = async (path: Path, fn: () => Promise<Incident[]>) => {
     seen.length = 0;
@@ -201,6 +227,7 @@ try {
   for (let n = 0; n < 30; n++) {
     await byKey(n);
     await byFilter(n);
+    await raw(n);
   }
   const loadBefore = load1();
   for (let n = 0; n < QUERIES; n++) {
@@ -209,6 +236,8 @@ try {
     const a = first ? await time(paths.key, () => byKey(n)) : undefined;
     const b = await time(paths.filter, () => byFilter(n));
     const a2 = a ?? (await time(paths.key, () => byKey(n)));
+    const c = await time(paths.raw, () => raw(n));
+    if (c.length !== a2.length) throw new Error(`different answers: raw ${c.length} vs ${a2.length}`);
     if (a2.length !== b.length || a2.some((x, i) => x.incident_id !== b[i]?.incident_id))
       throw new Error(`different answers: ${a2.length} vs ${b.length}`);
   }
@@ -229,6 +258,7 @@ try {
   console.log('|---|---|---|---|---|---|');
   console.log(row('`service.query` with `priority` (what `search_my_incidents` runs): GSI-2 key condition', paths.key));
   console.log(row('reference: the assignee pages filtered by priority in the client', paths.filter));
+  console.log(row('floor: the same Queries through a bare DynamoDBDocumentClient', paths.raw));
   console.log(`\nQuery requests of one call with priority: ${filters} with a FilterExpression`);
   for (const r of requests) console.log(`  ${JSON.stringify(r)}`);
   console.log(`p95 target ≤ 5 ms: ${pct(paths.key.wall, 95) <= 5 ? 'PASS' : 'FAIL'}`);
