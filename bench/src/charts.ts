@@ -4,6 +4,8 @@
  * - `sdk-vs-raw.svg` — the SDK's time over the same raw statement, per benchmark variant
  *   (`bench/results/{lifecycle,queries,timeline,bulk}.json`), the scale curves (`bench/results/scale.json`,
  *   `pnpm --filter @incidents/bench scale`);
+ * - `scale-dynamo.svg` — the same curves on DynamoDB Local, with capacity units per call
+ *   (`packages/store-dynamo/bench/results/scale.json`, written by `packages/store-dynamo/bench/scale.ts`);
  * - `cli-startup.svg` — `incidents --help`, `incidents list`, `incidents-mcp` against `node -e 0`
  *   (and `cli-startup-cpu.svg`, their CPU time per process, when the results have it)
  *   (`bench/results/cli-startup.json`);
@@ -175,6 +177,54 @@ async function scaleCurves(): Promise<void> {
   } as TopLevelSpec);
 }
 
+interface DynamoScaleResult {
+  items: number;
+  pages: Record<string, { p95: number; cpuP95: number; capacity: { p50: number } }>;
+}
+
+/**
+ * Issue 18 item 3, DynamoDB half: p95 (wall and node CPU) and capacity units per call against the
+ * table's size on DynamoDB Local; red when the largest size's p95 > 1.5× the smallest's.
+ */
+async function dynamoScaleCurves(): Promise<void> {
+  const file = readJson<{ target: number; results: DynamoScaleResult[] }>(
+    join(root, 'packages', 'store-dynamo', 'bench', 'results', 'scale.json'),
+  );
+  if (!file || file.results.length < 2)
+    return console.log('scale-dynamo: no packages/store-dynamo/bench/results/scale.json, skipped');
+  const first = file.results[0] as DynamoScaleResult;
+  const last = file.results.at(-1) as DynamoScaleResult;
+  const values = file.results.flatMap((r) =>
+    Object.entries(r.pages).flatMap(([page, p]) => {
+      const pass = (last.pages[page]?.p95 ?? 0) <= file.target * (first.pages[page]?.p95 ?? p.p95);
+      const status = pass ? 'pass' : 'FAIL';
+      return [
+        { items: r.items, page, measure: 'p95 wall ms', value: p.p95, status },
+        { items: r.items, page, measure: 'p95 CPU ms (node)', value: p.cpuP95, status },
+        { items: r.items, page, measure: 'capacity units per call', value: p.capacity.p50, status: 'no target' },
+      ];
+    }),
+  );
+  await render('scale-dynamo.svg', {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: `DynamoDB Local: p95 and capacity per call as the table grows (target: largest ≤ ${file.target}× smallest)`,
+    background: 'white',
+    data: { values },
+    facet: { column: { field: 'page', type: 'nominal', title: null } },
+    spec: {
+      width: 200,
+      height: 180,
+      mark: { type: 'line', point: true },
+      encoding: {
+        x: { field: 'items', type: 'quantitative', scale: { type: 'log' }, title: 'items in the table' },
+        y: { field: 'value', type: 'quantitative', title: 'ms / capacity units' },
+        strokeDash: { field: 'measure', type: 'nominal', title: null },
+        color: { field: 'status', type: 'nominal', scale: COLORS, legend: { title: 'target' } },
+      },
+    },
+  } as TopLevelSpec);
+}
+
 async function cliStartup(): Promise<void> {
   const file = readJson<{
     results: Array<{
@@ -227,5 +277,6 @@ async function lambdaColdStart(): Promise<void> {
 mkdirSync(OUT, { recursive: true });
 await sdkVsRaw();
 await scaleCurves();
+await dynamoScaleCurves();
 await cliStartup();
 await lambdaColdStart();
