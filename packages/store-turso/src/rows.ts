@@ -24,7 +24,7 @@ import type { InValue, Row } from '@libsql/client';
 import type * as z from 'zod';
 
 /** Scalar columns of `incidents` that are optional in the model (NULL ↔ key absent). */
-const OPTIONAL_TEXT = [
+export const OPTIONAL_TEXT = [
   'source_url',
   'subcategory',
   'assigned_to',
