@@ -323,6 +323,27 @@ describe('createTursoStore options and errors', () => {
     });
   });
 
+  it('cacheSizeMiB sets the connection page cache of a local database; a bad value names the field', async () => {
+    const sized = await createTursoStore({ url: ':memory:', cacheSizeMiB: 256 });
+    try {
+      const rs = await sized.client.execute('PRAGMA cache_size');
+      expect(Number(rs.rows[0]?.[0])).toBe(-256 * 1024);
+    } finally {
+      await sized.close();
+    }
+    const plain = await createTursoStore({ url: ':memory:' });
+    try {
+      const rs = await plain.client.execute('PRAGMA cache_size');
+      expect(Number(rs.rows[0]?.[0])).toBe(-2000); // SQLite's default, untouched
+    } finally {
+      await plain.close();
+    }
+    await expect(createTursoStore({ url: ':memory:', cacheSizeMiB: 0.5 })).rejects.toMatchObject({
+      code: 'validation',
+      details: { issues: [{ path: 'cacheSizeMiB' }] },
+    });
+  });
+
   it('creates the folder of a file: database (absolute, file:// and relative), or says why it cannot', async () => {
     const root = await mkdtemp(join(tmpdir(), 'turso-folder-'));
     try {
