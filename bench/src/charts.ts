@@ -157,9 +157,26 @@ async function scaleCurves(): Promise<void> {
       ];
     }),
   );
-  await render('scale.svg', {
+  await renderScaleCurves(
+    'scale.svg',
+    `p95 per page as data grows (target: largest ≤ ${file.target}× smallest; interactions = 10 × incidents)`,
+    values,
+    { field: 'incidents', title: 'incidents' },
+    { field: 'ms', title: 'ms' },
+  );
+}
+
+/** One line chart per page (facets), log x axis, dashes per measure, colour per target status. */
+async function renderScaleCurves(
+  name: string,
+  title: string,
+  values: object[],
+  x: { field: string; title: string },
+  y: { field: string; title: string },
+): Promise<void> {
+  await render(name, {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: `p95 per page as data grows (target: largest ≤ ${file.target}× smallest; interactions = 10 × incidents)`,
+    title,
     background: 'white',
     data: { values },
     facet: { column: { field: 'page', type: 'nominal', title: null } },
@@ -168,8 +185,8 @@ async function scaleCurves(): Promise<void> {
       height: 180,
       mark: { type: 'line', point: true },
       encoding: {
-        x: { field: 'incidents', type: 'quantitative', scale: { type: 'log' }, title: 'incidents' },
-        y: { field: 'ms', type: 'quantitative', title: 'ms' },
+        x: { field: x.field, type: 'quantitative', scale: { type: 'log' }, title: x.title },
+        y: { field: y.field, type: 'quantitative', title: y.title },
         strokeDash: { field: 'measure', type: 'nominal', title: null },
         color: { field: 'status', type: 'nominal', scale: COLORS, legend: { title: 'target' } },
       },
@@ -205,24 +222,13 @@ async function dynamoScaleCurves(): Promise<void> {
       ];
     }),
   );
-  await render('scale-dynamo.svg', {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: `DynamoDB Local: p95 and capacity per call as the table grows (target: largest ≤ ${file.target}× smallest)`,
-    background: 'white',
-    data: { values },
-    facet: { column: { field: 'page', type: 'nominal', title: null } },
-    spec: {
-      width: 200,
-      height: 180,
-      mark: { type: 'line', point: true },
-      encoding: {
-        x: { field: 'items', type: 'quantitative', scale: { type: 'log' }, title: 'items in the table' },
-        y: { field: 'value', type: 'quantitative', title: 'ms / capacity units' },
-        strokeDash: { field: 'measure', type: 'nominal', title: null },
-        color: { field: 'status', type: 'nominal', scale: COLORS, legend: { title: 'target' } },
-      },
-    },
-  } as TopLevelSpec);
+  await renderScaleCurves(
+    'scale-dynamo.svg',
+    `DynamoDB Local: p95 and capacity per call as the table grows (target: largest ≤ ${file.target}× smallest)`,
+    values,
+    { field: 'items', title: 'items in the table' },
+    { field: 'value', title: 'ms / capacity units' },
+  );
 }
 
 async function cliStartup(): Promise<void> {
