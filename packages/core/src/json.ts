@@ -20,3 +20,27 @@ export function canonicalJson(value: unknown): string {
 export function sameJson(a: unknown, b: unknown): boolean {
   return a === b || canonicalJson(a) === canonicalJson(b);
 }
+
+/**
+ * A deep copy of a JSON-like value (plain objects, arrays, strings, numbers, booleans, `null`;
+ * `undefined` members are copied as they are). For the records the SDK validates — incidents,
+ * interactions —, the same result as `structuredClone` at a fraction of its cost (no serialisation
+ * round trip): `applyTransition` copies an incident on every state change.
+ */
+export function cloneJson<T>(value: T): T {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    const out = new Array(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = cloneJson(value[i]);
+    return out as T;
+  }
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const copy = cloneJson((value as Record<string, unknown>)[key]);
+    // An own "__proto__" member (JSON.parse makes one) stays a member: assigning it would set the prototype.
+    if (key === '__proto__')
+      Object.defineProperty(out, key, { value: copy, enumerable: true, writable: true, configurable: true });
+    else out[key] = copy;
+  }
+  return out as T;
+}

@@ -5,6 +5,7 @@
  * @module
  */
 import { InvalidTransitionError } from './errors.js';
+import { cloneJson } from './json.js';
 import type { Status } from './model/enums.js';
 import type { Incident } from './model/incident.js';
 
@@ -78,7 +79,7 @@ export function applyTransition(incident: Incident, action: Action, opts: Transi
   if (!rule.from.includes(incident.status)) {
     throw new InvalidTransitionError(incident.incident_id, action, incident.status, rule.from);
   }
-  const next: Incident = structuredClone(incident);
+  const next: Incident = cloneJson(incident);
   const metrics = next.metrics;
   switch (action) {
     case 'claim':

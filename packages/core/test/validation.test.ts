@@ -12,7 +12,7 @@ import {
   UpdateProgressInputSchema,
 } from '../src/model/inputs.js';
 import { ActorSchema } from '../src/model/user.js';
-import { canonicalJson, sameJson } from '../src/json.js';
+import { canonicalJson, cloneJson, sameJson } from '../src/json.js';
 import { markValidated, parseInput, takeValidated } from '../src/validation.js';
 import { incidentFixture } from '../src/testing/fixtures.js';
 
@@ -210,5 +210,40 @@ describe('sameJson / canonicalJson', () => {
     expect(sameJson({ a: 1 }, { a: '1' })).toBe(false);
     expect(sameJson(undefined, null)).toBe(false);
     expect(canonicalJson({ b: 1, a: 2 })).toBe('{"a":2,"b":1}');
+  });
+});
+
+describe('cloneJson', () => {
+  it('copies an incident deeply: the same content as structuredClone, nothing shared', () => {
+    const incident = incidentFixture({ technical_details: { error_messages: ['a'], stack_traces: ['x'] } });
+    incident.cline_work = {
+      started_at: incident.created_at,
+      last_updated: incident.created_at,
+      developer: 'ana@example.com',
+      progress_notes: [{ at: incident.created_at, by: 'ana@example.com', text: 'looking' }],
+      time_tracking: { total_minutes: 0, sessions: [] },
+    };
+    const copy = cloneJson(incident);
+    expect(copy).toStrictEqual(structuredClone(incident));
+    copy.metrics.reopened_count += 1;
+    copy.cline_work?.progress_notes.push({ at: incident.created_at, by: 'b@example.com', text: 'more' });
+    copy.affected_systems.push('extra');
+    (copy.technical_details.error_messages as string[]).push('b');
+    expect(incident.metrics.reopened_count).toBe(0);
+    expect(incident.cline_work.progress_notes).toHaveLength(1);
+    expect(incident.affected_systems).not.toContain('extra');
+    expect(incident.technical_details.error_messages).toEqual(['a']);
+  });
+
+  it('keeps an own "__proto__" member a member (as JSON.parse makes it), and undefined members', () => {
+    const parsed = JSON.parse('{"a":{"__proto__":{"polluted":true},"b":[1,null,"x"]}}') as {
+      a: Record<string, unknown>;
+    };
+    const copy = cloneJson({ ...parsed, u: undefined });
+    expect(Object.getPrototypeOf(copy.a)).toBe(Object.prototype);
+    expect(Object.keys(copy.a)).toEqual(['__proto__', 'b']);
+    expect((copy.a as { polluted?: boolean }).polluted).toBeUndefined();
+    expect(JSON.stringify(copy.a)).toBe('{"__proto__":{"polluted":true},"b":[1,null,"x"]}');
+    expect(Object.hasOwn(copy, 'u')).toBe(true);
   });
 });

@@ -125,6 +125,20 @@ const INSERT_SOURCE_RECORD = `INSERT INTO source_records (${SOURCE_RECORD_COLUMN
 /** Guard appended to the statements that follow a conditional UPDATE in the same batch. */
 const WRITTEN = 'EXISTS (SELECT 1 FROM incidents WHERE incident_id = ? AND write_id = ?)';
 
+// The statements of the hot paths, built once: a statement's text is the key of the client's
+// prepared-statement cache, and a text built per call is hashed and compared in full on every lookup.
+const INSERT_VERSION_VALUES = `${INSERT_VERSION} VALUES (${placeholders(6)})`;
+const INSERT_INTERACTION_VALUES = `${INSERT_INTERACTION} VALUES (${placeholders(INTERACTION_COLUMNS.length)})`;
+const UPSERT_SOURCE_RECORD = `${INSERT_SOURCE_RECORD} SELECT ${placeholders(SOURCE_RECORD_COLUMNS.length)} WHERE true${UPSERT_SOURCE_RECORD_TAIL}`;
+const INSERT_VERSION_KEEPING_KB_IF_WRITTEN = `${INSERT_VERSION} SELECT ${placeholders(5)}, ${SNAPSHOT_WITH_STORED_KB} WHERE ${WRITTEN}`;
+const INSERT_VERSION_IF_WRITTEN = `${INSERT_VERSION} SELECT ${placeholders(6)} WHERE ${WRITTEN}`;
+const INSERT_INTERACTION_IF_WRITTEN = `${INSERT_INTERACTION} SELECT ${placeholders(INTERACTION_COLUMNS.length)} WHERE ${WRITTEN}`;
+const UPSERT_SOURCE_RECORD_IF_WRITTEN = `${INSERT_SOURCE_RECORD} SELECT ${placeholders(SOURCE_RECORD_COLUMNS.length)} WHERE ${WRITTEN}${UPSERT_SOURCE_RECORD_TAIL}`;
+const SELECT_INCIDENT_BY_ID = `SELECT ${INCIDENT_SELECT} FROM incidents WHERE incident_id = ?`;
+const SELECT_INCIDENT_ACCESS = `SELECT incident_id, merged_into, json_extract(metadata, '$.created_by') AS created_by FROM incidents WHERE incident_id = ?`;
+const SELECT_INCIDENT_BY_SOURCE = `SELECT ${INCIDENT_SELECT} FROM incidents WHERE source_system = ? AND external_id = ?`;
+const SELECT_SOURCE_RECORDS = `SELECT ${SOURCE_RECORD_COLUMNS.join(', ')} FROM source_records WHERE incident_id = ? ORDER BY source_system, record_id`;
+
 /** Everything the store needs besides the client. */
 export interface StoreInternals {
   db: InstrumentedClient;
@@ -259,19 +273,19 @@ export class TursoIncidentStore implements IncidentStore {
     const id = incident.incident_id;
     const stmts: InStatement[] = [
       { sql: INSERT_INCIDENT, args: [...incidentArgs(incident), newWriteId()] },
-      { sql: `${INSERT_VERSION} VALUES (${placeholders(6)})`, args: versionArgs(incident, 1) },
+      { sql: INSERT_VERSION_VALUES, args: versionArgs(incident, 1) },
     ];
     owners.push({ incidentId: id }, { incidentId: id });
     for (const row of interactions) {
       stmts.push({
-        sql: `${INSERT_INTERACTION} VALUES (${placeholders(INTERACTION_COLUMNS.length)})`,
+        sql: INSERT_INTERACTION_VALUES,
         args: interactionArgs(row),
       });
       owners.push({ incidentId: id, interactionId: row.interaction_id });
     }
     for (const record of records) {
       stmts.push({
-        sql: `${INSERT_SOURCE_RECORD} SELECT ${placeholders(SOURCE_RECORD_COLUMNS.length)} WHERE true${UPSERT_SOURCE_RECORD_TAIL}`,
+        sql: UPSERT_SOURCE_RECORD,
         args: sourceRecordArgs(record),
       });
       owners.push({ incidentId: id });
@@ -385,10 +399,7 @@ export class TursoIncidentStore implements IncidentStore {
 
   async getIncident(incidentId: string): Promise<Incident | null> {
     this.#checkOpen();
-    const rs = await this.#read(
-      { sql: `SELECT ${INCIDENT_SELECT} FROM incidents WHERE incident_id = ?`, args: [incidentId] },
-      'read the incident',
-    );
+    const rs = await this.#read({ sql: SELECT_INCIDENT_BY_ID, args: [incidentId] }, 'read the incident');
     const row = rs.rows[0];
     return row ? rowToIncident(row) : null;
   }
@@ -397,7 +408,7 @@ export class TursoIncidentStore implements IncidentStore {
     this.#checkOpen();
     const rs = await this.#read(
       {
-        sql: `SELECT incident_id, merged_into, json_extract(metadata, '$.created_by') AS created_by FROM incidents WHERE incident_id = ?`,
+        sql: SELECT_INCIDENT_ACCESS,
         args: [incidentId],
       },
       'read the incident',
@@ -431,25 +442,25 @@ export class TursoIncidentStore implements IncidentStore {
       { sql: UPDATE_INCIDENT, args: [...columnArgs, token, id, expected] },
       keepKb
         ? {
-            sql: `${INSERT_VERSION} SELECT ${placeholders(5)}, ${SNAPSHOT_WITH_STORED_KB} WHERE ${WRITTEN}`,
+            sql: INSERT_VERSION_KEEPING_KB_IF_WRITTEN,
             args: [...versionArgs(incident, incident.revision), id, id, token],
           }
         : {
-            sql: `${INSERT_VERSION} SELECT ${placeholders(6)} WHERE ${WRITTEN}`,
+            sql: INSERT_VERSION_IF_WRITTEN,
             args: [...versionArgs(incident, incident.revision), id, token],
           },
     ];
     const owners: (StatementOwner | undefined)[] = [{ incidentId: id }, { incidentId: id }];
     for (const row of interactions) {
       stmts.push({
-        sql: `${INSERT_INTERACTION} SELECT ${placeholders(INTERACTION_COLUMNS.length)} WHERE ${WRITTEN}`,
+        sql: INSERT_INTERACTION_IF_WRITTEN,
         args: [...interactionArgs(row), id, token],
       });
       owners.push({ incidentId: id, interactionId: row.interaction_id });
     }
     for (const record of records) {
       stmts.push({
-        sql: `${INSERT_SOURCE_RECORD} SELECT ${placeholders(SOURCE_RECORD_COLUMNS.length)} WHERE ${WRITTEN}${UPSERT_SOURCE_RECORD_TAIL}`,
+        sql: UPSERT_SOURCE_RECORD_IF_WRITTEN,
         args: [...sourceRecordArgs(record), id, token],
       });
       owners.push({ incidentId: id });
@@ -656,7 +667,7 @@ export class TursoIncidentStore implements IncidentStore {
     this.#checkOpen();
     const rs = await this.#read(
       {
-        sql: `SELECT ${SOURCE_RECORD_COLUMNS.join(', ')} FROM source_records WHERE incident_id = ? ORDER BY source_system, record_id`,
+        sql: SELECT_SOURCE_RECORDS,
         args: [incidentId],
       },
       'list source records',
@@ -671,7 +682,7 @@ export class TursoIncidentStore implements IncidentStore {
     this.#checkOpen();
     const rs = await this.#read(
       {
-        sql: `SELECT ${INCIDENT_SELECT} FROM incidents WHERE source_system = ? AND external_id = ?`,
+        sql: SELECT_INCIDENT_BY_SOURCE,
         args: [sourceSystem, externalId],
       },
       'find the incident by source',

@@ -28,7 +28,7 @@ import {
   type SyncConflict,
   updateSla,
 } from '@incidents/core';
-import { sameJson } from '@incidents/core/store-kit';
+import { cloneJson, sameJson } from '@incidents/core/store-kit';
 import type { ImportedComment, PulledIncident } from '../connector.js';
 
 /** Fields whose value the source system owns (applied when the local copy did not change them). */
@@ -106,7 +106,7 @@ export interface Reconciliation {
  * `now` stamps the conflicts and the sync metadata.
  */
 export function reconcile(current: Incident, item: PulledIncident, now: string): Reconciliation {
-  const next = structuredClone(current);
+  const next = cloneJson(current);
   const base = current.sync_metadata.remote_snapshot;
   const remote = remoteSnapshot(item);
   const applied: RemoteField[] = [];

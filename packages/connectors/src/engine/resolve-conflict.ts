@@ -18,6 +18,7 @@ import {
   type SyncConflict,
   ValidationError,
 } from '@incidents/core';
+import { cloneJson } from '@incidents/core/store-kit';
 import type { Connector } from '../connector.js';
 import { type EngineContext, isStale, KEEP_KB, UPSERT_RETRIES } from './context.js';
 import type { ConflictResolution, ResolveConflictInput } from './options.js';
@@ -70,7 +71,7 @@ async function resolveOnce(ctx: EngineContext, input: ResolveConflictInput): Pro
   const now = ctx.nowIso();
   // The revision `nextRevision` gives the record below; the timeline entries are written under it.
   const revision = current.revision + 1;
-  const next = structuredClone(current);
+  const next = cloneJson(current);
   const snapshot = current.sync_metadata.remote_snapshot;
   const interactions: Interaction[] = [];
   const outbound: OutboundItem[] = [];
@@ -100,7 +101,7 @@ async function resolveOnce(ctx: EngineContext, input: ResolveConflictInput): Pro
         );
       }
     } else {
-      (next as Record<string, unknown>)[field] = structuredClone(remote);
+      (next as Record<string, unknown>)[field] = cloneJson(remote);
     }
   } else if (field === 'status' && current.source_system !== 'MANUAL' && snapshot?.status !== current.status) {
     // Local wins: the source system is moved to the local status by the next push.

@@ -59,7 +59,7 @@ import type { IncidentAccess, IncidentQuery, IncidentStore, Page, PageRequest } 
 import type { KnowledgeBaseFilters, KnowledgeBaseRetriever, RetrievedIncident } from '../ports/knowledge-base.js';
 import { collectAll } from '../ports/pagination.js';
 import { type Action, applyTransition, minutesBetween, updateSla } from '../state-machine.js';
-import { sameJson } from '../json.js';
+import { cloneJson, sameJson } from '../json.js';
 import { markValidated, parseInput } from '../validation.js';
 import { SEVERITY_TO_PRIORITY } from '../vocabulary.js';
 import { buildMetricsReport, type MetricsReport } from './metrics.js';
@@ -733,7 +733,7 @@ export function createIncidentService(options: IncidentServiceOptions): Incident
           if ((SOURCE_SYSTEMS as readonly string[]).includes(data.source) && data.source !== 'MANUAL') {
             requireImport(actor, 'source', current.incident_id);
           }
-          const next = structuredClone(current);
+          const next = cloneJson(current);
           const operatorReply =
             data.visibility === 'PUBLIC' && !isCustomerOnly(actor) && actor.id !== current.metadata.created_by;
           if (operatorReply && next.metrics.response_time_minutes === undefined) {
