@@ -5,12 +5,12 @@
  * `{ ok: true }` or `{ ok: false, error, fieldErrors? }`; never a stack trace or a secret.
  */
 import {
-  AddCommentInputSchema,
-  CreateIncidentInputSchema,
-  CreateUserInputSchema,
+  addCommentInputSchema,
+  createIncidentInputSchema,
+  createUserInputSchema,
   isIncidentsError,
   type Role,
-  UpdateUserInputSchema,
+  updateUserInputSchema,
 } from '@incidents/core';
 import { hashPassword, verifyNothing, verifyPassword } from '@incidents/config/passwords';
 import { revalidatePath } from 'next/cache';
@@ -101,7 +101,7 @@ export async function createTicket(_prev: ActionResult | null, form: FormData): 
     category: str(form, 'category'),
     severity: str(form, 'severity'),
   };
-  const parsed = CreateIncidentInputSchema.safeParse(input);
+  const parsed = createIncidentInputSchema().safeParse(input);
   if (!parsed.success) {
     return {
       ok: false,
@@ -167,7 +167,7 @@ export async function ticketAction(_prev: ActionResult | null, form: FormData): 
         await service.cancel(ref, ctx);
         break;
       case 'comment': {
-        const input = AddCommentInputSchema.safeParse({
+        const input = addCommentInputSchema().safeParse({
           ...ref,
           text: str(form, 'text') ?? '',
           visibility: form.get('visibility') === 'INTERNAL' ? 'INTERNAL' : 'PUBLIC',
@@ -200,7 +200,7 @@ export async function ticketAction(_prev: ActionResult | null, form: FormData): 
 /** Creates a user with a password (core checks `users.insert`; argon2id here). */
 export async function createUser(_prev: ActionResult | null, form: FormData): Promise<ActionResult> {
   const actor = await requireActor();
-  const parsed = CreateUserInputSchema.safeParse({
+  const parsed = createUserInputSchema().safeParse({
     email: str(form, 'email') ?? '',
     name: str(form, 'name'),
     role: str(form, 'role'),
@@ -234,7 +234,7 @@ export async function updateUser(_prev: ActionResult | null, form: FormData): Pr
   const changes: { role?: Role; active?: boolean } = {};
   if (str(form, 'role')) changes.role = str(form, 'role') as Role;
   if (str(form, 'active')) changes.active = form.get('active') === 'true';
-  const parsed = UpdateUserInputSchema.safeParse(changes);
+  const parsed = updateUserInputSchema().safeParse(changes);
   if (!parsed.success) return { ok: false, code: 'validation', error: parsed.error.issues[0]?.message ?? 'invalid' };
   try {
     const { service } = await desk();

@@ -29,11 +29,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { type FieldIssue, IncidentsError, isIncidentsError } from '@incidents/core';
-import {
-  CONNECTOR_OPTIONS_SCHEMAS,
-  JIRA_OAUTH_OPTIONS_SCHEMA,
-  OAUTH_OPTIONS_SCHEMA,
-} from '@incidents/connectors/options';
+import { connectorOptionsSchemas, jiraOauthOptionsSchema, oauthOptionsSchema } from '@incidents/connectors/options';
 import type * as z from 'zod';
 import { configIssues, issueLine } from './config-issues.js';
 
@@ -119,7 +115,7 @@ export interface ConnectorsConfigOptions {
  * Every option each factory accepts, with its limits: the connectors' own zod schemas
  * (`@incidents/connectors/options`). This module only maps variable names and file paths onto them.
  */
-const OPTIONS: Readonly<Record<ConnectorType, z.ZodObject>> = CONNECTOR_OPTIONS_SCHEMAS;
+const optionsSchemaOf = (type: ConnectorType): z.ZodObject => connectorOptionsSchemas()[type];
 
 /** The accepted `auth` shapes: each a set of fields that must all be present. */
 const AUTH: Readonly<Partial<Record<ConnectorType, ReadonlyArray<readonly string[]>>>> = {
@@ -140,7 +136,7 @@ function checkOAuth(
   if (!isObject(oauth)) return [`${describe(path)}: expected an object`];
   const problems: string[] = [];
   // The fields' types: the connectors' OAuth schema (Jira's adds the Atlassian gateway's fields).
-  const schema = type === 'jira' ? JIRA_OAUTH_OPTIONS_SCHEMA : OAUTH_OPTIONS_SCHEMA;
+  const schema = type === 'jira' ? jiraOauthOptionsSchema() : oauthOptionsSchema();
   problems.push(...schemaProblems(schema, oauth, path, describe, `unknown OAuth field for ${type}`));
   const required = ['clientId', 'clientSecret', ...(type === 'jira' || type === 'slack' ? [] : ['tokenUrl'])];
   if (oauth.grant === 'refresh_token' || type === 'slack') required.push('refreshToken');
@@ -245,7 +241,7 @@ export function checkConnectorOptions(
 ): string[] {
   // A missing `auth` is reported below with its alternatives.
   const problems = schemaProblems(
-    OPTIONS[type],
+    optionsSchemaOf(type),
     AUTH[type] && options.auth === undefined ? { ...options, auth: {} } : options,
     '',
     describe,

@@ -25,6 +25,7 @@
  * @packageDocumentation
  */
 import { mkdirSync } from 'node:fs';
+import { lazy } from '@incidents/core';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { type Actor, IncidentsError, type IncidentStore, PermissionDeniedError, type Role } from '@incidents/core';
 import { configIssues } from './config-issues.js';
@@ -32,36 +33,42 @@ import * as z from 'zod';
 import { dynamoClientSettings } from './endpoints.js';
 import { dynamoStoreIdentity, loadRedisConfig, type RedisConfig, withRedisCache } from './redis-config.js';
 
-const boolish = z.union([z.boolean(), z.string()]).transform((v, ctx) => {
-  if (typeof v === 'boolean') return v;
-  const s = v.trim().toLowerCase();
-  if (['1', 'true', 'yes', 'on'].includes(s)) return true;
-  if (['0', 'false', 'no', 'off', ''].includes(s)) return false;
-  ctx.addIssue({ code: 'custom', message: `expected 1/0/true/false, got "${v}"` });
-  return z.NEVER;
-});
+const boolishSchema = lazy(() =>
+  z.union([z.boolean(), z.string()]).transform((v, ctx) => {
+    if (typeof v === 'boolean') return v;
+    const s = v.trim().toLowerCase();
+    if (['1', 'true', 'yes', 'on'].includes(s)) return true;
+    if (['0', 'false', 'no', 'off', ''].includes(s)) return false;
+    ctx.addIssue({ code: 'custom', message: `expected 1/0/true/false, got "${v}"` });
+    return z.NEVER;
+  }),
+);
 
+/** {@link IncidentsConfigSchema}, built on its first call. */
+export const incidentsConfigSchema = lazy(() =>
+  z.object({
+    store: z.enum(['turso', 'dynamo']).default('turso'),
+    home: z.string().min(1).default('.incidents'),
+    dbUrl: z.string().min(1).optional(),
+    dbAuthToken: z.string().min(1).optional(),
+    actor: z.string().trim().min(1).optional(),
+    dynamo: z
+      .object({
+        table: z.string().min(3).max(255).default('incidents'),
+        endpoint: z.url().optional(),
+        region: z.string().min(1).optional(),
+      })
+      .default({ table: 'incidents' }),
+    mcp: z
+      .object({
+        readOnly: boolishSchema().default(false),
+        tools: z.array(z.string().min(1)).optional(),
+      })
+      .default({ readOnly: false }),
+  }),
+);
 /** The validated configuration. */
-export const IncidentsConfigSchema = z.object({
-  store: z.enum(['turso', 'dynamo']).default('turso'),
-  home: z.string().min(1).default('.incidents'),
-  dbUrl: z.string().min(1).optional(),
-  dbAuthToken: z.string().min(1).optional(),
-  actor: z.string().trim().min(1).optional(),
-  dynamo: z
-    .object({
-      table: z.string().min(3).max(255).default('incidents'),
-      endpoint: z.url().optional(),
-      region: z.string().min(1).optional(),
-    })
-    .default({ table: 'incidents' }),
-  mcp: z
-    .object({
-      readOnly: boolish.default(false),
-      tools: z.array(z.string().min(1)).optional(),
-    })
-    .default({ readOnly: false }),
-});
+export const IncidentsConfigSchema = /* @__PURE__ */ incidentsConfigSchema();
 export type IncidentsConfig = z.output<typeof IncidentsConfigSchema> & {
   dbUrl: string;
   /** Redis (`UPSTASH_REDIS_REST_*` or `INCIDENTS_REDIS_URL`); absent or `null` = no cache. */
@@ -138,7 +145,7 @@ export function loadConfig(
     },
     mcp: { readOnly: nonEmpty(env.INCIDENTS_MCP_READ_ONLY), tools },
   };
-  const parsed = IncidentsConfigSchema.safeParse(raw);
+  const parsed = incidentsConfigSchema().safeParse(raw);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const path = issue.path.map(String).join('.');
@@ -243,8 +250,10 @@ export {
   LAMBDA_CONNECTOR_TYPES,
   type LambdaConfig,
   LambdaConfigSchema,
+  lambdaConfigSchema,
   type LambdaConnectorConfig,
   LambdaConnectorConfigSchema,
+  lambdaConnectorConfigSchema,
   type LambdaConnectorType,
   loadLambdaConfig,
   requireKbBucket,
@@ -253,6 +262,7 @@ export {
   DEFAULT_KB_CONFIG_PREFIX,
   type KbConfig,
   KbConfigSchema,
+  kbConfigSchema,
   type KbDocumentsConfig,
   type KbIndexConfig,
   loadKbConfig,

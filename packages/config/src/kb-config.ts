@@ -21,6 +21,7 @@
  * @module
  */
 import { isAbsolute, join, resolve } from 'node:path';
+import { lazy } from '@incidents/core';
 import { IncidentsError } from '@incidents/core';
 import { configIssues } from './config-issues.js';
 import * as z from 'zod';
@@ -30,42 +31,46 @@ export const DEFAULT_KB_CONFIG_PREFIX = 'incidents/';
 
 const KB_ID = /^[0-9a-zA-Z]{10}$/;
 
-/** The validated knowledge-base configuration. */
-export const KbConfigSchema = z
-  .object({
-    prefix: z
-      .string()
-      .refine(
-        (p) => p === '' || (p.endsWith('/') && !p.startsWith('/') && !p.includes('//')),
-        'must be empty or end with "/" (and not start with "/")',
-      )
-      .default(DEFAULT_KB_CONFIG_PREFIX),
-    bucket: z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid S3 bucket name (3-63 characters a-z 0-9 . -)')
-      .optional(),
-    s3Endpoint: z.url().optional(),
-    mode: z.enum(['local', 'bedrock', 'none']),
-    knowledgeBaseId: z.string().regex(KB_ID, 'must be a 10-character knowledge base id').optional(),
-    dataSourceId: z.string().regex(KB_ID, 'must be a 10-character data source id').optional(),
-    localUrl: z.string().min(1).optional(),
-    region: z.string().min(1).optional(),
-  })
-  .superRefine((c, ctx) => {
-    if (c.mode === 'bedrock') {
-      if (!c.knowledgeBaseId)
-        ctx.addIssue({ code: 'custom', path: ['knowledgeBaseId'], message: 'required when the mode is bedrock' });
-      if (!c.dataSourceId)
-        ctx.addIssue({ code: 'custom', path: ['dataSourceId'], message: 'required when the mode is bedrock' });
-      if (!c.bucket) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['bucket'],
-          message: 'required when the mode is bedrock (its data source is an S3 bucket)',
-        });
+/** {@link KbConfigSchema}, built on its first call. */
+export const kbConfigSchema = lazy(() =>
+  z
+    .object({
+      prefix: z
+        .string()
+        .refine(
+          (p) => p === '' || (p.endsWith('/') && !p.startsWith('/') && !p.includes('//')),
+          'must be empty or end with "/" (and not start with "/")',
+        )
+        .default(DEFAULT_KB_CONFIG_PREFIX),
+      bucket: z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid S3 bucket name (3-63 characters a-z 0-9 . -)')
+        .optional(),
+      s3Endpoint: z.url().optional(),
+      mode: z.enum(['local', 'bedrock', 'none']),
+      knowledgeBaseId: z.string().regex(KB_ID, 'must be a 10-character knowledge base id').optional(),
+      dataSourceId: z.string().regex(KB_ID, 'must be a 10-character data source id').optional(),
+      localUrl: z.string().min(1).optional(),
+      region: z.string().min(1).optional(),
+    })
+    .superRefine((c, ctx) => {
+      if (c.mode === 'bedrock') {
+        if (!c.knowledgeBaseId)
+          ctx.addIssue({ code: 'custom', path: ['knowledgeBaseId'], message: 'required when the mode is bedrock' });
+        if (!c.dataSourceId)
+          ctx.addIssue({ code: 'custom', path: ['dataSourceId'], message: 'required when the mode is bedrock' });
+        if (!c.bucket) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['bucket'],
+            message: 'required when the mode is bedrock (its data source is an S3 bucket)',
+          });
+        }
       }
-    }
-  });
+    }),
+);
+/** The validated knowledge-base configuration. */
+export const KbConfigSchema = /* @__PURE__ */ kbConfigSchema();
 
 /** Where the documents are written. */
 export type KbDocumentsConfig =
@@ -148,7 +153,7 @@ export function loadKbConfig(options: { home: string; env?: NodeJS.ProcessEnv; c
     localUrl: blank(env.INCIDENTS_KB_LOCAL_URL),
     region: blank(env.AWS_REGION) ?? blank(env.AWS_DEFAULT_REGION),
   };
-  const parsed = KbConfigSchema.safeParse(raw);
+  const parsed = kbConfigSchema().safeParse(raw);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const path = issue.path.map(String).join('.');

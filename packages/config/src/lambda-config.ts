@@ -26,6 +26,7 @@
  * @module
  */
 import { IncidentsError } from '@incidents/core';
+import { lazy } from '@incidents/core';
 import { configIssues } from './config-issues.js';
 import * as z from 'zod';
 import { CONNECTOR_TYPES, type ConnectorType } from './connectors-config.js';
@@ -48,84 +49,92 @@ export function isSecretReference(value: string): boolean {
   return SECRETS_MANAGER_ARN.test(value) || SSM_ARN.test(value) || SSM_NAME.test(value);
 }
 
+/** {@link LambdaConnectorConfigSchema}, built on its first call. */
+export const lambdaConnectorConfigSchema = lazy(() =>
+  z.object({
+    /** Which connector factory builds it; defaults to the entry's name. */
+    type: z.enum(LAMBDA_CONNECTOR_TYPES),
+    /** Non-secret options (`baseUrl`, `jql`, `channelId`…), passed to the factory as they are. */
+    options: z.record(z.string(), z.unknown()).default({}),
+    /**
+     * Where the credentials live; the secret's value must be a JSON object whose keys are merged into
+     * `options` (e.g. `{ "auth": { "email": "…", "apiToken": "…" } }` for Jira, `{ "token": "xoxb-…" }` for Slack).
+     */
+    secret: z
+      .string()
+      .refine(isSecretReference, 'must be a Secrets Manager secret ARN, an SSM parameter ARN or "ssm:<name>"')
+      .optional(),
+  }),
+);
 /** One configured connector: its type, its non-secret options and a reference to its credentials. */
-export const LambdaConnectorConfigSchema = z.object({
-  /** Which connector factory builds it; defaults to the entry's name. */
-  type: z.enum(LAMBDA_CONNECTOR_TYPES),
-  /** Non-secret options (`baseUrl`, `jql`, `channelId`…), passed to the factory as they are. */
-  options: z.record(z.string(), z.unknown()).default({}),
-  /**
-   * Where the credentials live; the secret's value must be a JSON object whose keys are merged into
-   * `options` (e.g. `{ "auth": { "email": "…", "apiToken": "…" } }` for Jira, `{ "token": "xoxb-…" }` for Slack).
-   */
-  secret: z
-    .string()
-    .refine(isSecretReference, 'must be a Secrets Manager secret ARN, an SSM parameter ARN or "ssm:<name>"')
-    .optional(),
-});
+export const LambdaConnectorConfigSchema = /* @__PURE__ */ lambdaConnectorConfigSchema();
 /** One configured connector. */
 export type LambdaConnectorConfig = z.output<typeof LambdaConnectorConfigSchema>;
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
-/** The validated configuration of the Lambda handlers. */
-export const LambdaConfigSchema = z
-  .object({
-    table: z.string().regex(/^[a-zA-Z0-9_.-]{3,255}$/, 'must be 3-255 characters of a-z, A-Z, 0-9, "_", "-", "."'),
-    region: z.string().min(1).optional(),
-    dynamoEndpoint: z.url().optional(),
-    kb: z.object({
-      bucket: z.string().min(3).max(63).optional(),
-      prefix: z
+/** {@link LambdaConfigSchema}, built on its first call. */
+export const lambdaConfigSchema = lazy(() =>
+  z
+    .object({
+      table: z.string().regex(/^[a-zA-Z0-9_.-]{3,255}$/, 'must be 3-255 characters of a-z, A-Z, 0-9, "_", "-", "."'),
+      region: z.string().min(1).optional(),
+      dynamoEndpoint: z.url().optional(),
+      kb: z.object({
+        bucket: z.string().min(3).max(63).optional(),
+        prefix: z
+          .string()
+          .refine(
+            (p) => p === '' || (p.endsWith('/') && !p.startsWith('/')),
+            'must be empty or end with "/" (and not start with "/")',
+          )
+          .default('incidents/'),
+        s3Endpoint: z.url().optional(),
+        mode: z.enum(['bedrock', 'local', 'none']),
+        knowledgeBaseId: z
+          .string()
+          .regex(/^[0-9a-zA-Z]{10}$/, 'must be a 10-character knowledge base id')
+          .optional(),
+        dataSourceId: z
+          .string()
+          .regex(/^[0-9a-zA-Z]{10}$/, 'must be a 10-character data source id')
+          .optional(),
+        localUrl: z.string().min(1).optional(),
+        concurrency: int(1, 256).default(16),
+        alertThreshold: int(0, 1000).default(3),
+        ingestionTimeoutMs: int(0, 15 * 60_000).default(600_000),
+        pollIntervalMs: int(1, 60_000).optional(),
+        metricsNamespace: z.string().min(1).max(255).default('IncidentKBSync'),
+      }),
+      alertTopicArn: z
         .string()
-        .refine(
-          (p) => p === '' || (p.endsWith('/') && !p.startsWith('/')),
-          'must be empty or end with "/" (and not start with "/")',
-        )
-        .default('incidents/'),
-      s3Endpoint: z.url().optional(),
-      mode: z.enum(['bedrock', 'local', 'none']),
-      knowledgeBaseId: z
-        .string()
-        .regex(/^[0-9a-zA-Z]{10}$/, 'must be a 10-character knowledge base id')
+        .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[a-zA-Z0-9_-]{1,256}$/, 'must be an SNS topic ARN')
         .optional(),
-      dataSourceId: z
-        .string()
-        .regex(/^[0-9a-zA-Z]{10}$/, 'must be a 10-character data source id')
-        .optional(),
-      localUrl: z.string().min(1).optional(),
-      concurrency: int(1, 256).default(16),
-      alertThreshold: int(0, 1000).default(3),
-      ingestionTimeoutMs: int(0, 15 * 60_000).default(600_000),
-      pollIntervalMs: int(1, 60_000).optional(),
-      metricsNamespace: z.string().min(1).max(255).default('IncidentKBSync'),
+      connectors: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/), lambdaConnectorConfigSchema()).default({}),
+      logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    })
+    .superRefine((c, ctx) => {
+      if (c.kb.mode === 'bedrock') {
+        if (!c.kb.knowledgeBaseId)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['kb', 'knowledgeBaseId'],
+            message: 'required when INCIDENTS_KB_MODE is bedrock',
+          });
+        if (!c.kb.dataSourceId)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['kb', 'dataSourceId'],
+            message: 'required when INCIDENTS_KB_MODE is bedrock',
+          });
+      }
+      if (c.kb.mode === 'local' && !c.kb.localUrl) {
+        ctx.addIssue({ code: 'custom', path: ['kb', 'localUrl'], message: 'required when INCIDENTS_KB_MODE is local' });
+      }
     }),
-    alertTopicArn: z
-      .string()
-      .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[a-zA-Z0-9_-]{1,256}$/, 'must be an SNS topic ARN')
-      .optional(),
-    connectors: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/), LambdaConnectorConfigSchema).default({}),
-    logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
-  })
-  .superRefine((c, ctx) => {
-    if (c.kb.mode === 'bedrock') {
-      if (!c.kb.knowledgeBaseId)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['kb', 'knowledgeBaseId'],
-          message: 'required when INCIDENTS_KB_MODE is bedrock',
-        });
-      if (!c.kb.dataSourceId)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['kb', 'dataSourceId'],
-          message: 'required when INCIDENTS_KB_MODE is bedrock',
-        });
-    }
-    if (c.kb.mode === 'local' && !c.kb.localUrl) {
-      ctx.addIssue({ code: 'custom', path: ['kb', 'localUrl'], message: 'required when INCIDENTS_KB_MODE is local' });
-    }
-  });
+);
+/** The validated configuration of the Lambda handlers. */
+export const LambdaConfigSchema = /* @__PURE__ */ lambdaConfigSchema();
 /** The validated configuration of the Lambda handlers. */
 export type LambdaConfig = z.output<typeof LambdaConfigSchema> & {
   /** Redis (`UPSTASH_REDIS_REST_*` or `INCIDENTS_REDIS_URL`): the handlers write through the read cache so it is invalidated. */
@@ -226,7 +235,7 @@ export function loadLambdaConfig(options: { env?: NodeJS.ProcessEnv } = {}): Lam
     connectors,
     logLevel: blank(env.INCIDENTS_LOG_LEVEL)?.toLowerCase(),
   };
-  const parsed = LambdaConfigSchema.safeParse(raw);
+  const parsed = lambdaConfigSchema().safeParse(raw);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${envName(issue.path)}: ${issue.message}`);
     throw new IncidentsError('config', `Invalid configuration: ${problems.join('; ')}`, {

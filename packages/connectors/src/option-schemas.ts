@@ -6,6 +6,7 @@
  * @module
  */
 import * as z from 'zod';
+import { lazy } from '@incidents/core/store-kit';
 
 const isBlank = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
 
@@ -69,27 +70,35 @@ export const SITE_OPTIONS_SHAPE = {
   auth: objectOption(),
 };
 
+/** {@link OAUTH_OPTIONS_SCHEMA}, built on its first call. */
+export const oauthOptionsSchema = lazy(() =>
+  z.strictObject({
+    tokenUrl: httpUrlOption().optional(),
+    clientId: textOption().optional(),
+    clientSecret: textOption().optional(),
+    refreshToken: textOption().optional(),
+    accessToken: textOption().optional(),
+    expiresAt: z.unknown().optional(),
+    grant: z
+      .enum(['refresh_token', 'client_credentials'], { error: 'expected refresh_token or client_credentials' })
+      .optional(),
+    scope: textOption().optional(),
+    refreshSkewMs: wholeNumberOption(0, 3_600_000).optional(),
+    onTokens: z.unknown().optional(),
+  }),
+);
 /**
  * An OAuth 2.0 client (`auth.oauth`; Slack's `oauth`): the fields' types. Which fields are required
  * depends on the grant and the vendor (checked by the connector and by `@incidents/config`).
  */
-export const OAUTH_OPTIONS_SCHEMA = z.strictObject({
-  tokenUrl: httpUrlOption().optional(),
-  clientId: textOption().optional(),
-  clientSecret: textOption().optional(),
-  refreshToken: textOption().optional(),
-  accessToken: textOption().optional(),
-  expiresAt: z.unknown().optional(),
-  grant: z
-    .enum(['refresh_token', 'client_credentials'], { error: 'expected refresh_token or client_credentials' })
-    .optional(),
-  scope: textOption().optional(),
-  refreshSkewMs: wholeNumberOption(0, 3_600_000).optional(),
-  onTokens: z.unknown().optional(),
-});
+export const OAUTH_OPTIONS_SCHEMA = /* @__PURE__ */ oauthOptionsSchema();
 
+/** {@link JIRA_OAUTH_OPTIONS_SCHEMA}, built on its first call. */
+export const jiraOauthOptionsSchema = lazy(() =>
+  oauthOptionsSchema().extend({
+    cloudId: textOption().optional(),
+    apiBaseUrl: httpUrlOption().optional(),
+  }),
+);
 /** Jira's OAuth client: {@link OAUTH_OPTIONS_SCHEMA} plus the Atlassian gateway's `cloudId` and `apiBaseUrl`. */
-export const JIRA_OAUTH_OPTIONS_SCHEMA = OAUTH_OPTIONS_SCHEMA.extend({
-  cloudId: textOption().optional(),
-  apiBaseUrl: httpUrlOption().optional(),
-});
+export const JIRA_OAUTH_OPTIONS_SCHEMA = /* @__PURE__ */ jiraOauthOptionsSchema();

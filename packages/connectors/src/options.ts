@@ -5,12 +5,14 @@
  *
  * @packageDocumentation
  */
-export { JIRA_MAX_PAGE_SIZE, JIRA_OPTIONS_SCHEMA } from './jira/options.js';
+export { JIRA_MAX_PAGE_SIZE, JIRA_OPTIONS_SCHEMA, jiraOptionsSchema } from './jira/options.js';
 export {
   booleanOption,
   httpUrlOption,
   JIRA_OAUTH_OPTIONS_SCHEMA,
+  jiraOauthOptionsSchema,
   OAUTH_OPTIONS_SCHEMA,
+  oauthOptionsSchema,
   objectOption,
   SITE_OPTIONS_SHAPE,
   stringListOption,
@@ -18,25 +20,32 @@ export {
   textOption,
   wholeNumberOption,
 } from './option-schemas.js';
-export { REMEDY_MAX_PAGE_SIZE, REMEDY_OPTIONS_SCHEMA } from './remedy/options.js';
-export { SERVICENOW_MAX_PAGE_SIZE, SERVICENOW_OPTIONS_SCHEMA } from './servicenow/options.js';
-export { SHORTCUT_MAX_PAGE_SIZE, SHORTCUT_OPTIONS_SCHEMA } from './shortcut/options.js';
-export { SLACK_MAX_PAGE_SIZE, SLACK_OPTIONS_SCHEMA } from './slack/options.js';
-export { ZENDESK_MAX_PAGE_SIZE, ZENDESK_OPTIONS_SCHEMA } from './zendesk/options.js';
+export { REMEDY_MAX_PAGE_SIZE, REMEDY_OPTIONS_SCHEMA, remedyOptionsSchema } from './remedy/options.js';
+export { SERVICENOW_MAX_PAGE_SIZE, SERVICENOW_OPTIONS_SCHEMA, servicenowOptionsSchema } from './servicenow/options.js';
+export { SHORTCUT_MAX_PAGE_SIZE, SHORTCUT_OPTIONS_SCHEMA, shortcutOptionsSchema } from './shortcut/options.js';
+export { SLACK_MAX_PAGE_SIZE, SLACK_OPTIONS_SCHEMA, slackOptionsSchema } from './slack/options.js';
+export { ZENDESK_MAX_PAGE_SIZE, ZENDESK_OPTIONS_SCHEMA, zendeskOptionsSchema } from './zendesk/options.js';
 
-import { JIRA_OPTIONS_SCHEMA } from './jira/options.js';
-import { REMEDY_OPTIONS_SCHEMA } from './remedy/options.js';
-import { SERVICENOW_OPTIONS_SCHEMA } from './servicenow/options.js';
-import { SHORTCUT_OPTIONS_SCHEMA } from './shortcut/options.js';
-import { SLACK_OPTIONS_SCHEMA } from './slack/options.js';
-import { ZENDESK_OPTIONS_SCHEMA } from './zendesk/options.js';
+import { lazy } from '@incidents/core/store-kit';
+import { jiraOptionsSchema } from './jira/options.js';
+import { remedyOptionsSchema } from './remedy/options.js';
+import { servicenowOptionsSchema } from './servicenow/options.js';
+import { shortcutOptionsSchema } from './shortcut/options.js';
+import { slackOptionsSchema } from './slack/options.js';
+import { zendeskOptionsSchema } from './zendesk/options.js';
+
+/** {@link CONNECTOR_OPTIONS_SCHEMAS}, built on its first call (each schema built with it). */
+export const connectorOptionsSchemas = lazy(
+  () =>
+    ({
+      jira: jiraOptionsSchema(),
+      servicenow: servicenowOptionsSchema(),
+      remedy: remedyOptionsSchema(),
+      zendesk: zendeskOptionsSchema(),
+      slack: slackOptionsSchema(),
+      shortcut: shortcutOptionsSchema(),
+    }) as const,
+);
 
 /** The option schema of each connector type (`jira`, `servicenow`, `remedy`, `zendesk`, `slack`, `shortcut`). */
-export const CONNECTOR_OPTIONS_SCHEMAS = {
-  jira: JIRA_OPTIONS_SCHEMA,
-  servicenow: SERVICENOW_OPTIONS_SCHEMA,
-  remedy: REMEDY_OPTIONS_SCHEMA,
-  zendesk: ZENDESK_OPTIONS_SCHEMA,
-  slack: SLACK_OPTIONS_SCHEMA,
-  shortcut: SHORTCUT_OPTIONS_SCHEMA,
-} as const;
+export const CONNECTOR_OPTIONS_SCHEMAS = /* @__PURE__ */ connectorOptionsSchemas();

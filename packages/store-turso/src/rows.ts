@@ -8,17 +8,17 @@
 import {
   type Incident,
   type IncidentAccess,
-  IncidentSchema,
+  incidentSchema,
   IncidentsError,
   INTERACTION_SOURCES,
   type Interaction,
-  InteractionSchema,
+  interactionSchema,
   type SourceRecord,
-  SourceRecordSchema,
+  sourceRecordSchema,
   type User,
   type UserCredentials,
-  UserCredentialsSchema,
-  UserSchema,
+  userCredentialsSchema,
+  userSchema,
 } from '@incidents/core';
 import type { InValue, Row } from '@libsql/client';
 import type * as z from 'zod';
@@ -294,7 +294,7 @@ export function incidentFromDoc(text: unknown): Incident {
   const doc = parseDoc(text, INCIDENT_NULLABLE_KEYS);
   doc.version = 0;
   if (looksLikeStoredIncident(doc)) return doc as unknown as Incident;
-  return parseRow(IncidentSchema, doc, `incident ${String(doc.incident_id)}`);
+  return parseRow(incidentSchema(), doc, `incident ${String(doc.incident_id)}`);
 }
 
 /** {@link incidentFromDoc} of a row's `doc` column. */
@@ -323,7 +323,7 @@ export function rowToIncidentAccess(row: Row): IncidentAccess {
 
 /** Parses and validates a history snapshot. */
 export function snapshotToIncident(snapshot: unknown, incidentId: string): Incident {
-  return parseRow(IncidentSchema, parseJson(snapshot, 'snapshot'), `version of incident ${incidentId}`);
+  return parseRow(incidentSchema(), parseJson(snapshot, 'snapshot'), `version of incident ${incidentId}`);
 }
 
 /** Writable columns of `interactions`. */
@@ -389,7 +389,7 @@ export function interactionFromDoc(text: unknown): Interaction {
   ) {
     return doc as unknown as Interaction;
   }
-  return parseRow(InteractionSchema, doc, `interaction ${String(doc.interaction_id)}`);
+  return parseRow(interactionSchema(), doc, `interaction ${String(doc.interaction_id)}`);
 }
 
 /** {@link interactionFromDoc} of a row's `doc` column. */
@@ -443,13 +443,13 @@ export function rowToSourceRecord(row: Row): SourceRecord {
     const value = row[column];
     if (value !== null && value !== undefined) record[column] = value;
   }
-  return parseRow(SourceRecordSchema, record, `source record ${String(row.record_id)}`);
+  return parseRow(sourceRecordSchema(), record, `source record ${String(row.record_id)}`);
 }
 
 /** Rebuilds a user's credentials from their row and validates them. */
 export function rowToUserCredentials(row: Row, email: string): UserCredentials {
   return parseRow(
-    UserCredentialsSchema,
+    userCredentialsSchema(),
     { password_hash: row.password_hash, updated_at: row.updated_at },
     `credentials of ${email}`,
   );
@@ -465,7 +465,7 @@ export function rowToUser(row: Row): User {
     created_at: row.created_at,
   };
   if (row.team !== null && row.team !== undefined) record.team = row.team;
-  return parseRow(UserSchema, record, `user ${String(row.email)}`);
+  return parseRow(userSchema(), record, `user ${String(row.email)}`);
 }
 
 /**
@@ -480,7 +480,7 @@ export function fullCheckOfRow(kind: 'incident' | 'interaction', row: Row): stri
     return `${kind}: ${(err as Error).message}`;
   }
   if (kind === 'incident') doc.version = 0;
-  const parsed = (kind === 'incident' ? IncidentSchema : InteractionSchema).safeParse(doc);
+  const parsed = (kind === 'incident' ? incidentSchema() : interactionSchema()).safeParse(doc);
   if (parsed.success) return null;
   const issue = parsed.error.issues[0];
   const id = kind === 'incident' ? doc.incident_id : doc.interaction_id;

@@ -26,13 +26,13 @@ import {
   type CreateIncidentWrite,
   type Incident,
   type IncidentAccess,
-  IncidentSchema,
+  incidentSchema,
   type IncidentQuery,
-  IncidentQuerySchema,
+  incidentQuerySchema,
   IncidentsError,
   type IncidentStore,
   type Interaction,
-  InteractionSchema,
+  interactionSchema,
   type LinkIncidentsWrite,
   type ListInteractionsOptions,
   type MarkKbSyncedInput,
@@ -45,15 +45,15 @@ import {
   type Priority,
   type Severity,
   type SourceRecord,
-  SourceRecordSchema,
+  sourceRecordSchema,
   type SourceSystem,
   type Status,
   type UpdateIncidentWrite,
   normalizeEmail,
   type User,
   type UserCredentials,
-  UserCredentialsSchema,
-  UserSchema,
+  userCredentialsSchema,
+  userSchema,
   ValidationError,
 } from '@incidents/core';
 import type {
@@ -192,7 +192,7 @@ function conflictStale(incidentId: string, expected: number, actual: number | un
 
 /** Validates the records of a write; a bad field is a ValidationError naming its path. */
 function checkIncident(incident: Incident, path: string): Incident {
-  return parseInputAt(IncidentSchema, incident, path);
+  return parseInputAt(incidentSchema(), incident, path);
 }
 
 function checkChildren<T extends { incident_id: string }>(
@@ -252,14 +252,14 @@ export class TursoIncidentStore implements IncidentStore {
       incident,
       children: checkChildren(
         write.interactions,
-        InteractionSchema,
+        interactionSchema(),
         incident.incident_id,
         `${path}.interactions`,
         trusted,
       ),
       sourceRecords: checkChildren(
         write.sourceRecords,
-        SourceRecordSchema,
+        sourceRecordSchema(),
         incident.incident_id,
         `${path}.sourceRecords`,
         trusted,
@@ -433,8 +433,8 @@ export class TursoIncidentStore implements IncidentStore {
       ]);
     }
     const id = incident.incident_id;
-    const interactions = checkChildren(write.interactions, InteractionSchema, id, 'write.interactions', trusted);
-    const records = checkChildren(write.sourceRecords, SourceRecordSchema, id, 'write.sourceRecords', trusted);
+    const interactions = checkChildren(write.interactions, interactionSchema(), id, 'write.interactions', trusted);
+    const records = checkChildren(write.sourceRecords, sourceRecordSchema(), id, 'write.sourceRecords', trusted);
     const token = newWriteId();
     const keepKb = write.keepKbSyncStatus === true;
     const columnArgs = updateColumnArgs(incident, keepKb);
@@ -498,7 +498,7 @@ export class TursoIncidentStore implements IncidentStore {
     ];
     const issues = checks.filter(([ok]) => !ok).map(([, path, message]) => ({ path, message }));
     if (issues.length) throw new ValidationError(issues, { context: 'link' });
-    const interactions = checkChildren(write.interactions, InteractionSchema, to.incident_id, 'write.interactions');
+    const interactions = checkChildren(write.interactions, interactionSchema(), to.incident_id, 'write.interactions');
     const token = newWriteId();
     const guard = `(SELECT count(*) FROM incidents WHERE incident_id IN (?, ?) AND write_id = ?) = 2`;
     const guardArgs = [from.incident_id, to.incident_id, token];
@@ -694,7 +694,7 @@ export class TursoIncidentStore implements IncidentStore {
   async queryIncidents(query: IncidentQuery, page?: PageRequest): Promise<Page<Incident>> {
     this.#checkOpen();
     // A query the service already parsed (markValidated) is not parsed again.
-    const q = takeValidated(query) ? query : (parseInput(IncidentQuerySchema, query, 'query') as IncidentQuery);
+    const q = takeValidated(query) ? query : (parseInput(incidentQuerySchema(), query, 'query') as IncidentQuery);
     return this.#keysetPage(planFor(q), checkPage(page));
   }
 
@@ -903,7 +903,7 @@ export class TursoIncidentStore implements IncidentStore {
 
   async putUser(user: User): Promise<void> {
     this.#checkOpen();
-    const u = parseInput(UserSchema, user, 'user');
+    const u = parseInput(userSchema(), user, 'user');
     await this.#write(
       {
         sql: `INSERT INTO users (email, name, role, team, active, created_at) VALUES (?, ?, ?, ?, ?, ?)
@@ -957,7 +957,7 @@ export class TursoIncidentStore implements IncidentStore {
 
   async setUserCredentials(email: string, credentials: UserCredentials): Promise<void> {
     this.#checkOpen();
-    const c = parseInput(UserCredentialsSchema, credentials, 'credentials');
+    const c = parseInput(userCredentialsSchema(), credentials, 'credentials');
     const rs = await this.#write(
       {
         sql: `INSERT INTO user_credentials (user_id, password_hash, updated_at)

@@ -3,6 +3,7 @@
  * @module
  */
 import * as z from 'zod';
+import { lazy } from '@incidents/core/store-kit';
 import { booleanOption, objectOption, textOption, SITE_OPTIONS_SHAPE, wholeNumberOption } from '../option-schemas.js';
 import type { ResolutionType, Status } from '@incidents/core';
 import type { CommonConnectorOptions } from '../connector.js';
@@ -95,15 +96,19 @@ export const JIRA_RESOLUTION_NAMES: Readonly<Record<ResolutionType, string>> = {
 
 /** Largest `maxResults` of Jira's issue search with fields. */
 export const JIRA_MAX_PAGE_SIZE = 100;
+/** {@link JIRA_OPTIONS_SCHEMA}, built on its first call. */
+export const jiraOptionsSchema = lazy(() =>
+  z.strictObject({
+    ...SITE_OPTIONS_SHAPE,
+    jql: textOption().optional(),
+    timeZone: textOption().optional(),
+    pageSize: wholeNumberOption(1, JIRA_MAX_PAGE_SIZE).optional(),
+    statusTargets: objectOption().optional(),
+    resolutionNames: objectOption().optional(),
+    internalComments: objectOption().optional(),
+    reconcileDeletions: booleanOption().optional(),
+    userDirectory: objectOption().optional(),
+  }),
+);
 /** {@link JiraConnectorOptions} as a strict zod schema, limits included (what `@incidents/config` checks). */
-export const JIRA_OPTIONS_SCHEMA = z.strictObject({
-  ...SITE_OPTIONS_SHAPE,
-  jql: textOption().optional(),
-  timeZone: textOption().optional(),
-  pageSize: wholeNumberOption(1, JIRA_MAX_PAGE_SIZE).optional(),
-  statusTargets: objectOption().optional(),
-  resolutionNames: objectOption().optional(),
-  internalComments: objectOption().optional(),
-  reconcileDeletions: booleanOption().optional(),
-  userDirectory: objectOption().optional(),
-});
+export const JIRA_OPTIONS_SCHEMA = /* @__PURE__ */ jiraOptionsSchema();

@@ -5,7 +5,7 @@
  */
 import {
   type CreateIncidentInput,
-  CreateIncidentInputSchema,
+  createIncidentInputSchema,
   type Environment,
   type FieldIssue,
   type Priority,
@@ -78,7 +78,7 @@ export function parseVendor<S extends z.ZodType>(
 /** Validates the mapped core input with `CreateIncidentInputSchema` (defaults applied). */
 export function finishInput(connector: string, what: string, draft: Record<string, unknown>): CreateIncidentInput {
   const clean = Object.fromEntries(Object.entries(draft).filter(([, v]) => v !== undefined && v !== null));
-  const result = CreateIncidentInputSchema.safeParse(clean);
+  const result = createIncidentInputSchema().safeParse(clean);
   if (result.success) return result.data;
   throw invalidResponse(connector, `${what} (mapped incident)`, zodIssues(result.error, 'input'), {}, result.error);
 }

@@ -3,6 +3,7 @@
  * @module
  */
 import * as z from 'zod';
+import { lazy } from '@incidents/core/store-kit';
 import { booleanOption, objectOption, textOption, SITE_OPTIONS_SHAPE, wholeNumberOption } from '../option-schemas.js';
 import type { Status } from '@incidents/core';
 import type { CommonConnectorOptions } from '../connector.js';
@@ -60,16 +61,20 @@ export interface RemedyConnectorOptions extends HttpOptions, CommonConnectorOpti
 
 /** Largest `limit` the connector asks for (keep it ≤ the server's max-entries-per-query setting). */
 export const REMEDY_MAX_PAGE_SIZE = 1000;
+/** {@link REMEDY_OPTIONS_SCHEMA}, built on its first call. */
+export const remedyOptionsSchema = lazy(() =>
+  z.strictObject({
+    ...SITE_OPTIONS_SHAPE,
+    form: textOption().optional(),
+    updateForm: textOption().optional(),
+    workLogForm: textOption().optional(),
+    query: textOption().optional(),
+    pageSize: wholeNumberOption(1, REMEDY_MAX_PAGE_SIZE).optional(),
+    statuses: objectOption().optional(),
+    statusReasons: objectOption().optional(),
+    workLogType: textOption().optional(),
+    reconcileDeletions: booleanOption().optional(),
+  }),
+);
 /** {@link RemedyConnectorOptions} as a strict zod schema, limits included (what `@incidents/config` checks). */
-export const REMEDY_OPTIONS_SCHEMA = z.strictObject({
-  ...SITE_OPTIONS_SHAPE,
-  form: textOption().optional(),
-  updateForm: textOption().optional(),
-  workLogForm: textOption().optional(),
-  query: textOption().optional(),
-  pageSize: wholeNumberOption(1, REMEDY_MAX_PAGE_SIZE).optional(),
-  statuses: objectOption().optional(),
-  statusReasons: objectOption().optional(),
-  workLogType: textOption().optional(),
-  reconcileDeletions: booleanOption().optional(),
-});
+export const REMEDY_OPTIONS_SCHEMA = /* @__PURE__ */ remedyOptionsSchema();

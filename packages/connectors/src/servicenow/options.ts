@@ -3,6 +3,7 @@
  * @module
  */
 import * as z from 'zod';
+import { lazy } from '@incidents/core/store-kit';
 import { objectOption, textOption, SITE_OPTIONS_SHAPE, wholeNumberOption } from '../option-schemas.js';
 import type { ResolutionType, Status } from '@incidents/core';
 import type { CommonConnectorOptions } from '../connector.js';
@@ -35,13 +36,17 @@ export interface ServiceNowConnectorOptions extends HttpOptions, CommonConnector
 
 /** Largest `sysparm_limit` the connector asks for. */
 export const SERVICENOW_MAX_PAGE_SIZE = 1000;
+/** {@link SERVICENOW_OPTIONS_SCHEMA}, built on its first call. */
+export const servicenowOptionsSchema = lazy(() =>
+  z.strictObject({
+    ...SITE_OPTIONS_SHAPE,
+    table: textOption().optional(),
+    query: textOption().optional(),
+    pageSize: wholeNumberOption(1, SERVICENOW_MAX_PAGE_SIZE).optional(),
+    states: objectOption().optional(),
+    closeCodes: objectOption().optional(),
+    holdReason: textOption().optional(),
+  }),
+);
 /** {@link ServiceNowConnectorOptions} as a strict zod schema, limits included (what `@incidents/config` checks). */
-export const SERVICENOW_OPTIONS_SCHEMA = z.strictObject({
-  ...SITE_OPTIONS_SHAPE,
-  table: textOption().optional(),
-  query: textOption().optional(),
-  pageSize: wholeNumberOption(1, SERVICENOW_MAX_PAGE_SIZE).optional(),
-  states: objectOption().optional(),
-  closeCodes: objectOption().optional(),
-  holdReason: textOption().optional(),
-});
+export const SERVICENOW_OPTIONS_SCHEMA = /* @__PURE__ */ servicenowOptionsSchema();

@@ -3,6 +3,7 @@
  * @module
  */
 import * as z from 'zod';
+import { lazy } from '@incidents/core/store-kit';
 import {
   booleanOption,
   httpUrlOption,
@@ -75,14 +76,18 @@ export interface ShortcutConnectorOptions extends HttpOptions, CommonConnectorOp
   stateTargets?: Partial<Record<Status, readonly string[]>>;
 }
 
+/** {@link SHORTCUT_OPTIONS_SCHEMA}, built on its first call. */
+export const shortcutOptionsSchema = lazy(() =>
+  z.strictObject({
+    ...TRANSPORT_OPTIONS_SHAPE,
+    apiToken: textOption(),
+    baseUrl: httpUrlOption().optional(),
+    query: textOption().optional(),
+    filter: objectOption().optional(),
+    pageSize: wholeNumberOption(1, SHORTCUT_MAX_PAGE_SIZE).optional(),
+    stateTargets: objectOption().optional(),
+    reconcileDeletions: booleanOption().optional(),
+  }),
+);
 /** {@link ShortcutConnectorOptions} as a strict zod schema, limits included (what `@incidents/config` checks). */
-export const SHORTCUT_OPTIONS_SCHEMA = z.strictObject({
-  ...TRANSPORT_OPTIONS_SHAPE,
-  apiToken: textOption(),
-  baseUrl: httpUrlOption().optional(),
-  query: textOption().optional(),
-  filter: objectOption().optional(),
-  pageSize: wholeNumberOption(1, SHORTCUT_MAX_PAGE_SIZE).optional(),
-  stateTargets: objectOption().optional(),
-  reconcileDeletions: booleanOption().optional(),
-});
+export const SHORTCUT_OPTIONS_SCHEMA = /* @__PURE__ */ shortcutOptionsSchema();

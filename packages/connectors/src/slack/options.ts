@@ -3,6 +3,7 @@
  * @module
  */
 import * as z from 'zod';
+import { lazy } from '@incidents/core/store-kit';
 import {
   booleanOption,
   httpUrlOption,
@@ -63,17 +64,21 @@ export interface SlackConnectorOptions extends HttpOptions, CommonConnectorOptio
 
 /** Largest `limit` of `conversations.history` (15 for non-Marketplace apps). */
 export const SLACK_MAX_PAGE_SIZE = 999;
+/** {@link SLACK_OPTIONS_SCHEMA}, built on its first call. */
+export const slackOptionsSchema = lazy(() =>
+  z.strictObject({
+    ...TRANSPORT_OPTIONS_SHAPE,
+    token: textOption().optional(),
+    oauth: objectOption().optional(),
+    channelId: textOption(),
+    baseUrl: httpUrlOption().optional(),
+    pageSize: wholeNumberOption(1, SLACK_MAX_PAGE_SIZE).optional(),
+    includeReplies: booleanOption().optional(),
+    rescanWindowMs: wholeNumberOption(0, 30 * 86_400_000).optional(),
+    rateTier: z.enum(['standard', 'non-marketplace'], { error: 'expected standard or non-marketplace' }).optional(),
+    historyIntervalMs: wholeNumberOption(0, 3_600_000).optional(),
+    reconcileDeletions: booleanOption().optional(),
+  }),
+);
 /** {@link SlackConnectorOptions} as a strict zod schema, limits included (what `@incidents/config` checks). */
-export const SLACK_OPTIONS_SCHEMA = z.strictObject({
-  ...TRANSPORT_OPTIONS_SHAPE,
-  token: textOption().optional(),
-  oauth: objectOption().optional(),
-  channelId: textOption(),
-  baseUrl: httpUrlOption().optional(),
-  pageSize: wholeNumberOption(1, SLACK_MAX_PAGE_SIZE).optional(),
-  includeReplies: booleanOption().optional(),
-  rescanWindowMs: wholeNumberOption(0, 30 * 86_400_000).optional(),
-  rateTier: z.enum(['standard', 'non-marketplace'], { error: 'expected standard or non-marketplace' }).optional(),
-  historyIntervalMs: wholeNumberOption(0, 3_600_000).optional(),
-  reconcileDeletions: booleanOption().optional(),
-});
+export const SLACK_OPTIONS_SCHEMA = /* @__PURE__ */ slackOptionsSchema();

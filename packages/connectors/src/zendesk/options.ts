@@ -3,6 +3,7 @@
  * @module
  */
 import * as z from 'zod';
+import { lazy } from '@incidents/core/store-kit';
 import { booleanOption, objectOption, SITE_OPTIONS_SHAPE, wholeNumberOption } from '../option-schemas.js';
 import type { Status } from '@incidents/core';
 import type { CommonConnectorOptions } from '../connector.js';
@@ -29,10 +30,14 @@ export interface ZendeskConnectorOptions extends HttpOptions, CommonConnectorOpt
 
 /** Largest `per_page` of the incremental export. */
 export const ZENDESK_MAX_PAGE_SIZE = 1000;
+/** {@link ZENDESK_OPTIONS_SCHEMA}, built on its first call. */
+export const zendeskOptionsSchema = lazy(() =>
+  z.strictObject({
+    ...SITE_OPTIONS_SHAPE,
+    pageSize: wholeNumberOption(1, ZENDESK_MAX_PAGE_SIZE).optional(),
+    excludeDeleted: booleanOption().optional(),
+    statuses: objectOption().optional(),
+  }),
+);
 /** {@link ZendeskConnectorOptions} as a strict zod schema, limits included (what `@incidents/config` checks). */
-export const ZENDESK_OPTIONS_SCHEMA = z.strictObject({
-  ...SITE_OPTIONS_SHAPE,
-  pageSize: wholeNumberOption(1, ZENDESK_MAX_PAGE_SIZE).optional(),
-  excludeDeleted: booleanOption().optional(),
-  statuses: objectOption().optional(),
-});
+export const ZENDESK_OPTIONS_SCHEMA = /* @__PURE__ */ zendeskOptionsSchema();

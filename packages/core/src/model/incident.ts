@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { lazy } from './lazy.js';
 import {
   type Environment,
   EnvironmentSchema,
@@ -39,14 +40,18 @@ export const TimestampSchema = z.iso.datetime({ offset: true }).refine(isCalenda
   when: (payload) => payload.issues.length === 0,
 });
 
+/** {@link TechnicalDetailsSchema}, built on its first call. */
+export const technicalDetailsSchema = lazy(() =>
+  z.object({
+    error_messages: z.array(z.string()).optional(),
+    stack_traces: z.array(z.string()).optional(),
+    log_references: z.array(z.string()).optional(),
+    affected_components: z.array(z.string()).optional(),
+    related_incidents: z.array(z.string()).optional(),
+  }),
+);
 /** Validates {@link TechnicalDetails} (every list optional). */
-export const TechnicalDetailsSchema = z.object({
-  error_messages: z.array(z.string()).optional(),
-  stack_traces: z.array(z.string()).optional(),
-  log_references: z.array(z.string()).optional(),
-  affected_components: z.array(z.string()).optional(),
-  related_incidents: z.array(z.string()).optional(),
-});
+export const TechnicalDetailsSchema = /* @__PURE__ */ technicalDetailsSchema();
 /** Technical evidence gathered about an incident: what failed, where, and what it relates to. */
 export type TechnicalDetails = {
   /** Error messages seen (verbatim). */
@@ -61,12 +66,16 @@ export type TechnicalDetails = {
   related_incidents?: string[];
 };
 
+/** {@link AnalysisSchema}, built on its first call. */
+export const analysisSchema = lazy(() =>
+  z.object({
+    root_cause: z.string().optional(),
+    diagnosis: z.string().optional(),
+    similar_incidents_found: z.number().int().nonnegative().optional(),
+  }),
+);
 /** Validates {@link Analysis}. */
-export const AnalysisSchema = z.object({
-  root_cause: z.string().optional(),
-  diagnosis: z.string().optional(),
-  similar_incidents_found: z.number().int().nonnegative().optional(),
-});
+export const AnalysisSchema = /* @__PURE__ */ analysisSchema();
 /** The diagnosis recorded while working on an incident (`updateProgress`). */
 export type Analysis = {
   /** The cause found, in a sentence; becomes the resolution's root cause when none is given. */
@@ -77,12 +86,16 @@ export type Analysis = {
   similar_incidents_found?: number;
 };
 
+/** {@link CodeChangeSchema}, built on its first call. */
+export const codeChangeSchema = lazy(() =>
+  z.object({
+    file: z.string().min(1),
+    description: z.string().default(''),
+    diff: z.string().optional(),
+  }),
+);
 /** Validates {@link CodeChange}; `description` defaults to `''`. */
-export const CodeChangeSchema = z.object({
-  file: z.string().min(1),
-  description: z.string().default(''),
-  diff: z.string().optional(),
-});
+export const CodeChangeSchema = /* @__PURE__ */ codeChangeSchema();
 /** One file changed by a fix. */
 export type CodeChange = {
   /** Path of the file in its repository (non-empty). */
@@ -93,14 +106,18 @@ export type CodeChange = {
   diff?: string;
 };
 
+/** {@link SolutionSchema}, built on its first call. */
+export const solutionSchema = lazy(() =>
+  z.object({
+    description: z.string(),
+    steps: z.array(z.string()).default([]),
+    code_changes: z.array(codeChangeSchema()).optional(),
+    commands_executed: z.array(z.string()).optional(),
+    tests_performed: z.array(z.string()).optional(),
+  }),
+);
 /** Validates {@link Solution}; `steps` defaults to `[]`. */
-export const SolutionSchema = z.object({
-  description: z.string(),
-  steps: z.array(z.string()).default([]),
-  code_changes: z.array(CodeChangeSchema).optional(),
-  commands_executed: z.array(z.string()).optional(),
-  tests_performed: z.array(z.string()).optional(),
-});
+export const SolutionSchema = /* @__PURE__ */ solutionSchema();
 /** How an incident was fixed, recorded by `resolve`. */
 export type Solution = {
   /** What was done, in a sentence or two. */
@@ -115,13 +132,17 @@ export type Solution = {
   tests_performed?: string[];
 };
 
+/** {@link WorkSessionSchema}, built on its first call. */
+export const workSessionSchema = lazy(() =>
+  z.object({
+    session_id: z.string(),
+    started_at: TimestampSchema,
+    ended_at: TimestampSchema,
+    duration_minutes: z.number().nonnegative(),
+  }),
+);
 /** Validates {@link WorkSession}. */
-export const WorkSessionSchema = z.object({
-  session_id: z.string(),
-  started_at: TimestampSchema,
-  ended_at: TimestampSchema,
-  duration_minutes: z.number().nonnegative(),
-});
+export const WorkSessionSchema = /* @__PURE__ */ workSessionSchema();
 /** One stretch of work on an incident, for time tracking. */
 export type WorkSession = {
   /** Id of the working session (given by the caller or generated). */
@@ -134,12 +155,16 @@ export type WorkSession = {
   duration_minutes: number;
 };
 
+/** {@link ProgressNoteSchema}, built on its first call. */
+export const progressNoteSchema = lazy(() =>
+  z.object({
+    at: TimestampSchema,
+    by: z.string(),
+    text: z.string(),
+  }),
+);
 /** Validates {@link ProgressNote}. */
-export const ProgressNoteSchema = z.object({
-  at: TimestampSchema,
-  by: z.string(),
-  text: z.string(),
-});
+export const ProgressNoteSchema = /* @__PURE__ */ progressNoteSchema();
 /** A progress note recorded by `updateProgress` (kept in order; the timeline also gets an interaction). */
 export type ProgressNote = {
   /** When it was written (ISO 8601). */
@@ -150,21 +175,25 @@ export type ProgressNote = {
   text: string;
 };
 
-/** Validates {@link ClineWork}; `progress_notes` defaults to `[]`. */
-export const ClineWorkSchema = z.object({
-  started_at: TimestampSchema,
-  last_updated: TimestampSchema,
-  developer: z.string(),
-  session_id: z.string().optional(),
-  workspace: z.string().optional(),
-  analysis: AnalysisSchema.optional(),
-  progress_notes: z.array(ProgressNoteSchema).default([]),
-  solution: SolutionSchema.optional(),
-  time_tracking: z.object({
-    total_minutes: z.number().nonnegative(),
-    sessions: z.array(WorkSessionSchema),
+/** {@link ClineWorkSchema}, built on its first call. */
+export const clineWorkSchema = lazy(() =>
+  z.object({
+    started_at: TimestampSchema,
+    last_updated: TimestampSchema,
+    developer: z.string(),
+    session_id: z.string().optional(),
+    workspace: z.string().optional(),
+    analysis: analysisSchema().optional(),
+    progress_notes: z.array(progressNoteSchema()).default([]),
+    solution: solutionSchema().optional(),
+    time_tracking: z.object({
+      total_minutes: z.number().nonnegative(),
+      sessions: z.array(workSessionSchema()),
+    }),
   }),
-});
+);
+/** Validates {@link ClineWork}; `progress_notes` defaults to `[]`. */
+export const ClineWorkSchema = /* @__PURE__ */ clineWorkSchema();
 /**
  * The work done on an incident from a coding assistant, the CLI or the desk: analysis, notes, the
  * solution and the time spent. Owned locally: a vendor sync never overwrites it.
@@ -195,17 +224,21 @@ export type ClineWork = {
   };
 };
 
+/** {@link ResolutionSchema}, built on its first call. */
+export const resolutionSchema = lazy(() =>
+  z.object({
+    resolved_by: z.string(),
+    resolved_at: TimestampSchema,
+    resolution_type: ResolutionTypeSchema,
+    resolution_description: z.string(),
+    root_cause: z.string(),
+    preventive_actions: z.array(z.string()).optional(),
+    documentation_updated: z.boolean(),
+    kb_article_created: z.string().optional(),
+  }),
+);
 /** Validates {@link Resolution}. */
-export const ResolutionSchema = z.object({
-  resolved_by: z.string(),
-  resolved_at: TimestampSchema,
-  resolution_type: ResolutionTypeSchema,
-  resolution_description: z.string(),
-  root_cause: z.string(),
-  preventive_actions: z.array(z.string()).optional(),
-  documentation_updated: z.boolean(),
-  kb_article_created: z.string().optional(),
-});
+export const ResolutionSchema = /* @__PURE__ */ resolutionSchema();
 /** How and by whom an incident was resolved, recorded by `resolve`. */
 export type Resolution = {
   /** Who resolved it (normalised email or service id). */
@@ -226,16 +259,20 @@ export type Resolution = {
   kb_article_created?: string;
 };
 
+/** {@link AttachmentSchema}, built on its first call. */
+export const attachmentSchema = lazy(() =>
+  z.object({
+    attachment_id: z.string(),
+    filename: z.string(),
+    s3_path: z.string(),
+    uploaded_by: z.string(),
+    uploaded_at: TimestampSchema,
+    size_bytes: z.number().int().nonnegative(),
+    mime_type: z.string(),
+  }),
+);
 /** Validates {@link Attachment}. */
-export const AttachmentSchema = z.object({
-  attachment_id: z.string(),
-  filename: z.string(),
-  s3_path: z.string(),
-  uploaded_by: z.string(),
-  uploaded_at: TimestampSchema,
-  size_bytes: z.number().int().nonnegative(),
-  mime_type: z.string(),
-});
+export const AttachmentSchema = /* @__PURE__ */ attachmentSchema();
 /** A file attached to an incident. The SDK stores the reference; the bytes live in object storage. */
 export type Attachment = {
   /** Id of the attachment. */
@@ -254,17 +291,21 @@ export type Attachment = {
   mime_type: string;
 };
 
+/** {@link SyncConflictSchema}, built on its first call. */
+export const syncConflictSchema = lazy(() =>
+  z.object({
+    field: z.string(),
+    local_value: z.unknown(),
+    remote_value: z.unknown(),
+    detected_at: TimestampSchema,
+    source_system: SourceSystemSchema.optional(),
+    resolved: z.boolean().default(false),
+    /** When someone resolved it (`resolveConflict` of the sync engine). */
+    resolved_at: TimestampSchema.optional(),
+  }),
+);
 /** Validates {@link SyncConflict}; `resolved` defaults to `false`. */
-export const SyncConflictSchema = z.object({
-  field: z.string(),
-  local_value: z.unknown(),
-  remote_value: z.unknown(),
-  detected_at: TimestampSchema,
-  source_system: SourceSystemSchema.optional(),
-  resolved: z.boolean().default(false),
-  /** When someone resolved it (`resolveConflict` of the sync engine). */
-  resolved_at: TimestampSchema.optional(),
-});
+export const SyncConflictSchema = /* @__PURE__ */ syncConflictSchema();
 /** A field changed both locally and in the source system since the last sync; both values are kept. */
 export type SyncConflict = {
   /** The incident field in conflict (`status`, `priority`…). */
@@ -283,17 +324,21 @@ export type SyncConflict = {
   resolved_at?: string;
 };
 
+/** {@link SyncMetadataSchema}, built on its first call. */
+export const syncMetadataSchema = lazy(() =>
+  z.object({
+    last_sync_at: TimestampSchema.optional(),
+    last_sync_status: z.enum(['SUCCESS', 'FAILED', 'PARTIAL']).optional(),
+    sync_errors: z.array(z.string()).optional(),
+    external_version: z.string().optional(),
+    needs_sync: z.boolean().default(false),
+    /** Values of synced fields as last seen in the source system (change detection base). */
+    remote_snapshot: z.record(z.string(), z.unknown()).optional(),
+    conflicts: z.array(syncConflictSchema()).optional(),
+  }),
+);
 /** Validates {@link SyncMetadata}; `needs_sync` defaults to `false`. */
-export const SyncMetadataSchema = z.object({
-  last_sync_at: TimestampSchema.optional(),
-  last_sync_status: z.enum(['SUCCESS', 'FAILED', 'PARTIAL']).optional(),
-  sync_errors: z.array(z.string()).optional(),
-  external_version: z.string().optional(),
-  needs_sync: z.boolean().default(false),
-  /** Values of synced fields as last seen in the source system (change detection base). */
-  remote_snapshot: z.record(z.string(), z.unknown()).optional(),
-  conflicts: z.array(SyncConflictSchema).optional(),
-});
+export const SyncMetadataSchema = /* @__PURE__ */ syncMetadataSchema();
 /** State of the incident's synchronisation with its source system (Jira, ServiceNow, Zendesk…). */
 export type SyncMetadata = {
   /** When the last sync of this incident ran (ISO 8601). */
@@ -312,14 +357,18 @@ export type SyncMetadata = {
   conflicts?: SyncConflict[];
 };
 
+/** {@link IncidentMetricsSchema}, built on its first call. */
+export const incidentMetricsSchema = lazy(() =>
+  z.object({
+    response_time_minutes: z.number().nonnegative().optional(),
+    resolution_time_minutes: z.number().nonnegative().optional(),
+    reopened_count: z.number().int().nonnegative().default(0),
+    escalated: z.boolean().default(false),
+    sla_breached: z.boolean().default(false),
+  }),
+);
 /** Validates {@link IncidentMetrics}; counters default to 0 and flags to `false`. */
-export const IncidentMetricsSchema = z.object({
-  response_time_minutes: z.number().nonnegative().optional(),
-  resolution_time_minutes: z.number().nonnegative().optional(),
-  reopened_count: z.number().int().nonnegative().default(0),
-  escalated: z.boolean().default(false),
-  sla_breached: z.boolean().default(false),
-});
+export const IncidentMetricsSchema = /* @__PURE__ */ incidentMetricsSchema();
 /** Service-level figures of one incident, kept up to date by the state machine. */
 export type IncidentMetrics = {
   /** Minutes from creation to the first response (assignment or operator reply). */
@@ -334,17 +383,21 @@ export type IncidentMetrics = {
   sla_breached: boolean;
 };
 
+/** {@link KbSyncStatusSchema}, built on its first call. */
+export const kbSyncStatusSchema = lazy(() =>
+  z.object({
+    state: KbSyncStateSchema,
+    synced: z.boolean(),
+    synced_at: TimestampSchema.optional(),
+    sync_attempts: z.number().int().nonnegative().default(0),
+    last_sync_attempt: TimestampSchema.optional(),
+    last_sync_error: z.string().optional(),
+    /** Object key of the published document, when synced. */
+    document_key: z.string().optional(),
+  }),
+);
 /** Validates {@link KbSyncStatus}; `sync_attempts` defaults to 0. */
-export const KbSyncStatusSchema = z.object({
-  state: KbSyncStateSchema,
-  synced: z.boolean(),
-  synced_at: TimestampSchema.optional(),
-  sync_attempts: z.number().int().nonnegative().default(0),
-  last_sync_attempt: TimestampSchema.optional(),
-  last_sync_error: z.string().optional(),
-  /** Object key of the published document, when synced. */
-  document_key: z.string().optional(),
-});
+export const KbSyncStatusSchema = /* @__PURE__ */ kbSyncStatusSchema();
 /**
  * Whether the incident's knowledge-base document is published, with an explicit state so that
  * "closed and not yet synced" is indexable.
@@ -366,12 +419,16 @@ export type KbSyncStatus = {
   document_key?: string;
 };
 
+/** {@link IncidentMetadataSchema}, built on its first call. */
+export const incidentMetadataSchema = lazy(() =>
+  z.object({
+    created_by: z.string(),
+    last_modified_by: z.string(),
+    version_notes: z.string().optional(),
+  }),
+);
 /** Validates {@link IncidentMetadata}. */
-export const IncidentMetadataSchema = z.object({
-  created_by: z.string(),
-  last_modified_by: z.string(),
-  version_notes: z.string().optional(),
-});
+export const IncidentMetadataSchema = /* @__PURE__ */ incidentMetadataSchema();
 /** Who created and last changed an incident. */
 export type IncidentMetadata = {
   /** Who created it (normalised email or service id). */
@@ -382,58 +439,62 @@ export type IncidentMetadata = {
   version_notes?: string;
 };
 
+/** {@link IncidentSchema}, built on its first call. */
+export const incidentSchema = lazy(() =>
+  z.object({
+    incident_id: z.string().min(1),
+    /** 0 for the current record; N ≥ 1 for the N-th history version. */
+    version: z.number().int().nonnegative(),
+    /** Number of changes applied so far; a write must name the revision it read. */
+    revision: z.number().int().positive(),
+
+    external_id: z.string().min(1),
+    source_system: SourceSystemSchema,
+    source_url: z.string().optional(),
+
+    title: z.string().min(1),
+    description: z.string(),
+    category: z.string().min(1),
+    subcategory: z.string().optional(),
+    severity: SeveritySchema,
+    priority: PrioritySchema,
+
+    status: StatusSchema,
+    assigned_to: z.string().optional(),
+    assigned_at: TimestampSchema.optional(),
+    team: z.string().optional(),
+
+    created_at: TimestampSchema,
+    updated_at: TimestampSchema,
+    due_date: TimestampSchema.optional(),
+    resolved_at: TimestampSchema.optional(),
+    closed_at: TimestampSchema.optional(),
+
+    affected_systems: z.array(z.string()).default([]),
+    affected_services: z.array(z.string()).default([]),
+    environment: EnvironmentSchema,
+
+    technical_details: technicalDetailsSchema().default({}),
+    cline_work: clineWorkSchema().optional(),
+    resolution: resolutionSchema().optional(),
+    attachments: z.array(attachmentSchema()).default([]),
+    sync_metadata: syncMetadataSchema().default({ needs_sync: false }),
+    metrics: incidentMetricsSchema().default({ reopened_count: 0, escalated: false, sla_breached: false }),
+    kb_sync_status: kbSyncStatusSchema().default({ state: 'NOT_APPLICABLE', synced: false, sync_attempts: 0 }),
+
+    tags: z.array(z.string()).default([]),
+    labels: z.array(z.string()).default([]),
+    metadata: incidentMetadataSchema(),
+
+    /** Set when this id was linked into another incident: the id redirects there. */
+    merged_into: z.string().optional(),
+  }),
+);
 /**
  * Validates an {@link Incident} as stored; the list and group fields have defaults (`[]`, `{}`,
  * `NOT_APPLICABLE`), so a parsed record always has them.
  */
-export const IncidentSchema = z.object({
-  incident_id: z.string().min(1),
-  /** 0 for the current record; N ≥ 1 for the N-th history version. */
-  version: z.number().int().nonnegative(),
-  /** Number of changes applied so far; a write must name the revision it read. */
-  revision: z.number().int().positive(),
-
-  external_id: z.string().min(1),
-  source_system: SourceSystemSchema,
-  source_url: z.string().optional(),
-
-  title: z.string().min(1),
-  description: z.string(),
-  category: z.string().min(1),
-  subcategory: z.string().optional(),
-  severity: SeveritySchema,
-  priority: PrioritySchema,
-
-  status: StatusSchema,
-  assigned_to: z.string().optional(),
-  assigned_at: TimestampSchema.optional(),
-  team: z.string().optional(),
-
-  created_at: TimestampSchema,
-  updated_at: TimestampSchema,
-  due_date: TimestampSchema.optional(),
-  resolved_at: TimestampSchema.optional(),
-  closed_at: TimestampSchema.optional(),
-
-  affected_systems: z.array(z.string()).default([]),
-  affected_services: z.array(z.string()).default([]),
-  environment: EnvironmentSchema,
-
-  technical_details: TechnicalDetailsSchema.default({}),
-  cline_work: ClineWorkSchema.optional(),
-  resolution: ResolutionSchema.optional(),
-  attachments: z.array(AttachmentSchema).default([]),
-  sync_metadata: SyncMetadataSchema.default({ needs_sync: false }),
-  metrics: IncidentMetricsSchema.default({ reopened_count: 0, escalated: false, sla_breached: false }),
-  kb_sync_status: KbSyncStatusSchema.default({ state: 'NOT_APPLICABLE', synced: false, sync_attempts: 0 }),
-
-  tags: z.array(z.string()).default([]),
-  labels: z.array(z.string()).default([]),
-  metadata: IncidentMetadataSchema,
-
-  /** Set when this id was linked into another incident: the id redirects there. */
-  merged_into: z.string().optional(),
-});
+export const IncidentSchema = /* @__PURE__ */ incidentSchema();
 /**
  * The persisted incident record — version 0 is the current record, versions ≥ 1 are history
  * snapshots (the state after the N-th change).
@@ -523,16 +584,20 @@ export type Incident = {
   merged_into?: string;
 };
 
+/** {@link CommentSchema}, built on its first call. */
+export const commentSchema = lazy(() =>
+  z.object({
+    comment_id: z.string(),
+    author: z.string(),
+    timestamp: TimestampSchema,
+    text: z.string(),
+    source: InteractionSourceSchema,
+    visibility: VisibilitySchema,
+    external_id: z.string().optional(),
+  }),
+);
 /** Validates {@link Comment}. */
-export const CommentSchema = z.object({
-  comment_id: z.string(),
-  author: z.string(),
-  timestamp: TimestampSchema,
-  text: z.string(),
-  source: InteractionSourceSchema,
-  visibility: VisibilitySchema,
-  external_id: z.string().optional(),
-});
+export const CommentSchema = /* @__PURE__ */ commentSchema();
 /** A comment as presented on an incident; stored as an {@link Interaction} of type `comment`. */
 export type Comment = {
   /** Id of the comment (the interaction id). */

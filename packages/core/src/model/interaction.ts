@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { lazy } from './lazy.js';
 import {
   type InteractionSource,
   InteractionSourceSchema,
@@ -11,22 +12,26 @@ import {
 } from './enums.js';
 import { TimestampSchema } from './incident.js';
 
+/** {@link InteractionSchema}, built on its first call. */
+export const interactionSchema = lazy(() =>
+  z.object({
+    interaction_id: z.string().min(1),
+    incident_id: z.string().min(1),
+    type: InteractionTypeSchema,
+    author: z.string(),
+    created_at: TimestampSchema,
+    text: z.string().default(''),
+    visibility: VisibilitySchema,
+    source: InteractionSourceSchema,
+    /** Id of the comment in the source system, when imported or pushed (prevents echo on sync). */
+    external_id: z.string().optional(),
+    /** The incident revision this interaction was written with. */
+    revision: z.number().int().positive().optional(),
+    metadata: z.record(z.string(), z.unknown()).default({}),
+  }),
+);
 /** Validates an {@link Interaction}; `text` defaults to `''` and `metadata` to `{}`. */
-export const InteractionSchema = z.object({
-  interaction_id: z.string().min(1),
-  incident_id: z.string().min(1),
-  type: InteractionTypeSchema,
-  author: z.string(),
-  created_at: TimestampSchema,
-  text: z.string().default(''),
-  visibility: VisibilitySchema,
-  source: InteractionSourceSchema,
-  /** Id of the comment in the source system, when imported or pushed (prevents echo on sync). */
-  external_id: z.string().optional(),
-  /** The incident revision this interaction was written with. */
-  revision: z.number().int().positive().optional(),
-  metadata: z.record(z.string(), z.unknown()).default({}),
-});
+export const InteractionSchema = /* @__PURE__ */ interactionSchema();
 /**
  * One entry of an incident's timeline: a comment, a status change, an assignment or a closure.
  * INTERNAL entries are visible to operators and services only.
@@ -56,21 +61,25 @@ export type Interaction = {
   metadata: Record<string, unknown>;
 };
 
+/** {@link SourceRecordSchema}, built on its first call. */
+export const sourceRecordSchema = lazy(() =>
+  z.object({
+    incident_id: z.string().min(1),
+    source_system: SourceSystemSchema,
+    record_id: z.string().min(1),
+    url: z.string().optional(),
+    title: z.string().optional(),
+    status: z.string().optional(),
+    priority: z.string().optional(),
+    author: z.string().optional(),
+    created_at: TimestampSchema,
+    updated_at: TimestampSchema,
+    /** The vendor payload fields worth keeping (never secrets). */
+    data: z.record(z.string(), z.unknown()).default({}),
+  }),
+);
 /** Validates a {@link SourceRecord}; `data` defaults to `{}`. */
-export const SourceRecordSchema = z.object({
-  incident_id: z.string().min(1),
-  source_system: SourceSystemSchema,
-  record_id: z.string().min(1),
-  url: z.string().optional(),
-  title: z.string().optional(),
-  status: z.string().optional(),
-  priority: z.string().optional(),
-  author: z.string().optional(),
-  created_at: TimestampSchema,
-  updated_at: TimestampSchema,
-  /** The vendor payload fields worth keeping (never secrets). */
-  data: z.record(z.string(), z.unknown()).default({}),
-});
+export const SourceRecordSchema = /* @__PURE__ */ sourceRecordSchema();
 /**
  * A record in a source system that belongs to an incident: the Zendesk ticket, the Slack message
  * that reported it, the Shortcut story that fixes it. Keyed by `source_system#record_id`.

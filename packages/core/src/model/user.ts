@@ -1,17 +1,22 @@
 import * as z from 'zod';
+import { lazy } from './lazy.js';
 import { type Role, ROLES, RoleSchema } from './enums.js';
 import { EmailSchema, isNormalizedPersonRef, PersonRefSchema } from './fields.js';
 import { TimestampSchema } from './incident.js';
 
+/** {@link UserSchema}, built on its first call. */
+export const userSchema = lazy(() =>
+  z.object({
+    email: EmailSchema,
+    name: z.string().min(1),
+    role: RoleSchema,
+    team: z.string().optional(),
+    active: z.boolean().default(true),
+    created_at: TimestampSchema,
+  }),
+);
 /** Validates a {@link User}: the email is normalised, `active` defaults to `true`. */
-export const UserSchema = z.object({
-  email: EmailSchema,
-  name: z.string().min(1),
-  role: RoleSchema,
-  team: z.string().optional(),
-  active: z.boolean().default(true),
-  created_at: TimestampSchema,
-});
+export const UserSchema = /* @__PURE__ */ userSchema();
 /**
  * A person or service known to the desk. Authentication is outside the SDK. The email is stored
  * normalised (trimmed, lower-case; see {@link normalizeEmail}): lookups are case-insensitive.
@@ -31,13 +36,17 @@ export type User = {
   created_at: string;
 };
 
+/** {@link UserCredentialsSchema}, built on its first call. */
+export const userCredentialsSchema = lazy(() =>
+  z.object({
+    /** The encoded password hash (e.g. a PHC string `$argon2id$v=19$…`). */
+    password_hash: z.string().min(1).max(1024),
+    /** When the hash was last set. */
+    updated_at: TimestampSchema,
+  }),
+);
 /** Validates {@link UserCredentials}. */
-export const UserCredentialsSchema = z.object({
-  /** The encoded password hash (e.g. a PHC string `$argon2id$v=19$…`). */
-  password_hash: z.string().min(1).max(1024),
-  /** When the hash was last set. */
-  updated_at: TimestampSchema,
-});
+export const UserCredentialsSchema = /* @__PURE__ */ userCredentialsSchema();
 /**
  * A user's login secret, kept apart from {@link User}: stores persist it in their own row/item and
  * never return it from `getUser`/`listUsers`. The SDK never hashes or sees a password — the app hashes
@@ -50,12 +59,16 @@ export type UserCredentials = {
   updated_at: string;
 };
 
+/** {@link ActorSchema}, built on its first call. */
+export const actorSchema = lazy(() =>
+  z.object({
+    id: PersonRefSchema,
+    roles: z.array(RoleSchema).min(1),
+    team: z.string().optional(),
+  }),
+);
 /** Validates an {@link Actor}: the id is normalised, at least one role. */
-export const ActorSchema = z.object({
-  id: PersonRefSchema,
-  roles: z.array(RoleSchema).min(1),
-  team: z.string().optional(),
-});
+export const ActorSchema = /* @__PURE__ */ actorSchema();
 const ROLE_NAMES: ReadonlySet<string> = new Set(ROLES);
 
 /**

@@ -12,40 +12,40 @@ import { followLink, nextRevision } from './revisions.js';
 import { ConflictError, IncidentsError, NotFoundError, PermissionDeniedError, ValidationError } from '../errors.js';
 import { type Clock, createIdGenerator, type IdGenerator, systemClock } from '../ids.js';
 import { OPEN_STATUSES, SOURCE_SYSTEMS, type InteractionType, type Severity, type Visibility } from '../model/enums.js';
-import { type Comment, type Incident, IncidentSchema } from '../model/incident.js';
+import { type Comment, type Incident, incidentSchema } from '../model/incident.js';
 import {
-  AddCommentInputSchema,
+  addCommentInputSchema,
   type AddCommentInput,
-  AssignInputSchema,
+  assignInputSchema,
   type AssignInput,
-  CreateIncidentInputSchema,
+  createIncidentInputSchema,
   type CreateIncidentInput,
-  CreateUserInputSchema,
+  createUserInputSchema,
   type CreateUserInput,
-  FindSimilarInputSchema,
+  findSimilarInputSchema,
   type FindSimilarInput,
-  IncidentQuerySchema,
-  IncidentRefSchema,
+  incidentQuerySchema,
+  incidentRefSchema,
   type IncidentRef,
-  LinkInputSchema,
+  linkInputSchema,
   type LinkInput,
-  MetricsInputSchema,
+  metricsInputSchema,
   type MetricsInput,
-  PageInputSchema,
-  ReasonInputSchema,
+  pageInputSchema,
+  reasonInputSchema,
   type ReasonInput,
-  ResolveInputSchema,
+  resolveInputSchema,
   type ResolveInput,
-  UpdateProgressInputSchema,
+  updateProgressInputSchema,
   type UpdateProgressInput,
-  SetUserCredentialsInputSchema,
+  setUserCredentialsInputSchema,
   type SetUserCredentialsInput,
-  UpdateUserInputSchema,
+  updateUserInputSchema,
   type UpdateUserInput,
 } from '../model/inputs.js';
 import type { Interaction, SourceRecord } from '../model/interaction.js';
 import type { Actor, UseCaseContext, User } from '../model/user.js';
-import { ActorSchema, normalActor } from '../model/user.js';
+import { actorSchema, normalActor } from '../model/user.js';
 import {
   canSeeInternal,
   hasPermission,
@@ -234,7 +234,7 @@ export function createIncidentService(options: IncidentServiceOptions): Incident
       });
     }
     // The common already-normal actor is rebuilt without zod (same output); anything else is parsed.
-    return normalActor(ctx.actor) ?? parseInput(ActorSchema, ctx.actor, 'actor');
+    return normalActor(ctx.actor) ?? parseInput(actorSchema(), ctx.actor, 'actor');
   }
 
   function toRef<T extends { incident_id: string }>(ref: string | T): T {
@@ -407,7 +407,7 @@ export function createIncidentService(options: IncidentServiceOptions): Incident
   /** A plain transition use case: permission check, state machine, timeline entries. */
   function transition(action: Action, permission: 'update' | 'assign' | 'claim') {
     return async (refInput: string | ReasonInput, ctx: UseCaseContext): Promise<Incident> => {
-      const ref = parseInput(ReasonInputSchema, toRef(refInput));
+      const ref = parseInput(reasonInputSchema(), toRef(refInput));
       const { incident } = await mutate(ref, ctx, (current, now, actor) => {
         if (permission === 'update') requireCanUpdate(actor, current);
         const next = applyTransition(current, action, { now, actorId: actor.id });
@@ -485,7 +485,7 @@ export function createIncidentService(options: IncidentServiceOptions): Incident
     async create(input, ctx) {
       const actor = actorOf(ctx);
       requirePermission(actor, 'incidents.insert');
-      const data = parseInput(CreateIncidentInputSchema, input, 'incident');
+      const data = parseInput(createIncidentInputSchema(), input, 'incident');
       if (data.assigned_to) requirePermission(actor, 'incidents.assign');
       // Binding an incident to a source system's record is an import: a person who could do it would
       // receive that record's content on the next sync and push their comments to it.
@@ -503,7 +503,7 @@ export function createIncidentService(options: IncidentServiceOptions): Incident
       const dueDate =
         data.due_date ??
         (sla ? new Date(Date.parse(createdAt) + (sla[data.severity] ?? 0) * 60_000).toISOString() : undefined);
-      const draft: Incident = IncidentSchema.parse({
+      const draft: Incident = incidentSchema().parse({
         incident_id: incidentId,
         version: 0,
         revision: 1,
@@ -555,7 +555,7 @@ export function createIncidentService(options: IncidentServiceOptions): Incident
 
     async get(incidentId, ctx, opts = {}) {
       const actor = actorOf(ctx);
-      const id = parseInput(IncidentRefSchema, { incident_id: incidentId }).incident_id;
+      const id = parseInput(incidentRefSchema(), { incident_id: incidentId }).incident_id;
       const found = await store.getIncident(id);
       if (!found) throw new NotFoundError('Incident', id);
       const { incident, redirectedFrom } =
@@ -593,8 +593,8 @@ export function createIncidentService(options: IncidentServiceOptions): Incident
     async query(query, page, ctx) {
       const actor = actorOf(ctx);
       requirePermission(actor, 'incidents.select');
-      const q = parseInput(IncidentQuerySchema, query, 'query') as IncidentQuery;
-      const p = parseInput(PageInputSchema, page ?? {}, 'page');
+      const q = parseInput(incidentQuerySchema(), query, 'query') as IncidentQuery;
+      const p = parseInput(pageInputSchema(), page ?? {}, 'page');
       // `q` is the parsed input: a store may skip parsing it again (markValidated).
       const result = await store.queryIncidents(markValidated(q), p);
       if (isCustomerOnly(actor)) {
@@ -608,7 +608,7 @@ export function createIncidentService(options: IncidentServiceOptions): Incident
     },
 
     async claim(refInput, ctx) {
-      const ref = parseInput(IncidentRefSchema, toRef(refInput));
+      const ref = parseInput(incidentRefSchema(), toRef(refInput));
       const claimError = (current: Incident) =>
         new ConflictError(`Incident ${current.incident_id} is already assigned to ${current.assigned_to}`, {
           entity: 'Incident',
@@ -635,7 +635,7 @@ export function createIncidentService(options: IncidentServiceOptions): Incident
     },
 
     async assign(input, ctx) {
-      const data = parseInput(AssignInputSchema, input);
+      const data = parseInput(assignInputSchema(), input);
       const { incident } = await mutate(data, ctx, async (current, now, actor) => {
         requireCanAssign(actor, current, data.assignee);
         const assignee = await requireRegisteredAssignee(data.assignee, 'assignee', actor);
@@ -653,7 +653,7 @@ export function createIncidentService(options: IncidentServiceOptions): Incident
     cancel: transition('cancel', 'update'),
 
     async updateProgress(input, ctx) {
-      const data = parseInput(UpdateProgressInputSchema, input, 'progress');
+      const data = parseInput(updateProgressInputSchema(), input, 'progress');
       const { incident } = await mutate(data, ctx, (current, now, actor) => {
         requireCanUpdate(actor, current);
         const next = applyTransition(current, 'progress', { now, actorId: actor.id });
@@ -678,7 +678,7 @@ export function createIncidentService(options: IncidentServiceOptions): Incident
     },
 
     async resolve(input, ctx) {
-      const data = parseInput(ResolveInputSchema, input, 'resolution');
+      const data = parseInput(resolveInputSchema(), input, 'resolution');
       const { incident } = await mutate(data, ctx, (current, now, actor) => {
         requireCanUpdate(actor, current);
         const rootCause = data.root_cause ?? current.cline_work?.analysis?.root_cause;
@@ -716,7 +716,7 @@ export function createIncidentService(options: IncidentServiceOptions): Incident
     },
 
     async addComment(input, ctx) {
-      const data = parseInput(AddCommentInputSchema, input, 'comment');
+      const data = parseInput(addCommentInputSchema(), input, 'comment');
       const { interactions } = await mutate(
         data,
         ctx,
@@ -764,13 +764,13 @@ export function createIncidentService(options: IncidentServiceOptions): Incident
 
     async timeline(incidentId, page, ctx) {
       const actor = actorOf(ctx);
-      const id = parseInput(IncidentRefSchema, { incident_id: incidentId }).incident_id;
+      const id = parseInput(incidentRefSchema(), { incident_id: incidentId }).incident_id;
       // Only the fields the checks read (id, link target, creator), not the whole record.
       const incident = await loadAccess(id);
       hideFromOtherCustomers(actor, incident, id);
       requireCanRead(actor, incident);
       requirePermission(actor, 'interactions.select', incident.incident_id);
-      const p = parseInput(PageInputSchema, page ?? {}, 'page');
+      const p = parseInput(pageInputSchema(), page ?? {}, 'page');
       return store.listInteractions(incident.incident_id, {
         ...p,
         order: 'desc',
@@ -780,27 +780,27 @@ export function createIncidentService(options: IncidentServiceOptions): Incident
 
     async history(incidentId, page, ctx) {
       const actor = actorOf(ctx);
-      const id = parseInput(IncidentRefSchema, { incident_id: incidentId }).incident_id;
+      const id = parseInput(incidentRefSchema(), { incident_id: incidentId }).incident_id;
       const incident = await store.getIncident(id);
       if (!incident) throw new NotFoundError('Incident', id);
       hideFromOtherCustomers(actor, incident, id);
       requireCanRead(actor, incident);
       if (isCustomerOnly(actor)) requirePermission(actor, 'interactions.select_internal', id);
-      const p = parseInput(PageInputSchema, page ?? {}, 'page');
+      const p = parseInput(pageInputSchema(), page ?? {}, 'page');
       return store.listVersions(id, p);
     },
 
     async metrics(input, ctx) {
       const actor = actorOf(ctx);
       requirePermission(actor, 'metrics.select');
-      const filter = parseInput(MetricsInputSchema, input ?? {}, 'metrics filter');
+      const filter = parseInput(metricsInputSchema(), input ?? {}, 'metrics filter');
       const aggregate = await store.aggregateMetrics(filter);
       return buildMetricsReport(aggregate, filter, nowIso());
     },
 
     async link(input, ctx) {
       const actor = actorOf(ctx);
-      const data = parseInput(LinkInputSchema, input, 'link');
+      const data = parseInput(linkInputSchema(), input, 'link');
       requirePermission(actor, 'incidents.assign');
       if (data.from === data.to) {
         throw new ValidationError([{ path: 'to', message: 'cannot link an incident into itself' }]);
@@ -879,7 +879,7 @@ export function createIncidentService(options: IncidentServiceOptions): Incident
           },
         );
       }
-      const data = parseInput(FindSimilarInputSchema, input, 'similar-incident query');
+      const data = parseInput(findSimilarInputSchema(), input, 'similar-incident query');
       let text: string;
       let self: string | undefined;
       if ('incident_id' in data) {
@@ -902,7 +902,7 @@ export function createIncidentService(options: IncidentServiceOptions): Incident
     async putUser(input, ctx) {
       const actor = actorOf(ctx);
       requirePermission(actor, 'users.insert');
-      const data = parseInput(CreateUserInputSchema, input, 'user');
+      const data = parseInput(createUserInputSchema(), input, 'user');
       const existing = await store.getUser(data.email);
       const user: User = {
         email: data.email,
@@ -919,7 +919,7 @@ export function createIncidentService(options: IncidentServiceOptions): Incident
     async listUsers(page, ctx) {
       const actor = actorOf(ctx);
       requirePermission(actor, 'users.select');
-      return store.listUsers(parseInput(PageInputSchema, page ?? {}, 'page'));
+      return store.listUsers(parseInput(pageInputSchema(), page ?? {}, 'page'));
     },
 
     async getUser(email, ctx) {
@@ -933,7 +933,7 @@ export function createIncidentService(options: IncidentServiceOptions): Incident
     async updateUser(email, changes, ctx) {
       const actor = actorOf(ctx);
       requirePermission(actor, 'users.update');
-      const data = parseInput(UpdateUserInputSchema, changes, 'user');
+      const data = parseInput(updateUserInputSchema(), changes, 'user');
       const existing = await store.getUser(email);
       if (!existing) throw new NotFoundError('User', email);
       if (existing.email === actor.id && (data.active === false || (data.role && data.role !== existing.role))) {
@@ -960,7 +960,7 @@ export function createIncidentService(options: IncidentServiceOptions): Incident
     async setUserCredentials(email, input, ctx) {
       const actor = actorOf(ctx);
       if (actor.id !== email) requirePermission(actor, 'users.update');
-      const data = parseInput(SetUserCredentialsInputSchema, input, 'credentials');
+      const data = parseInput(setUserCredentialsInputSchema(), input, 'credentials');
       if (!store.setUserCredentials) {
         throw new IncidentsError('unsupported', 'this store does not keep login credentials', { userError: true });
       }

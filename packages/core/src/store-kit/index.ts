@@ -16,6 +16,7 @@ import * as z from 'zod';
 import { ConflictError } from '../errors.js';
 export { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 export { canonicalJson, cloneJson, sameJson } from '../json.js';
+export { lazy } from '../model/lazy.js';
 export { collectAll, decodeCursor, encodeCursor, pageLimit } from '../ports/pagination.js';
 export { markValidated, parseInput, parseInputAt, takeValidated } from '../validation.js';
 

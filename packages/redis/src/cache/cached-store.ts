@@ -31,7 +31,7 @@ import {
   type CreateIncidentWrite,
   type Incident,
   type IncidentQuery,
-  IncidentSchema,
+  incidentSchema,
   type IncidentStore,
   type LinkIncidentsWrite,
   type MarkKbSyncedInput,
@@ -40,7 +40,7 @@ import {
   type PageRequest,
   type UpdateIncidentWrite,
   type User,
-  UserSchema,
+  userSchema,
 } from '@incidents/core';
 import { pageLimit } from '@incidents/core/store-kit';
 import * as z from 'zod';
@@ -121,7 +121,7 @@ export type CachedIncidentStore<S extends IncidentStore = IncidentStore> = S & {
 const GENERATION_TTL_SECONDS = 7 * 24 * 3600;
 
 const StampedSchema = z.object({ e: z.string(), g: z.string(), v: z.unknown() });
-const IncidentPageSchema = z.object({ items: z.array(IncidentSchema), cursor: z.string().nullable() });
+const IncidentPageSchema = z.object({ items: z.array(incidentSchema()), cursor: z.string().nullable() });
 
 /** Returns the stored token, creating it if absent — one round trip. */
 const ENSURE_TOKENS = `
@@ -420,7 +420,7 @@ export function createCachedStore<S extends IncidentStore>(
     async getIncident(incidentId: string): Promise<Incident | null> {
       return cachedRead<Incident | null>(
         keys.incident(incidentId),
-        IncidentSchema.nullable(),
+        incidentSchema().nullable(),
         ttl,
         () => store.getIncident(incidentId),
         (v) => v !== null,
@@ -442,7 +442,7 @@ export function createCachedStore<S extends IncidentStore>(
     async getUser(email: string): Promise<User | null> {
       return cachedRead<User | null>(
         keys.user(email),
-        UserSchema.nullable(),
+        userSchema().nullable(),
         userTtl,
         () => store.getUser(email),
         (v) => v !== null,

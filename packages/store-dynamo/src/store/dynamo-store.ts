@@ -18,8 +18,8 @@ import {
   type CreateIncidentWrite,
   type Incident,
   type IncidentQuery,
-  IncidentQuerySchema,
-  IncidentSchema,
+  incidentQuerySchema,
+  incidentSchema,
   type IncidentStore,
   IncidentsError,
   type Interaction,
@@ -37,8 +37,8 @@ import {
   type SourceSystem,
   type User,
   type UserCredentials,
-  UserCredentialsSchema,
-  UserSchema,
+  userCredentialsSchema,
+  userSchema,
   ValidationError,
 } from '@incidents/core';
 import { checkBulkCreateRepeats, pageLimit, parseInput, parseInputAt, sameJson } from '@incidents/core/store-kit';
@@ -308,7 +308,7 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoIncidentSt
   }
 
   function validateIncident(incident: Incident, path: string): Incident {
-    return parseInputAt(IncidentSchema, incident, path);
+    return parseInputAt(incidentSchema(), incident, path);
   }
 
   async function writeUpdate(
@@ -628,7 +628,7 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoIncidentSt
     },
 
     async queryIncidents(query: IncidentQuery, page?: PageRequest) {
-      const q = parseInput(IncidentQuerySchema, query, 'query') as IncidentQuery;
+      const q = parseInput(incidentQuerySchema(), query, 'query') as IncidentQuery;
       const accept = textAcceptor(q);
       const res = await pageSegments(doc, table, incidentQuerySegments(q), {
         limit: pageLimit(page),
@@ -646,7 +646,7 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoIncidentSt
     },
 
     async putUser(user: User) {
-      const valid = parseInput(UserSchema, user, 'user');
+      const valid = parseInput(userSchema(), user, 'user');
       await guarded('PutItem', () => entities.user.put(userItem(valid)).go());
     },
 
@@ -666,7 +666,7 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoIncidentSt
     },
 
     async setUserCredentials(email, credentials) {
-      const c = parseInput(UserCredentialsSchema, credentials, 'credentials');
+      const c = parseInput(userCredentialsSchema(), credentials, 'credentials');
       // Raw TransactWriteItems: the credentials item is deliberately not an ElectroDB entity (its
       // password hash must never come back from an entity query or a collection read).
       // The credentials item carries no index attributes: listUsers (GSI-7) never sees it. The
@@ -709,7 +709,7 @@ export function createDynamoStore(options: DynamoStoreOptions): DynamoIncidentSt
       const item = await getItem({ [PK]: `USER#${email}`, [SK]: 'CREDENTIALS' });
       if (!item) return null;
       return parseInput(
-        UserCredentialsSchema,
+        userCredentialsSchema(),
         { password_hash: item.password_hash, updated_at: item.updated_at },
         'credentials',
       );

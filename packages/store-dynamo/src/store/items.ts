@@ -6,13 +6,13 @@
  */
 import {
   type Incident,
-  IncidentSchema,
+  incidentSchema,
   type Interaction,
-  InteractionSchema,
+  interactionSchema,
   type SourceRecord,
-  SourceRecordSchema,
+  sourceRecordSchema,
   type User,
-  UserSchema,
+  userSchema,
 } from '@incidents/core';
 import { severityRank, statusRank, utcKey } from '../table/keys.js';
 
@@ -90,20 +90,20 @@ export function strip(item: Item): Item {
 
 /** Parses an incident item (version 0 or history). */
 export function toIncident(item: Item): Incident {
-  return IncidentSchema.parse(strip(item));
+  return incidentSchema().parse(strip(item));
 }
 
 /** Parses an interaction item. */
 export function toInteraction(item: Item): Interaction {
-  return InteractionSchema.parse(strip(item));
+  return interactionSchema().parse(strip(item));
 }
 
 /** Parses a source-record item. */
 export function toSourceRecord(item: Item): SourceRecord {
-  return SourceRecordSchema.parse(strip(item));
+  return sourceRecordSchema().parse(strip(item));
 }
 
 /** Parses a user item. */
 export function toUser(item: Item): User {
-  return UserSchema.parse(strip(item));
+  return userSchema().parse(strip(item));
 }

@@ -7,7 +7,7 @@
  * @module
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { IncidentSchema } from '@incidents/core';
+import { type IncidentSchema, incidentSchema } from '@incidents/core';
 import { Entity, Service } from 'electrodb';
 import { VERSION_WIDTH } from './keys.js';
 
@@ -15,7 +15,7 @@ const SERVICE = 'incidents';
 const none = 'none' as const;
 
 /** Every field of the incident record, stored as a top-level attribute (snake_case, R-MODEL-1). */
-const INCIDENT_FIELDS = Object.keys(IncidentSchema.shape) as Array<keyof typeof IncidentSchema.shape>;
+const INCIDENT_FIELDS = Object.keys(incidentSchema().shape) as Array<keyof typeof IncidentSchema.shape>;
 
 function incidentAttributes(): Record<
   string,

@@ -1,4 +1,4 @@
-import { IncidentQuerySchema, STATUSES } from '@incidents/core';
+import { incidentQuerySchema, STATUSES } from '@incidents/core';
 import { NextResponse } from 'next/server';
 import { readJson, withActor } from '@/lib/api';
 import { desk } from '@/lib/dal';
@@ -24,7 +24,7 @@ export function GET(request: Request) {
           : { by: 'status', status, ...(p.get('priority') ? { priority: p.get('priority') } : {}), ...text };
     const { service } = await desk();
     const page = await service.query(
-      IncidentQuerySchema.parse(query),
+      incidentQuerySchema().parse(query),
       { limit: Number(p.get('limit') ?? 50), cursor: p.get('cursor') },
       { actor },
     );

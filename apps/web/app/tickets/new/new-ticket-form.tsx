@@ -1,5 +1,5 @@
 'use client';
-import { CreateIncidentInputSchema, SEVERITIES } from '@incidents/core';
+import { createIncidentInputSchema, SEVERITIES } from '@incidents/core';
 import { useTranslations } from 'next-intl';
 import { useActionState, useState } from 'react';
 import { createTicket } from '@/lib/actions';
@@ -19,7 +19,7 @@ export function NewTicketForm() {
       className="flex flex-col gap-3"
       onSubmit={(e) => {
         const data = new FormData(e.currentTarget);
-        const parsed = CreateIncidentInputSchema.safeParse({
+        const parsed = createIncidentInputSchema().safeParse({
           title: String(data.get('title') ?? ''),
           description: String(data.get('description') ?? ''),
           category: String(data.get('category') ?? '') || undefined,
